@@ -1,0 +1,17 @@
+import { TopicHandlers, type Bus, type BusEvent, type BusHandler } from './bus.js';
+
+/** One process: delivery is synchronous and in publish order. */
+export class MemoryBus implements Bus {
+  private readonly topics = new TopicHandlers();
+
+  async publish(topic: string, event: BusEvent): Promise<void> {
+    this.topics.deliver(topic, event);
+  }
+
+  async subscribe(topic: string, handler: BusHandler): Promise<() => void> {
+    this.topics.add(topic, handler);
+    return () => void this.topics.remove(topic, handler);
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,116 @@
+/** Configuration from environment variables and CLI flags (flags win), validated with clear messages. */
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'on', 'off']).transform((v) => ['true', '1', 'on'].includes(v))]);
+const int = (min: number, max: number) => z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min).max(max);
+
+const ConfigSchema = z.object({
+  port: int(0, 65535).default(8080),
+  host: z.string().min(1).default('0.0.0.0'),
+  dataDir: z.string().min(1).default('./data'),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  redisUrl: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  /** Public base URL (http[s]://host[:port]) used to build the gateway URL; defaults to the request's Host. */
+  publicUrl: z.url().optional(),
+  workerId: int(0, 31).default(0),
+  processId: int(0, 31).default(() => process.pid % 32),
+  role: z.enum(['all', 'api', 'gateway']).default('all'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `flagged`: bots get privileged intents their application enables (Discord's model); `all`: every bot gets them. */
+  privilegedIntents: z.enum(['flagged', 'all']).default('flagged'),
+  /** Multiplies every rate limit; 0 turns limits off (benchmarks measure capacity, not policy). */
+  rateLimitScale: z.coerce.number().min(0).max(1000).default(1),
+  heartbeatIntervalMs: int(1000, 600_000).default(41250),
+  /** How long a disconnected session stays resumable. */
+  resumeTimeoutMs: int(1000, 3_600_000).default(180_000),
+  /** Dispatches kept per session for resume. */
+  replayBufferSize: int(16, 100_000).default(1000),
+  argon2MemoryKib: int(1024, 1_048_576).default(19456),
+  argon2TimeCost: int(1, 10).default(2),
+  /** Directory of the built web client; served at `/` when it exists. */
+  webDir: z.string().optional(),
+  bodyLimitBytes: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+const ENV: Record<string, keyof Config> = {
+  PORT: 'port',
+  HOST: 'host',
+  DATA_DIR: 'dataDir',
+  DATABASE_URL: 'databaseUrl',
+  REDIS_URL: 'redisUrl',
+  PUBLIC_URL: 'publicUrl',
+  WORKER_ID: 'workerId',
+  PROCESS_ID: 'processId',
+  ROLE: 'role',
+  LOG_LEVEL: 'logLevel',
+  PRIVILEGED_INTENTS: 'privilegedIntents',
+  RATE_LIMIT_SCALE: 'rateLimitScale',
+  HEARTBEAT_INTERVAL_MS: 'heartbeatIntervalMs',
+  RESUME_TIMEOUT_MS: 'resumeTimeoutMs',
+  REPLAY_BUFFER_SIZE: 'replayBufferSize',
+  ARGON2_MEMORY_KIB: 'argon2MemoryKib',
+  ARGON2_TIME_COST: 'argon2TimeCost',
+  WEB_DIR: 'webDir',
+  BODY_LIMIT_BYTES: 'bodyLimitBytes',
+};
+
+export class ConfigError extends Error {}
+
+const flagName = (key: string) => '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+
+/** Builds a config from env vars and `--flag value` / `--flag=value` arguments. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = []): Config {
+  const raw: Record<string, unknown> = {};
+  const source: Record<string, string> = {};
+  for (const [name, key] of Object.entries(ENV)) {
+    const v = env[name];
+    if (v !== undefined && v !== '') {
+      raw[key] = v;
+      source[key] = name;
+    }
+  }
+  const flags = new Map(Object.values(ENV).map((k) => [flagName(k), k]));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') throw new ConfigError(usage());
+    const [name, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
+    const key = flags.get(name);
+    if (!key) throw new ConfigError(`Unknown option ${arg}\n\n${usage()}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new ConfigError(`Option ${name} needs a value`);
+    raw[key] = value;
+    source[key] = name;
+  }
+  return parseConfig(raw, source);
+}
+
+export function parseConfig(raw: ConfigInput | Record<string, unknown>, source: Record<string, string> = {}): Config {
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => {
+      const key = String(i.path[0]);
+      const where = source[key] ?? key;
+      return `  ${where}: ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...result.data, dataDir: path.resolve(result.data.dataDir) };
+}
+
+export function usage(): string {
+  const rows = Object.entries(ENV).map(([envName, key]) => `  ${flagName(key).padEnd(26)} ${envName}`);
+  return `Usage: concord [options]\n\nEvery option can also be set by its environment variable:\n${rows.join('\n')}`;
+}
+
+export function describeConfig(c: Config): string {
+  const store = c.databaseUrl ? 'PostgreSQL' : `SQLite in ${c.dataDir}`;
+  const bus = c.redisUrl ? 'Redis' : 'in-process';
+  return `store=${store} bus=${bus} role=${c.role} node=${c.workerId}/${c.processId}`;
+}

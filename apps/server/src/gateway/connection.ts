@@ -1,0 +1,138 @@
+/**
+ * One WebSocket: Hello, then Identify or Resume, heartbeats, and the client ops. Protocol violations
+ * close with Discord's codes (see docs/gateway.md for the table).
+ */
+import type { WebSocket } from 'ws';
+import {
+  GATEWAY_SEND_LIMIT,
+  GatewayCloseCodes as Close,
+  GatewayFrame,
+  GatewayOpcodes as Op,
+  IdentifyData,
+  ResumeData,
+  XSendMessageData,
+} from '@concord/protocol';
+import type { Gateway } from './gateway.js';
+import type { Session } from './session.js';
+
+/** Larger than Discord's 4096 so a 2000-character message fits the send extension; still small. */
+export const MAX_FRAME_BYTES = 16 * 1024;
+/** A client that lets this much pile up unread is dropped (it can resume). */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+export class Connection {
+  session: Session | null = null;
+  state: 'new' | 'starting' | 'ready' | 'closed' = 'new';
+  lastHeartbeat = Date.now();
+  private windowStart = Date.now();
+  private windowCount = 0;
+
+  constructor(
+    readonly ws: WebSocket,
+    private readonly gateway: Gateway,
+  ) {
+    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    ws.on('close', (code) => this.onClose(code));
+    ws.on('error', () => undefined);
+    this.sendOp(Op.Hello, { heartbeat_interval: gateway.heartbeatInterval });
+  }
+
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  sendRaw(frame: string): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close(Close.UnknownError, 'Client is not reading fast enough');
+      return;
+    }
+    this.ws.send(frame);
+  }
+
+  sendOp(op: number, d: unknown): void {
+    this.sendRaw(JSON.stringify({ op, d, s: null, t: null }));
+  }
+
+  close(code: number, reason = ''): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.ws.close(code, reason);
+    this.gateway.onConnectionClosed(this, code, true);
+  }
+
+  private onClose(code: number): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.gateway.onConnectionClosed(this, code, false);
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    if (this.state === 'closed') return;
+    const now = Date.now();
+    if (now - this.windowStart >= GATEWAY_SEND_LIMIT.windowMs) {
+      this.windowStart = now;
+      this.windowCount = 0;
+    }
+    if (++this.windowCount > GATEWAY_SEND_LIMIT.count) return this.close(Close.RateLimited, 'You are being rate limited.');
+    if (isBinary || data.length > MAX_FRAME_BYTES) return this.close(Close.DecodeError, 'Error while decoding payload.');
+    let frame: GatewayFrame;
+    try {
+      const parsed = GatewayFrame.safeParse(JSON.parse(data.toString('utf8')));
+      if (!parsed.success) return this.close(Close.DecodeError, 'Error while decoding payload.');
+      frame = parsed.data;
+    } catch {
+      return this.close(Close.DecodeError, 'Error while decoding payload.');
+    }
+    this.handle(frame);
+  }
+
+  private handle(frame: GatewayFrame): void {
+    switch (frame.op) {
+      case Op.Heartbeat:
+        this.lastHeartbeat = Date.now();
+        this.sendRaw('{"op":11,"d":null,"s":null,"t":null}');
+        return;
+      case Op.Identify: {
+        if (this.state !== 'new') return this.close(Close.AlreadyAuthenticated, 'You sent more than one identify payload.');
+        const d = IdentifyData.safeParse(frame.d);
+        if (!d.success) return this.close(Close.DecodeError, 'Invalid identify payload.');
+        this.state = 'starting';
+        this.gateway.identify(this, d.data).catch((err) => this.fail(err));
+        return;
+      }
+      case Op.Resume: {
+        if (this.state !== 'new') return this.close(Close.AlreadyAuthenticated, 'Already authenticated.');
+        const d = ResumeData.safeParse(frame.d);
+        if (!d.success) return this.close(Close.DecodeError, 'Invalid resume payload.');
+        this.state = 'starting';
+        this.gateway.resume(this, d.data).catch((err) => this.fail(err));
+        return;
+      }
+      case Op.PresenceUpdate:
+      case Op.VoiceStateUpdate:
+      case Op.RequestGuildMembers:
+      case Op.XSendMessage:
+        if (this.state !== 'ready' || !this.session) return this.close(Close.NotAuthenticated, 'You sent a payload prior to identifying.');
+        if (frame.op === Op.RequestGuildMembers) {
+          this.gateway.requestGuildMembers(this.session, frame.d).catch((err) => this.fail(err));
+        } else if (frame.op === Op.XSendMessage) {
+          const d = XSendMessageData.safeParse(frame.d);
+          if (!d.success) return this.close(Close.DecodeError, 'Invalid send payload.');
+          this.gateway.sendMessage(this, this.session, d.data).catch((err) => this.fail(err));
+        }
+        // Presence and voice land with their own subsystems; Discord clients send them routinely, so they are accepted.
+        return;
+      default:
+        // Ops Discord clients legitimately send (31, 43, ...) are ignored rather than answered with 4001, which would
+        // make them resume in a loop; anything outside Discord's and Concord's ranges is an error.
+        if (frame.op >= 0 && frame.op < 100) return;
+        return this.close(Close.UnknownOpcode, 'Unknown opcode.');
+    }
+  }
+
+  private fail(err: unknown): void {
+    console.error('gateway connection error:', err);
+    this.close(Close.UnknownError, 'Unknown error.');
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Routes bus events to this process's sessions. One subscription per guild and per user that has local
+ * sessions (ref-counted). Per event: pick sessions, filter by shard, intents and VIEW_CHANNEL, and encode
+ * the payload once per variant (full, or content-redacted for bots without MESSAGE_CONTENT); each session
+ * only appends its own sequence number.
+ */
+import { GatewayIntents, Permissions, hasPermission, intentForEvent } from '@concord/protocol';
+import { guildTopic, userTopic, type BusEvent } from '../bus/bus.js';
+import type { Deps } from '../modules/deps.js';
+import type { GuildState } from '../modules/guilds/cache.js';
+import type { Session } from './session.js';
+
+interface Group {
+  sessions: Set<Session>;
+  /** Resolves to the unsubscribe function once the bus delivers this topic here. */
+  subscribed: Promise<() => void>;
+}
+
+export function framePrefix(t: string, d: unknown): string {
+  return `{"op":0,"t":"${t}","d":${JSON.stringify(d)},"s":`;
+}
+
+const CONTENT_EVENTS = new Set(['MESSAGE_CREATE', 'MESSAGE_UPDATE']);
+
+function redacted(d: any): any {
+  return { ...d, content: '', embeds: [], attachments: [], components: [] };
+}
+
+export interface FanoutHooks {
+  /** The user joined a guild: add it to their local sessions and send GUILD_CREATE. */
+  onGuildJoin(session: Session, guildId: string): Promise<void>;
+  /** The session lost a guild (left, removed, deleted). */
+  onGuildLeave(session: Session, guildId: string): void;
+}
+
+export class Fanout {
+  private readonly byGuild = new Map<string, Group>();
+  private readonly byUser = new Map<string, Group>();
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly hooks: FanoutHooks,
+  ) {}
+
+  async addUserSession(session: Session): Promise<void> {
+    await this.join(this.byUser, userTopic(session.user.id), session.user.id, session, (ev) => this.onUserEvent(session.user.id, ev));
+  }
+
+  removeUserSession(session: Session): void {
+    this.leave(this.byUser, session.user.id, session);
+  }
+
+  async addGuildSession(guildId: string, session: Session): Promise<void> {
+    await this.join(this.byGuild, guildTopic(guildId), guildId, session, (ev) => this.onGuildEvent(guildId, ev));
+  }
+
+  removeGuildSession(guildId: string, session: Session): void {
+    this.leave(this.byGuild, guildId, session);
+  }
+
+  sessionsInGuild(guildId: string): number {
+    return this.byGuild.get(guildId)?.sessions.size ?? 0;
+  }
+
+  private async join(index: Map<string, Group>, topic: string, key: string, session: Session, handler: (ev: BusEvent) => void) {
+    let group = index.get(key);
+    if (!group) {
+      const g: Group = { sessions: new Set(), subscribed: this.deps.bus.subscribe(topic, handler) };
+      index.set(key, g);
+      group = g;
+    }
+    group.sessions.add(session);
+    await group.subscribed;
+  }
+
+  private leave(index: Map<string, Group>, key: string, session: Session) {
+    const group = index.get(key);
+    if (!group) return;
+    group.sessions.delete(session);
+    if (group.sessions.size === 0) {
+      index.delete(key);
+      void group.subscribed.then((unsubscribe) => unsubscribe(), () => undefined);
+    }
+  }
+
+  private onUserEvent(userId: string, ev: BusEvent): void {
+    const group = this.byUser.get(userId);
+    if (!group) return;
+    if (ev.t === '@GUILD_JOIN') {
+      for (const s of group.sessions) {
+        if (!s.guilds.has(ev.d.guild_id)) {
+          this.hooks.onGuildJoin(s, ev.d.guild_id).catch((err) => console.error('guild join dispatch failed:', err));
+        }
+      }
+      return;
+    }
+    let prefix: string | undefined;
+    for (const s of group.sessions) s.dispatch((prefix ??= framePrefix(ev.t, ev.d)));
+  }
+
+  private onGuildEvent(guildId: string, ev: BusEvent): void {
+    const group = this.byGuild.get(guildId);
+    if (!group) return;
+    const state = this.deps.cache.peek(guildId);
+    const intent = intentForEvent(ev.t, 'guild');
+    const contentScoped = CONTENT_EVENTS.has(ev.t);
+    let full: string | undefined;
+    let hidden: string | undefined;
+    const shardKey = Number(BigInt(guildId) >> 22n);
+
+    for (const s of [...group.sessions]) {
+      if (s.shard[1] > 1 && shardKey % s.shard[1] !== s.shard[0]) continue;
+      if (ev.t === 'GUILD_DELETE' || (ev.t === 'GUILD_MEMBER_REMOVE' && ev.d.user?.id === s.user.id)) {
+        this.hooks.onGuildLeave(s, guildId);
+        if (s.intents & GatewayIntents.Guilds) s.dispatch(framePrefix('GUILD_DELETE', { id: guildId }));
+        continue;
+      }
+      if (ev.user_ids && !ev.user_ids.includes(s.user.id)) continue;
+      if (ev.exclude_user_ids?.includes(s.user.id)) continue;
+      const own = ev.t === 'GUILD_MEMBER_UPDATE' && ev.d.user?.id === s.user.id;
+      if (intent !== undefined && !own && !(s.intents & intent)) continue;
+      if (ev.channel_id && !this.canView(state, ev.channel_id, s)) continue;
+      if (contentScoped && !s.seesContent && !this.mentions(ev.d, s.user.id)) {
+        s.dispatch((hidden ??= framePrefix(ev.t, redacted(ev.d))));
+      } else {
+        s.dispatch((full ??= framePrefix(ev.t, ev.d)));
+      }
+    }
+  }
+
+  private canView(state: GuildState | undefined, channelId: string, s: Session): boolean {
+    if (!state) return false;
+    const member = state.members.get(s.user.id);
+    if (!member) return false;
+    return hasPermission(this.deps.cache.channelPermissions(state, channelId, s.user.id, member), Permissions.VIEW_CHANNEL);
+  }
+
+  private mentions(d: any, userId: string): boolean {
+    return d.author?.id === userId || (Array.isArray(d.mentions) && d.mentions.some((u: { id: string }) => u.id === userId));
+  }
+}

@@ -1,0 +1,267 @@
+/** The gateway: accepts sockets at /gateway, owns this process's sessions, and times them out. */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import {
+  ALL_INTENTS,
+  GatewayCloseCodes as Close,
+  GatewayIntents,
+  GatewayOpcodes as Op,
+  PRIVILEGED_INTENTS,
+  type IdentifyData,
+  type ResumeData,
+  type XSendMessageData,
+} from '@concord/protocol';
+import { ApiError } from '../lib/errors.js';
+import type { Deps } from '../modules/deps.js';
+import { userForToken } from '../modules/auth/service.js';
+import { grantedPrivilegedIntents } from '../modules/applications/service.js';
+import { sendMessage } from '../modules/messages/service.js';
+import { wireMember } from '../modules/wire.js';
+import { gatewayUrl } from '../modules/gateway/routes.js';
+import { BUCKETS } from '../http/ratelimit.js';
+import { Connection, MAX_FRAME_BYTES } from './connection.js';
+import { Fanout, framePrefix } from './fanout.js';
+import { Session } from './session.js';
+import { buildGuildCreate, buildReady } from './snapshot.js';
+
+export class Gateway {
+  readonly sessions = new Map<string, Session>();
+  readonly connections = new Set<Connection>();
+  readonly heartbeatInterval: number;
+  private readonly wss: WebSocketServer;
+  private readonly fanout: Fanout;
+  private readonly sweeper: NodeJS.Timeout;
+  private closing = false;
+
+  constructor(private readonly deps: Deps) {
+    this.heartbeatInterval = deps.config.heartbeatIntervalMs;
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES * 4, perMessageDeflate: false });
+    this.fanout = new Fanout(deps, {
+      onGuildJoin: async (s, guildId) => void (await this.addGuild(s, guildId, true)),
+      onGuildLeave: (s, guildId) => this.removeGuild(s, guildId),
+    });
+    this.sweeper = setInterval(() => this.sweep(), Math.min(1000, this.heartbeatInterval / 4));
+    this.sweeper.unref();
+  }
+
+  /** Serves the gateway on the HTTP server's upgrade requests for /gateway. */
+  attach(server: Server): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname !== '/gateway' && url.pathname !== '/gateway/') {
+        socket.destroy();
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        if (this.closing) return ws.close(1012, 'Server restarting');
+        const conn = new Connection(ws, this);
+        this.connections.add(conn);
+        const v = url.searchParams.get('v');
+        const encoding = url.searchParams.get('encoding');
+        if (v !== null && v !== '9' && v !== '10') conn.close(Close.InvalidAPIVersion, 'Invalid API version.');
+        else if (encoding !== null && encoding !== 'json') conn.close(Close.DecodeError, 'Only encoding=json is supported.');
+      });
+    });
+  }
+
+  private resumeUrl(): string {
+    return gatewayUrl(this.deps.config.publicUrl ?? `http://localhost:${this.deps.config.port}`);
+  }
+
+  async identify(conn: Connection, d: IdentifyData): Promise<void> {
+    const user = await userForToken(this.deps, d.token.replace(/^Bot /, ''));
+    if (!user) return conn.close(Close.AuthenticationFailed, 'Authentication failed.');
+    if (d.intents & ~ALL_INTENTS) return conn.close(Close.InvalidIntents, 'Invalid intent(s).');
+    let applicationId: string | undefined;
+    if (user.bot) {
+      const app = await this.deps.applications.getByBot(user.id);
+      applicationId = app?.id;
+      const granted = this.deps.config.privilegedIntents === 'all' ? PRIVILEGED_INTENTS : grantedPrivilegedIntents(app?.flags ?? 0);
+      if (d.intents & PRIVILEGED_INTENTS & ~granted) return conn.close(Close.DisallowedIntents, 'Disallowed intent(s).');
+    }
+    const shard = d.shard ?? [0, 1];
+    if (shard[0] >= shard[1]) return conn.close(Close.InvalidShard, 'Invalid shard.');
+    if (conn.closed) return;
+
+    const seesContent = !user.bot || Boolean(d.intents & GatewayIntents.MessageContent);
+    const session = new Session(randomBytes(16).toString('hex'), user, d.intents, shard, d.large_threshold ?? 50, seesContent, this.deps.config.replayBufferSize);
+    this.sessions.set(session.id, session);
+    session.socket = { send: (f) => conn.sendRaw(f), close: (c, r) => conn.close(c, r) };
+    conn.session = session;
+
+    await this.fanout.addUserSession(session);
+    const guildIds = await this.deps.guilds.guildIdsForUser(user.id);
+    const creates: string[] = [];
+    for (const guildId of guildIds) {
+      const prefix = await this.addGuild(session, guildId, false);
+      if (prefix) creates.push(prefix);
+    }
+    if (conn.closed) return;
+    session.dispatchFirst(framePrefix('READY', buildReady(session, this.resumeUrl(), applicationId)));
+    if (session.intents & GatewayIntents.Guilds) for (const p of creates) session.dispatchFirst(p);
+    session.flushPending();
+    conn.state = 'ready';
+  }
+
+  /**
+   * Adds a guild to a session: pins the guild's replica, tracks the member, subscribes, and builds its
+   * GUILD_CREATE (dispatched at once for a join, or returned for READY to send in order).
+   */
+  private async addGuild(session: Session, guildId: string, dispatchNow: boolean): Promise<string | undefined> {
+    if (session.guilds.has(guildId)) return undefined;
+    session.guilds.add(guildId);
+    await this.fanout.addGuildSession(guildId, session);
+    const state = await this.deps.cache.get(guildId);
+    const self = state && (await this.deps.cache.member(state, session.user.id));
+    if (!state || !self) {
+      this.removeGuild(session, guildId);
+      return undefined;
+    }
+    this.deps.cache.pin(state);
+    const shardKey = Number(BigInt(guildId) >> 22n);
+    if (session.shard[1] > 1 && shardKey % session.shard[1] !== session.shard[0]) return undefined;
+    const prefix = framePrefix('GUILD_CREATE', await buildGuildCreate(this.deps, state, session, self));
+    if (!dispatchNow) return prefix;
+    if (session.intents & GatewayIntents.Guilds) session.dispatch(prefix);
+    return undefined;
+  }
+
+  private removeGuild(session: Session, guildId: string): void {
+    if (!session.guilds.delete(guildId)) return;
+    this.fanout.removeGuildSession(guildId, session);
+    this.deps.cache.unpin(guildId);
+  }
+
+  async resume(conn: Connection, d: ResumeData): Promise<void> {
+    const user = await userForToken(this.deps, d.token.replace(/^Bot /, ''));
+    if (!user) return conn.close(Close.AuthenticationFailed, 'Authentication failed.');
+    const session = this.sessions.get(d.session_id);
+    if (!session || session.user.id !== user.id) {
+      conn.state = 'new';
+      return conn.sendOp(Op.InvalidSession, false);
+    }
+    const seq = d.seq ?? 0;
+    if (seq > session.seq) return conn.close(Close.InvalidSeq, 'Invalid seq.');
+    const frames = session.replayAfter(seq);
+    if (!frames) {
+      this.destroySession(session);
+      conn.state = 'new';
+      return conn.sendOp(Op.InvalidSession, false);
+    }
+    const old = this.connectionOf(session);
+    if (old && old !== conn) {
+      old.session = null;
+      old.close(Close.UnknownError, 'Session resumed elsewhere.');
+    }
+    session.socket = { send: (f) => conn.sendRaw(f), close: (c, r) => conn.close(c, r) };
+    session.detachedAt = 0;
+    conn.session = session;
+    for (const f of frames) conn.sendRaw(f);
+    session.dispatch(framePrefix('RESUMED', {}));
+    conn.state = 'ready';
+  }
+
+  private connectionOf(session: Session): Connection | undefined {
+    for (const c of this.connections) if (c.session === session) return c;
+    return undefined;
+  }
+
+  /** Socket gone: sessions closed by the client with 1000/1001 end; others stay resumable for a while. */
+  onConnectionClosed(conn: Connection, code: number, byServer: boolean): void {
+    this.connections.delete(conn);
+    const session = conn.session;
+    conn.session = null;
+    if (!session) return;
+    session.socket = null;
+    const fatal = [Close.AuthenticationFailed, Close.InvalidShard, Close.ShardingRequired, Close.InvalidAPIVersion, Close.InvalidIntents, Close.DisallowedIntents] as number[];
+    if ((!byServer && (code === 1000 || code === 1001)) || fatal.includes(code) || session.pending) this.destroySession(session);
+    else session.detachedAt = Date.now();
+  }
+
+  private destroySession(session: Session): void {
+    if (!this.sessions.delete(session.id)) return;
+    for (const guildId of [...session.guilds]) this.removeGuild(session, guildId);
+    this.fanout.removeUserSession(session);
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    // Discord clients heartbeat every interval (after a random first delay); allow one and a half.
+    const deadline = now - this.heartbeatInterval * 1.5 - 1000;
+    for (const c of this.connections) if (c.lastHeartbeat < deadline) c.close(Close.SessionTimedOut, 'Session timed out.');
+    const expiry = now - this.deps.config.resumeTimeoutMs;
+    for (const s of this.sessions.values()) if (s.detachedAt && s.detachedAt < expiry) this.destroySession(s);
+  }
+
+  /** Extension op 100: send a message and answer op 101 with the nonce and the stored id, or the error. */
+  async sendMessage(conn: Connection, session: Session, d: XSendMessageData): Promise<void> {
+    const { channel_id, ...body } = d;
+    try {
+      const scale = this.deps.config.rateLimitScale;
+      if (scale > 0) {
+        const b = BUCKETS['messages.create']!;
+        const r = await this.deps.limiter.consume(`messages.create:${channel_id}:u${session.user.id}`, Math.max(1, Math.round(b.limit * scale)), b.windowMs);
+        if (!r.allowed) throw new ApiError(429, 0, `You are being rate limited; retry after ${(r.resetAfterMs / 1000).toFixed(3)} s.`);
+      }
+      const message = await sendMessage(this.deps, { user: session.user }, channel_id, body);
+      conn.sendOp(Op.XMessageAck, { nonce: d.nonce, channel_id, id: message.id });
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      conn.sendOp(Op.XMessageAck, { nonce: d.nonce, channel_id, error: { code: err.code, message: err.message, status: err.status } });
+    }
+  }
+
+  /** Op 8: members of a guild as GUILD_MEMBERS_CHUNK (one chunk per 1000), echoing the nonce. */
+  async requestGuildMembers(session: Session, raw: unknown): Promise<void> {
+    const d = (raw ?? {}) as { guild_id?: string | string[]; query?: string; limit?: number; user_ids?: string | string[]; nonce?: string };
+    const guildIds = Array.isArray(d.guild_id) ? d.guild_id : d.guild_id ? [d.guild_id] : [];
+    for (const guildId of guildIds) {
+      if (!session.guilds.has(guildId)) continue;
+      let members = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await this.deps.guilds.listMembers(guildId, { after, limit: 1000 });
+        members.push(...page);
+        if (page.length < 1000) break;
+        after = page[page.length - 1]!.user_id;
+      }
+      const users = new Map((await this.deps.users.getMany(members.map((m) => m.user_id))).map((u) => [u.id, u]));
+      const wanted = d.user_ids ? new Set(Array.isArray(d.user_ids) ? d.user_ids : [d.user_ids]) : undefined;
+      const query = (d.query ?? '').toLowerCase();
+      members = members.filter((m) => (!wanted || wanted.has(m.user_id)) && (!query || users.get(m.user_id)?.username.startsWith(query)));
+      if (d.limit) members = members.slice(0, d.limit);
+      const chunks = Math.max(1, Math.ceil(members.length / 1000));
+      for (let i = 0; i < chunks; i++) {
+        const slice = members.slice(i * 1000, (i + 1) * 1000);
+        const notFound = wanted && i === 0 ? [...wanted].filter((id) => !members.some((m) => m.user_id === id)) : [];
+        session.dispatch(
+          framePrefix('GUILD_MEMBERS_CHUNK', {
+            guild_id: guildId,
+            members: slice.map((m) => wireMember(m, users.get(m.user_id))),
+            chunk_index: i,
+            chunk_count: chunks,
+            ...(notFound.length ? { not_found: notFound } : {}),
+            ...(d.nonce ? { nonce: d.nonce } : {}),
+          }),
+        );
+      }
+    }
+  }
+
+  stats(): { connections: number; sessions: number } {
+    return { connections: this.connections.size, sessions: this.sessions.size };
+  }
+
+  /** Graceful shutdown: op 7 tells clients to reconnect (and resume or re-identify elsewhere). */
+  async close(graceMs = 500): Promise<void> {
+    this.closing = true;
+    clearInterval(this.sweeper);
+    for (const c of this.connections) c.sendOp(Op.Reconnect, null);
+    if (this.connections.size > 0) await new Promise((r) => setTimeout(r, graceMs));
+    for (const c of [...this.connections]) c.close(4000, 'Reconnect');
+    for (const s of [...this.sessions.values()]) this.destroySession(s);
+    await new Promise<void>((r) => this.wss.close(() => r()));
+  }
+}

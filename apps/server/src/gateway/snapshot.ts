@@ -1,0 +1,50 @@
+/** READY and GUILD_CREATE, shaped per session (intents, large_threshold), from the guild cache. */
+import { GatewayIntents, hasPermission, Permissions, type GuildCreateData, type Member, type ReadyData } from '@concord/protocol';
+import type { Deps } from '../modules/deps.js';
+import type { GuildState } from '../modules/guilds/cache.js';
+import { wireMember, wirePrivateUser } from '../modules/wire.js';
+import type { Session } from './session.js';
+
+export function buildReady(session: Session, resumeUrl: string, applicationId: string | undefined): ReadyData {
+  return {
+    v: 10,
+    user: wirePrivateUser(session.user),
+    guilds: [...session.guilds].map((id) => ({ id, unavailable: true as const })),
+    session_id: session.id,
+    resume_gateway_url: resumeUrl,
+    shard: session.shard,
+    ...(applicationId ? { application: { id: applicationId, flags: 0 } } : {}),
+    private_channels: [],
+    user_settings: {},
+  };
+}
+
+export async function buildGuildCreate(deps: Deps, state: GuildState, session: Session, self: Member): Promise<GuildCreateData> {
+  const large = state.memberCount > session.largeThreshold;
+  let members: Member[] = [self];
+  // Small guilds come with their member list (for people always; for bots with GUILD_MEMBERS); large ones with just the session's own member.
+  if (!large && (!session.user.bot || session.intents & GatewayIntents.GuildMembers)) {
+    const records = await deps.guilds.listMembers(state.guild.id, { limit: session.largeThreshold });
+    const users = new Map((await deps.users.getMany(records.map((m) => m.user_id))).map((u) => [u.id, u]));
+    members = records.map((m) => wireMember(m, users.get(m.user_id)));
+  }
+  const channels = [...state.channels.values()].filter((c) =>
+    hasPermission(deps.cache.channelPermissions(state, c.id, session.user.id, self), Permissions.VIEW_CHANNEL),
+  );
+  return {
+    ...state.guild,
+    roles: [...state.roles.values()],
+    unavailable: false,
+    joined_at: self.joined_at,
+    large,
+    member_count: state.memberCount,
+    channels,
+    threads: [],
+    members,
+    presences: [],
+    voice_states: [],
+    stage_instances: [],
+    guild_scheduled_events: [],
+    soundboard_sounds: [],
+  } as GuildCreateData;
+}

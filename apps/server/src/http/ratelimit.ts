@@ -1,0 +1,71 @@
+/**
+ * Per-route buckets (per user, or per IP before login) plus a global per-user limit, with Discord's
+ * headers. The major parameter (channel or guild id) gets its own window, as on Discord.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RateLimiter } from '../lib/ratelimiter.js';
+import { ApiError } from '../lib/errors.js';
+
+interface Limit {
+  limit: number;
+  windowMs: number;
+}
+
+export const BUCKETS: Record<string, Limit> = {
+  'messages.create': { limit: 5, windowMs: 5_000 },
+  'messages.modify': { limit: 10, windowMs: 5_000 },
+  typing: { limit: 10, windowMs: 10_000 },
+  'auth.register': { limit: 5, windowMs: 60_000 },
+  'auth.login': { limit: 10, windowMs: 60_000 },
+  'guilds.create': { limit: 10, windowMs: 60_000 },
+  'invites.accept': { limit: 10, windowMs: 60_000 },
+  default: { limit: 20, windowMs: 1_000 },
+};
+export const GLOBAL_LIMIT: Limit = { limit: 50, windowMs: 1_000 };
+
+export class RateLimitedError extends ApiError {
+  constructor(
+    readonly retryAfter: number,
+    readonly global: boolean,
+  ) {
+    super(429, 0, 'You are being rate limited.');
+  }
+}
+
+function setHeaders(reply: FastifyReply, bucket: string, r: { limit: number; remaining: number; resetAfterMs: number }) {
+  const resetAfter = Math.max(0, r.resetAfterMs) / 1000;
+  reply.header('X-RateLimit-Limit', String(r.limit));
+  reply.header('X-RateLimit-Remaining', String(r.remaining));
+  reply.header('X-RateLimit-Reset', ((Date.now() + r.resetAfterMs) / 1000).toFixed(3));
+  reply.header('X-RateLimit-Reset-After', resetAfter.toFixed(3));
+  reply.header('X-RateLimit-Bucket', bucket);
+}
+
+export function rateLimitHook(limiter: RateLimiter, scale: number) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (scale === 0) return;
+    const route = request.routeOptions.config.bucket;
+    if (!route) return;
+    const who = request.ctx ? `u${request.ctx.user.id}` : `ip${request.ip}`;
+    const params = request.params as Record<string, string>;
+    const major = params.channel_id ?? params.guild_id ?? params.webhook_id ?? '';
+    const conf = BUCKETS[route] ?? BUCKETS.default!;
+    const limit = Math.max(1, Math.round(conf.limit * scale));
+
+    if (request.ctx) {
+      const g = await limiter.consume(`global:${who}`, Math.max(1, Math.round(GLOBAL_LIMIT.limit * scale)), GLOBAL_LIMIT.windowMs);
+      if (!g.allowed) {
+        reply.header('X-RateLimit-Global', 'true');
+        reply.header('X-RateLimit-Scope', 'global');
+        throw new RateLimitedError(g.resetAfterMs / 1000, true);
+      }
+    }
+    const bucket = BUCKETS[route] ? route : `default:${route}`;
+    const r = await limiter.consume(`${bucket}:${major}:${who}`, limit, conf.windowMs);
+    setHeaders(reply, bucket, r);
+    if (!r.allowed) {
+      reply.header('X-RateLimit-Scope', 'user');
+      throw new RateLimitedError(r.resetAfterMs / 1000, false);
+    }
+  };
+}

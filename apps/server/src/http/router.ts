@@ -1,0 +1,70 @@
+/** A thin typed layer over Fastify: routes declare auth and rate-limit bucket and return a value or nothing. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Ctx } from '../modules/access.js';
+
+export interface Req {
+  ctx: Ctx;
+  params: Record<string, string>;
+  query: Record<string, string | undefined>;
+  body: unknown;
+  ip: string;
+  token: string | undefined;
+  headers: FastifyRequest['headers'];
+  /** Public base URL of this server as the client reached it, e.g. http://localhost:8080. */
+  baseUrl: string;
+}
+
+export interface RouteOptions {
+  /** Default true: a valid token is required. */
+  auth?: boolean;
+  /** Rate-limit bucket name (see http/ratelimit.ts); defaults to the method and route. */
+  bucket?: string;
+  /** Status for a non-empty answer (default 200). */
+  status?: number;
+}
+
+export type Handler = (req: Req) => unknown | Promise<unknown>;
+
+export interface Router {
+  get(path: string, handler: Handler, opts?: RouteOptions): void;
+  post(path: string, handler: Handler, opts?: RouteOptions): void;
+  put(path: string, handler: Handler, opts?: RouteOptions): void;
+  patch(path: string, handler: Handler, opts?: RouteOptions): void;
+  delete(path: string, handler: Handler, opts?: RouteOptions): void;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    ctx?: Ctx;
+    token?: string;
+  }
+  interface FastifyContextConfig {
+    auth?: boolean;
+    bucket?: string;
+  }
+}
+
+export function createRouter(app: FastifyInstance, publicUrl: string | undefined): Router {
+  const add = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE') => (path: string, handler: Handler, opts: RouteOptions = {}) => {
+    app.route({
+      method,
+      url: path,
+      config: { auth: opts.auth ?? true, bucket: opts.bucket ?? `${method} ${path}` },
+      handler: async (request: FastifyRequest, reply: FastifyReply) => {
+        const result = await handler({
+          ctx: request.ctx as Ctx,
+          params: request.params as Record<string, string>,
+          query: request.query as Record<string, string | undefined>,
+          body: request.body,
+          ip: request.ip,
+          token: request.token,
+          headers: request.headers,
+          baseUrl: publicUrl ?? `${request.protocol}://${request.host}`,
+        });
+        if (result === undefined) return reply.code(204).send();
+        return reply.code(opts.status ?? 200).send(result);
+      },
+    });
+  };
+  return { get: add('GET'), post: add('POST'), put: add('PUT'), patch: add('PATCH'), delete: add('DELETE') };
+}

@@ -1,0 +1,123 @@
+/** The Fastify instance: JSON in and out, Discord-shaped errors, auth and rate limits, routes under /api[/vN]. */
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { isSnowflake } from '@concord/protocol';
+import { ApiError, errors } from '../lib/errors.js';
+import type { Deps } from '../modules/deps.js';
+import { authenticate } from '../modules/auth/service.js';
+import { createRouter, type Router } from './router.js';
+import { RateLimitedError, rateLimitHook } from './ratelimit.js';
+import { authRoutes } from '../modules/auth/routes.js';
+import { userRoutes } from '../modules/users/routes.js';
+import { applicationRoutes } from '../modules/applications/routes.js';
+import { guildRoutes } from '../modules/guilds/routes.js';
+import { channelRoutes } from '../modules/channels/routes.js';
+import { inviteRoutes } from '../modules/invites/routes.js';
+import { messageRoutes } from '../modules/messages/routes.js';
+import { gatewayInfoRoutes } from '../modules/gateway/routes.js';
+
+const API_PREFIXES = ['/api/v10', '/api/v9', '/api'];
+
+/** Path ids that are not snowflakes can only name nothing: answer the matching "Unknown ..." at once. */
+const ID_PARAMS: Record<string, Parameters<typeof errors.unknown>[0]> = {
+  guild_id: 'guild',
+  channel_id: 'channel',
+  message_id: 'message',
+  user_id: 'user',
+};
+
+function registerRoutes(r: Router, deps: Deps): void {
+  authRoutes(r, deps);
+  userRoutes(r, deps);
+  applicationRoutes(r, deps);
+  guildRoutes(r, deps);
+  channelRoutes(r, deps);
+  inviteRoutes(r, deps);
+  messageRoutes(r, deps);
+  gatewayInfoRoutes(r, deps);
+}
+
+export function buildHttp(deps: Deps): FastifyInstance {
+  const app = Fastify({
+    // Requests are not logged one by one; failures are, by the error handler below.
+    logger: false,
+    bodyLimit: deps.config.bodyLimitBytes,
+    trustProxy: true,
+    // Discord clients percent-encode path parameters (emoji); Fastify decodes them.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+
+  // Empty bodies are {} (bots send POST /typing with a JSON content type and nothing in it).
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body: string, done) => {
+    if (body.trim() === '') return done(null, {});
+    try {
+      done(null, JSON.parse(body));
+    } catch {
+      done(errors.invalidJson(), undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const params = request.params as Record<string, string> | undefined;
+    if (params) {
+      for (const [name, kind] of Object.entries(ID_PARAMS)) {
+        const v = params[name];
+        if (v !== undefined && v !== '@me' && !isSnowflake(v)) throw errors.unknown(kind);
+      }
+    }
+    if (request.routeOptions.config?.auth) {
+      const { user, token } = await authenticate(deps, request.headers.authorization);
+      request.ctx = { user };
+      request.token = token;
+      const reason = request.headers['x-audit-log-reason'];
+      if (typeof reason === 'string') request.ctx.reason = decodeURIComponent(reason).slice(0, 512);
+    }
+  });
+  app.addHook('preHandler', rateLimitHook(deps.limiter, deps.config.rateLimitScale));
+
+  app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
+    if (err instanceof RateLimitedError) {
+      const retry = Math.max(0.001, err.retryAfter);
+      reply.header('Retry-After', String(Math.ceil(retry)));
+      reply.header('X-RateLimit-Remaining', '0');
+      reply.header('X-RateLimit-Reset-After', retry.toFixed(3));
+      return reply.code(429).send({ message: err.message, retry_after: Number(retry.toFixed(3)), global: err.global, code: 0 });
+    }
+    if (err instanceof ApiError) return reply.code(err.status).send(err.toBody());
+    const fe = err as FastifyError;
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(errors.tooLarge().toBody());
+    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply.code(415).send({ code: 50035, message: 'Unsupported Content-Type; send application/json' });
+    }
+    if (fe.statusCode && fe.statusCode < 500) return reply.code(fe.statusCode).send({ code: 50035, message: fe.message });
+    if (deps.config.logLevel !== 'silent') console.error(`${request.method} ${request.url} failed:`, err);
+    return reply.code(500).send({ code: 0, message: '500: Internal Server Error' });
+  });
+
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send(errors.notFound().toBody()));
+
+  for (const prefix of API_PREFIXES) {
+    app.register(
+      async (scope) => {
+        scope.setNotFoundHandler((_req, reply) => reply.code(404).send(errors.notFound().toBody()));
+        registerRoutes(createRouter(scope, deps.config.publicUrl), deps);
+      },
+      { prefix },
+    );
+  }
+
+  const webDir = deps.config.webDir && fs.existsSync(path.join(deps.config.webDir, 'index.html')) ? deps.config.webDir : undefined;
+  if (webDir) {
+    app.register(fastifyStatic, { root: path.resolve(webDir), wildcard: false });
+    // Client-side routes (/channels/...) load the app shell.
+    app.setNotFoundHandler((request, reply) => {
+      if (request.method === 'GET' && !request.url.startsWith('/api') && !request.url.startsWith('/gateway')) {
+        return reply.type('text/html').sendFile('index.html');
+      }
+      return reply.code(404).send(errors.notFound().toBody());
+    });
+  }
+  return app;
+}

@@ -1,0 +1,84 @@
+import argon2 from 'argon2';
+import { type LoginBody, type RegisterBody } from '@concord/protocol';
+import { errors } from '../../lib/errors.js';
+import type { Deps } from '../deps.js';
+import type { UserRecord } from '../users/store.js';
+import { hashToken, newToken } from './tokens.js';
+
+type AuthDeps = Pick<Deps, 'users' | 'ids' | 'config' | 'applications'>;
+
+function hashOptions(deps: AuthDeps) {
+  return { type: argon2.argon2id, memoryCost: deps.config.argon2MemoryKib, timeCost: deps.config.argon2TimeCost, parallelism: 1 };
+}
+
+const isUniqueViolation = (err: unknown) => /UNIQUE|unique|duplicate key/.test(String((err as Error)?.message));
+
+export async function register(deps: AuthDeps, body: RegisterBody): Promise<{ token: string; user_id: string }> {
+  const email = body.email.toLowerCase();
+  if (await deps.users.getByEmail(email)) throw errors.invalidField(['email'], 'EMAIL_ALREADY_REGISTERED', 'Email is already registered.');
+  if (await deps.users.getByUsername(body.username)) {
+    throw errors.invalidField(['username'], 'USERNAME_ALREADY_TAKEN', 'Username is unavailable. Try adding numbers, letters, underscores _ , or periods.');
+  }
+  const user: UserRecord = {
+    id: deps.ids.next(),
+    username: body.username,
+    email,
+    password_hash: await argon2.hash(body.password, hashOptions(deps)),
+    global_name: body.global_name ?? null,
+    avatar: null,
+    bot: false,
+    flags: 0,
+    created_at: Date.now(),
+  };
+  try {
+    await deps.users.create(user);
+  } catch (err) {
+    // Two registrations raced past the checks above; the unique index decides.
+    if (isUniqueViolation(err)) {
+      const field = String((err as Error).message).includes('email') ? 'email' : 'username';
+      throw errors.invalidField([field], field === 'email' ? 'EMAIL_ALREADY_REGISTERED' : 'USERNAME_ALREADY_TAKEN', `That ${field} is already taken.`);
+    }
+    throw err;
+  }
+  const token = newToken(user.id);
+  await deps.users.addToken(hashToken(token), user.id, Date.now());
+  return { token, user_id: user.id };
+}
+
+/** `login` is the email (or, as a convenience, the username). */
+export async function login(deps: AuthDeps, body: LoginBody): Promise<{ token: string; user_id: string }> {
+  const key = body.login.toLowerCase();
+  const user = key.includes('@') ? await deps.users.getByEmail(key) : await deps.users.getByUsername(key);
+  const ok = user?.password_hash ? await argon2.verify(user.password_hash, body.password) : false;
+  if (!user || !ok) {
+    const e = errors.invalidField(['login'], 'INVALID_LOGIN', 'Login or password is invalid.');
+    e.errors!.password = { _errors: [{ code: 'INVALID_LOGIN', message: 'Login or password is invalid.' }] };
+    throw e;
+  }
+  const token = newToken(user.id);
+  await deps.users.addToken(hashToken(token), user.id, Date.now());
+  return { token, user_id: user.id };
+}
+
+export async function logout(deps: AuthDeps, token: string): Promise<void> {
+  await deps.users.revokeToken(hashToken(token));
+}
+
+/**
+ * `Authorization: <token>` for people, `Bot <token>` for bots. Anything else, or a token of the wrong
+ * kind, is 401: callers treat 401 as "this token is dead", so it is never used for other failures.
+ */
+export async function authenticate(deps: AuthDeps, header: string | undefined): Promise<{ user: UserRecord; token: string }> {
+  if (!header) throw errors.unauthorized();
+  const bot = header.startsWith('Bot ');
+  const token = (bot ? header.slice(4) : header.startsWith('Bearer ') ? header.slice(7) : header).trim();
+  const user = await userForToken(deps, token);
+  if (!user || user.bot !== bot) throw errors.unauthorized();
+  return { user, token };
+}
+
+export async function userForToken(deps: AuthDeps, token: string): Promise<UserRecord | undefined> {
+  if (token.length === 0 || token.length > 512) return undefined;
+  const userId = await deps.users.userIdForToken(hashToken(token));
+  return userId ? deps.users.get(userId) : undefined;
+}

@@ -1,0 +1,13 @@
+import { CreateChannelBody, ModifyChannelBody } from '@concord/protocol';
+import { parse } from '../../lib/errors.js';
+import type { Router } from '../../http/router.js';
+import type { Deps } from '../deps.js';
+import * as channels from './service.js';
+
+export function channelRoutes(r: Router, deps: Deps): void {
+  r.get('/guilds/:guild_id/channels', (req) => channels.listChannels(deps, req.ctx, req.params.guild_id!));
+  r.post('/guilds/:guild_id/channels', (req) => channels.createChannel(deps, req.ctx, req.params.guild_id!, parse(CreateChannelBody, req.body)), { status: 201 });
+  r.get('/channels/:channel_id', (req) => channels.getChannel(deps, req.ctx, req.params.channel_id!));
+  r.patch('/channels/:channel_id', (req) => channels.modifyChannel(deps, req.ctx, req.params.channel_id!, parse(ModifyChannelBody, req.body)));
+  r.delete('/channels/:channel_id', (req) => channels.deleteChannel(deps, req.ctx, req.params.channel_id!));
+}

@@ -1,0 +1,246 @@
+/**
+ * A live, in-memory replica of each guild this process needs (roles, channels with overwrites, the
+ * members it has looked at), kept current by applying the guild's own events from the bus. Permission
+ * checks and gateway fan-out read it synchronously; permission results are memoised until the next
+ * structural event in that guild.
+ */
+import { computeChannelPermissions, computeBasePermissions, type Channel, type Member, type Role } from '@concord/protocol';
+import { guildTopic, type Bus, type BusEvent } from '../../bus/bus.js';
+import type { ChannelStore } from '../channels/store.js';
+import type { GuildStore } from './store.js';
+import type { UserStore } from '../users/store.js';
+import { wireChannel, wireGuild, wireMember, wireRole } from '../wire.js';
+
+export type WireGuild = Omit<ReturnType<typeof wireGuild>, 'roles'>;
+
+export interface GuildState {
+  guild: WireGuild;
+  roles: Map<string, Role>;
+  channels: Map<string, Channel>;
+  /** Only members someone asked about; `null` means "known not to be a member". */
+  members: Map<string, Member | null>;
+  memberCount: number;
+  perms: Map<string, bigint>;
+  unsubscribe: () => void;
+  pins: number;
+  lastUsed: number;
+}
+
+const MAX_UNPINNED = 5000;
+const MAX_TRACKED_MEMBERS = 50_000;
+
+interface Deps {
+  guilds: GuildStore;
+  channels: ChannelStore;
+  users: UserStore;
+  bus: Bus;
+}
+
+export class GuildCache {
+  private readonly states = new Map<string, GuildState>();
+  private readonly loading = new Map<string, Promise<GuildState | undefined>>();
+  private readonly channelGuild = new Map<string, string>();
+
+  constructor(private readonly deps: Deps) {}
+
+  peek(guildId: string): GuildState | undefined {
+    return this.states.get(guildId);
+  }
+
+  guildIdForChannel(channelId: string): string | undefined {
+    return this.channelGuild.get(channelId);
+  }
+
+  async get(guildId: string): Promise<GuildState | undefined> {
+    const s = this.states.get(guildId);
+    if (s) {
+      s.lastUsed = Date.now();
+      return s;
+    }
+    let p = this.loading.get(guildId);
+    if (!p) {
+      p = this.load(guildId).finally(() => this.loading.delete(guildId));
+      this.loading.set(guildId, p);
+    }
+    return p;
+  }
+
+  private async load(guildId: string): Promise<GuildState | undefined> {
+    // Subscribe before reading so no event between the read and the subscription is missed; events that
+    // arrive while loading are applied after, and applying one twice is harmless (they carry whole objects).
+    const early: BusEvent[] = [];
+    let state: GuildState | undefined;
+    const unsubscribe = await this.deps.bus.subscribe(guildTopic(guildId), (ev) => (state ? this.apply(state, ev) : early.push(ev)));
+    try {
+      const guild = await this.deps.guilds.get(guildId);
+      if (!guild) {
+        unsubscribe();
+        return undefined;
+      }
+      const [roles, channels, memberCount] = await Promise.all([
+        this.deps.guilds.roles(guildId),
+        this.deps.channels.listByGuild(guildId),
+        this.deps.guilds.countMembers(guildId),
+      ]);
+      const { roles: _r, ...g } = wireGuild(guild, []);
+      state = {
+        guild: g,
+        roles: new Map(roles.map((r) => [r.id, wireRole(r)])),
+        channels: new Map(channels.map((c) => [c.id, wireChannel(c)])),
+        members: new Map(),
+        memberCount,
+        perms: new Map(),
+        unsubscribe,
+        pins: 0,
+        lastUsed: Date.now(),
+      };
+      this.states.set(guildId, state);
+      for (const c of channels) this.channelGuild.set(c.id, guildId);
+      for (const ev of early) this.apply(state, ev);
+      this.evict();
+      return this.states.get(guildId);
+    } catch (err) {
+      unsubscribe();
+      throw err;
+    }
+  }
+
+  /** Keeps a guild resident while a gateway session needs it. */
+  pin(state: GuildState): void {
+    state.pins++;
+  }
+  unpin(guildId: string): void {
+    const s = this.states.get(guildId);
+    if (s) s.pins = Math.max(0, s.pins - 1);
+  }
+
+  private evict(): void {
+    if (this.states.size <= MAX_UNPINNED) return;
+    const unpinned = [...this.states.entries()].filter(([, s]) => s.pins === 0).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    for (const [id] of unpinned.slice(0, this.states.size - MAX_UNPINNED)) this.drop(id);
+  }
+
+  private drop(guildId: string): void {
+    const s = this.states.get(guildId);
+    if (!s) return;
+    s.unsubscribe();
+    this.states.delete(guildId);
+    for (const id of s.channels.keys()) this.channelGuild.delete(id);
+  }
+
+  /** The member, loading it on first use; undefined when the user is not a member. */
+  async member(state: GuildState, userId: string): Promise<Member | undefined> {
+    const known = state.members.get(userId);
+    if (known !== undefined) return known ?? undefined;
+    const [m, user] = await Promise.all([this.deps.guilds.getMember(state.guild.id, userId), this.deps.users.get(userId)]);
+    // An event may have filled it in while we waited; the event is newer.
+    const now = state.members.get(userId);
+    if (now !== undefined) return now ?? undefined;
+    const wire = m && user ? wireMember(m, user) : null;
+    if (state.members.size >= MAX_TRACKED_MEMBERS) state.members.clear();
+    state.members.set(userId, wire);
+    return wire ?? undefined;
+  }
+
+  basePermissions(state: GuildState, userId: string, member: Member): bigint {
+    return computeBasePermissions(this.permInput(state, userId, member));
+  }
+
+  /** Memoised per (channel, user) until the guild's roles, channels or that member change. */
+  channelPermissions(state: GuildState, channelId: string, userId: string, member: Member): bigint {
+    const key = `${channelId}:${userId}`;
+    let p = state.perms.get(key);
+    if (p === undefined) {
+      const channel = state.channels.get(channelId);
+      if (!channel) return 0n;
+      const overwrites = (channel.permission_overwrites ?? []).map((o) => ({ id: o.id, type: o.type, allow: BigInt(o.allow), deny: BigInt(o.deny) }));
+      p = computeChannelPermissions(this.permInput(state, userId, member), overwrites);
+      if (member.communication_disabled_until === null) state.perms.set(key, p);
+    }
+    return p;
+  }
+
+  private permInput(state: GuildState, userId: string, member: Member) {
+    const roles = new Map<string, { id: string; permissions: bigint }>();
+    for (const r of state.roles.values()) roles.set(r.id, { id: r.id, permissions: BigInt(r.permissions) });
+    return {
+      guildId: state.guild.id,
+      ownerId: state.guild.owner_id,
+      userId,
+      memberRoleIds: member.roles,
+      roles,
+      communicationDisabledUntil: member.communication_disabled_until ? Date.parse(member.communication_disabled_until) : null,
+    };
+  }
+
+  /** Applies one of the guild's events to its replica. */
+  apply(state: GuildState, ev: BusEvent): void {
+    const d = ev.d;
+    switch (ev.t) {
+      case 'GUILD_UPDATE': {
+        const { roles: _r, ...g } = d;
+        state.guild = { ...state.guild, ...g };
+        state.perms.clear();
+        break;
+      }
+      case 'GUILD_DELETE':
+        this.drop(state.guild.id);
+        break;
+      case 'GUILD_ROLE_CREATE':
+      case 'GUILD_ROLE_UPDATE':
+        state.roles.set(d.role.id, d.role);
+        state.perms.clear();
+        break;
+      case 'GUILD_ROLE_DELETE':
+        state.roles.delete(d.role_id);
+        for (const [id, m] of state.members) if (m) state.members.set(id, { ...m, roles: m.roles.filter((r) => r !== d.role_id) });
+        state.perms.clear();
+        break;
+      case 'CHANNEL_CREATE':
+      case 'CHANNEL_UPDATE':
+        state.channels.set(d.id, d);
+        this.channelGuild.set(d.id, state.guild.id);
+        state.perms.clear();
+        break;
+      case 'CHANNEL_DELETE':
+        state.channels.delete(d.id);
+        this.channelGuild.delete(d.id);
+        for (const [id, c] of state.channels) if (c.parent_id === d.id) state.channels.set(id, { ...c, parent_id: null });
+        state.perms.clear();
+        break;
+      case 'GUILD_MEMBER_ADD':
+        state.memberCount++;
+        if (state.members.has(d.user.id)) state.members.set(d.user.id, stripGuildId(d));
+        break;
+      case 'GUILD_MEMBER_UPDATE':
+        if (state.members.has(d.user.id)) state.members.set(d.user.id, stripGuildId(d));
+        this.clearUserPerms(state, d.user.id);
+        break;
+      case 'GUILD_MEMBER_REMOVE':
+        state.memberCount = Math.max(0, state.memberCount - 1);
+        if (state.members.has(d.user.id)) state.members.set(d.user.id, null);
+        this.clearUserPerms(state, d.user.id);
+        break;
+      case 'MESSAGE_CREATE': {
+        const c = state.channels.get(d.channel_id);
+        if (c) c.last_message_id = d.id;
+        break;
+      }
+    }
+  }
+
+  private clearUserPerms(state: GuildState, userId: string): void {
+    const suffix = `:${userId}`;
+    for (const k of state.perms.keys()) if (k.endsWith(suffix)) state.perms.delete(k);
+  }
+
+  close(): void {
+    for (const id of [...this.states.keys()]) this.drop(id);
+  }
+}
+
+function stripGuildId(d: Member & { guild_id?: string }): Member {
+  const { guild_id: _g, ...m } = d;
+  return m;
+}
+

@@ -1,0 +1,15 @@
+import { CreateGuildBody, MemberListQuery, ModifyGuildBody } from '@concord/protocol';
+import { parse } from '../../lib/errors.js';
+import type { Router } from '../../http/router.js';
+import type { Deps } from '../deps.js';
+import * as guilds from './service.js';
+
+export function guildRoutes(r: Router, deps: Deps): void {
+  r.post('/guilds', (req) => guilds.createGuild(deps, req.ctx, parse(CreateGuildBody, req.body)), { bucket: 'guilds.create', status: 201 });
+  r.get('/guilds/:guild_id', (req) => guilds.getGuild(deps, req.ctx, req.params.guild_id!, req.query.with_counts === 'true'));
+  r.patch('/guilds/:guild_id', (req) => guilds.modifyGuild(deps, req.ctx, req.params.guild_id!, parse(ModifyGuildBody, req.body)));
+  r.delete('/guilds/:guild_id', (req) => guilds.deleteGuild(deps, req.ctx, req.params.guild_id!));
+  r.delete('/users/@me/guilds/:guild_id', (req) => guilds.leaveGuild(deps, req.ctx, req.params.guild_id!));
+  r.get('/guilds/:guild_id/members', (req) => guilds.listMembers(deps, req.ctx, req.params.guild_id!, parse(MemberListQuery, req.query)));
+  r.get('/guilds/:guild_id/members/:user_id', (req) => guilds.getMember(deps, req.ctx, req.params.guild_id!, req.params.user_id!));
+}

@@ -1,0 +1,177 @@
+import { GatewayIntents, MessageTypes, Permissions, hasPermission, type CreateMessageBody, type Message } from '@concord/protocol';
+import { ApiError, errors } from '../../lib/errors.js';
+import { guildTopic } from '../../bus/bus.js';
+import type { ChannelAccess, Ctx } from '../access.js';
+import { emit, type Deps } from '../deps.js';
+import { grantedPrivilegedIntents } from '../applications/service.js';
+import type { UserRecord } from '../users/store.js';
+import { wireMessage, withoutUser } from '../wire.js';
+import type { HistoryQuery, MessageRecord } from './store.js';
+
+const TEXT_TYPES = new Set([0, 2]);
+const USER_MENTION = /<@!?(\d{1,19})>/g;
+const ROLE_MENTION = /<@&(\d{1,19})>/g;
+
+function requireTextChannel(access: ChannelAccess): void {
+  if (!TEXT_TYPES.has(access.channel.type)) throw new ApiError(400, 50008, 'Cannot send messages in a non-text channel');
+}
+
+interface Mentions {
+  users: UserRecord[];
+  roles: string[];
+  everyone: boolean;
+}
+
+async function parseMentions(deps: Deps, access: ChannelAccess, content: string): Promise<Mentions> {
+  const everyone = /@(everyone|here)\b/.test(content) && hasPermission(access.perms, Permissions.MENTION_EVERYONE);
+  if (!content.includes('<@')) return { users: [], roles: [], everyone };
+  const userIds = [...new Set([...content.matchAll(USER_MENTION)].map((m) => m[1]!))].slice(0, 100);
+  const roles = [...new Set([...content.matchAll(ROLE_MENTION)].map((m) => m[1]!))].filter((id) => access.state.roles.has(id));
+  const users = await deps.users.getMany(userIds);
+  return { users, roles, everyone };
+}
+
+/** Messages whose author is a bot without MESSAGE_CONTENT see only what mentions them, as on Discord. */
+async function contentVisibleTo(deps: Deps, ctx: Ctx): Promise<boolean> {
+  if (!ctx.user.bot || deps.config.privilegedIntents === 'all') return true;
+  const app = await deps.applications.getByBot(ctx.user.id);
+  return Boolean(app && grantedPrivilegedIntents(app.flags) & GatewayIntents.MessageContent);
+}
+
+export function redactFor(botId: string, m: Message): Message {
+  if (m.author.id === botId || m.mentions.some((u) => u.id === botId)) return m;
+  return { ...m, content: '', embeds: [], attachments: [], components: [] };
+}
+
+async function toWire(deps: Deps, records: MessageRecord[], channelType: number): Promise<Message[]> {
+  const ids = new Set<string>();
+  for (const r of records) {
+    ids.add(r.author_id);
+    for (const u of r.mentions) ids.add(u);
+  }
+  const users = new Map((await deps.users.getMany([...ids])).map((u) => [u.id, u]));
+  const out: Message[] = [];
+  for (const r of records) {
+    const author = users.get(r.author_id);
+    if (!author) continue;
+    const referenced = r.ref_message_id ? await deps.messages.get(r.ref_channel_id ?? r.channel_id, r.ref_message_id) : undefined;
+    out.push(
+      wireMessage(r, {
+        author,
+        channelType,
+        mentions: r.mentions.map((id) => users.get(id)).filter((u): u is UserRecord => Boolean(u)),
+        referenced: referenced ? (await toWire(deps, [{ ...referenced, ref_message_id: null }], channelType))[0] : null,
+      }),
+    );
+  }
+  return out;
+}
+
+/** Send: permission, validation, nonce dedupe, durable insert, then MESSAGE_CREATE after commit. */
+export async function sendMessage(deps: Deps, ctx: Ctx, channelId: string, body: CreateMessageBody): Promise<Message> {
+  const access = await deps.access.channel(ctx, channelId, Permissions.SEND_MESSAGES);
+  requireTextChannel(access);
+  const content = body.content ?? '';
+  if (content.trim() === '' && !(body.embeds && body.embeds.length > 0)) throw errors.emptyMessage();
+  const guildId = access.state.guild.id;
+
+  let reference: MessageRecord | undefined;
+  if (body.message_reference?.message_id) {
+    reference = await deps.messages.get(channelId, body.message_reference.message_id);
+    if (!reference && body.message_reference.fail_if_not_exists !== false) {
+      throw errors.invalidField(['message_reference'], 'REPLIES_UNKNOWN_MESSAGE', 'Unknown message');
+    }
+  }
+  const mentions = await parseMentions(deps, access, content);
+  if (reference && !mentions.users.some((u) => u.id === reference!.author_id)) {
+    const author = await deps.users.get(reference.author_id);
+    if (author) mentions.users.push(author);
+  }
+  const record: MessageRecord = {
+    id: deps.ids.next(),
+    channel_id: channelId,
+    guild_id: guildId,
+    author_id: ctx.user.id,
+    type: reference ? MessageTypes.REPLY : MessageTypes.DEFAULT,
+    content,
+    nonce: body.nonce === undefined ? null : String(body.nonce),
+    edited_at: null,
+    tts: body.tts ?? false,
+    pinned: false,
+    flags: 0,
+    mention_everyone: mentions.everyone,
+    mentions: mentions.users.map((u) => u.id),
+    mention_roles: mentions.roles,
+    ref_message_id: reference?.id ?? null,
+    ref_channel_id: reference ? channelId : null,
+    embeds: (body.embeds as unknown[] | undefined) ?? [],
+  };
+  const { message: stored, created } = await deps.messages.create(record);
+  if (!created) {
+    // A retried send: answer with the message the first attempt stored, and publish nothing new.
+    return (await toWire(deps, [stored], access.channel.type))[0]!;
+  }
+  const referenced = reference ? (await toWire(deps, [{ ...reference, ref_message_id: null }], access.channel.type))[0] : null;
+  const wire = wireMessage(stored, { author: ctx.user, member: access.member, channelType: access.channel.type, mentions: mentions.users, referenced });
+  await emit(deps, guildTopic(guildId), { t: 'MESSAGE_CREATE', d: wire, guild_id: guildId, channel_id: channelId });
+  return wire;
+}
+
+export async function getMessage(deps: Deps, ctx: Ctx, channelId: string, messageId: string): Promise<Message> {
+  const access = await deps.access.channel(ctx, channelId, Permissions.READ_MESSAGE_HISTORY);
+  const record = await deps.messages.get(channelId, messageId);
+  if (!record) throw errors.unknown('message');
+  const [m] = await toWire(deps, [record], access.channel.type);
+  if (!m) throw errors.unknown('message');
+  return (await contentVisibleTo(deps, ctx)) ? m : redactFor(ctx.user.id, m);
+}
+
+export async function listMessages(deps: Deps, ctx: Ctx, channelId: string, q: Partial<HistoryQuery>): Promise<Message[]> {
+  const access = await deps.access.channel(ctx, channelId, Permissions.READ_MESSAGE_HISTORY);
+  const records = await deps.messages.list(channelId, { limit: q.limit ?? 50, before: q.before, after: q.after, around: q.around });
+  const list = await toWire(deps, records, access.channel.type);
+  return (await contentVisibleTo(deps, ctx)) ? list : list.map((m) => redactFor(ctx.user.id, m));
+}
+
+export async function editMessage(deps: Deps, ctx: Ctx, channelId: string, messageId: string, body: { content?: string | null; embeds?: unknown[] | null }): Promise<Message> {
+  const access = await deps.access.channel(ctx, channelId);
+  const existing = await deps.messages.get(channelId, messageId);
+  if (!existing) throw errors.unknown('message');
+  if (existing.author_id !== ctx.user.id) throw errors.cannotEditOthers();
+  const content = body.content === undefined ? existing.content : (body.content ?? '');
+  const embeds = body.embeds === undefined ? existing.embeds : (body.embeds ?? []);
+  if (content.trim() === '' && embeds.length === 0) throw errors.emptyMessage();
+  const mentions = body.content === undefined ? undefined : await parseMentions(deps, access, content);
+  const updated = await deps.messages.update(channelId, messageId, {
+    content,
+    embeds,
+    edited_at: Date.now(),
+    ...(mentions ? { mentions: mentions.users.map((u) => u.id), mention_roles: mentions.roles, mention_everyone: mentions.everyone } : {}),
+  });
+  if (!updated) throw errors.unknown('message');
+  const [wire] = await toWire(deps, [updated], access.channel.type);
+  const full = { ...wire!, member: withoutUser(access.member) };
+  await emit(deps, guildTopic(access.state.guild.id), { t: 'MESSAGE_UPDATE', d: full, guild_id: access.state.guild.id, channel_id: channelId });
+  return wire!;
+}
+
+export async function deleteMessage(deps: Deps, ctx: Ctx, channelId: string, messageId: string): Promise<void> {
+  const access = await deps.access.channel(ctx, channelId);
+  const existing = await deps.messages.get(channelId, messageId);
+  if (!existing) throw errors.unknown('message');
+  if (existing.author_id !== ctx.user.id && !hasPermission(access.perms, Permissions.MANAGE_MESSAGES)) throw errors.missingPermissions();
+  if (!(await deps.messages.delete(channelId, messageId))) throw errors.unknown('message');
+  const guildId = access.state.guild.id;
+  await emit(deps, guildTopic(guildId), { t: 'MESSAGE_DELETE', d: { id: messageId, channel_id: channelId, guild_id: guildId }, guild_id: guildId, channel_id: channelId });
+}
+
+export async function triggerTyping(deps: Deps, ctx: Ctx, channelId: string): Promise<void> {
+  const access = await deps.access.channel(ctx, channelId, Permissions.SEND_MESSAGES);
+  const guildId = access.state.guild.id;
+  await emit(deps, guildTopic(guildId), {
+    t: 'TYPING_START',
+    d: { channel_id: channelId, guild_id: guildId, user_id: ctx.user.id, timestamp: Math.floor(Date.now() / 1000), member: access.member },
+    guild_id: guildId,
+    channel_id: channelId,
+  });
+}

@@ -1,0 +1,177 @@
+import type { Db, Queryable, Row } from '../../store/db.js';
+
+export interface MessageRecord {
+  id: string;
+  channel_id: string;
+  guild_id: string | null;
+  author_id: string;
+  type: number;
+  content: string;
+  nonce: string | null;
+  edited_at: number | null;
+  tts: boolean;
+  pinned: boolean;
+  flags: number;
+  mention_everyone: boolean;
+  mentions: string[];
+  mention_roles: string[];
+  ref_message_id: string | null;
+  ref_channel_id: string | null;
+  embeds: unknown[];
+}
+
+export interface HistoryQuery {
+  limit: number;
+  before?: string;
+  after?: string;
+  around?: string;
+}
+
+export type MessagePatch = Partial<Pick<MessageRecord, 'content' | 'edited_at' | 'flags' | 'embeds' | 'pinned' | 'mentions' | 'mention_roles' | 'mention_everyone'>>;
+
+export interface MessageStore {
+  /**
+   * Stores the message, or, when the author already sent one with the same nonce, returns that one
+   * (`created: false`). Resolves only after the commit.
+   */
+  create(message: MessageRecord): Promise<{ message: MessageRecord; created: boolean }>;
+  get(channelId: string, id: string): Promise<MessageRecord | undefined>;
+  /** Newest first. */
+  list(channelId: string, q: HistoryQuery): Promise<MessageRecord[]>;
+  update(channelId: string, id: string, patch: MessagePatch): Promise<MessageRecord | undefined>;
+  delete(channelId: string, id: string): Promise<boolean>;
+}
+
+const idOrNull = (v: unknown) => (v == null ? null : String(v));
+
+const toMessage = (r: Row): MessageRecord => ({
+  id: String(r.id),
+  channel_id: String(r.channel_id),
+  guild_id: idOrNull(r.guild_id),
+  author_id: String(r.author_id),
+  type: r.type,
+  content: r.content,
+  nonce: r.nonce ?? null,
+  edited_at: r.edited_at ?? null,
+  tts: Boolean(r.tts),
+  pinned: Boolean(r.pinned),
+  flags: r.flags,
+  mention_everyone: Boolean(r.mention_everyone),
+  mentions: r.mentions ? JSON.parse(r.mentions) : [],
+  mention_roles: r.mention_roles ? JSON.parse(r.mention_roles) : [],
+  ref_message_id: idOrNull(r.ref_message_id),
+  ref_channel_id: idOrNull(r.ref_channel_id),
+  embeds: r.embeds ? JSON.parse(r.embeds) : [],
+});
+
+const json = (v: unknown[]) => (v.length > 0 ? JSON.stringify(v) : null);
+
+interface Pending {
+  message: MessageRecord;
+  resolve: (r: { message: MessageRecord; created: boolean }) => void;
+  reject: (e: unknown) => void;
+}
+
+const MAX_BATCH = 256;
+
+/**
+ * Creates are group-committed: while one transaction commits, new sends queue, and the next transaction
+ * takes them all. Every send still resolves only after its own commit, in the order it was queued.
+ */
+export class SqlMessageStore implements MessageStore {
+  private queue: Pending[] = [];
+  private flushing = false;
+
+  constructor(private readonly db: Db) {}
+
+  create(message: MessageRecord): Promise<{ message: MessageRecord; created: boolean }> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ message, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      try {
+        const results = await this.db.tx(async (q) => {
+          const out: { message: MessageRecord; created: boolean }[] = [];
+          const lastIds = new Map<string, string>();
+          for (const p of batch) {
+            const r = await insertMessage(q, p.message);
+            out.push(r);
+            if (r.created) lastIds.set(r.message.channel_id, r.message.id);
+          }
+          for (const [channelId, id] of lastIds) {
+            await q.run('UPDATE channels SET last_message_id = ? WHERE id = ?', [id, channelId]);
+          }
+          return out;
+        });
+        batch.forEach((p, i) => p.resolve(results[i]!));
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    }
+    this.flushing = false;
+  }
+
+  async get(channelId: string, id: string) {
+    const r = await this.db.get('SELECT * FROM messages WHERE channel_id = ? AND id = ?', [channelId, id]);
+    return r && toMessage(r);
+  }
+
+  async list(channelId: string, q: HistoryQuery) {
+    if (q.after) {
+      const rows = await this.db.all('SELECT * FROM messages WHERE channel_id = ? AND id > ? ORDER BY id ASC LIMIT ?', [channelId, q.after, q.limit]);
+      return rows.map(toMessage).reverse();
+    }
+    if (q.around) {
+      const half = Math.floor(q.limit / 2);
+      const newer = await this.db.all('SELECT * FROM messages WHERE channel_id = ? AND id >= ? ORDER BY id ASC LIMIT ?', [channelId, q.around, q.limit - half]);
+      const older = await this.db.all('SELECT * FROM messages WHERE channel_id = ? AND id < ? ORDER BY id DESC LIMIT ?', [channelId, q.around, half]);
+      return [...newer.map(toMessage).reverse(), ...older.map(toMessage)];
+    }
+    if (q.before) {
+      const rows = await this.db.all('SELECT * FROM messages WHERE channel_id = ? AND id < ? ORDER BY id DESC LIMIT ?', [channelId, q.before, q.limit]);
+      return rows.map(toMessage);
+    }
+    const rows = await this.db.all('SELECT * FROM messages WHERE channel_id = ? ORDER BY id DESC LIMIT ?', [channelId, q.limit]);
+    return rows.map(toMessage);
+  }
+
+  async update(channelId: string, id: string, patch: MessagePatch) {
+    const sets: string[] = [];
+    const values: (string | number | null)[] = [];
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === undefined) continue;
+      sets.push(`${k} = ?`);
+      values.push(Array.isArray(v) ? json(v) : typeof v === 'boolean' ? (v ? 1 : 0) : (v as string | number | null));
+    }
+    if (sets.length > 0) await this.db.run(`UPDATE messages SET ${sets.join(', ')} WHERE channel_id = ? AND id = ?`, [...values, channelId, id]);
+    return this.get(channelId, id);
+  }
+
+  async delete(channelId: string, id: string) {
+    return (await this.db.run('DELETE FROM messages WHERE channel_id = ? AND id = ?', [channelId, id])).changes > 0;
+  }
+}
+
+async function insertMessage(q: Queryable, m: MessageRecord): Promise<{ message: MessageRecord; created: boolean }> {
+  const { changes } = await q.run(
+    `INSERT INTO messages (channel_id, id, guild_id, author_id, type, content, nonce, edited_at, tts, pinned, flags,
+       mention_everyone, mentions, mention_roles, ref_message_id, ref_channel_id, embeds)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    [
+      m.channel_id, m.id, m.guild_id, m.author_id, m.type, m.content, m.nonce, m.edited_at, m.tts ? 1 : 0, m.pinned ? 1 : 0, m.flags,
+      m.mention_everyone ? 1 : 0, json(m.mentions), json(m.mention_roles), m.ref_message_id, m.ref_channel_id, json(m.embeds),
+    ],
+  );
+  if (changes > 0) return { message: m, created: true };
+  const existing = await q.get('SELECT * FROM messages WHERE author_id = ? AND nonce = ? AND nonce IS NOT NULL', [m.author_id, m.nonce]);
+  if (!existing) throw new Error('message insert conflicted without a matching nonce');
+  return { message: toMessage(existing), created: false };
+}

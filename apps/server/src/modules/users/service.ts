@@ -1,0 +1,48 @@
+import type { ModifyMeBody, User } from '@concord/protocol';
+import { errors } from '../../lib/errors.js';
+import { userTopic } from '../../bus/bus.js';
+import { emit, type Deps } from '../deps.js';
+import type { Ctx } from '../access.js';
+import { wirePrivateUser, wireUser } from '../wire.js';
+
+export function getMe(_deps: Deps, ctx: Ctx): User {
+  return wirePrivateUser(ctx.user);
+}
+
+export async function modifyMe(deps: Deps, ctx: Ctx, body: ModifyMeBody): Promise<User> {
+  if (body.username && body.username !== ctx.user.username) {
+    const taken = await deps.users.getByUsername(body.username);
+    if (taken) throw errors.invalidField(['username'], 'USERNAME_ALREADY_TAKEN', 'Username is unavailable.');
+  }
+  const updated = await deps.users.update(ctx.user.id, body);
+  if (!updated) throw errors.unknown('user');
+  await emit(deps, userTopic(updated.id), { t: 'USER_UPDATE', d: wirePrivateUser(updated), user_ids: [updated.id] });
+  return wirePrivateUser(updated);
+}
+
+export async function getUser(deps: Deps, ctx: Ctx, id: string): Promise<User> {
+  if (id === '@me') return wirePrivateUser(ctx.user);
+  const user = /^\d{1,20}$/.test(id) ? await deps.users.get(id) : undefined;
+  if (!user) throw errors.unknown('user');
+  return wireUser(user);
+}
+
+/** `GET /users/@me/guilds`: partial guilds with the caller's permissions. */
+export async function listMyGuilds(deps: Deps, ctx: Ctx) {
+  const ids = await deps.guilds.guildIdsForUser(ctx.user.id);
+  const out = [];
+  for (const id of ids) {
+    const state = await deps.cache.get(id);
+    const member = state && (await deps.cache.member(state, ctx.user.id));
+    if (!state || !member) continue;
+    out.push({
+      id,
+      name: state.guild.name,
+      icon: state.guild.icon,
+      owner: state.guild.owner_id === ctx.user.id,
+      permissions: deps.cache.basePermissions(state, ctx.user.id, member).toString(),
+      features: [],
+    });
+  }
+  return out;
+}

@@ -1,0 +1,158 @@
+/** Records -> Discord v10 wire objects. One place, so every route and event speaks the same shapes. */
+import type { Channel, Member, Message, Role, User } from '@concord/protocol';
+import type { ChannelRecord } from './channels/store.js';
+import type { GuildRecord, MemberRecord, RoleRecord } from './guilds/store.js';
+import type { MessageRecord } from './messages/store.js';
+import type { UserRecord } from './users/store.js';
+import { iso } from '../lib/time.js';
+import { snowflakeTimestamp } from '@concord/protocol';
+
+export function wireUser(u: UserRecord): User {
+  return {
+    id: u.id,
+    username: u.username,
+    discriminator: '0',
+    global_name: u.global_name,
+    avatar: u.avatar,
+    bot: u.bot,
+    public_flags: 0,
+  };
+}
+
+/** The account's own view (`/users/@me`, READY). */
+export function wirePrivateUser(u: UserRecord): User {
+  return { ...wireUser(u), flags: u.flags, verified: true, mfa_enabled: false, email: u.email };
+}
+
+export function wireRole(r: RoleRecord): Role {
+  return {
+    id: r.id,
+    name: r.name,
+    color: r.color,
+    hoist: r.hoist,
+    icon: null,
+    unicode_emoji: null,
+    position: r.position,
+    permissions: r.permissions,
+    managed: r.managed,
+    mentionable: r.mentionable,
+    flags: 0,
+    ...(r.bot_id ? { tags: { bot_id: r.bot_id } } : {}),
+  };
+}
+
+export function wireChannel(c: ChannelRecord): Channel {
+  const base: Channel = {
+    id: c.id,
+    type: c.type,
+    ...(c.guild_id ? { guild_id: c.guild_id } : {}),
+    name: c.name,
+    position: c.position,
+    parent_id: c.parent_id,
+    permission_overwrites: c.overwrites.map((o) => ({ id: o.id, type: o.type, allow: o.allow, deny: o.deny })),
+    nsfw: c.nsfw,
+    flags: 0,
+  };
+  if (c.type === 2) return { ...base, bitrate: c.bitrate ?? 64000, user_limit: c.user_limit ?? 0, rate_limit_per_user: 0, last_message_id: c.last_message_id };
+  if (c.type === 4) return base;
+  return { ...base, topic: c.topic, last_message_id: c.last_message_id, rate_limit_per_user: c.rate_limit_per_user };
+}
+
+export function wireMember(m: MemberRecord, user?: UserRecord): Member {
+  return {
+    ...(user ? { user: wireUser(user) } : {}),
+    nick: m.nick,
+    avatar: null,
+    roles: m.roles,
+    joined_at: iso(m.joined_at)!,
+    premium_since: null,
+    deaf: m.deaf,
+    mute: m.mute,
+    flags: 0,
+    pending: false,
+    communication_disabled_until: iso(m.communication_disabled_until),
+  };
+}
+
+export function withoutUser(m: Member): Omit<Member, 'user'> {
+  const { user: _u, ...rest } = m;
+  return rest;
+}
+
+export function wireGuild(g: GuildRecord, roles: RoleRecord[]) {
+  return {
+    id: g.id,
+    name: g.name,
+    icon: g.icon,
+    description: g.description,
+    splash: null,
+    discovery_splash: null,
+    banner: null,
+    owner_id: g.owner_id,
+    region: 'deprecated',
+    afk_channel_id: g.afk_channel_id,
+    afk_timeout: g.afk_timeout,
+    widget_enabled: false,
+    verification_level: 0,
+    default_message_notifications: 0,
+    explicit_content_filter: 0,
+    roles: roles.map(wireRole),
+    emojis: [] as unknown[],
+    stickers: [] as unknown[],
+    features: [] as string[],
+    mfa_level: 0,
+    application_id: null,
+    system_channel_id: g.system_channel_id,
+    system_channel_flags: 0,
+    rules_channel_id: null,
+    vanity_url_code: null,
+    premium_tier: 0,
+    premium_subscription_count: 0,
+    preferred_locale: 'en-US',
+    public_updates_channel_id: null,
+    nsfw_level: 0,
+    premium_progress_bar_enabled: false,
+  };
+}
+
+export interface MessageContext {
+  author: UserRecord;
+  /** The author's guild member, as sent in MESSAGE_CREATE (without `user`). */
+  member?: Member;
+  channelType: number;
+  mentions?: UserRecord[];
+  referenced?: Message | null;
+}
+
+export function wireMessage(m: MessageRecord, ctx: MessageContext): Message {
+  const msg: Message = {
+    id: m.id,
+    channel_id: m.channel_id,
+    ...(m.guild_id ? { guild_id: m.guild_id } : {}),
+    type: m.type,
+    content: m.content,
+    author: wireUser(ctx.author),
+    ...(ctx.member ? { member: withoutUser(ctx.member) } : {}),
+    timestamp: iso(snowflakeTimestamp(m.id))!,
+    edited_timestamp: iso(m.edited_at),
+    tts: m.tts,
+    mention_everyone: m.mention_everyone,
+    mentions: (ctx.mentions ?? []).map(wireUser),
+    mention_roles: m.mention_roles,
+    mention_channels: [],
+    attachments: [],
+    embeds: m.embeds,
+    components: [],
+    reactions: [],
+    pinned: m.pinned,
+    flags: m.flags,
+    ...(m.nonce != null ? { nonce: m.nonce } : {}),
+    webhook_id: null,
+    channel_type: ctx.channelType,
+  };
+  if (m.ref_message_id) {
+    msg.message_reference = { message_id: m.ref_message_id, channel_id: m.ref_channel_id ?? m.channel_id, ...(m.guild_id ? { guild_id: m.guild_id } : {}) };
+    msg.referenced_message = ctx.referenced ?? null;
+  }
+  return msg;
+}

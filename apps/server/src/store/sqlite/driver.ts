@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { normaliseInt, type Db, type Param, type Queryable, type Row } from '../db.js';
+
+function convertRow(row: Row): Row {
+  for (const k in row) {
+    const v = row[k];
+    if (typeof v === 'bigint') row[k] = normaliseInt(v);
+  }
+  return row;
+}
+
+/**
+ * better-sqlite3 is synchronous; this driver wraps it in promises. Transactions hold a lock so that
+ * statements from other requests cannot interleave with an open BEGIN...COMMIT across awaits.
+ */
+export class SqliteDb implements Db {
+  readonly dialect = 'sqlite' as const;
+  readonly raw: Database.Database;
+  private readonly cache = new Map<string, Database.Statement>();
+  private lock: Promise<void> = Promise.resolve();
+  private inTx = false;
+
+  constructor(file: string) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.raw = new Database(file);
+    this.raw.pragma('journal_mode = WAL');
+    // FULL: a commit is on disk before we acknowledge it; batching keeps the fsync count low.
+    this.raw.pragma('synchronous = FULL');
+    this.raw.pragma('foreign_keys = ON');
+    this.raw.pragma('busy_timeout = 5000');
+    this.raw.defaultSafeIntegers(true);
+  }
+
+  prepare(sql: string): Database.Statement {
+    let stmt = this.cache.get(sql);
+    if (!stmt) {
+      stmt = this.raw.prepare(sql);
+      this.cache.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  // Ids are bound as decimal strings: INTEGER affinity converts them on insert and in comparisons.
+  allSync<T extends Row>(sql: string, params: Param[] = []): T[] {
+    const stmt = this.prepare(sql);
+    return (stmt.all(...params) as Row[]).map(convertRow) as T[];
+  }
+  getSync<T extends Row>(sql: string, params: Param[] = []): T | undefined {
+    const row = this.prepare(sql).get(...params) as Row | undefined;
+    return row ? (convertRow(row) as T) : undefined;
+  }
+  runSync(sql: string, params: Param[] = []): { changes: number } {
+    if (!this.prepare(sql).reader) {
+      const r = this.prepare(sql).run(...params);
+      return { changes: Number(r.changes) };
+    }
+    this.prepare(sql).all(...params);
+    return { changes: 0 };
+  }
+
+  private async waitForLock(): Promise<void> {
+    if (!this.inTx) return;
+    await this.lock;
+    while (this.inTx) await this.lock;
+  }
+
+  async all<T extends Row = Row>(sql: string, params?: Param[]): Promise<T[]> {
+    await this.waitForLock();
+    return this.allSync<T>(sql, params);
+  }
+  async get<T extends Row = Row>(sql: string, params?: Param[]): Promise<T | undefined> {
+    await this.waitForLock();
+    return this.getSync<T>(sql, params);
+  }
+  async run(sql: string, params?: Param[]): Promise<{ changes: number }> {
+    await this.waitForLock();
+    return this.runSync(sql, params);
+  }
+
+  async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    await this.waitForLock();
+    let release!: () => void;
+    this.lock = new Promise((r) => (release = r));
+    this.inTx = true;
+    const inner: Queryable = {
+      dialect: 'sqlite',
+      all: async (sql, params) => this.allSync(sql, params),
+      get: async (sql, params) => this.getSync(sql, params),
+      run: async (sql, params) => this.runSync(sql, params),
+    };
+    this.raw.prepare('BEGIN IMMEDIATE').run();
+    try {
+      const result = await fn(inner);
+      this.raw.prepare('COMMIT').run();
+      return result;
+    } catch (err) {
+      if (this.raw.inTransaction) this.raw.prepare('ROLLBACK').run();
+      throw err;
+    } finally {
+      this.inTx = false;
+      release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.waitForLock();
+    this.raw.close();
+  }
+}

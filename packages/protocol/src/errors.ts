@@ -1,0 +1,54 @@
+/** Discord's JSON error codes and error body shape. */
+export const ErrorCodes = {
+  GENERAL: 0,
+  UNKNOWN_ACCOUNT: 10001,
+  UNKNOWN_APPLICATION: 10002,
+  UNKNOWN_CHANNEL: 10003,
+  UNKNOWN_GUILD: 10004,
+  UNKNOWN_INVITE: 10006,
+  UNKNOWN_MEMBER: 10007,
+  UNKNOWN_MESSAGE: 10008,
+  UNKNOWN_ROLE: 10011,
+  UNKNOWN_USER: 10013,
+  UNKNOWN_EMOJI: 10014,
+  UNKNOWN_ROUTE: 10015 /* Concord: unknown route; Discord answers a bare 404 */,
+  BOTS_CANNOT_USE_ENDPOINT: 20001,
+  ONLY_BOTS_CAN_USE_ENDPOINT: 20002,
+  MAX_GUILDS: 30001,
+  MAX_CHANNELS: 30013,
+  UNAUTHORIZED: 40001,
+  REQUEST_TOO_LARGE: 40005,
+  MISSING_ACCESS: 50001,
+  INVALID_ACCOUNT_TYPE: 50002,
+  CANNOT_EXECUTE_ON_DM: 50003,
+  CANNOT_EDIT_OTHER_USERS_MESSAGE: 50005,
+  EMPTY_MESSAGE: 50006,
+  INVALID_OAUTH_STATE: 50012,
+  MISSING_PERMISSIONS: 50013,
+  INVALID_AUTH_TOKEN: 50014,
+  INVALID_FORM_BODY: 50035,
+  INVALID_API_VERSION: 50041,
+  INVALID_JSON: 50109,
+  RATE_LIMITED: 0,
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** Field-level errors nest like the request body: `{content: {_errors: [{code, message}]}}`. */
+export interface FieldErrors {
+  _errors?: { code: string; message: string }[];
+  [key: string]: FieldErrors | { code: string; message: string }[] | undefined;
+}
+
+export interface ApiErrorBody {
+  code: number;
+  message: string;
+  errors?: FieldErrors;
+}
+
+export interface RateLimitBody {
+  message: string;
+  retry_after: number;
+  global: boolean;
+  code?: number;
+}

@@ -1,0 +1,163 @@
+/** Discord permission bits and the pure permission math (no I/O). */
+export const Permissions = {
+  CREATE_INSTANT_INVITE: 1n << 0n,
+  KICK_MEMBERS: 1n << 1n,
+  BAN_MEMBERS: 1n << 2n,
+  ADMINISTRATOR: 1n << 3n,
+  MANAGE_CHANNELS: 1n << 4n,
+  MANAGE_GUILD: 1n << 5n,
+  ADD_REACTIONS: 1n << 6n,
+  VIEW_AUDIT_LOG: 1n << 7n,
+  PRIORITY_SPEAKER: 1n << 8n,
+  STREAM: 1n << 9n,
+  VIEW_CHANNEL: 1n << 10n,
+  SEND_MESSAGES: 1n << 11n,
+  SEND_TTS_MESSAGES: 1n << 12n,
+  MANAGE_MESSAGES: 1n << 13n,
+  EMBED_LINKS: 1n << 14n,
+  ATTACH_FILES: 1n << 15n,
+  READ_MESSAGE_HISTORY: 1n << 16n,
+  MENTION_EVERYONE: 1n << 17n,
+  USE_EXTERNAL_EMOJIS: 1n << 18n,
+  VIEW_GUILD_INSIGHTS: 1n << 19n,
+  CONNECT: 1n << 20n,
+  SPEAK: 1n << 21n,
+  MUTE_MEMBERS: 1n << 22n,
+  DEAFEN_MEMBERS: 1n << 23n,
+  MOVE_MEMBERS: 1n << 24n,
+  USE_VAD: 1n << 25n,
+  CHANGE_NICKNAME: 1n << 26n,
+  MANAGE_NICKNAMES: 1n << 27n,
+  MANAGE_ROLES: 1n << 28n,
+  MANAGE_WEBHOOKS: 1n << 29n,
+  MANAGE_GUILD_EXPRESSIONS: 1n << 30n,
+  USE_APPLICATION_COMMANDS: 1n << 31n,
+  REQUEST_TO_SPEAK: 1n << 32n,
+  MANAGE_EVENTS: 1n << 33n,
+  MANAGE_THREADS: 1n << 34n,
+  CREATE_PUBLIC_THREADS: 1n << 35n,
+  CREATE_PRIVATE_THREADS: 1n << 36n,
+  USE_EXTERNAL_STICKERS: 1n << 37n,
+  SEND_MESSAGES_IN_THREADS: 1n << 38n,
+  USE_EMBEDDED_ACTIVITIES: 1n << 39n,
+  MODERATE_MEMBERS: 1n << 40n,
+  VIEW_CREATOR_MONETIZATION_ANALYTICS: 1n << 41n,
+  USE_SOUNDBOARD: 1n << 42n,
+  CREATE_GUILD_EXPRESSIONS: 1n << 43n,
+  CREATE_EVENTS: 1n << 44n,
+  USE_EXTERNAL_SOUNDS: 1n << 45n,
+  SEND_VOICE_MESSAGES: 1n << 46n,
+  SEND_POLLS: 1n << 49n,
+  USE_EXTERNAL_APPS: 1n << 50n,
+} as const;
+
+export type PermissionName = keyof typeof Permissions;
+
+export const ALL_PERMISSIONS = Object.values(Permissions).reduce((a, b) => a | b, 0n);
+
+/** What @everyone gets in a new guild (Discord's default set). */
+export const DEFAULT_EVERYONE_PERMISSIONS =
+  Permissions.CREATE_INSTANT_INVITE |
+  Permissions.ADD_REACTIONS |
+  Permissions.STREAM |
+  Permissions.VIEW_CHANNEL |
+  Permissions.SEND_MESSAGES |
+  Permissions.EMBED_LINKS |
+  Permissions.ATTACH_FILES |
+  Permissions.READ_MESSAGE_HISTORY |
+  Permissions.MENTION_EVERYONE |
+  Permissions.USE_EXTERNAL_EMOJIS |
+  Permissions.CONNECT |
+  Permissions.SPEAK |
+  Permissions.USE_VAD |
+  Permissions.CHANGE_NICKNAME |
+  Permissions.USE_APPLICATION_COMMANDS |
+  Permissions.REQUEST_TO_SPEAK |
+  Permissions.CREATE_PUBLIC_THREADS |
+  Permissions.CREATE_PRIVATE_THREADS |
+  Permissions.USE_EXTERNAL_STICKERS |
+  Permissions.SEND_MESSAGES_IN_THREADS |
+  Permissions.USE_EMBEDDED_ACTIVITIES |
+  Permissions.SEND_VOICE_MESSAGES |
+  Permissions.SEND_POLLS |
+  Permissions.USE_EXTERNAL_APPS;
+
+export interface PermissionRole {
+  id: string;
+  permissions: bigint;
+}
+
+export interface PermissionOverwrite {
+  id: string;
+  /** 0 = role, 1 = member */
+  type: 0 | 1;
+  allow: bigint;
+  deny: bigint;
+}
+
+export interface GuildPermissionInput {
+  guildId: string;
+  ownerId: string;
+  userId: string;
+  /** The member's role ids, not including @everyone. */
+  memberRoleIds: readonly string[];
+  /** Every role of the guild, including @everyone (whose id equals the guild id). */
+  roles: ReadonlyMap<string, PermissionRole> | readonly PermissionRole[];
+  /** When the member is timed out, only VIEW_CHANNEL and READ_MESSAGE_HISTORY remain. */
+  communicationDisabledUntil?: number | null;
+  now?: number;
+}
+
+function roleLookup(roles: GuildPermissionInput['roles']): (id: string) => PermissionRole | undefined {
+  if (roles instanceof Map) return (id) => roles.get(id);
+  const list = roles as readonly PermissionRole[];
+  return (id) => list.find((r) => r.id === id);
+}
+
+/** Guild-level permissions, as Discord computes them. */
+export function computeBasePermissions(input: GuildPermissionInput): bigint {
+  if (input.userId === input.ownerId) return ALL_PERMISSIONS;
+  const get = roleLookup(input.roles);
+  let perms = get(input.guildId)?.permissions ?? 0n;
+  for (const roleId of input.memberRoleIds) perms |= get(roleId)?.permissions ?? 0n;
+  if (perms & Permissions.ADMINISTRATOR) return ALL_PERMISSIONS;
+  return perms;
+}
+
+const TIMEOUT_ALLOWED = Permissions.VIEW_CHANNEL | Permissions.READ_MESSAGE_HISTORY;
+
+/** Channel-level permissions: base permissions with @everyone, role and member overwrites applied in order. */
+export function computeChannelPermissions(
+  input: GuildPermissionInput,
+  overwrites: readonly PermissionOverwrite[],
+): bigint {
+  const base = computeBasePermissions(input);
+  if (base & Permissions.ADMINISTRATOR || input.userId === input.ownerId) return ALL_PERMISSIONS;
+  let perms = base;
+  const everyone = overwrites.find((o) => o.type === 0 && o.id === input.guildId);
+  if (everyone) perms = (perms & ~everyone.deny) | everyone.allow;
+  let allow = 0n;
+  let deny = 0n;
+  for (const o of overwrites) {
+    if (o.type === 0 && o.id !== input.guildId && input.memberRoleIds.includes(o.id)) {
+      allow |= o.allow;
+      deny |= o.deny;
+    }
+  }
+  perms = (perms & ~deny) | allow;
+  const member = overwrites.find((o) => o.type === 1 && o.id === input.userId);
+  if (member) perms = (perms & ~member.deny) | member.allow;
+  // Without VIEW_CHANNEL nothing else in the channel applies.
+  if (!(perms & Permissions.VIEW_CHANNEL)) return 0n;
+  const until = input.communicationDisabledUntil;
+  if (until && until > (input.now ?? Date.now())) perms &= TIMEOUT_ALLOWED;
+  return perms;
+}
+
+export function hasPermission(perms: bigint, required: bigint): boolean {
+  return (perms & required) === required;
+}
+
+export function permissionNames(perms: bigint): PermissionName[] {
+  return (Object.keys(Permissions) as PermissionName[]).filter((k) => (perms & Permissions[k]) !== 0n);
+}

@@ -1,0 +1,436 @@
+/** Wire shapes (Discord v10, snake_case, snowflakes as strings) and request bodies, as zod schemas. */
+import { z } from 'zod';
+
+const MAX_ID = (1n << 63n) - 1n;
+export const snowflake = z
+  .string()
+  .regex(/^\d{1,19}$/, 'Value is not snowflake.')
+  .refine((v) => BigInt(v) <= MAX_ID, 'Value is not snowflake.');
+const iso = z.string();
+
+export const ChannelTypes = {
+  GUILD_TEXT: 0,
+  DM: 1,
+  GUILD_VOICE: 2,
+  GROUP_DM: 3,
+  GUILD_CATEGORY: 4,
+} as const;
+
+export const MessageTypes = { DEFAULT: 0, REPLY: 19 } as const;
+
+// ---------- entities ----------
+
+export const User = z.object({
+  id: snowflake,
+  username: z.string(),
+  discriminator: z.string(),
+  global_name: z.string().nullable(),
+  avatar: z.string().nullable(),
+  bot: z.boolean().optional(),
+  system: z.boolean().optional(),
+  public_flags: z.number().optional(),
+  flags: z.number().optional(),
+  verified: z.boolean().optional(),
+  mfa_enabled: z.boolean().optional(),
+  email: z.string().nullable().optional(),
+});
+export type User = z.infer<typeof User>;
+
+export const Role = z.object({
+  id: snowflake,
+  name: z.string(),
+  color: z.number(),
+  hoist: z.boolean(),
+  icon: z.string().nullable(),
+  unicode_emoji: z.string().nullable(),
+  position: z.number(),
+  permissions: z.string(),
+  managed: z.boolean(),
+  mentionable: z.boolean(),
+  flags: z.number(),
+});
+export type Role = z.infer<typeof Role>;
+
+export const Overwrite = z.object({
+  id: snowflake,
+  type: z.union([z.literal(0), z.literal(1)]),
+  allow: z.string(),
+  deny: z.string(),
+});
+export type Overwrite = z.infer<typeof Overwrite>;
+
+export const Channel = z.object({
+  id: snowflake,
+  type: z.number(),
+  guild_id: snowflake.optional(),
+  name: z.string().nullable().optional(),
+  position: z.number().optional(),
+  parent_id: snowflake.nullable().optional(),
+  topic: z.string().nullable().optional(),
+  nsfw: z.boolean().optional(),
+  last_message_id: snowflake.nullable().optional(),
+  rate_limit_per_user: z.number().optional(),
+  bitrate: z.number().optional(),
+  user_limit: z.number().optional(),
+  permission_overwrites: z.array(Overwrite).optional(),
+  recipients: z.array(User).optional(),
+  owner_id: snowflake.optional(),
+  flags: z.number().optional(),
+});
+export type Channel = z.infer<typeof Channel>;
+
+export const Member = z.object({
+  user: User.optional(),
+  nick: z.string().nullable(),
+  avatar: z.string().nullable(),
+  roles: z.array(snowflake),
+  joined_at: iso,
+  premium_since: iso.nullable(),
+  deaf: z.boolean(),
+  mute: z.boolean(),
+  flags: z.number(),
+  pending: z.boolean(),
+  communication_disabled_until: iso.nullable(),
+});
+export type Member = z.infer<typeof Member>;
+
+export const Guild = z.object({
+  id: snowflake,
+  name: z.string(),
+  icon: z.string().nullable(),
+  description: z.string().nullable(),
+  owner_id: snowflake,
+  features: z.array(z.string()),
+  roles: z.array(Role),
+  emojis: z.array(z.unknown()),
+  stickers: z.array(z.unknown()),
+  verification_level: z.number(),
+  default_message_notifications: z.number(),
+  explicit_content_filter: z.number(),
+  mfa_level: z.number(),
+  system_channel_id: snowflake.nullable(),
+  system_channel_flags: z.number(),
+  afk_channel_id: snowflake.nullable(),
+  afk_timeout: z.number(),
+  premium_tier: z.number(),
+  preferred_locale: z.string(),
+  nsfw_level: z.number(),
+  premium_progress_bar_enabled: z.boolean(),
+  approximate_member_count: z.number().optional(),
+});
+export type Guild = z.infer<typeof Guild>;
+
+export const Attachment = z.object({
+  id: snowflake,
+  filename: z.string(),
+  size: z.number(),
+  url: z.string(),
+  proxy_url: z.string(),
+  content_type: z.string().optional(),
+  width: z.number().nullable().optional(),
+  height: z.number().nullable().optional(),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
+export const Emoji = z.object({ id: snowflake.nullable(), name: z.string().nullable(), animated: z.boolean().optional() });
+export const Reaction = z.object({
+  emoji: Emoji,
+  count: z.number(),
+  count_details: z.object({ burst: z.number(), normal: z.number() }),
+  me: z.boolean(),
+  me_burst: z.boolean(),
+  burst_colors: z.array(z.string()),
+});
+export type Reaction = z.infer<typeof Reaction>;
+
+export const MessageReference = z.object({
+  message_id: snowflake.optional(),
+  channel_id: snowflake.optional(),
+  guild_id: snowflake.optional(),
+  fail_if_not_exists: z.boolean().optional(),
+});
+
+export interface Message {
+  id: string;
+  channel_id: string;
+  guild_id?: string;
+  type: number;
+  content: string;
+  author: User;
+  member?: Omit<Member, 'user'>;
+  timestamp: string;
+  edited_timestamp: string | null;
+  tts: boolean;
+  mention_everyone: boolean;
+  mentions: User[];
+  mention_roles: string[];
+  mention_channels: unknown[];
+  attachments: Attachment[];
+  embeds: unknown[];
+  components: unknown[];
+  reactions?: Reaction[];
+  pinned: boolean;
+  flags: number;
+  nonce?: string | number;
+  webhook_id?: string | null;
+  message_reference?: z.infer<typeof MessageReference> | null;
+  referenced_message?: Message | null;
+  channel_type?: number;
+}
+
+export const Invite = z.object({
+  code: z.string(),
+  guild: z.object({ id: snowflake, name: z.string(), icon: z.string().nullable() }).optional(),
+  channel: z.object({ id: snowflake, name: z.string().nullable(), type: z.number() }).nullable(),
+  inviter: User.optional(),
+  uses: z.number().optional(),
+  max_uses: z.number().optional(),
+  max_age: z.number().optional(),
+  temporary: z.boolean().optional(),
+  created_at: iso.optional(),
+  expires_at: iso.nullable(),
+  approximate_member_count: z.number().optional(),
+});
+export type Invite = z.infer<typeof Invite>;
+
+export const Application = z.object({
+  id: snowflake,
+  name: z.string(),
+  description: z.string(),
+  icon: z.string().nullable(),
+  bot_public: z.boolean(),
+  bot_require_code_grant: z.boolean(),
+  flags: z.number(),
+  owner: User.optional(),
+  bot: User.extend({ token: z.string().optional() }).optional(),
+  verify_key: z.string(),
+});
+export type Application = z.infer<typeof Application>;
+
+// ---------- request bodies ----------
+
+export const USERNAME_RE = /^[a-z0-9_.]{2,32}$/;
+export const Username = z
+  .string()
+  .min(2)
+  .max(32)
+  .transform((s) => s.toLowerCase())
+  .refine((s) => USERNAME_RE.test(s) && !s.includes('..'), {
+    message: 'Usernames may only use letters, numbers, underscores and periods.',
+  });
+
+export const RegisterBody = z.object({
+  email: z.email().max(254),
+  username: Username,
+  password: z.string().min(8).max(128),
+  global_name: z.string().min(1).max(32).optional(),
+});
+export type RegisterBody = z.infer<typeof RegisterBody>;
+
+export const LoginBody = z.object({ login: z.string().min(1).max(254), password: z.string().min(1).max(128) });
+export type LoginBody = z.infer<typeof LoginBody>;
+
+export const AuthResponse = z.object({ token: z.string(), user_id: snowflake });
+export type AuthResponse = z.infer<typeof AuthResponse>;
+
+export const ModifyMeBody = z.object({
+  username: Username.optional(),
+  global_name: z.string().min(1).max(32).nullable().optional(),
+  avatar: z.string().max(64).nullable().optional(),
+});
+export type ModifyMeBody = z.infer<typeof ModifyMeBody>;
+
+export const CreateApplicationBody = z.object({
+  name: z.string().trim().min(2).max(32),
+  description: z.string().max(400).optional(),
+});
+
+export const AuthorizeBody = z.object({
+  guild_id: snowflake,
+  permissions: z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative()]).optional(),
+  authorize: z.literal(true),
+});
+
+const name100 = z.string().trim().min(1).max(100);
+
+export const CreateGuildBody = z.object({ name: z.string().trim().min(2).max(100), icon: z.string().nullable().optional() });
+export const ModifyGuildBody = z.object({
+  name: z.string().trim().min(2).max(100).optional(),
+  icon: z.string().nullable().optional(),
+  description: z.string().max(120).nullable().optional(),
+  system_channel_id: snowflake.nullable().optional(),
+  afk_channel_id: snowflake.nullable().optional(),
+  afk_timeout: z.number().int().min(60).max(3600).optional(),
+});
+
+const channelName = name100;
+export const CreateChannelBody = z.object({
+  name: channelName,
+  type: z.union([z.literal(0), z.literal(2), z.literal(4)]).optional(),
+  topic: z.string().max(1024).nullable().optional(),
+  position: z.number().int().min(0).optional(),
+  parent_id: snowflake.nullable().optional(),
+  nsfw: z.boolean().optional(),
+  rate_limit_per_user: z.number().int().min(0).max(21600).optional(),
+  bitrate: z.number().int().min(8000).max(384000).optional(),
+  user_limit: z.number().int().min(0).max(99).optional(),
+  permission_overwrites: z
+    .array(
+      z.object({
+        id: snowflake,
+        type: z.union([z.literal(0), z.literal(1)]),
+        allow: z.string().regex(/^\d{1,20}$/).optional(),
+        deny: z.string().regex(/^\d{1,20}$/).optional(),
+      }),
+    )
+    .max(100)
+    .optional(),
+});
+export const ModifyChannelBody = CreateChannelBody.omit({ type: true }).partial();
+
+export const CreateMessageBody = z.object({
+  content: z.string().max(2000).optional(),
+  nonce: z.union([z.string().max(25), z.number().int()]).optional(),
+  tts: z.boolean().optional(),
+  enforce_nonce: z.boolean().optional(),
+  message_reference: MessageReference.optional(),
+  embeds: z.array(z.unknown()).max(10).optional(),
+  components: z.array(z.unknown()).optional(),
+  allowed_mentions: z.unknown().optional(),
+  flags: z.number().int().optional(),
+  sticker_ids: z.array(snowflake).max(3).optional(),
+  attachments: z.array(z.unknown()).optional(),
+});
+export type CreateMessageBody = z.infer<typeof CreateMessageBody>;
+
+export const EditMessageBody = z.object({
+  content: z.string().max(2000).nullable().optional(),
+  embeds: z.array(z.unknown()).max(10).nullable().optional(),
+  flags: z.number().int().nullable().optional(),
+  allowed_mentions: z.unknown().optional(),
+  components: z.array(z.unknown()).nullable().optional(),
+  attachments: z.array(z.unknown()).nullable().optional(),
+});
+
+export const MessageListQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).optional(),
+    before: snowflake.optional(),
+    after: snowflake.optional(),
+    around: snowflake.optional(),
+  })
+  .refine((q) => [q.before, q.after, q.around].filter(Boolean).length <= 1, {
+    message: 'Only one of before, after and around may be given.',
+  });
+
+export const CreateInviteBody = z.object({
+  max_age: z.number().int().min(0).max(604800).optional(),
+  max_uses: z.number().int().min(0).max(100).optional(),
+  temporary: z.boolean().optional(),
+  unique: z.boolean().optional(),
+});
+
+export const MemberListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  after: snowflake.optional(),
+});
+
+// ---------- gateway payloads ----------
+
+export const GatewayFrame = z.object({
+  op: z.number().int(),
+  d: z.unknown().optional(),
+  s: z.number().int().nullable().optional(),
+  t: z.string().nullable().optional(),
+});
+export type GatewayFrame = z.infer<typeof GatewayFrame>;
+
+export const IdentifyData = z.object({
+  token: z.string().min(1).max(512),
+  properties: z.record(z.string(), z.unknown()).optional(),
+  intents: z.number().int().nonnegative(),
+  compress: z.boolean().optional(),
+  large_threshold: z.number().int().min(50).max(250).optional(),
+  shard: z.tuple([z.number().int().min(0), z.number().int().min(1)]).optional(),
+  presence: z.unknown().optional(),
+});
+export type IdentifyData = z.infer<typeof IdentifyData>;
+
+export const ResumeData = z.object({
+  token: z.string().min(1).max(512),
+  session_id: z.string().min(1).max(128),
+  seq: z.number().int().nonnegative().nullable(),
+});
+export type ResumeData = z.infer<typeof ResumeData>;
+
+export const XSendMessageData = CreateMessageBody.extend({
+  channel_id: snowflake,
+  nonce: z.union([z.string().min(1).max(25), z.number().int()]),
+});
+export type XSendMessageData = z.infer<typeof XSendMessageData>;
+
+export interface XMessageAckData {
+  nonce: string | number;
+  channel_id: string;
+  /** The stored message id, when accepted. */
+  id?: string;
+  /** Discord-shaped error, when refused. */
+  error?: { code: number; message: string; status: number };
+}
+
+export interface HelloData {
+  heartbeat_interval: number;
+}
+
+export interface ReadyData {
+  v: number;
+  user: User;
+  guilds: { id: string; unavailable: true }[];
+  session_id: string;
+  resume_gateway_url: string;
+  shard?: [number, number];
+  application?: { id: string; flags: number };
+  private_channels: Channel[];
+  user_settings?: Record<string, unknown>;
+}
+
+export interface GuildCreateData extends Guild {
+  unavailable: false;
+  joined_at: string;
+  large: boolean;
+  member_count: number;
+  channels: Channel[];
+  threads: Channel[];
+  members: Member[];
+  presences: unknown[];
+  voice_states: unknown[];
+  stage_instances: unknown[];
+  guild_scheduled_events: unknown[];
+  soundboard_sounds: unknown[];
+}
+
+export interface TypingStartData {
+  channel_id: string;
+  guild_id?: string;
+  user_id: string;
+  timestamp: number;
+  member?: Member;
+}
+
+export interface MessageDeleteData {
+  id: string;
+  channel_id: string;
+  guild_id?: string;
+}
+
+export const GatewayBotInfo = z.object({
+  url: z.string(),
+  shards: z.number(),
+  session_start_limit: z.object({
+    total: z.number(),
+    remaining: z.number(),
+    reset_after: z.number(),
+    max_concurrency: z.number(),
+  }),
+});
+export type GatewayBotInfo = z.infer<typeof GatewayBotInfo>;
