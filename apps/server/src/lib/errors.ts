@@ -60,7 +60,8 @@ export const errors = {
 function zodCode(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'BASE_TYPE_REQUIRED' : 'BASE_TYPE_INVALID';
+      // zod 4 leaves `input` off issues unless asked; its message names what it received.
+      return /received undefined/.test(issue.message) ? 'BASE_TYPE_REQUIRED' : 'BASE_TYPE_INVALID';
     case 'too_small':
       return 'BASE_TYPE_BAD_LENGTH';
     case 'too_big':

@@ -142,7 +142,7 @@ export class SqlGuildStore implements GuildStore {
   }
   async delete(id: string) {
     return this.db.tx(async (q) => {
-      await q.run('DELETE FROM messages WHERE guild_id = ?', [id]);
+      await q.run('DELETE FROM messages WHERE channel_id IN (SELECT id FROM channels WHERE guild_id = ?)', [id]);
       return (await q.run('DELETE FROM guilds WHERE id = ?', [id])).changes > 0;
     });
   }
