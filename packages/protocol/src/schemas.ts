@@ -2,10 +2,7 @@
 import { z } from 'zod';
 
 const MAX_ID = (1n << 63n) - 1n;
-export const snowflake = z
-  .string()
-  .regex(/^\d{1,19}$/, 'Value is not snowflake.')
-  .refine((v) => BigInt(v) <= MAX_ID, 'Value is not snowflake.');
+export const snowflake = z.string().refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_ID, 'Value is not snowflake.');
 const iso = z.string();
 
 export const ChannelTypes = {
