@@ -1,5 +1,5 @@
 import type { Db, Row } from '../../store/db.js';
-import { insertUser, toUser, type UserRecord } from '../users/store.js';
+import { insertUser, type UserRecord } from '../users/store.js';
 
 export interface ApplicationRecord {
   id: string;
@@ -55,4 +55,3 @@ export class SqlApplicationStore implements ApplicationStore {
   }
 }
 
-export { toUser };
