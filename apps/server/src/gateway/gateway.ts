@@ -112,14 +112,16 @@ export class Gateway {
   private async addGuild(session: Session, guildId: string, dispatchNow: boolean): Promise<string | undefined> {
     if (session.guilds.has(guildId)) return undefined;
     session.guilds.add(guildId);
-    await this.fanout.addGuildSession(guildId, session);
+    // The replica subscribes before the session does, so it applies each event before fan-out filters with it;
+    // anything published in between is already in the replica that GUILD_CREATE is built from.
     const state = await this.deps.cache.get(guildId);
     const self = state && (await this.deps.cache.member(state, session.user.id));
     if (!state || !self) {
-      this.removeGuild(session, guildId);
+      session.guilds.delete(guildId);
       return undefined;
     }
     this.deps.cache.pin(state);
+    await this.fanout.addGuildSession(guildId, session);
     const shardKey = Number(BigInt(guildId) >> 22n);
     if (session.shard[1] > 1 && shardKey % session.shard[1] !== session.shard[0]) return undefined;
     const prefix = framePrefix('GUILD_CREATE', await buildGuildCreate(this.deps, state, session, self));
