@@ -84,9 +84,9 @@ export async function buildApp(input: Config | ConfigInput = {}): Promise<App> {
     cache,
     access: new Access(cache, stores.channels),
   };
-  const http = buildHttp(deps);
   const gateway = new Gateway(deps);
-  gateway.attach(http.server);
+  const http = buildHttp(deps, () => gateway.stats());
+  if (config.role !== 'api') gateway.attach(http.server);
 
   let closed = false;
   return {

@@ -29,6 +29,9 @@ const ID_PARAMS: Record<string, Parameters<typeof errors.unknown>[0]> = {
 };
 
 function registerRoutes(r: Router, deps: Deps): void {
+  gatewayInfoRoutes(r, deps);
+  // A gateway-only process answers discovery and nothing else; API processes serve everything.
+  if (deps.config.role === 'gateway') return;
   authRoutes(r, deps);
   userRoutes(r, deps);
   applicationRoutes(r, deps);
@@ -36,10 +39,9 @@ function registerRoutes(r: Router, deps: Deps): void {
   channelRoutes(r, deps);
   inviteRoutes(r, deps);
   messageRoutes(r, deps);
-  gatewayInfoRoutes(r, deps);
 }
 
-export function buildHttp(deps: Deps): FastifyInstance {
+export function buildHttp(deps: Deps, stats: () => Record<string, number>): FastifyInstance {
   const app = Fastify({
     // Requests are not logged one by one; failures are, by the error handler below.
     logger: false,
@@ -97,6 +99,9 @@ export function buildHttp(deps: Deps): FastifyInstance {
   });
 
   app.setNotFoundHandler((_req, reply) => reply.code(404).send(errors.notFound().toBody()));
+
+  // For load balancers and operators: cheap, unauthenticated, and says what this process holds.
+  app.get('/health', async () => ({ status: 'ok', role: deps.config.role, ...stats() }));
 
   for (const prefix of API_PREFIXES) {
     app.register(
