@@ -101,20 +101,16 @@ export class Fanout {
   private onGuildEvent(guildId: string, ev: BusEvent): void {
     const group = this.byGuild.get(guildId);
     if (!group) return;
+    if (ev.t === 'GUILD_DELETE' || ev.t === 'GUILD_MEMBER_REMOVE') return this.onGuildLoss(guildId, group, ev);
     const state = this.deps.cache.peek(guildId);
     const intent = intentForEvent(ev.t, 'guild');
     const contentScoped = CONTENT_EVENTS.has(ev.t);
+    const shardKey = Number(BigInt(guildId) >> 22n);
     let full: string | undefined;
     let hidden: string | undefined;
-    const shardKey = Number(BigInt(guildId) >> 22n);
 
-    for (const s of [...group.sessions]) {
+    for (const s of group.sessions) {
       if (s.shard[1] > 1 && shardKey % s.shard[1] !== s.shard[0]) continue;
-      if (ev.t === 'GUILD_DELETE' || (ev.t === 'GUILD_MEMBER_REMOVE' && ev.d.user?.id === s.user.id)) {
-        this.hooks.onGuildLeave(s, guildId);
-        if (s.intents & GatewayIntents.Guilds) s.dispatch(framePrefix('GUILD_DELETE', { id: guildId }));
-        continue;
-      }
       if (ev.user_ids && !ev.user_ids.includes(s.user.id)) continue;
       if (ev.exclude_user_ids?.includes(s.user.id)) continue;
       const own = ev.t === 'GUILD_MEMBER_UPDATE' && ev.d.user?.id === s.user.id;
@@ -125,6 +121,21 @@ export class Fanout {
       } else {
         s.dispatch((full ??= framePrefix(ev.t, ev.d)));
       }
+    }
+  }
+
+  /** The guild is gone, or a member left: that member's sessions (or all) get GUILD_DELETE and drop it. */
+  private onGuildLoss(guildId: string, group: Group, ev: BusEvent): void {
+    const leaver: string | undefined = ev.t === 'GUILD_MEMBER_REMOVE' ? ev.d.user?.id : undefined;
+    let removed: string | undefined;
+    let full: string | undefined;
+    for (const s of [...group.sessions]) {
+      if (leaver !== undefined && s.user.id !== leaver) {
+        if (s.intents & GatewayIntents.GuildMembers) s.dispatch((full ??= framePrefix(ev.t, ev.d)));
+        continue;
+      }
+      this.hooks.onGuildLeave(s, guildId);
+      if (s.intents & GatewayIntents.Guilds) s.dispatch((removed ??= framePrefix('GUILD_DELETE', { id: guildId })));
     }
   }
 

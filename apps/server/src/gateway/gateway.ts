@@ -120,7 +120,7 @@ export class Gateway {
       session.guilds.delete(guildId);
       return undefined;
     }
-    this.deps.cache.pin(state);
+    this.deps.cache.pin(state, session.user.id);
     await this.fanout.addGuildSession(guildId, session);
     const shardKey = Number(BigInt(guildId) >> 22n);
     if (session.shard[1] > 1 && shardKey % session.shard[1] !== session.shard[0]) return undefined;
@@ -133,7 +133,7 @@ export class Gateway {
   private removeGuild(session: Session, guildId: string): void {
     if (!session.guilds.delete(guildId)) return;
     this.fanout.removeGuildSession(guildId, session);
-    this.deps.cache.unpin(guildId);
+    this.deps.cache.unpin(guildId, session.user.id);
   }
 
   async resume(conn: Connection, d: ResumeData): Promise<void> {

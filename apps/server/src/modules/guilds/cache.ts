@@ -19,8 +19,11 @@ export interface GuildState {
   channels: Map<string, Channel>;
   /** Only members someone asked about; `null` means "known not to be a member". */
   members: Map<string, Member | null>;
+  /** Users with gateway sessions in this guild: their members are never evicted (fan-out reads them). */
+  pinnedMembers: Map<string, number>;
   memberCount: number;
-  perms: Map<string, bigint>;
+  /** channel id -> user id -> permissions. */
+  perms: Map<string, Map<string, bigint>>;
   unsubscribe: () => void;
   pins: number;
   lastUsed: number;
@@ -88,6 +91,7 @@ export class GuildCache {
         roles: new Map(roles.map((r) => [r.id, wireRole(r)])),
         channels: new Map(channels.map((c) => [c.id, wireChannel(c)])),
         members: new Map(),
+        pinnedMembers: new Map(),
         memberCount,
         perms: new Map(),
         unsubscribe,
@@ -105,13 +109,18 @@ export class GuildCache {
     }
   }
 
-  /** Keeps a guild resident while a gateway session needs it. */
-  pin(state: GuildState): void {
+  /** Keeps a guild, and the session user's member, resident while a gateway session needs them. */
+  pin(state: GuildState, userId: string): void {
     state.pins++;
+    state.pinnedMembers.set(userId, (state.pinnedMembers.get(userId) ?? 0) + 1);
   }
-  unpin(guildId: string): void {
+  unpin(guildId: string, userId: string): void {
     const s = this.states.get(guildId);
-    if (s) s.pins = Math.max(0, s.pins - 1);
+    if (!s) return;
+    s.pins = Math.max(0, s.pins - 1);
+    const n = (s.pinnedMembers.get(userId) ?? 0) - 1;
+    if (n > 0) s.pinnedMembers.set(userId, n);
+    else s.pinnedMembers.delete(userId);
   }
 
   private evict(): void {
@@ -137,7 +146,9 @@ export class GuildCache {
     const now = state.members.get(userId);
     if (now !== undefined) return now ?? undefined;
     const wire = m && user ? wireMember(m, user) : null;
-    if (state.members.size >= MAX_TRACKED_MEMBERS) state.members.clear();
+    if (state.members.size >= MAX_TRACKED_MEMBERS) {
+      for (const id of state.members.keys()) if (!state.pinnedMembers.has(id)) state.members.delete(id);
+    }
     state.members.set(userId, wire);
     return wire ?? undefined;
   }
@@ -148,14 +159,18 @@ export class GuildCache {
 
   /** Memoised per (channel, user) until the guild's roles, channels or that member change. */
   channelPermissions(state: GuildState, channelId: string, userId: string, member: Member): bigint {
-    const key = `${channelId}:${userId}`;
-    let p = state.perms.get(key);
-    if (p === undefined) {
-      const channel = state.channels.get(channelId);
-      if (!channel) return 0n;
-      const overwrites = (channel.permission_overwrites ?? []).map((o) => ({ id: o.id, type: o.type, allow: BigInt(o.allow), deny: BigInt(o.deny) }));
-      p = computeChannelPermissions(this.permInput(state, userId, member), overwrites);
-      if (member.communication_disabled_until === null) state.perms.set(key, p);
+    let byUser = state.perms.get(channelId);
+    let p = byUser?.get(userId);
+    if (p !== undefined) return p;
+    const channel = state.channels.get(channelId);
+    if (!channel) return 0n;
+    const overwrites = (channel.permission_overwrites ?? []).map((o) => ({ id: o.id, type: o.type, allow: BigInt(o.allow), deny: BigInt(o.deny) }));
+    p = computeChannelPermissions(this.permInput(state, userId, member), overwrites);
+    // A timeout ends by itself, so those results are not kept.
+    if (member.communication_disabled_until === null) {
+      if (!byUser) state.perms.set(channelId, (byUser = new Map()));
+      if (byUser.size >= MAX_TRACKED_MEMBERS) byUser.clear();
+      byUser.set(userId, p);
     }
     return p;
   }
@@ -230,8 +245,7 @@ export class GuildCache {
   }
 
   private clearUserPerms(state: GuildState, userId: string): void {
-    const suffix = `:${userId}`;
-    for (const k of state.perms.keys()) if (k.endsWith(suffix)) state.perms.delete(k);
+    for (const byUser of state.perms.values()) byUser.delete(userId);
   }
 
   close(): void {
