@@ -15,6 +15,7 @@ import type { Bus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory.js';
 import { RedisBus } from './bus/redis.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './lib/ratelimiter.js';
+import { MemoryPresenceStore, RedisPresenceStore, type PresenceStore } from './modules/presence/store.js';
 import { createIdSource } from './lib/ids.js';
 import { SqlUserStore } from './modules/users/store.js';
 import { SqlApplicationStore } from './modules/applications/store.js';
@@ -63,14 +64,19 @@ export async function buildApp(input: Config | ConfigInput = {}): Promise<App> {
 
   let bus: Bus;
   let limiter: RateLimiter;
+  let presence: PresenceStore;
+  let redis: Redis | undefined;
   if (config.redisUrl) {
     const redisBus = new RedisBus(config.redisUrl);
     await redisBus.ready();
     bus = redisBus;
-    limiter = new RedisRateLimiter(new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }));
+    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+    limiter = new RedisRateLimiter(redis);
+    presence = new RedisPresenceStore(redis);
   } else {
     bus = new MemoryBus();
     limiter = new MemoryRateLimiter();
+    presence = new MemoryPresenceStore();
   }
 
   const stores = createStores(db);
@@ -81,6 +87,7 @@ export async function buildApp(input: Config | ConfigInput = {}): Promise<App> {
     ids: createIdSource(config.workerId, config.processId),
     bus,
     limiter,
+    presence,
     cache,
     access: new Access(cache, stores.channels),
   };
@@ -109,6 +116,8 @@ export async function buildApp(input: Config | ConfigInput = {}): Promise<App> {
       cache.close();
       await bus.close();
       limiter.close();
+      presence.close();
+      redis?.disconnect();
       await db.close();
     },
   };

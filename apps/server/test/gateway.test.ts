@@ -430,3 +430,34 @@ describe('shutdown', () => {
     expect((await t.closed).code).toBe(4000);
   });
 });
+
+describe('presence', () => {
+  it('online on first session, status changes with op 3, offline after the last session ends', async () => {
+    const owner = await register(server.base);
+    const friend = await register(server.base);
+    const { generalId } = await createGuild(owner.api);
+    await join(owner.api, friend.api, generalId);
+    const watcher = await identify(owner.token);
+    const f1 = await identify(friend.token, ALL, { presence: { status: 'dnd', activities: [], since: null, afk: false } });
+    const online = await watcher.next((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === friend.id);
+    expect(online.d).toMatchObject({ status: 'dnd', guild_id: expect.any(String), activities: [] });
+    // A later session sees who is online in its GUILD_CREATE.
+    const late = await identify(owner.token);
+    expect(late.dispatches('GUILD_CREATE')[0]!.d.presences).toContainEqual(expect.objectContaining({ user: { id: friend.id }, status: 'dnd' }));
+
+    // A new session's Identify sets the status for all of the user's sessions.
+    const f2 = await identify(friend.token);
+    await watcher.next((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === friend.id && f.d.status === 'online');
+    f1.send({ op: 3, d: { status: 'idle', since: null, activities: [], afk: true } });
+    await watcher.next((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === friend.id && f.d.status === 'idle');
+    f1.close(1000);
+    f2.send({ op: 3, d: { status: 'invisible', since: null, activities: [], afk: false } });
+    await watcher.next((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === friend.id && f.d.status === 'offline');
+    f2.send({ op: 3, d: { status: 'online', since: null, activities: [], afk: false } });
+    await watcher.next((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === friend.id && f.d.status === 'online', 5000, watcher.frames.length - 1);
+    f2.close(1000);
+    const updates = () => watcher.dispatches('PRESENCE_UPDATE').filter((f) => f.d.user.id === friend.id).map((f) => f.d.status);
+    await watcher.waitUntil(() => updates().at(-1) === 'offline');
+    expect(updates()).toEqual(['dnd', 'online', 'idle', 'offline', 'online', 'offline']);
+  });
+});

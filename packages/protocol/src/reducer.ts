@@ -24,7 +24,11 @@ export interface ClientState {
   /** Loaded messages per channel, oldest first, unique by id. */
   messages: Record<string, Message[]>;
   users: Record<string, User>;
+  /** Visible status per user id; absent means offline. */
+  presences: Record<string, PresenceStatus>;
 }
+
+export type PresenceStatus = 'online' | 'idle' | 'dnd' | 'offline';
 
 export const initialClientState: ClientState = {
   user: null,
@@ -33,6 +37,7 @@ export const initialClientState: ClientState = {
   channels: {},
   messages: {},
   users: {},
+  presences: {},
 };
 
 export interface DispatchEvent {
@@ -89,7 +94,9 @@ export function reduce(state: ClientState, ev: DispatchEvent): ClientState {
       for (const c of g.channels) channels[c.id] = { ...c, guild_id: g.id };
       const users = { ...state.users };
       for (const m of g.members) if (m.user) users[m.user.id] = m.user;
-      return { ...state, guilds: { ...state.guilds, [g.id]: guildFromCreate(g) }, channels, users };
+      const presences = { ...state.presences };
+      for (const p of g.presences as { user: { id: string }; status: PresenceStatus }[]) presences[p.user.id] = p.status;
+      return { ...state, guilds: { ...state.guilds, [g.id]: guildFromCreate(g) }, channels, users, presences };
     }
     case 'GUILD_UPDATE': {
       const g = state.guilds[d.id];
@@ -187,6 +194,12 @@ export function reduce(state: ClientState, ev: DispatchEvent): ClientState {
       const list = state.messages[d.channel_id];
       if (!list) return state;
       return { ...state, messages: { ...state.messages, [d.channel_id]: list.filter((m) => m.id !== d.id) } };
+    }
+    case 'PRESENCE_UPDATE': {
+      const presences = { ...state.presences };
+      if (d.status === 'offline') delete presences[d.user.id];
+      else presences[d.user.id] = d.status;
+      return { ...state, presences };
     }
     case 'USER_UPDATE': {
       const u = d as User;

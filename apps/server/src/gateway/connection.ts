@@ -114,14 +114,16 @@ export class Connection {
       case Op.RequestGuildMembers:
       case Op.XSendMessage:
         if (this.state !== 'ready' || !this.session) return this.close(Close.NotAuthenticated, 'You sent a payload prior to identifying.');
-        if (frame.op === Op.RequestGuildMembers) {
+        if (frame.op === Op.PresenceUpdate) {
+          this.gateway.updatePresence(this.session, frame.d).catch((err) => this.fail(err));
+        } else if (frame.op === Op.RequestGuildMembers) {
           this.gateway.requestGuildMembers(this.session, frame.d).catch((err) => this.fail(err));
         } else if (frame.op === Op.XSendMessage) {
           const d = XSendMessageData.safeParse(frame.d);
           if (!d.success) return this.close(Close.DecodeError, 'Invalid send payload.');
           this.gateway.sendMessage(this, this.session, d.data).catch((err) => this.fail(err));
         }
-        // Presence and voice land with their own subsystems; Discord clients send them routinely, so they are accepted.
+        // Voice lands with its own subsystem; Discord clients send op 4 routinely, so it is accepted.
         return;
       default:
         // Ops Discord clients legitimately send (31, 43, ...) are ignored rather than answered with 4001, which would

@@ -25,6 +25,7 @@ import { Connection, MAX_FRAME_BYTES } from './connection.js';
 import { Fanout, framePrefix } from './fanout.js';
 import { Session } from './session.js';
 import { buildGuildCreate, buildReady } from './snapshot.js';
+import { parseStatus, sessionOffline, sessionOnline } from '../modules/presence/service.js';
 
 export class Gateway {
   readonly sessions = new Map<string, Session>();
@@ -33,6 +34,7 @@ export class Gateway {
   private readonly wss: WebSocketServer;
   private readonly fanout: Fanout;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly presenceRefresher: NodeJS.Timeout;
   private closing = false;
 
   constructor(private readonly deps: Deps) {
@@ -44,6 +46,11 @@ export class Gateway {
     });
     this.sweeper = setInterval(() => this.sweep(), Math.min(1000, this.heartbeatInterval / 4));
     this.sweeper.unref();
+    this.presenceRefresher = setInterval(() => {
+      const live = [...this.sessions.values()].map((s) => ({ userId: s.user.id, sessionId: s.id }));
+      deps.presence.refresh(live).catch((err) => console.error('presence refresh failed:', err));
+    }, 30_000);
+    this.presenceRefresher.unref();
   }
 
   /** Serves the gateway on the HTTP server's upgrade requests for /gateway. */
@@ -103,6 +110,12 @@ export class Gateway {
     if (session.intents & GatewayIntents.Guilds) for (const p of creates) session.dispatchFirst(p);
     session.flushPending();
     conn.state = 'ready';
+    await sessionOnline(this.deps, user.id, session.id, parseStatus(d.presence));
+  }
+
+  /** Op 3: the user's chosen status (online, idle, dnd, invisible) for all of their sessions. */
+  async updatePresence(session: Session, d: unknown): Promise<void> {
+    await sessionOnline(this.deps, session.user.id, session.id, parseStatus(d));
   }
 
   /**
@@ -186,6 +199,7 @@ export class Gateway {
     if (!this.sessions.delete(session.id)) return;
     for (const guildId of [...session.guilds]) this.removeGuild(session, guildId);
     this.fanout.removeUserSession(session);
+    sessionOffline(this.deps, session.user.id, session.id).catch((err) => console.error('presence update failed:', err));
   }
 
   private sweep(): void {
@@ -260,6 +274,7 @@ export class Gateway {
   async close(graceMs = 500): Promise<void> {
     this.closing = true;
     clearInterval(this.sweeper);
+    clearInterval(this.presenceRefresher);
     for (const c of this.connections) c.sendOp(Op.Reconnect, null);
     if (this.connections.size > 0) await new Promise((r) => setTimeout(r, graceMs));
     for (const c of [...this.connections]) c.close(4000, 'Reconnect');

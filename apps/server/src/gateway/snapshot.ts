@@ -4,6 +4,7 @@ import type { Deps } from '../modules/deps.js';
 import type { GuildState } from '../modules/guilds/cache.js';
 import { wireMember, wirePrivateUser } from '../modules/wire.js';
 import type { Session } from './session.js';
+import { presenceData } from '../modules/presence/service.js';
 
 export function buildReady(session: Session, resumeUrl: string, applicationId: string | undefined): ReadyData {
   return {
@@ -28,6 +29,12 @@ export async function buildGuildCreate(deps: Deps, state: GuildState, session: S
     const users = new Map((await deps.users.getMany(records.map((m) => m.user_id))).map((u) => [u.id, u]));
     members = records.map((m) => wireMember(m, users.get(m.user_id)));
   }
+  // People always see who is online; bots need GUILD_PRESENCES.
+  let presences: unknown[] = [];
+  if (!session.user.bot || session.intents & GatewayIntents.GuildPresences) {
+    const statuses = await deps.presence.statuses(members.map((m) => m.user!.id));
+    presences = [...statuses].filter(([, s]) => s !== 'offline').map(([id, s]) => presenceData(id, s));
+  }
   const channels = [...state.channels.values()].filter((c) =>
     hasPermission(deps.cache.channelPermissions(state, c.id, session.user.id, self), Permissions.VIEW_CHANNEL),
   );
@@ -41,7 +48,7 @@ export async function buildGuildCreate(deps: Deps, state: GuildState, session: S
     channels,
     threads: [],
     members,
-    presences: [],
+    presences,
     voice_states: [],
     stage_instances: [],
     guild_scheduled_events: [],

@@ -57,7 +57,6 @@ export class RedisRateLimiter implements RateLimiter {
     return { allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetAfterMs: ttl };
   }
 
-  close(): void {
-    this.redis.disconnect();
-  }
+  /** The connection belongs to app.ts. */
+  close(): void {}
 }

@@ -10,6 +10,7 @@ import type { GuildStore } from './guilds/store.js';
 import type { InviteStore } from './invites/store.js';
 import type { MessageStore } from './messages/store.js';
 import type { UserStore } from './users/store.js';
+import type { PresenceStore } from './presence/store.js';
 
 export interface Stores {
   users: UserStore;
@@ -26,6 +27,7 @@ export interface Deps extends Stores {
   ids: IdSource;
   bus: Bus;
   limiter: RateLimiter;
+  presence: PresenceStore;
   cache: GuildCache;
   access: Access;
 }
