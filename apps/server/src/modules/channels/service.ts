@@ -97,9 +97,14 @@ export async function modifyChannel(deps: Deps, ctx: Ctx, channelId: string, bod
 
 export async function deleteChannel(deps: Deps, ctx: Ctx, channelId: string): Promise<Channel> {
   const { state, channel } = await deps.access.channel(ctx, channelId, Permissions.MANAGE_CHANNELS);
+  const children = [...state.channels.values()].filter((c) => c.parent_id === channelId);
   await deps.channels.delete(channelId);
   const wire = { ...channel, guild_id: state.guild.id };
   // Not channel-scoped: everyone who had it must drop it, and the viewer check would fail once it is gone.
   await emit(deps, guildTopic(state.guild.id), { t: 'CHANNEL_DELETE', d: wire, guild_id: state.guild.id });
+  // The store moved a deleted category's channels to the top level; say so, as Discord does.
+  for (const child of children) {
+    await emit(deps, guildTopic(state.guild.id), { t: 'CHANNEL_UPDATE', d: { ...child, parent_id: null }, guild_id: state.guild.id, channel_id: child.id });
+  }
   return wire;
 }
