@@ -39,7 +39,7 @@ export class Gateway {
 
   constructor(private readonly deps: Deps) {
     this.heartbeatInterval = deps.config.heartbeatIntervalMs;
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES * 4, perMessageDeflate: false });
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, perMessageDeflate: false });
     this.fanout = new Fanout(deps, {
       onGuildJoin: async (s, guildId) => void (await this.addGuild(s, guildId, true)),
       onGuildLeave: (s, guildId) => this.removeGuild(s, guildId),
