@@ -119,6 +119,8 @@ describe('discord.js v14 bot', () => {
 
   it('sends typing, which a person’s gateway session sees', async () => {
     ownerGateway = await GatewayClient.connect({ url: server.gatewayUrl, token: owner.token, intents: Intents.Guilds | Intents.GuildMessages | Intents.GuildMessageTyping });
+    // Resuming goes to resume_gateway_url: it must be reachable the way the client reached the gateway.
+    expect(ownerGateway.ready.resume_gateway_url).toBe(server.gatewayUrl);
     const channel = client.channels.cache.get(guild.channelId) as TextChannel;
     await withTimeout(channel.sendTyping(), 5000, 'sendTyping');
     const typing = await ownerGateway.waitFor((f) => f.t === 'TYPING_START' && f.d.user_id === bot.userId, 'TYPING_START from the bot');
