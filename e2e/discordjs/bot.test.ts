@@ -118,7 +118,7 @@ describe('discord.js v14 bot', () => {
   });
 
   it('sends typing, which a person’s gateway session sees', async () => {
-    ownerGateway = await GatewayClient.connect({ url: server.gatewayUrl, token: owner.token, intents: Intents.Guilds | Intents.GuildMessages | Intents.GuildMessageTyping });
+    ownerGateway = await GatewayClient.connect({ url: server.gatewayUrl, token: owner.token, intents: Intents.Guilds | Intents.GuildMessages | Intents.GuildMessageTyping | Intents.GuildMessageReactions });
     // Resuming goes to resume_gateway_url: it must be reachable the way the client reached the gateway.
     expect(ownerGateway.ready.resume_gateway_url).toBe(server.gatewayUrl);
     const channel = client.channels.cache.get(guild.channelId) as TextChannel;
@@ -127,6 +127,34 @@ describe('discord.js v14 bot', () => {
     expect(typing.d.channel_id).toBe(guild.channelId);
     expect(typing.d.guild_id).toBe(guild.id);
     expect(Number.isInteger(typing.d.timestamp) && typing.d.timestamp < 1e11).toBe(true);
+  });
+
+  it('reacts, and people see the reaction', async () => {
+    const sent = await owner.api.post<{ id: string }>(`/channels/${guild.channelId}/messages`, { content: 'react to me' });
+    const message = await botSees(sent.id);
+    const reaction = await message.react('👍');
+    expect(reaction.emoji.name).toBe('👍');
+    expect(reaction.me).toBe(true);
+    const add = await ownerGateway!.waitFor((f) => f.t === 'MESSAGE_REACTION_ADD' && f.d.message_id === sent.id, 'MESSAGE_REACTION_ADD');
+    expect(add.d).toMatchObject({ user_id: bot.userId, channel_id: guild.channelId, guild_id: guild.id, emoji: { id: null, name: '👍' } });
+    expect(add.d.member.user.id).toBe(bot.userId);
+
+    // The person adds the same emoji; counts and `me` are per reader.
+    await owner.api.put(`/channels/${guild.channelId}/messages/${sent.id}/reactions/${encodeURIComponent('👍')}/@me`);
+    const fetched = await message.fetch(true);
+    const thumbs = fetched.reactions.cache.get('👍')!;
+    expect(thumbs.count).toBe(2);
+    expect(thumbs.me).toBe(true);
+    expect(new Set((await thumbs.users.fetch()).keys())).toEqual(new Set([owner.id, bot.userId]));
+    const asOwner = await owner.api.get(`/channels/${guild.channelId}/messages/${sent.id}`);
+    expect(asOwner.reactions).toEqual([{ emoji: { id: null, name: '👍' }, count: 2, count_details: { burst: 0, normal: 2 }, me: true, me_burst: false, burst_colors: [] }]);
+
+    await thumbs.users.remove(client.user!);
+    const remove = await ownerGateway!.waitFor((f) => f.t === 'MESSAGE_REACTION_REMOVE' && f.d.message_id === sent.id, 'MESSAGE_REACTION_REMOVE');
+    expect(remove.d.user_id).toBe(bot.userId);
+    expect((await message.fetch(true)).reactions.cache.get('👍')?.count).toBe(1);
+    // Custom emojis do not exist (yet): Discord's Unknown Emoji.
+    await expect(message.react('<:nope:123456789012345678>')).rejects.toMatchObject({ code: 10014 });
   });
 
   it('fetches all guild members over the gateway (op 8)', async () => {

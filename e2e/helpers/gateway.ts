@@ -16,6 +16,7 @@ export const Intents = {
   Guilds: 1 << 0,
   GuildMembers: 1 << 1,
   GuildMessages: 1 << 9,
+  GuildMessageReactions: 1 << 10,
   GuildMessageTyping: 1 << 11,
   MessageContent: 1 << 15,
 } as const;
