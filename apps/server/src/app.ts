@@ -22,6 +22,7 @@ import { SqlApplicationStore } from './modules/applications/store.js';
 import { SqlGuildStore } from './modules/guilds/store.js';
 import { SqlChannelStore } from './modules/channels/store.js';
 import { SqlMessageStore } from './modules/messages/store.js';
+import { SqlReactionStore } from './modules/reactions/store.js';
 import { SqlInviteStore } from './modules/invites/store.js';
 import { GuildCache } from './modules/guilds/cache.js';
 import { Access } from './modules/access.js';
@@ -53,6 +54,7 @@ export function createStores(db: Db): Stores {
     guilds: new SqlGuildStore(db),
     channels: new SqlChannelStore(db),
     messages: new SqlMessageStore(db),
+    reactions: new SqlReactionStore(db),
     invites: new SqlInviteStore(db),
   };
 }

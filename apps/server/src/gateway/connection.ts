@@ -30,6 +30,8 @@ export class Connection {
   constructor(
     readonly ws: WebSocket,
     private readonly gateway: Gateway,
+    /** Origin the client reached us by (http[s]://host[:port]), for READY's resume_gateway_url. */
+    readonly baseUrl?: string,
   ) {
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     ws.on('close', (code) => this.onClose(code));

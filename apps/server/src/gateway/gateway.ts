@@ -63,7 +63,8 @@ export class Gateway {
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         if (this.closing) return ws.close(1012, 'Server restarting');
-        const conn = new Connection(ws, this);
+        const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+        const conn = new Connection(ws, this, req.headers.host ? `${scheme}://${req.headers.host}` : undefined);
         this.connections.add(conn);
         const v = url.searchParams.get('v');
         const encoding = url.searchParams.get('encoding');
@@ -73,8 +74,9 @@ export class Gateway {
     });
   }
 
-  private resumeUrl(): string {
-    return gatewayUrl(this.deps.config.publicUrl ?? `http://localhost:${this.deps.config.port}`);
+  /** Where to resume: the public URL, else the host this client reached us by (as GET /gateway/bot answers). */
+  private resumeUrl(conn: Connection): string {
+    return gatewayUrl(this.deps.config.publicUrl ?? conn.baseUrl ?? `http://localhost:${this.deps.config.port}`);
   }
 
   async identify(conn: Connection, d: IdentifyData): Promise<void> {
@@ -106,7 +108,7 @@ export class Gateway {
       if (prefix) creates.push(prefix);
     }
     if (conn.closed) return;
-    session.dispatchFirst(framePrefix('READY', buildReady(session, this.resumeUrl(), applicationId)));
+    session.dispatchFirst(framePrefix('READY', buildReady(session, this.resumeUrl(conn), applicationId)));
     if (session.intents & GatewayIntents.Guilds) for (const p of creates) session.dispatchFirst(p);
     session.flushPending();
     conn.state = 'ready';

@@ -16,6 +16,7 @@ import { guildRoutes } from '../modules/guilds/routes.js';
 import { channelRoutes } from '../modules/channels/routes.js';
 import { inviteRoutes } from '../modules/invites/routes.js';
 import { messageRoutes } from '../modules/messages/routes.js';
+import { reactionRoutes } from '../modules/reactions/routes.js';
 import { gatewayInfoRoutes } from '../modules/gateway/routes.js';
 
 const API_PREFIXES = ['/api/v10', '/api/v9', '/api'];
@@ -39,6 +40,7 @@ function registerRoutes(r: Router, deps: Deps): void {
   channelRoutes(r, deps);
   inviteRoutes(r, deps);
   messageRoutes(r, deps);
+  reactionRoutes(r, deps);
 }
 
 export function buildHttp(deps: Deps, stats: () => Record<string, number>): FastifyInstance {

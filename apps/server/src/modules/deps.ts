@@ -9,6 +9,7 @@ import type { GuildCache } from './guilds/cache.js';
 import type { GuildStore } from './guilds/store.js';
 import type { InviteStore } from './invites/store.js';
 import type { MessageStore } from './messages/store.js';
+import type { ReactionStore } from './reactions/store.js';
 import type { UserStore } from './users/store.js';
 import type { PresenceStore } from './presence/store.js';
 
@@ -18,6 +19,7 @@ export interface Stores {
   guilds: GuildStore;
   channels: ChannelStore;
   messages: MessageStore;
+  reactions: ReactionStore;
   invites: InviteStore;
 }
 

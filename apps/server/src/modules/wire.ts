@@ -1,5 +1,5 @@
 /** Records -> Discord v10 wire objects. One place, so every route and event speaks the same shapes. */
-import type { Channel, Member, Message, Role, User } from '@concord/protocol';
+import type { Channel, Member, Message, Reaction, Role, User } from '@concord/protocol';
 import type { ChannelRecord } from './channels/store.js';
 import type { GuildRecord, MemberRecord, RoleRecord } from './guilds/store.js';
 import type { MessageRecord } from './messages/store.js';
@@ -122,6 +122,8 @@ export interface MessageContext {
   channelType: number;
   mentions?: UserRecord[];
   referenced?: Message | null;
+  /** Counts as the reading user sees them (`me`); left out, the message has none. */
+  reactions?: Reaction[];
 }
 
 export function wireMessage(m: MessageRecord, ctx: MessageContext): Message {
@@ -143,7 +145,7 @@ export function wireMessage(m: MessageRecord, ctx: MessageContext): Message {
     attachments: [],
     embeds: m.embeds,
     components: [],
-    reactions: [],
+    reactions: ctx.reactions ?? [],
     pinned: m.pinned,
     flags: m.flags,
     ...(m.nonce != null ? { nonce: m.nonce } : {}),

@@ -182,6 +182,23 @@ export const migrations: Migration[] = [
       CREATE UNIQUE INDEX messages_nonce ON messages(author_id, nonce) WHERE nonce IS NOT NULL;
     `,
   },
+  {
+    id: 4,
+    name: 'reactions',
+    // One row per user and emoji on a message; `emoji` is the custom emoji id or the unicode emoji.
+    shared: `
+      CREATE TABLE reactions (
+        channel_id BIGINT NOT NULL,
+        message_id BIGINT NOT NULL,
+        emoji TEXT NOT NULL,
+        emoji_id BIGINT,
+        emoji_name TEXT NOT NULL,
+        user_id BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (channel_id, message_id, emoji, user_id)
+      );
+    `,
+  },
 ];
 
 /** Applies pending migrations, each in its own transaction; safe when several processes start at once. */

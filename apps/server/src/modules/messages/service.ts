@@ -1,4 +1,4 @@
-import { GatewayIntents, MessageTypes, Permissions, hasPermission, type CreateMessageBody, type Message } from '@concord/protocol';
+import { GatewayIntents, MessageTypes, Permissions, hasPermission, type CreateMessageBody, type Message, type Reaction } from '@concord/protocol';
 import { ApiError, errors } from '../../lib/errors.js';
 import { guildTopic } from '../../bus/bus.js';
 import type { ChannelAccess, Ctx } from '../access.js';
@@ -43,7 +43,19 @@ export function redactFor(botId: string, m: Message): Message {
   return { ...m, content: '', embeds: [], attachments: [], components: [] };
 }
 
-async function toWire(deps: Deps, records: MessageRecord[], channelType: number): Promise<Message[]> {
+/** Wire messages; with `viewerId`, with reaction counts as that user sees them (`me`). */
+async function toWire(deps: Deps, records: MessageRecord[], channelType: number, viewerId?: string): Promise<Message[]> {
+  const reactions = new Map<string, Reaction[]>();
+  if (viewerId) {
+    for (const channelId of new Set(records.map((r) => r.channel_id))) {
+      const ids = records.filter((r) => r.channel_id === channelId).map((r) => r.id);
+      for (const s of await deps.reactions.summaries(channelId, ids, viewerId)) {
+        const list = reactions.get(s.message_id) ?? [];
+        list.push({ emoji: s.emoji, count: s.count, count_details: { burst: 0, normal: s.count }, me: s.me, me_burst: false, burst_colors: [] });
+        reactions.set(s.message_id, list);
+      }
+    }
+  }
   const ids = new Set<string>();
   for (const r of records) {
     ids.add(r.author_id);
@@ -61,6 +73,7 @@ async function toWire(deps: Deps, records: MessageRecord[], channelType: number)
         channelType,
         mentions: r.mentions.map((id) => users.get(id)).filter((u): u is UserRecord => Boolean(u)),
         referenced: referenced ? (await toWire(deps, [{ ...referenced, ref_message_id: null }], channelType))[0] : null,
+        reactions: reactions.get(r.id),
       }),
     );
   }
@@ -109,7 +122,7 @@ export async function sendMessage(deps: Deps, ctx: Ctx, channelId: string, body:
   const { message: stored, created } = await deps.messages.create(record);
   if (!created) {
     // A retried send: answer with the message the first attempt stored, and publish nothing new.
-    return (await toWire(deps, [stored], access.channel.type))[0]!;
+    return (await toWire(deps, [stored], access.channel.type, ctx.user.id))[0]!;
   }
   const referenced = reference ? (await toWire(deps, [{ ...reference, ref_message_id: null }], access.channel.type))[0] : null;
   const wire = wireMessage(stored, { author: ctx.user, member: access.member, channelType: access.channel.type, mentions: mentions.users, referenced });
@@ -121,7 +134,7 @@ export async function getMessage(deps: Deps, ctx: Ctx, channelId: string, messag
   const access = await deps.access.channel(ctx, channelId, Permissions.READ_MESSAGE_HISTORY);
   const record = await deps.messages.get(channelId, messageId);
   if (!record) throw errors.unknown('message');
-  const [m] = await toWire(deps, [record], access.channel.type);
+  const [m] = await toWire(deps, [record], access.channel.type, ctx.user.id);
   if (!m) throw errors.unknown('message');
   return (await contentVisibleTo(deps, ctx)) ? m : redactFor(ctx.user.id, m);
 }
@@ -129,7 +142,7 @@ export async function getMessage(deps: Deps, ctx: Ctx, channelId: string, messag
 export async function listMessages(deps: Deps, ctx: Ctx, channelId: string, q: Partial<HistoryQuery>): Promise<Message[]> {
   const access = await deps.access.channel(ctx, channelId, Permissions.READ_MESSAGE_HISTORY);
   const records = await deps.messages.list(channelId, { limit: q.limit ?? 50, before: q.before, after: q.after, around: q.around });
-  const list = await toWire(deps, records, access.channel.type);
+  const list = await toWire(deps, records, access.channel.type, ctx.user.id);
   return (await contentVisibleTo(deps, ctx)) ? list : list.map((m) => redactFor(ctx.user.id, m));
 }
 
@@ -149,8 +162,9 @@ export async function editMessage(deps: Deps, ctx: Ctx, channelId: string, messa
     ...(mentions ? { mentions: mentions.users.map((u) => u.id), mention_roles: mentions.roles, mention_everyone: mentions.everyone } : {}),
   });
   if (!updated) throw errors.unknown('message');
-  const [wire] = await toWire(deps, [updated], access.channel.type);
-  const full = { ...wire!, member: withoutUser(access.member) };
+  const [wire] = await toWire(deps, [updated], access.channel.type, ctx.user.id);
+  // The event leaves reactions out: `me` differs per reader, and discord.js replaces its reaction cache with what it gets.
+  const { reactions: _reactions, ...full } = { ...wire!, member: withoutUser(access.member) };
   await emit(deps, guildTopic(access.state.guild.id), { t: 'MESSAGE_UPDATE', d: full, guild_id: access.state.guild.id, channel_id: channelId });
   return wire!;
 }
@@ -161,6 +175,7 @@ export async function deleteMessage(deps: Deps, ctx: Ctx, channelId: string, mes
   if (!existing) throw errors.unknown('message');
   if (existing.author_id !== ctx.user.id && !hasPermission(access.perms, Permissions.MANAGE_MESSAGES)) throw errors.missingPermissions();
   if (!(await deps.messages.delete(channelId, messageId))) throw errors.unknown('message');
+  await deps.reactions.removeAll(channelId, messageId);
   const guildId = access.state.guild.id;
   await emit(deps, guildTopic(guildId), { t: 'MESSAGE_DELETE', d: { id: messageId, channel_id: channelId, guild_id: guildId }, guild_id: guildId, channel_id: channelId });
 }

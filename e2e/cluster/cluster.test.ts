@@ -1,0 +1,163 @@
+/**
+ * Two real server processes on one PostgreSQL database and one Redis: what is sent through process B
+ * reaches a gateway client on process A in order and exactly once; when A shuts down gracefully its
+ * clients get op 7, move to B (resume -> op 9 -> identify), catch up over REST, and miss nothing.
+ * PostgreSQL and Redis must be running (CI starts them); without them this suite fails, it never skips.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayClient, Intents, type Frame } from '../helpers/gateway.js';
+import { createGuild, joinGuild, registerPerson, type GuildSetup, type Person } from '../helpers/rest.js';
+import { spawnServer, type SpawnedServer } from '../helpers/server.js';
+import { assertRedisReachable, createTestDatabase, REDIS_URL, type TestDatabase } from '../helpers/services.js';
+
+const INTENTS = Intents.Guilds | Intents.GuildMessages | Intents.MessageContent;
+
+let db: TestDatabase | undefined;
+let a: SpawnedServer | undefined;
+let b: SpawnedServer | undefined;
+let owner: Person;
+let guild: GuildSetup;
+const clients: GatewayClient[] = [];
+
+const byId = (x: string, y: string) => (BigInt(x) < BigInt(y) ? -1 : BigInt(x) > BigInt(y) ? 1 : 0);
+
+function messageCreates(c: GatewayClient, channelId: string): { id: string; author: string; content: string }[] {
+  return c.dispatches
+    .filter((f: Frame) => f.t === 'MESSAGE_CREATE' && f.d.channel_id === channelId)
+    .map((f) => ({ id: f.d.id as string, author: f.d.author.id as string, content: f.d.content as string }));
+}
+
+function expectNoDuplicates(ids: string[]): void {
+  const dupes = ids.filter((id, i) => ids.indexOf(id) !== i);
+  expect(dupes, 'ids delivered more than once').toEqual([]);
+}
+
+async function connect(server: SpawnedServer, person: Person): Promise<GatewayClient> {
+  const c = await GatewayClient.connect({ url: server.gatewayUrl, token: person.token, intents: INTENTS });
+  clients.push(c);
+  return c;
+}
+
+beforeAll(async () => {
+  await assertRedisReachable();
+  db = await createTestDatabase();
+  const common = { DATABASE_URL: db.url, REDIS_URL, RATE_LIMIT_SCALE: '0' };
+  // One after the other, so the first runs the migrations on the fresh database alone.
+  a = await spawnServer({ ...common, WORKER_ID: '1', PROCESS_ID: '1' });
+  b = await spawnServer({ ...common, WORKER_ID: '2', PROCESS_ID: '2' });
+  owner = await registerPerson(b.base);
+  guild = await createGuild(owner, 'cluster guild');
+}, 90_000);
+
+afterAll(async () => {
+  for (const c of clients) await c.close(1000);
+  const outputs = [a, b].map((s) => s && `--- server on ${s.port} ---\n${s.output()}`);
+  await Promise.all([a?.stop(), b?.stop()]);
+  await db?.drop();
+  if (process.env.CONCORD_E2E_VERBOSE) console.info(outputs.join('\n'));
+}, 60_000);
+
+describe('two processes on PostgreSQL + Redis', () => {
+  it('delivers messages sent through B to a client on A in order, exactly once', async () => {
+    const senders = [owner];
+    for (let i = 0; i < 3; i++) {
+      const p = await registerPerson(b!.base);
+      await joinGuild(owner, guild, p);
+      senders.push(p);
+    }
+    const watcher = await connect(a!, owner);
+    const send = (p: Person, content: string) => p.api.post<{ id: string }>(`/channels/${guild.channelId}/messages`, { content });
+
+    // 200 in sequence from one sender.
+    const sequential: string[] = [];
+    for (let i = 0; i < 200; i++) sequential.push((await send(owner, `seq ${i}`)).id);
+    // Then three senders at once, each in sequence.
+    const concurrent = await Promise.all(
+      senders.slice(1).map(async (p) => {
+        const ids: string[] = [];
+        for (let i = 0; i < 30; i++) ids.push((await send(p, `${p.username} ${i}`)).id);
+        return ids;
+      }),
+    );
+    const all = [...sequential, ...concurrent.flat()];
+    await watcher.until(() => (messageCreates(watcher, guild.channelId).length >= all.length ? true : undefined), `${all.length} MESSAGE_CREATEs on A`, 20_000);
+
+    const got = messageCreates(watcher, guild.channelId);
+    expectNoDuplicates(got.map((m) => m.id));
+    expect(new Set(got.map((m) => m.id))).toEqual(new Set(all));
+    // Per sender: the order sent is the order received, which is id order.
+    for (const [i, p] of senders.entries()) {
+      const expected = i === 0 ? sequential : concurrent[i - 1]!;
+      const received = got.filter((m) => m.author === p.id).map((m) => m.id);
+      expect(received).toEqual(expected);
+      expect([...received].sort(byId)).toEqual(received);
+    }
+    expect(got.filter((m) => m.author === owner.id).map((m) => m.content)).toEqual(sequential.map((_, i) => `seq ${i}`));
+  });
+
+  it('moves a client from a gracefully stopped process to the other without losing a message', async () => {
+    const sender = await registerPerson(b!.base);
+    await joinGuild(owner, guild, sender);
+    const fromSender = (c: GatewayClient) => messageCreates(c, guild.channelId).filter((m) => m.author === sender.id).map((m) => m.id);
+    const first = await connect(a!, owner);
+
+    // Keep sending through B during the whole switch.
+    const sent: string[] = [];
+    let sending = true;
+    const sendLoop = (async () => {
+      for (let i = 0; sending; i++) {
+        sent.push((await sender.api.post<{ id: string }>(`/channels/${guild.channelId}/messages`, { content: `switch ${i}` })).id);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    let second: GatewayClient;
+    const caughtUp: string[] = [];
+    try {
+      await first.until(() => (fromSender(first).length >= 5 ? true : undefined), 'live messages on A');
+
+      const stopped = a!.stop();
+      await first.waitFor((f) => f.op === 7, 'op 7 Reconnect from the stopping process', 5000);
+      // As discord.js does on op 7: close with 4200 and resume elsewhere.
+      await first.close(4200);
+      expect(await stopped, 'exit code of the stopped process').toBe(0);
+      const seenOnA = fromSender(first);
+      expect(seenOnA.length).toBeGreaterThan(0);
+
+      // Resume on B: B does not know A's session, so op 9 (not resumable); then identify anew.
+      const resuming = new GatewayClient({ url: b!.gatewayUrl, token: owner.token, intents: INTENTS, resume: { sessionId: first.sessionId!, seq: first.seq ?? 0 } });
+      clients.push(resuming);
+      const answer = await resuming.waitFor((f) => f.op === 9 || f.t === 'RESUMED', 'op 9 or RESUMED');
+      expect(answer.op).toBe(9);
+      expect(answer.d).toBe(false);
+      await resuming.close(1000);
+      second = await connect(b!, owner);
+
+      // REST catch-up from the last id seen on A, after READY: anything newer than READY also arrives live.
+      for (let after = seenOnA.at(-1)!; ; ) {
+        const page = await owner.api.get<{ id: string; author: { id: string } }[]>(`/channels/${guild.channelId}/messages?after=${after}&limit=100`);
+        if (page.length === 0) break;
+        const ids = page.map((m) => m.id).sort(byId);
+        expect(ids, 'a page is newest first').toEqual(page.map((m) => m.id).reverse());
+        caughtUp.push(...page.filter((m) => m.author.id === sender.id).map((m) => m.id));
+        after = ids.at(-1)!;
+      }
+      // Let more go through live on B, then stop sending.
+      const countAtCatchUp = sent.length;
+      await second.until(() => (sent.length >= countAtCatchUp + 10 ? true : undefined), 'more sends after the catch-up');
+    } finally {
+      sending = false;
+      await sendLoop;
+    }
+    const last = sent.at(-1)!;
+    await second.until(() => (fromSender(second).includes(last) ? true : undefined), 'the last message, live on B');
+
+    // Each session got each event at most once, in id order.
+    for (const ids of [fromSender(first), fromSender(second)]) {
+      expectNoDuplicates(ids);
+      expect(ids).toEqual([...ids].sort(byId));
+    }
+    // What the client ends with (A's events, the catch-up, B's events, merged by id) is every message once.
+    const view = [...new Set([...fromSender(first), ...caughtUp, ...fromSender(second)])].sort(byId);
+    expect(view).toEqual(sent);
+  });
+});

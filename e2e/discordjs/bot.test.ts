@@ -1,0 +1,187 @@
+/**
+ * An unmodified discord.js v14 Client against a real Concord server, pointed at it only by `rest.api`.
+ * One bot session is shared by the tests in order (login first, the forced drop last), as a real bot lives.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Events, GatewayIntentBits, MessageType, PermissionFlagsBits, type Message, type TextChannel } from 'discord.js';
+import { GatewayClient, Intents } from '../helpers/gateway.js';
+import { addBot, AppFlags, createBot, createGuild, registerPerson, type Bot, type GuildSetup, type Person } from '../helpers/rest.js';
+import { startInProcess, type InProcessServer } from '../helpers/server.js';
+import { waitForEvent, withTimeout } from '../helpers/wait.js';
+
+let server: InProcessServer;
+let owner: Person;
+let guild: GuildSetup;
+let bot: Bot;
+let client: Client;
+let ownerGateway: GatewayClient | undefined;
+/** Every messageCreate the bot saw, by id, with how often. */
+const seen = new Map<string, number>();
+
+function newClient(intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent]): Client {
+  return new Client({ intents, rest: { api: `${server.base}/api`, version: '10', retries: 0, timeout: 5000 } });
+}
+
+/** Resolves with the bot's messageCreate for the message with this id (past or future). */
+function botSees(id: string, timeoutMs = 5000): Promise<Message> {
+  return withTimeout(
+    new Promise<Message>((resolve) => {
+      const cached = (client.channels.cache.get(guild.channelId) as TextChannel | undefined)?.messages.cache.get(id);
+      if (cached && seen.has(id)) return resolve(cached);
+      const on = (m: Message) => {
+        if (m.id !== id) return;
+        client.off(Events.MessageCreate, on);
+        resolve(m);
+      };
+      client.on(Events.MessageCreate, on);
+    }),
+    timeoutMs,
+    `messageCreate for ${id}`,
+  );
+}
+
+beforeAll(async () => {
+  server = await startInProcess();
+  owner = await registerPerson(server.base);
+  guild = await createGuild(owner, 'discord.js guild');
+  bot = await createBot(owner, 'Compat Bot', AppFlags.GatewayMessageContent);
+  await addBot(owner, guild, bot);
+});
+
+afterAll(async () => {
+  await client?.destroy();
+  await ownerGateway?.close(1000);
+  await server?.close();
+});
+
+describe('discord.js v14 bot', () => {
+  it('logs in and becomes ready with an available guild', async () => {
+    client = newClient();
+    client.on(Events.MessageCreate, (m) => seen.set(m.id, (seen.get(m.id) ?? 0) + 1));
+    const ready = waitForEvent(client, Events.ClientReady, 10_000);
+    await withTimeout(client.login(bot.token), 10_000, 'client.login');
+    // A READY/GUILD_CREATE shape bug shows up as discord.js's 15 s guild wait, i.e. this timeout.
+    await ready;
+    expect(client.isReady()).toBe(true);
+    expect(client.user!.id).toBe(bot.userId);
+    expect(client.application!.id).toBe(bot.applicationId);
+
+    const g = client.guilds.cache.get(guild.id);
+    expect(g).toBeDefined();
+    expect(g!.available).toBe(true);
+    expect(g!.roles.everyone.id).toBe(guild.id);
+    expect(g!.members.me?.id).toBe(bot.userId);
+
+    const channel = client.channels.cache.get(guild.channelId) as TextChannel;
+    expect(channel?.isTextBased()).toBe(true);
+    const perms = channel.permissionsFor(client.user!);
+    expect(perms?.has(PermissionFlagsBits.SendMessages)).toBe(true);
+    expect(channel.viewable).toBe(true);
+  });
+
+  it('gets messageCreate for a person’s message, replies, edits and deletes', async () => {
+    const sent = await owner.api.post<{ id: string }>(`/channels/${guild.channelId}/messages`, { content: 'hello bot' });
+    const incoming = await botSees(sent.id);
+    expect(incoming.content).toBe('hello bot');
+    expect(incoming.author.id).toBe(owner.id);
+    expect(incoming.guildId).toBe(guild.id);
+    expect(incoming.member?.id).toBe(owner.id);
+    expect(incoming.deletable).toBe(true);
+
+    const reply = await incoming.reply('hi person');
+    expect(reply.type).toBe(MessageType.Reply);
+    expect(reply.reference?.messageId).toBe(sent.id);
+    const referenced = await reply.fetchReference();
+    expect(referenced.id).toBe(sent.id);
+    const fromServer = await owner.api.get(`/channels/${guild.channelId}/messages/${reply.id}`);
+    expect(fromServer.type).toBe(19);
+    expect(fromServer.referenced_message?.id).toBe(sent.id);
+
+    const edited = await reply.edit('hi person (edited)');
+    expect(edited.content).toBe('hi person (edited)');
+    expect(edited.editedTimestamp).not.toBeNull();
+
+    await reply.delete();
+    await expect(owner.api.get(`/channels/${guild.channelId}/messages/${reply.id}`)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('fetches history with limit and before', async () => {
+    const channel = client.channels.cache.get(guild.channelId) as TextChannel;
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await channel.send(`history ${i}`)).id);
+    const latest = await channel.messages.fetch({ limit: 2, cache: false });
+    expect([...latest.keys()]).toEqual([ids[3], ids[2]]);
+    const older = await channel.messages.fetch({ limit: 2, before: ids[2], cache: false });
+    expect([...older.keys()]).toEqual([ids[1], ids[0]]);
+    const one = await channel.messages.fetch({ message: ids[1]!, force: true });
+    expect(one.content).toBe('history 1');
+  });
+
+  it('sends typing, which a person’s gateway session sees', async () => {
+    ownerGateway = await GatewayClient.connect({ url: server.gatewayUrl, token: owner.token, intents: Intents.Guilds | Intents.GuildMessages | Intents.GuildMessageTyping | Intents.GuildMessageReactions });
+    // Resuming goes to resume_gateway_url: it must be reachable the way the client reached the gateway.
+    expect(ownerGateway.ready.resume_gateway_url).toBe(server.gatewayUrl);
+    const channel = client.channels.cache.get(guild.channelId) as TextChannel;
+    await withTimeout(channel.sendTyping(), 5000, 'sendTyping');
+    const typing = await ownerGateway.waitFor((f) => f.t === 'TYPING_START' && f.d.user_id === bot.userId, 'TYPING_START from the bot');
+    expect(typing.d.channel_id).toBe(guild.channelId);
+    expect(typing.d.guild_id).toBe(guild.id);
+    expect(Number.isInteger(typing.d.timestamp) && typing.d.timestamp < 1e11).toBe(true);
+  });
+
+  it('reacts, and people see the reaction', async () => {
+    const sent = await owner.api.post<{ id: string }>(`/channels/${guild.channelId}/messages`, { content: 'react to me' });
+    const message = await botSees(sent.id);
+    const reaction = await message.react('👍');
+    expect(reaction.emoji.name).toBe('👍');
+    expect(reaction.me).toBe(true);
+    const add = await ownerGateway!.waitFor((f) => f.t === 'MESSAGE_REACTION_ADD' && f.d.message_id === sent.id, 'MESSAGE_REACTION_ADD');
+    expect(add.d).toMatchObject({ user_id: bot.userId, channel_id: guild.channelId, guild_id: guild.id, emoji: { id: null, name: '👍' } });
+    expect(add.d.member.user.id).toBe(bot.userId);
+
+    // The person adds the same emoji; counts and `me` are per reader.
+    await owner.api.put(`/channels/${guild.channelId}/messages/${sent.id}/reactions/${encodeURIComponent('👍')}/@me`);
+    const fetched = await message.fetch(true);
+    const thumbs = fetched.reactions.cache.get('👍')!;
+    expect(thumbs.count).toBe(2);
+    expect(thumbs.me).toBe(true);
+    expect(new Set((await thumbs.users.fetch()).keys())).toEqual(new Set([owner.id, bot.userId]));
+    const asOwner = await owner.api.get(`/channels/${guild.channelId}/messages/${sent.id}`);
+    expect(asOwner.reactions).toEqual([{ emoji: { id: null, name: '👍' }, count: 2, count_details: { burst: 0, normal: 2 }, me: true, me_burst: false, burst_colors: [] }]);
+
+    await thumbs.users.remove(client.user!);
+    const remove = await ownerGateway!.waitFor((f) => f.t === 'MESSAGE_REACTION_REMOVE' && f.d.message_id === sent.id, 'MESSAGE_REACTION_REMOVE');
+    expect(remove.d.user_id).toBe(bot.userId);
+    expect((await message.fetch(true)).reactions.cache.get('👍')?.count).toBe(1);
+    // Custom emojis do not exist (yet): Discord's Unknown Emoji.
+    await expect(message.react('<:nope:123456789012345678>')).rejects.toMatchObject({ code: 10014 });
+  });
+
+  it('fetches all guild members over the gateway (op 8)', async () => {
+    const g = client.guilds.cache.get(guild.id)!;
+    const members = await withTimeout(g.members.fetch({ time: 5000 }), 6000, 'guild.members.fetch()');
+    expect(new Set(members.keys())).toEqual(new Set([owner.id, bot.userId]));
+    const one = await g.members.fetch({ user: owner.id, force: true });
+    expect(one.user.username).toBe(owner.username);
+  });
+
+  it('resumes after a dropped socket without losing a messageCreate', async () => {
+    const send = (content: string) => owner.api.post<{ id: string }>(`/channels/${guild.channelId}/messages`, { content });
+    const before = await send('before the drop');
+    await botSees(before.id);
+
+    const resumed = waitForEvent(client, Events.ShardResume, 10_000);
+    // Cut the bot's socket from the server side, as a network drop would (no close frame: the client sees 1006).
+    const conns = [...server.app.gateway.connections].filter((c) => c.session?.user.id === bot.userId);
+    expect(conns).toHaveLength(1);
+    conns[0]!.ws.terminate();
+    const during = await send('while disconnected');
+    await resumed;
+    const after = await send('after the resume');
+    await botSees(during.id);
+    await botSees(after.id);
+    for (const id of [before.id, during.id, after.id]) expect(seen.get(id)).toBe(1);
+    // Every messageCreate so far arrived once.
+    expect([...seen.values()].every((n) => n === 1)).toBe(true);
+  });
+});

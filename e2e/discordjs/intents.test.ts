@@ -1,0 +1,61 @@
+/** Privileged and invalid intents: refused with Discord's close codes, as discord.js expects them. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Events, GatewayIntentBits } from 'discord.js';
+import { identifyCloseCode } from '../helpers/gateway.js';
+import { addBot, createBot, createGuild, registerPerson, type Bot } from '../helpers/rest.js';
+import { startInProcess, type InProcessServer } from '../helpers/server.js';
+import { waitForEvent } from '../helpers/wait.js';
+
+let server: InProcessServer;
+/** A bot whose application was not granted MESSAGE_CONTENT (flags 0). */
+let bot: Bot;
+
+beforeAll(async () => {
+  server = await startInProcess();
+  const owner = await registerPerson(server.base);
+  const guild = await createGuild(owner);
+  bot = await createBot(owner, 'Plain Bot', 0);
+  await addBot(owner, guild, bot);
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('intents', () => {
+  it('refuses MESSAGE_CONTENT to a discord.js bot without the grant (4014, not retried)', async () => {
+    const client = new Client({
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
+      rest: { api: `${server.base}/api`, version: '10', retries: 0, timeout: 5000 },
+    });
+    try {
+      const disconnected = waitForEvent(client, Events.ShardDisconnect, 10_000);
+      const login = client.login(bot.token).catch((err: unknown) => err);
+      const [event] = (await disconnected) as [{ code: number }];
+      expect(event.code).toBe(4014);
+      const outcome = await login;
+      expect(client.isReady()).toBe(false);
+      // discord.js reports the fatal close as a login error (or leaves login pending-resolved without READY).
+      if (outcome instanceof Error) expect(outcome.message).toMatch(/intent/i);
+    } finally {
+      await client.destroy();
+    }
+  });
+
+  it('refuses MESSAGE_CONTENT to a raw client too, and accepts the bot without it', async () => {
+    expect(await identifyCloseCode(server.gatewayUrl, bot.token, GatewayIntentBits.Guilds | GatewayIntentBits.MessageContent)).toBe(4014);
+    const client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages], rest: { api: `${server.base}/api`, version: '10' } });
+    try {
+      const ready = waitForEvent(client, Events.ClientReady, 10_000);
+      await client.login(bot.token);
+      await ready;
+      expect(client.guilds.cache.size).toBe(1);
+    } finally {
+      await client.destroy();
+    }
+  });
+
+  it('closes with 4013 for intent bits that do not exist', async () => {
+    expect(await identifyCloseCode(server.gatewayUrl, bot.token, 1 << 30)).toBe(4013);
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * Starting Concord for end-to-end tests: in-process (buildApp on SQLite in a temp dir), or as real child
+ * processes (node --import tsx apps/server/src/main.ts) for multi-process tests on PostgreSQL + Redis.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildApp, type App } from '@concord/server';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface InProcessServer {
+  app: App;
+  /** http://127.0.0.1:port */
+  base: string;
+  /** ws://127.0.0.1:port/gateway */
+  gatewayUrl: string;
+  close(): Promise<void>;
+}
+
+/** A fresh server on SQLite in a temporary directory, listening on a free port. */
+export async function startInProcess(overrides: Record<string, unknown> = {}): Promise<InProcessServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-e2e-'));
+  const app = await buildApp({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', argon2MemoryKib: 1024, argon2TimeCost: 1, rateLimitScale: 100, ...overrides });
+  const base = await app.listen();
+  return {
+    app,
+    base,
+    gatewayUrl: base.replace(/^http/, 'ws') + '/gateway',
+    async close() {
+      await app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface SpawnedServer {
+  proc: ChildProcess;
+  port: number;
+  base: string;
+  gatewayUrl: string;
+  /** Everything the process printed, for failure messages. */
+  output(): string;
+  /** SIGTERM (graceful: op 7 to clients) and wait for exit; SIGKILL after `timeoutMs`. */
+  stop(timeoutMs?: number): Promise<number | null>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Spawns `node --import tsx apps/server/src/main.ts` with `env` and waits for "Concord listening". */
+export async function spawnServer(env: Record<string, string>, timeoutMs = 30_000): Promise<SpawnedServer> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start within ${timeoutMs} ms:\n${out}`)), timeoutMs);
+      const onData = () => {
+        if (out.includes('Concord listening')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      proc.stdout!.on('data', onData);
+      proc.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited with ${code} before listening:\n${out}`));
+      });
+    });
+  } catch (err) {
+    proc.kill('SIGKILL');
+    throw err;
+  }
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    proc,
+    port,
+    base,
+    gatewayUrl: `ws://127.0.0.1:${port}/gateway`,
+    output: () => out,
+    async stop(stopTimeoutMs = 15_000) {
+      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
+      proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), stopTimeoutMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
