@@ -7,11 +7,12 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { csv, main, newResult, options, runTag } from '../cli.js';
+import { main, newResult, options, runTag } from '../cli.js';
 import { checkStep, fanoutStep, type FanoutTarget, type Step, type StepResult } from '../fanout-step.js';
 import { newestProfile, summariseProfile } from '../profile.js';
 import { DEFAULT_RESULTS_DIR, writeResult, type Result, type Table } from '../report.js';
-import { startConcord, startRaw, type Target } from '../servers.js';
+import { startRaw } from '../servers.js';
+import { singleProcess, type ConcordUnderTest } from '../under-test.js';
 import { concordChannel, rawTarget } from '../setup.js';
 import { ratio } from '../stats.js';
 
@@ -27,17 +28,6 @@ export function parseSteps(spec: string, durationS: number, inflight: number, co
     const [n, rate] = s.split('@') as [string, string | undefined];
     return { receivers: Number(n), rate: rate === 'max' ? 0 : Number(rate ?? 10), durationS, inflight, contentBytes };
   });
-}
-
-/** The Concord side of a fan-out run: one process here, two with PostgreSQL + Redis in cluster.ts. */
-export interface ConcordUnderTest {
-  label: string;
-  servers: (Target & { log: () => string })[];
-  /** Gateway URLs receivers are spread over (round-robin). */
-  gatewayUrls: string[];
-  config: Record<string, unknown>;
-  profileDir?: string;
-  stop(): Promise<void>;
 }
 
 export async function runFanoutScenario(
@@ -93,7 +83,7 @@ export async function runFanoutScenario(
     'the load generator (sender and receiver processes) shares the 2 cores with the server: at saturation both sides compete, the same way for Concord and the raw baseline',
   );
   const written = writeResult(result, o.out ?? (o.quick ? path.join(DEFAULT_RESULTS_DIR, 'quick') : DEFAULT_RESULTS_DIR));
-  return { ...result, written };
+  return Object.assign(result, { written });
 }
 
 function stepTable(rows: StepResult[]): Table {
@@ -123,25 +113,6 @@ export function profileTable(file: string): Table {
   return { title: `Server CPU profile, self time (${p.total_ms} ms sampled, ${path.basename(file)})`, columns: ['function', 'where', 'ms', '%'], rows: p.rows };
 }
 
-export function profileArgs(on: boolean, scenario: string): { nodeArgs: string[]; profileDir?: string } {
-  if (!on) return { nodeArgs: [] };
-  const profileDir = path.join(DEFAULT_RESULTS_DIR, 'profiles', `${scenario}-${Date.now()}`);
-  return { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`], profileDir };
-}
-
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main(() =>
-    runFanoutScenario('fanout', process.argv.slice(2), async (o) => {
-      const prof = profileArgs(o.profile, 'fanout');
-      const server = await startConcord({ nodeArgs: prof.nodeArgs });
-      return {
-        label: 'concord',
-        servers: [server],
-        gatewayUrls: [server.gatewayUrl],
-        config: { store: 'sqlite', bus: 'in-process', processes: 1, data_dir: server.dataDir },
-        profileDir: prof.profileDir,
-        stop: () => server.stop(),
-      };
-    }),
-  );
+  main(() => runFanoutScenario('fanout', process.argv.slice(2), (o) => singleProcess('fanout', o.profile)));
 }
