@@ -1,0 +1,97 @@
+/**
+ * A minimal Gateway v10 client for load generation: Hello -> Identify -> READY, heartbeats, and a raw
+ * callback for every dispatch frame (the receiver decides how much of it to parse).
+ */
+import WebSocket from 'ws';
+
+/** GUILDS | GUILD_MESSAGES | MESSAGE_CONTENT */
+export const BENCH_INTENTS = (1 << 0) | (1 << 9) | (1 << 15);
+
+export class GatewaySession {
+  private heartbeat: NodeJS.Timeout | undefined;
+  private seq: number | null = null;
+  /** True once the server closed or dropped the socket after READY. */
+  lostAfterReady = false;
+  private isReady = false;
+
+  private constructor(
+    readonly ws: WebSocket,
+    private readonly onDispatch: (frame: string) => void,
+  ) {}
+
+  /** Connects and identifies; resolves after READY (when the session is subscribed to its guilds). */
+  static connect(url: string, token: string, onDispatch: (frame: string) => void, timeoutMs = 30_000): Promise<GatewaySession> {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    const s = new GatewaySession(ws, onDispatch);
+    return new Promise((resolve, reject) => {
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        s.stopHeartbeat();
+        ws.terminate();
+        reject(new Error(why));
+      };
+      const timer = setTimeout(() => fail('timed out before READY'), timeoutMs);
+      ws.on('error', (err) => (s.isReady ? undefined : fail(err.message)));
+      ws.on('close', (code) => {
+        s.stopHeartbeat();
+        if (s.isReady) s.lostAfterReady = code !== 1000;
+        else fail(`closed with ${code} before READY`);
+      });
+      ws.on('message', (data) => {
+        const text = data.toString();
+        if (s.isReady && text.startsWith('{"op":0')) return s.onDispatch(text);
+        const frame = JSON.parse(text) as { op: number; d: any; s: number | null; t: string | null };
+        if (frame.s !== null && frame.s !== undefined) s.seq = frame.s;
+        if (frame.op === 10) {
+          s.startHeartbeat(frame.d.heartbeat_interval);
+          ws.send(JSON.stringify({ op: 2, d: { token, intents: BENCH_INTENTS, properties: { os: 'linux', browser: 'concord-bench', device: 'concord-bench' } } }));
+        } else if (frame.op === 0 && frame.t === 'READY') {
+          s.isReady = true;
+          clearTimeout(timer);
+          resolve(s);
+        } else if (frame.op === 0 && s.isReady) {
+          s.onDispatch(text);
+        } else if (frame.op === 9) {
+          fail('invalid session');
+        }
+      });
+    });
+  }
+
+  private startHeartbeat(intervalMs: number): void {
+    const beat = () => {
+      if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ op: 1, d: this.seq }));
+    };
+    // Discord clients wait a random fraction of the interval first, which spreads thousands of sessions out.
+    this.heartbeat = setTimeout(() => {
+      beat();
+      this.heartbeat = setInterval(beat, intervalMs);
+    }, Math.random() * intervalMs);
+  }
+
+  private stopHeartbeat(): void {
+    clearTimeout(this.heartbeat);
+    clearInterval(this.heartbeat);
+  }
+
+  /** Sends a gateway frame (e.g. the op 100 send extension). */
+  send(frame: unknown): void {
+    this.ws.send(JSON.stringify(frame));
+  }
+
+  close(): Promise<void> {
+    this.stopHeartbeat();
+    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.ws.terminate();
+        resolve();
+      }, 5000);
+      this.ws.once('close', () => {
+        clearTimeout(t);
+        resolve();
+      });
+      this.ws.close(1000);
+    });
+  }
+}

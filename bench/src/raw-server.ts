@@ -1,0 +1,57 @@
+/**
+ * The raw baseline: a bare `ws` server with the smallest gateway handshake (Hello, Identify -> READY,
+ * heartbeat ACK) and one REST route. POST /api/v10/channels/:id/messages builds one frame of the requested
+ * size, serialises it once, and writes that same buffer to every identified socket: no storage, no
+ * permission checks, no per-session sequence. Whatever Concord adds on top is measured against this.
+ */
+import http from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+const port = Number(process.env.PORT ?? 0);
+const clients = new Set<WebSocket>();
+let nextId = 1n << 40n;
+
+function broadcast(body: { content?: string; nonce?: string; x_frame_bytes?: number }, channelId: string): string {
+  const id = (nextId++).toString();
+  const d = { id, channel_id: channelId, content: body.content ?? '', nonce: body.nonce ?? null, pad: '' };
+  const bare = `{"op":0,"t":"MESSAGE_CREATE","d":${JSON.stringify(d)},"s":null}`;
+  d.pad = 'x'.repeat(Math.max(0, (body.x_frame_bytes ?? 0) - Buffer.byteLength(bare)));
+  const frame = Buffer.from(`{"op":0,"t":"MESSAGE_CREATE","d":${JSON.stringify(d)},"s":null}`);
+  for (const ws of clients) ws.send(frame, { binary: false });
+  return id;
+}
+
+const server = http.createServer((req, res) => {
+  const m = req.url?.match(/^\/api\/v10\/channels\/(\d+)\/messages/);
+  if (req.method === 'POST' && m) {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const id = broadcast(JSON.parse(Buffer.concat(chunks).toString()), m[1]!);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id }));
+    });
+    return;
+  }
+  res.writeHead(req.url === '/api/v10/health' ? 200 : 404, { 'content-type': 'application/json' }).end('{}');
+});
+
+const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+server.on('upgrade', (req, socket, head) => {
+  wss.handleUpgrade(req, socket, head, (ws) => {
+    ws.send('{"op":10,"d":{"heartbeat_interval":41250},"s":null,"t":null}');
+    ws.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as { op: number };
+      if (frame.op === 1) ws.send('{"op":11,"d":null,"s":null,"t":null}');
+      else if (frame.op === 2) {
+        ws.send('{"op":0,"t":"READY","d":{"v":10,"session_id":"raw","user":{"id":"1","username":"raw"},"guilds":[]},"s":1}');
+        clients.add(ws);
+      }
+    });
+    ws.on('close', () => clients.delete(ws));
+    ws.on('error', () => undefined);
+  });
+});
+
+server.listen(port, '127.0.0.1');
+process.on('SIGTERM', () => process.exit(0));
+process.on('SIGINT', () => process.exit(0));

@@ -1,0 +1,163 @@
+/**
+ * Scenario 1: message throughput. 1, 4 and 16 senders (distinct accounts, one channel), each a closed loop of
+ * REST sends for a fixed time; accepted messages per second, then every acknowledged message is looked up in
+ * the channel's history (missing or duplicated = failure). Runs on SQLite and, when reachable, PostgreSQL;
+ * the bare SQLite single-row commit loop runs in the same run.
+ *
+ *   npm run -w bench throughput [-- --senders 1,4,16 --stores sqlite,postgres --duration 10 --quick]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Api, setupGuild } from '../api.js';
+import { csv, main, newResult, options, runTag } from '../cli.js';
+import { cpuMs, now } from '../env.js';
+import { DEFAULT_RESULTS_DIR, writeResult } from '../report.js';
+import { freshPostgres, postgresAvailable, startConcord } from '../servers.js';
+import { commitLoop } from '../sqlite-baseline.js';
+import { dist, ratio, round, type Dist } from '../stats.js';
+import { benchContent } from '../receiver.js';
+import { profileTable } from './fanout.js';
+import { profileArgs } from '../under-test.js';
+import { newestProfile } from '../profile.js';
+
+const OPTIONS = {
+  senders: { type: 'string' },
+  stores: { type: 'string' },
+  'content-bytes': { type: 'string' },
+} as const;
+
+interface Row {
+  store: string;
+  senders: number;
+  accepted: number;
+  errors: number;
+  msgs_per_s: number;
+  ack_ms: Dist;
+  persisted: number;
+  missing: number;
+  duplicated: number;
+  server_cpu_us_per_msg: number;
+}
+
+/** Every acknowledged id must be in the channel exactly once: page back through history until past the first. */
+async function verify(api: Api, token: string, channelId: string, tag: string, acked: Map<string, string>) {
+  const seen = new Map<string, number>();
+  const nonces = new Map<string, number>();
+  const oldest = [...acked.keys()].reduce((a, b) => (BigInt(a) < BigInt(b) ? a : b));
+  let before = '';
+  for (;;) {
+    const res = await api.history(token, channelId, `limit=100${before ? `&before=${before}` : ''}`);
+    if (res.status !== 200) throw new Error(`history: HTTP ${res.status}`);
+    for (const m of res.body) {
+      if (!m.content.startsWith(tag + ':')) continue;
+      seen.set(m.id, (seen.get(m.id) ?? 0) + 1);
+      if (m.nonce !== undefined) nonces.set(String(m.nonce), (nonces.get(String(m.nonce)) ?? 0) + 1);
+    }
+    const last = res.body[res.body.length - 1];
+    if (!last || BigInt(last.id) <= BigInt(oldest)) break;
+    before = last.id;
+  }
+  let missing = 0;
+  for (const id of acked.keys()) if (!seen.has(id)) missing++;
+  let duplicated = 0;
+  for (const c of [...seen.values(), ...nonces.values()]) if (c > 1) duplicated += c - 1;
+  // A stored message nobody was told about (e.g. a send that failed after commit) also counts as a duplicate risk.
+  const unacked = [...seen.keys()].filter((id) => !acked.has(id)).length;
+  return { persisted: seen.size, missing, duplicated: duplicated + unacked };
+}
+
+async function measure(store: string, apiBase: string, pid: number | undefined, senders: number, seconds: number, contentBytes: number, tokens: string[], channelId: string): Promise<Row> {
+  const api = new Api(apiBase, senders + 2);
+  const tag = runTag();
+  const acked = new Map<string, string>();
+  const acks: number[] = [];
+  let errors = 0;
+  let seq = 0;
+  const cpu0 = pid ? cpuMs(pid) : undefined;
+  const start = now();
+  const end = start + seconds * 1000;
+  const lane = async (i: number) => {
+    while (now() < end) {
+      const n = seq++;
+      const t = now();
+      const res = await api.send(tokens[i]!, channelId, benchContent(tag, n, t, contentBytes), `${tag}${n}`);
+      acks.push(now() - t);
+      if (res.status < 300 && res.body.id) acked.set(res.body.id, `${tag}${n}`);
+      else errors++;
+    }
+  };
+  await Promise.all(Array.from({ length: senders }, (_, i) => lane(i)));
+  const elapsed = (now() - start) / 1000;
+  const cpu = pid && cpu0 !== undefined ? cpuMs(pid)! - cpu0 : NaN;
+  const v = acked.size ? await verify(api, tokens[0]!, channelId, tag, acked) : { persisted: 0, missing: 0, duplicated: 0 };
+  api.close();
+  return {
+    store,
+    senders,
+    accepted: acked.size,
+    errors,
+    msgs_per_s: Math.round(acked.size / elapsed),
+    ack_ms: dist(acks),
+    ...v,
+    server_cpu_us_per_msg: round((cpu * 1000) / acked.size, 1),
+  };
+}
+
+export async function runThroughput(argv: string[]) {
+  const o = options(OPTIONS, argv);
+  const seconds = Number(o.duration ?? (o.quick ? 1 : 10));
+  const senderCounts = csv(o.senders, o.quick ? '1,4' : '1,4,16').map(Number);
+  const contentBytes = Number(o['content-bytes'] ?? 80);
+  const stores = csv(o.stores, o.quick ? 'sqlite' : postgresAvailable() ? 'sqlite,postgres' : 'sqlite');
+  const result = newResult('throughput', { senders: senderCounts, duration_s: seconds, content_bytes: contentBytes, stores, transport: 'REST POST /channels/:id/messages, keep-alive' });
+  const rows: Row[] = [];
+
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-bench-sqlite-'));
+  const raw = commitLoop(path.join(scratch, 'raw.db'), seconds, contentBytes);
+  fs.rmSync(scratch, { recursive: true, force: true });
+  console.info(`raw SQLite: ${raw.commits_per_s} single-row commits/s`);
+
+  let profileDir: string | undefined;
+  for (const store of stores) {
+    const pg = store === 'postgres' ? freshPostgres() : undefined;
+    const prof = profileArgs(o.profile && store === 'sqlite', 'throughput');
+    profileDir ??= prof.profileDir;
+    const server = await startConcord({ databaseUrl: pg?.url, nodeArgs: prof.nodeArgs });
+    try {
+      const api = new Api(server.apiBase, 8);
+      const max = Math.max(...senderCounts);
+      const { accounts, channelId } = await setupGuild(api, o['user-prefix'] ?? `t${runTag()}u`, max, o.password);
+      api.close();
+      for (const n of senderCounts) {
+        const r = await measure(store, server.apiBase, server.pid, n, seconds, contentBytes, accounts.map((a) => a.token), channelId);
+        rows.push(r);
+        console.info(`${store} ${n} senders: ${r.msgs_per_s} msgs/s, missing ${r.missing}, dup ${r.duplicated}`);
+        if (r.errors) result.failures.push(`${store} ${n} senders: ${r.errors} sends were not accepted`);
+        if (r.missing) result.failures.push(`${store} ${n} senders: ${r.missing} acknowledged messages not in history`);
+        if (r.duplicated) result.failures.push(`${store} ${n} senders: ${r.duplicated} duplicated or unacknowledged messages in history`);
+      }
+    } finally {
+      await server.stop();
+      fs.rmSync(server.dataDir, { recursive: true, force: true });
+      pg?.drop();
+    }
+  }
+
+  result.ok = result.failures.length === 0;
+  result.raw_sqlite = raw;
+  result.rows = rows;
+  result.tables.push({
+    title: `Accepted and persisted messages (raw SQLite single-row commits in this run: ${raw.commits_per_s}/s, commit p50 ${raw.latency_ms.p50} ms)`,
+    columns: ['store', 'senders', 'accepted', 'msgs/s', 'vs raw SQLite commits/s', 'ack p50 ms', 'ack p99 ms', 'persisted', 'missing', 'dup', 'server CPU µs/msg'],
+    rows: rows.map((r) => [r.store, r.senders, r.accepted, r.msgs_per_s, ratio(r.msgs_per_s, raw.commits_per_s), r.ack_ms.p50, r.ack_ms.p99, r.persisted, r.missing, r.duplicated, r.server_cpu_us_per_msg]),
+  });
+  const prof = profileDir && newestProfile(profileDir);
+  if (prof) result.tables.push(profileTable(prof));
+  result.notes.push('each sender is a closed loop (next send after the previous answer) from the load-tool process; the server is a separate process');
+  const written = writeResult(result, o.out ?? (o.quick ? path.join(DEFAULT_RESULTS_DIR, 'quick') : DEFAULT_RESULTS_DIR));
+  return Object.assign(result, { written });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) main(() => runThroughput(process.argv.slice(2)));

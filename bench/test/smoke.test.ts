@@ -1,0 +1,60 @@
+/**
+ * The load tool end to end in quick mode against real servers: every scenario must report every message
+ * delivered (or persisted) exactly once. Timing is never asserted.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runFanoutScenario } from '../src/scenarios/fanout.js';
+import { runThroughput } from '../src/scenarios/throughput.js';
+import { runConnections } from '../src/scenarios/connections.js';
+import { runHistory } from '../src/scenarios/history.js';
+import { singleProcess, twoProcessCluster } from '../src/under-test.js';
+import { postgresAvailable, redisAvailable } from '../src/servers.js';
+
+const out = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-bench-test-'));
+afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+describe('bench quick mode', () => {
+  it('fan-out: every receiver gets every message once, on Concord and on the raw baseline', async () => {
+    const r = await runFanoutScenario('fanout', ['--quick', '--out', out, '--steps', '5@20,5@max'], (o) => singleProcess('fanout', o.profile));
+    expect(r.failures).toEqual([]);
+    const steps = r.steps as { target: string; missing: number; duplicated: number; delivered: number; expected: number }[];
+    expect(steps.map((s) => s.target)).toEqual(['concord', 'raw ws', 'concord', 'raw ws']);
+    for (const s of steps) {
+      expect(s.delivered).toBe(s.expected);
+      expect(s.expected).toBeGreaterThan(0);
+      expect([s.missing, s.duplicated]).toEqual([0, 0]);
+    }
+    expect(fs.existsSync(path.join(out, 'fanout.md'))).toBe(true);
+  }, 120_000);
+
+  it('throughput: every accepted message is in history once', async () => {
+    const r = await runThroughput(['--quick', '--out', out, '--senders', '1,2', '--stores', 'sqlite']);
+    expect(r.failures).toEqual([]);
+    for (const row of r.rows as { accepted: number; persisted: number; missing: number; duplicated: number }[]) {
+      expect(row.accepted).toBeGreaterThan(0);
+      expect(row.persisted).toBe(row.accepted);
+    }
+  }, 120_000);
+
+  it('connections: every held session receives the alive-check message', async () => {
+    const r = await runConnections(['--quick', '--out', out, '--targets', '20,60']);
+    expect(r.failures).toEqual([]);
+    expect(r.max_sessions).toEqual({ concord: 60, raw: 60 });
+  }, 120_000);
+
+  it('history: latest 50 of a seeded channel', async () => {
+    const r = await runHistory(['--quick', '--out', out, '--messages', '2000', '--requests', '50']);
+    expect(r.failures).toEqual([]);
+    expect((r.seeded as { rows: number }).rows).toBe(2000);
+  }, 120_000);
+
+  it.runIf(postgresAvailable() && redisAvailable())('cluster: fan-out across two processes on PostgreSQL + Redis', async () => {
+    const r = await runFanoutScenario('cluster', ['--quick', '--out', out, '--steps', '6@20', '--no-raw'], (o) => twoProcessCluster('cluster', o.profile));
+    expect(r.failures).toEqual([]);
+    const [s] = r.steps as { delivered: number; expected: number; missing: number; duplicated: number }[];
+    expect(s!.delivered).toBe(s!.expected);
+  }, 120_000);
+});
