@@ -21,7 +21,7 @@ import { sendMessage } from '../modules/messages/service.js';
 import { wireMember } from '../modules/wire.js';
 import { gatewayUrl } from '../modules/gateway/routes.js';
 import { BUCKETS } from '../http/ratelimit.js';
-import { Connection, MAX_FRAME_BYTES } from './connection.js';
+import { Connection } from './connection.js';
 import { Fanout, framePrefix } from './fanout.js';
 import { Session } from './session.js';
 import { buildGuildCreate, buildReady } from './snapshot.js';
