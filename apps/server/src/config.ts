@@ -38,29 +38,38 @@ const ConfigSchema = z.object({
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
-const ENV: Record<string, keyof Config> = {
-  PORT: 'port',
-  HOST: 'host',
-  DATA_DIR: 'dataDir',
-  DATABASE_URL: 'databaseUrl',
-  REDIS_URL: 'redisUrl',
-  PUBLIC_URL: 'publicUrl',
-  WORKER_ID: 'workerId',
-  PROCESS_ID: 'processId',
-  ROLE: 'role',
-  LOG_LEVEL: 'logLevel',
-  PRIVILEGED_INTENTS: 'privilegedIntents',
-  RATE_LIMIT_SCALE: 'rateLimitScale',
-  HEARTBEAT_INTERVAL_MS: 'heartbeatIntervalMs',
-  RESUME_TIMEOUT_MS: 'resumeTimeoutMs',
-  REPLAY_BUFFER_SIZE: 'replayBufferSize',
-  ARGON2_MEMORY_KIB: 'argon2MemoryKib',
-  ARGON2_TIME_COST: 'argon2TimeCost',
-  WEB_DIR: 'webDir',
-  BODY_LIMIT_BYTES: 'bodyLimitBytes',
-};
+/** Environment variable -> option, with the line `--help` prints. */
+const OPTIONS: [string, keyof Config, string][] = [
+  ['PORT', 'port', 'HTTP, REST and gateway port (8080)'],
+  ['HOST', 'host', 'interface to listen on (0.0.0.0)'],
+  ['DATA_DIR', 'dataDir', 'where the SQLite database lives (./data)'],
+  ['DATABASE_URL', 'databaseUrl', 'postgres://... to use PostgreSQL instead of SQLite'],
+  ['REDIS_URL', 'redisUrl', 'redis://... for the bus, presence and rate limits of a cluster'],
+  ['PUBLIC_URL', 'publicUrl', 'base URL clients reach this server by (default: the request host)'],
+  ['WORKER_ID', 'workerId', 'snowflake worker id, 0-31 (0)'],
+  ['PROCESS_ID', 'processId', 'snowflake process id, 0-31, distinct per process (pid % 32)'],
+  ['ROLE', 'role', 'all | api (no gateway) | gateway (gateway and discovery only)'],
+  ['LOG_LEVEL', 'logLevel', 'fatal | error | warn | info | debug | trace | silent (info)'],
+  ['PRIVILEGED_INTENTS', 'privilegedIntents', 'flagged (per application) | all'],
+  ['RATE_LIMIT_SCALE', 'rateLimitScale', 'multiplies every rate limit; 0 turns them off (1)'],
+  ['HEARTBEAT_INTERVAL_MS', 'heartbeatIntervalMs', 'gateway heartbeat interval (41250)'],
+  ['RESUME_TIMEOUT_MS', 'resumeTimeoutMs', 'how long a dropped session stays resumable (180000)'],
+  ['REPLAY_BUFFER_SIZE', 'replayBufferSize', 'dispatches kept per session for resume (1000)'],
+  ['ARGON2_MEMORY_KIB', 'argon2MemoryKib', 'argon2id memory cost for passwords (19456)'],
+  ['ARGON2_TIME_COST', 'argon2TimeCost', 'argon2id iterations (2)'],
+  ['WEB_DIR', 'webDir', 'built web client to serve at / (apps/web/dist)'],
+  ['BODY_LIMIT_BYTES', 'bodyLimitBytes', 'largest request body accepted (1048576)'],
+];
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  /** True when the user asked for the usage text (exit 0), false for a mistake (exit 2). */
+  constructor(
+    message: string,
+    readonly help = false,
+  ) {
+    super(message);
+  }
+}
 
 const flagName = (key: string) => '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 
@@ -68,17 +77,17 @@ const flagName = (key: string) => '--' + key.replace(/[A-Z]/g, (c) => '-' + c.to
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = []): Config {
   const raw: Record<string, unknown> = {};
   const source: Record<string, string> = {};
-  for (const [name, key] of Object.entries(ENV)) {
+  for (const [name, key] of OPTIONS) {
     const v = env[name];
     if (v !== undefined && v !== '') {
       raw[key] = v;
       source[key] = name;
     }
   }
-  const flags = new Map(Object.values(ENV).map((k) => [flagName(k), k]));
+  const flags = new Map(OPTIONS.map(([, k]) => [flagName(k), k]));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') throw new ConfigError(usage());
+    if (arg === '--help' || arg === '-h') throw new ConfigError(usage(), true);
     const [name, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
     const key = flags.get(name);
     if (!key) throw new ConfigError(`Unknown option ${arg}\n\n${usage()}`);
@@ -104,8 +113,8 @@ export function parseConfig(raw: ConfigInput | Record<string, unknown>, source: 
 }
 
 export function usage(): string {
-  const rows = Object.entries(ENV).map(([envName, key]) => `  ${flagName(key).padEnd(26)} ${envName}`);
-  return `Usage: concord [options]\n\nEvery option can also be set by its environment variable:\n${rows.join('\n')}`;
+  const rows = OPTIONS.map(([envName, key, text]) => `  ${flagName(key).padEnd(24)} ${envName.padEnd(22)} ${text}`);
+  return `Usage: npm start -- [options]\n\nEach option is a flag or an environment variable (flags win):\n${rows.join('\n')}`;
 }
 
 export function describeConfig(c: Config): string {

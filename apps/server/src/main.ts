@@ -8,6 +8,10 @@ async function main(): Promise<void> {
     config = loadConfig(process.env, process.argv.slice(2));
   } catch (err) {
     if (err instanceof ConfigError) {
+      if (err.help) {
+        console.info(err.message);
+        process.exit(0);
+      }
       console.error(err.message);
       process.exit(2);
     }
