@@ -20,7 +20,7 @@ import { grantedPrivilegedIntents } from '../modules/applications/service.js';
 import { sendMessage } from '../modules/messages/service.js';
 import { wireMember } from '../modules/wire.js';
 import { gatewayUrl } from '../modules/gateway/routes.js';
-import { BUCKETS } from '../http/ratelimit.js';
+import { consumeBucket } from '../http/ratelimit.js';
 import { Connection } from './connection.js';
 import { Fanout, framePrefix } from './fanout.js';
 import { Session } from './session.js';
@@ -83,6 +83,8 @@ export class Gateway {
     const user = await userForToken(this.deps, d.token.replace(/^Bot /, ''));
     if (!user) return conn.close(Close.AuthenticationFailed, 'Authentication failed.');
     if (d.intents & ~ALL_INTENTS) return conn.close(Close.InvalidIntents, 'Invalid intent(s).');
+    const starts = await consumeBucket(this.deps.limiter, this.deps.config.rateLimitScale, 'gateway.identify', user.id);
+    if (starts && !starts.allowed) return conn.close(Close.RateLimited, 'Too many sessions started today.');
     let applicationId: string | undefined;
     if (user.bot) {
       const app = await this.deps.applications.getByBot(user.id);
@@ -217,12 +219,9 @@ export class Gateway {
   async sendMessage(conn: Connection, session: Session, d: XSendMessageData): Promise<void> {
     const { channel_id, ...body } = d;
     try {
-      const scale = this.deps.config.rateLimitScale;
-      if (scale > 0) {
-        const b = BUCKETS['messages.create']!;
-        const r = await this.deps.limiter.consume(`messages.create:${channel_id}:u${session.user.id}`, Math.max(1, Math.round(b.limit * scale)), b.windowMs);
-        if (!r.allowed) throw new ApiError(429, 0, `You are being rate limited; retry after ${(r.resetAfterMs / 1000).toFixed(3)} s.`);
-      }
+      // The same bucket and key as POST /channels/:id/messages, so the two paths share one allowance.
+      const r = await consumeBucket(this.deps.limiter, this.deps.config.rateLimitScale, 'messages.create', `${channel_id}:u${session.user.id}`);
+      if (r && !r.allowed) throw new ApiError(429, 0, `You are being rate limited; retry after ${(r.resetAfterMs / 1000).toFixed(3)} s.`);
       const message = await sendMessage(this.deps, { user: session.user }, channel_id, body);
       conn.sendOp(Op.XMessageAck, { nonce: d.nonce, channel_id, id: message.id });
     } catch (err) {

@@ -3,7 +3,7 @@
  * headers. The major parameter (channel or guild id) gets its own window, as on Discord.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { RateLimiter } from '../lib/ratelimiter.js';
+import type { RateLimitResult, RateLimiter } from '../lib/ratelimiter.js';
 import { ApiError } from '../lib/errors.js';
 
 interface Limit {
@@ -19,9 +19,18 @@ export const BUCKETS: Record<string, Limit> = {
   'auth.login': { limit: 10, windowMs: 60_000 },
   'guilds.create': { limit: 10, windowMs: 60_000 },
   'invites.accept': { limit: 10, windowMs: 60_000 },
+  // Discord's session_start_limit: identifies per user per day.
+  'gateway.identify': { limit: 1000, windowMs: 24 * 3600_000 },
   default: { limit: 20, windowMs: 1_000 },
 };
 export const GLOBAL_LIMIT: Limit = { limit: 50, windowMs: 1_000 };
+
+/** Counts one hit of `bucket` for `key` (user, channel...); undefined when limits are off. */
+export async function consumeBucket(limiter: RateLimiter, scale: number, bucket: string, key: string): Promise<RateLimitResult | undefined> {
+  if (scale === 0) return undefined;
+  const conf = BUCKETS[bucket] ?? BUCKETS.default!;
+  return limiter.consume(`${bucket}:${key}`, Math.max(1, Math.round(conf.limit * scale)), conf.windowMs);
+}
 
 export class RateLimitedError extends ApiError {
   constructor(
@@ -49,8 +58,6 @@ export function rateLimitHook(limiter: RateLimiter, scale: number) {
     const who = request.ctx ? `u${request.ctx.user.id}` : `ip${request.ip}`;
     const params = request.params as Record<string, string>;
     const major = params.channel_id ?? params.guild_id ?? params.webhook_id ?? '';
-    const conf = BUCKETS[route] ?? BUCKETS.default!;
-    const limit = Math.max(1, Math.round(conf.limit * scale));
 
     if (request.ctx) {
       const g = await limiter.consume(`global:${who}`, Math.max(1, Math.round(GLOBAL_LIMIT.limit * scale)), GLOBAL_LIMIT.windowMs);
@@ -60,9 +67,10 @@ export function rateLimitHook(limiter: RateLimiter, scale: number) {
         throw new RateLimitedError(g.resetAfterMs / 1000, true);
       }
     }
-    const bucket = BUCKETS[route] ? route : `default:${route}`;
-    const r = await limiter.consume(`${bucket}:${major}:${who}`, limit, conf.windowMs);
-    setHeaders(reply, bucket, r);
+    // Named buckets are shared by their routes; every other route gets a default-sized window of its own.
+    const named = BUCKETS[route] !== undefined;
+    const r = (await consumeBucket(limiter, scale, named ? route : 'default', named ? `${major}:${who}` : `${route}:${major}:${who}`))!;
+    setHeaders(reply, named ? route : `default:${route}`, r);
     if (!r.allowed) {
       reply.header('X-RateLimit-Scope', 'user');
       throw new RateLimitedError(r.resetAfterMs / 1000, false);
