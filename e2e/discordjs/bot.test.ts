@@ -165,6 +165,41 @@ describe('discord.js v14 bot', () => {
     expect(one.user.username).toBe(owner.username);
   });
 
+  it('looks things up over REST', async () => {
+    const user = await client.users.fetch(owner.id, { force: true });
+    expect(user.username).toBe(owner.username);
+    expect(user.bot).toBe(false);
+    const channel = await client.channels.fetch(guild.channelId, { force: true });
+    expect(channel?.id).toBe(guild.channelId);
+    const g = await client.guilds.fetch({ guild: guild.id, force: true });
+    expect(g.ownerId).toBe(owner.id);
+    const app = await client.application!.fetch();
+    expect(app.id).toBe(bot.applicationId);
+    expect(app.owner?.id).toBe(owner.id);
+  });
+
+  it('follows guild and channel changes live', async () => {
+    const created = waitForEvent(client, Events.ChannelCreate, 5000);
+    const ch = await owner.api.post<{ id: string }>(`/guilds/${guild.id}/channels`, { name: 'bots', type: 0 });
+    const [channel] = (await created) as [TextChannel];
+    expect(channel.id).toBe(ch.id);
+    expect(channel.guild.id).toBe(guild.id);
+
+    const second = await createGuild(owner, 'second guild');
+    const joined = waitForEvent(client, Events.GuildCreate, 5000);
+    await addBot(owner, second, bot);
+    const [g] = (await joined) as [{ id: string; available: boolean; channels: { cache: Map<string, unknown> } }];
+    expect(g.id).toBe(second.id);
+    expect(g.available).toBe(true);
+    expect(g.channels.cache.has(second.channelId)).toBe(true);
+
+    const left = waitForEvent(client, Events.GuildDelete, 5000);
+    await owner.api.delete(`/guilds/${second.id}`);
+    const [gone] = (await left) as [{ id: string }];
+    expect(gone.id).toBe(second.id);
+    expect(client.guilds.cache.has(second.id)).toBe(false);
+  });
+
   it('resumes after a dropped socket without losing a messageCreate', async () => {
     const send = (content: string) => owner.api.post<{ id: string }>(`/channels/${guild.channelId}/messages`, { content });
     const before = await send('before the drop');
@@ -181,6 +216,14 @@ describe('discord.js v14 bot', () => {
     await botSees(during.id);
     await botSees(after.id);
     for (const id of [before.id, during.id, after.id]) expect(seen.get(id)).toBe(1);
+
+    // A server asking to reconnect (op 7, as before a restart): discord.js closes with 4200 and resumes.
+    const resumedAgain = waitForEvent(client, Events.ShardResume, 10_000);
+    const [conn] = [...server.app.gateway.connections].filter((c) => c.session?.user.id === bot.userId);
+    conn!.sendOp(7, null);
+    const inGap = await send('around op 7');
+    await resumedAgain;
+    await botSees(inGap.id);
     // Every messageCreate so far arrived once.
     expect([...seen.values()].every((n) => n === 1)).toBe(true);
   });

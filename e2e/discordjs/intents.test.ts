@@ -1,19 +1,21 @@
 /** Privileged and invalid intents: refused with Discord's close codes, as discord.js expects them. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Events, GatewayIntentBits } from 'discord.js';
+import { Client, Events, GatewayIntentBits, type Message, type TextChannel } from 'discord.js';
 import { identifyCloseCode } from '../helpers/gateway.js';
-import { addBot, createBot, createGuild, registerPerson, type Bot } from '../helpers/rest.js';
+import { addBot, createBot, createGuild, registerPerson, type Bot, type GuildSetup, type Person } from '../helpers/rest.js';
 import { startInProcess, type InProcessServer } from '../helpers/server.js';
 import { waitForEvent } from '../helpers/wait.js';
 
 let server: InProcessServer;
 /** A bot whose application was not granted MESSAGE_CONTENT (flags 0). */
 let bot: Bot;
+let owner: Person;
+let guild: GuildSetup;
 
 beforeAll(async () => {
   server = await startInProcess();
-  const owner = await registerPerson(server.base);
-  const guild = await createGuild(owner);
+  owner = await registerPerson(server.base);
+  guild = await createGuild(owner);
   bot = await createBot(owner, 'Plain Bot', 0);
   await addBot(owner, guild, bot);
 });
@@ -42,7 +44,7 @@ describe('intents', () => {
     }
   });
 
-  it('refuses MESSAGE_CONTENT to a raw client too, and accepts the bot without it', async () => {
+  it('refuses MESSAGE_CONTENT to a raw client too; without it, content is hidden unless the bot is mentioned', async () => {
     expect(await identifyCloseCode(server.gatewayUrl, bot.token, GatewayIntentBits.Guilds | GatewayIntentBits.MessageContent)).toBe(4014);
     const client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages], rest: { api: `${server.base}/api`, version: '10' } });
     try {
@@ -50,6 +52,22 @@ describe('intents', () => {
       await client.login(bot.token);
       await ready;
       expect(client.guilds.cache.size).toBe(1);
+
+      const next = () => waitForEvent(client, Events.MessageCreate, 5000).then(([m]) => m as Message);
+      let incoming = next();
+      await owner.api.post(`/channels/${guild.channelId}/messages`, { content: 'secret' });
+      const hidden = await incoming;
+      expect(hidden.content).toBe('');
+      expect(hidden.partial).toBe(false);
+      incoming = next();
+      await owner.api.post(`/channels/${guild.channelId}/messages`, { content: `<@${bot.userId}> you may read this` });
+      const mention = await incoming;
+      expect(mention.content).toBe(`<@${bot.userId}> you may read this`);
+      expect(mention.mentions.users.has(bot.userId)).toBe(true);
+      // REST reads are redacted the same way.
+      const channel = client.channels.cache.get(guild.channelId) as TextChannel;
+      const history = await channel.messages.fetch({ limit: 2, cache: false });
+      expect(history.map((m) => m.content)).toEqual([`<@${bot.userId}> you may read this`, '']);
     } finally {
       await client.destroy();
     }
