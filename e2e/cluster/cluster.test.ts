@@ -95,6 +95,26 @@ describe('two processes on PostgreSQL + Redis', () => {
     expect(got.filter((m) => m.author === owner.id).map((m) => m.content)).toEqual(sequential.map((_, i) => `seq ${i}`));
   });
 
+  it('applies guild changes made through B for clients on A', async () => {
+    const watcher = await connect(a!, owner);
+    // A channel created on B: A's replica must learn it before deciding who may see it and its messages.
+    const ch = await owner.api.post<{ id: string }>(`/guilds/${guild.id}/channels`, { name: 'news', type: 0 });
+    await watcher.waitFor((f) => f.t === 'CHANNEL_CREATE' && f.d.id === ch.id, 'CHANNEL_CREATE on A');
+    const m = await owner.api.post<{ id: string }>(`/channels/${ch.id}/messages`, { content: 'in the new channel' });
+    await watcher.waitFor((f) => f.t === 'MESSAGE_CREATE' && f.d.id === m.id, 'MESSAGE_CREATE in the new channel on A');
+
+    // Someone connected to A joins through B: GUILD_CREATE on A, then the guild's messages.
+    const newcomer = await registerPerson(b!.base);
+    const session = await connect(a!, newcomer);
+    expect(session.ready.guilds).toEqual([]);
+    await joinGuild(owner, guild, newcomer);
+    const created = await session.waitFor((f) => f.t === 'GUILD_CREATE' && f.d.id === guild.id, 'GUILD_CREATE on A after joining on B');
+    expect(created.d.channels.map((c: { id: string }) => c.id)).toContain(ch.id);
+    const hello = await owner.api.post<{ id: string }>(`/channels/${guild.channelId}/messages`, { content: 'welcome' });
+    await session.waitFor((f) => f.t === 'MESSAGE_CREATE' && f.d.id === hello.id, 'MESSAGE_CREATE for the newcomer on A');
+    await watcher.waitFor((f) => f.t === 'GUILD_MEMBER_ADD' || (f.t === 'MESSAGE_CREATE' && f.d.id === hello.id), 'the owner still receiving');
+  });
+
   it('moves a client from a gracefully stopped process to the other without losing a message', async () => {
     const sender = await registerPerson(b!.base);
     await joinGuild(owner, guild, sender);
