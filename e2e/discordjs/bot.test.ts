@@ -17,6 +17,8 @@ let client: Client;
 let ownerGateway: GatewayClient | undefined;
 /** Every messageCreate the bot saw, by id, with how often. */
 const seen = new Map<string, number>();
+/** Shard lifecycle events, to check nothing reconnects unless a test makes it. */
+const lifecycle: string[] = [];
 
 function newClient(intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent]): Client {
   return new Client({ intents, rest: { api: `${server.base}/api`, version: '10', retries: 0, timeout: 5000 } });
@@ -41,7 +43,8 @@ function botSees(id: string, timeoutMs = 5000): Promise<Message> {
 }
 
 beforeAll(async () => {
-  server = await startInProcess();
+  // A short heartbeat interval, so heartbeats and their acks happen many times during the suite.
+  server = await startInProcess({ heartbeatIntervalMs: 1000 });
   owner = await registerPerson(server.base);
   guild = await createGuild(owner, 'discord.js guild');
   bot = await createBot(owner, 'Compat Bot', AppFlags.GatewayMessageContent);
@@ -58,6 +61,9 @@ describe('discord.js v14 bot', () => {
   it('logs in and becomes ready with an available guild', async () => {
     client = newClient();
     client.on(Events.MessageCreate, (m) => seen.set(m.id, (seen.get(m.id) ?? 0) + 1));
+    for (const e of [Events.ShardReconnecting, Events.ShardResume, Events.ShardDisconnect, Events.Invalidated, Events.ShardError] as const) {
+      client.on(e, () => lifecycle.push(e));
+    }
     const ready = waitForEvent(client, Events.ClientReady, 10_000);
     await withTimeout(client.login(bot.token), 10_000, 'client.login');
     // A READY/GUILD_CREATE shape bug shows up as discord.js's 15 s guild wait, i.e. this timeout.
@@ -103,6 +109,17 @@ describe('discord.js v14 bot', () => {
 
     await reply.delete();
     await expect(owner.api.get(`/channels/${guild.channelId}/messages/${reply.id}`)).rejects.toMatchObject({ status: 404 });
+
+    // The person edits and deletes theirs: messageUpdate (old and new) and messageDelete.
+    const updated = waitForEvent(client, Events.MessageUpdate, 5000);
+    await owner.api.patch(`/channels/${guild.channelId}/messages/${sent.id}`, { content: 'hello bot, again' });
+    const [oldMessage, newMessage] = (await updated) as [Message, Message];
+    expect(oldMessage.content).toBe('hello bot');
+    expect(newMessage.content).toBe('hello bot, again');
+    const deleted = waitForEvent(client, Events.MessageDelete, 5000);
+    await owner.api.delete(`/channels/${guild.channelId}/messages/${sent.id}`);
+    const [gone] = (await deleted) as [Message];
+    expect(gone.id).toBe(sent.id);
   });
 
   it('fetches history with limit and before', async () => {
@@ -200,6 +217,19 @@ describe('discord.js v14 bot', () => {
     expect(client.guilds.cache.has(second.id)).toBe(false);
   });
 
+  it('heartbeats without reconnecting', async () => {
+    const shard = client.ws.shards.first()!;
+    await withTimeout(
+      (async () => {
+        while (!(shard.ping >= 0)) await new Promise((r) => setTimeout(r, 50));
+      })(),
+      3000,
+      'a heartbeat ack',
+    );
+    expect(client.ws.ping).toBeGreaterThanOrEqual(0);
+    expect(lifecycle).toEqual([]);
+  });
+
   it('resumes after a dropped socket without losing a messageCreate', async () => {
     const send = (content: string) => owner.api.post<{ id: string }>(`/channels/${guild.channelId}/messages`, { content });
     const before = await send('before the drop');
@@ -224,6 +254,9 @@ describe('discord.js v14 bot', () => {
     const inGap = await send('around op 7');
     await resumedAgain;
     await botSees(inGap.id);
+    expect(seen.get(inGap.id)).toBe(1);
+    // Exactly the two forced reconnects, each resumed (never re-identified).
+    expect(lifecycle).toEqual([Events.ShardReconnecting, Events.ShardResume, Events.ShardReconnecting, Events.ShardResume]);
     // Every messageCreate so far arrived once.
     expect([...seen.values()].every((n) => n === 1)).toBe(true);
   });
