@@ -115,6 +115,43 @@ describe('two processes on PostgreSQL + Redis', () => {
     await watcher.waitFor((f) => f.t === 'MESSAGE_CREATE' && f.d.id === hello.id, 'the same message for the owner on A');
   });
 
+  it('applies permission and membership changes made through B for clients on A', async () => {
+    const member = await registerPerson(b!.base);
+    await joinGuild(owner, guild, member);
+    const session = await connect(a!, member);
+    const post = (channelId: string, content: string) => owner.api.post<{ id: string }>(`/channels/${channelId}/messages`, { content });
+    const got = (id: string) => session.dispatches.some((f) => f.d?.id === id);
+    // A barrier: B publishes in order, so once the member has this, anything sent before it was decided.
+    const barrier = async () => {
+      const m = await post(guild.channelId, 'barrier');
+      await session.waitFor((f) => f.t === 'MESSAGE_CREATE' && f.d.id === m.id, 'the barrier message');
+    };
+
+    const VIEW_CHANNEL = String(1 << 10);
+    const hidden = await owner.api.post<{ id: string }>(`/guilds/${guild.id}/channels`, {
+      name: 'staff',
+      type: 0,
+      permission_overwrites: [{ id: guild.id, type: 0, allow: '0', deny: VIEW_CHANNEL }],
+    });
+    const secret = await post(hidden.id, 'not for everyone');
+    await barrier();
+    expect(got(hidden.id), 'CHANNEL_CREATE of a hidden channel').toBe(false);
+    expect(got(secret.id), 'a message in a hidden channel').toBe(false);
+
+    await owner.api.patch(`/channels/${hidden.id}`, { permission_overwrites: [] });
+    await session.waitFor((f) => f.t === 'CHANNEL_UPDATE' && f.d.id === hidden.id, 'CHANNEL_UPDATE once the channel is visible');
+    const open = await post(hidden.id, 'now for everyone');
+    await session.waitFor((f) => f.t === 'MESSAGE_CREATE' && f.d.id === open.id, 'a message in the now-visible channel');
+
+    await member.api.delete(`/users/@me/guilds/${guild.id}`);
+    await session.waitFor((f) => f.t === 'GUILD_DELETE' && f.d.id === guild.id, 'GUILD_DELETE after leaving through B');
+    const after = await post(guild.channelId, 'after the member left');
+    const watcher = await connect(a!, owner);
+    const last = await post(guild.channelId, 'last');
+    await watcher.waitFor((f) => f.t === 'MESSAGE_CREATE' && f.d.id === last.id, 'the owner still receiving on A');
+    expect(got(after.id) || got(last.id), 'messages after leaving').toBe(false);
+  });
+
   it('moves a client from a gracefully stopped process to the other without losing a message', async () => {
     const sender = await registerPerson(b!.base);
     await joinGuild(owner, guild, sender);
