@@ -108,6 +108,14 @@ describe('discord.js v14 bot', () => {
     expect(fromServer.type).toBe(19);
     expect(fromServer.referenced_message?.id).toBe(sent.id);
 
+    // allowed_mentions: a reply pings its author unless told otherwise; parse [] lists nobody.
+    expect(reply.mentions.users.has(owner.id)).toBe(true);
+    const quiet = await incoming.reply({ content: `quiet <@${owner.id}>`, allowedMentions: { repliedUser: false, parse: [] } });
+    expect(quiet.mentions.users.size).toBe(0);
+    const some = await quiet.edit({ content: `only <@${owner.id}>`, allowedMentions: { users: [owner.id] } });
+    expect([...some.mentions.users.keys()]).toEqual([owner.id]);
+    await quiet.delete();
+
     const edited = await reply.edit('hi person (edited)');
     expect(edited.content).toBe('hi person (edited)');
     expect(edited.editedTimestamp).not.toBeNull();

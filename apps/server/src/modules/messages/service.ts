@@ -1,5 +1,6 @@
-import { GatewayIntents, MessageTypes, Permissions, hasPermission, type CreateMessageBody, type Message, type Reaction } from '@concord/protocol';
-import { ApiError, errors } from '../../lib/errors.js';
+import { GatewayIntents, MessageTypes, Permissions, hasPermission, snowflake, type CreateMessageBody, type Message, type Reaction } from '@concord/protocol';
+import { z } from 'zod';
+import { ApiError, errors, parse } from '../../lib/errors.js';
 import { guildTopic } from '../../bus/bus.js';
 import type { ChannelAccess, Ctx } from '../access.js';
 import { emit, type Deps } from '../deps.js';
@@ -22,11 +23,35 @@ interface Mentions {
   everyone: boolean;
 }
 
-async function parseMentions(deps: Deps, access: ChannelAccess, content: string): Promise<Mentions> {
-  const everyone = /@(everyone|here)\b/.test(content) && hasPermission(access.perms, Permissions.MENTION_EVERYONE);
+/** Discord's allowed_mentions: which of the content's mentions count (are listed in `mentions`, notify). */
+const AllowedMentions = z
+  .object({
+    parse: z.array(z.enum(['users', 'roles', 'everyone'])).optional(),
+    users: z.array(snowflake).max(100).optional(),
+    roles: z.array(snowflake).max(100).optional(),
+    replied_user: z.boolean().optional(),
+  })
+  .nullable()
+  .optional();
+type AllowedMentions = z.infer<typeof AllowedMentions>;
+
+function parseAllowedMentions(raw: unknown): AllowedMentions {
+  const allowed = parse(z.object({ allowed_mentions: AllowedMentions }), { allowed_mentions: raw }).allowed_mentions;
+  for (const kind of ['users', 'roles'] as const) {
+    if (allowed?.parse?.includes(kind) && allowed[kind]?.length) {
+      throw errors.invalidField(['allowed_mentions', kind], 'MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE', `parse:["${kind}"] and ${kind}: [ids] are mutually exclusive.`);
+    }
+  }
+  return allowed;
+}
+
+async function parseMentions(deps: Deps, access: ChannelAccess, content: string, allowed: AllowedMentions): Promise<Mentions> {
+  const may = (kind: 'users' | 'roles' | 'everyone', id?: string) =>
+    !allowed || Boolean(allowed.parse?.includes(kind)) || (id !== undefined && kind !== 'everyone' && Boolean(allowed[kind]?.includes(id)));
+  const everyone = /@(everyone|here)\b/.test(content) && hasPermission(access.perms, Permissions.MENTION_EVERYONE) && may('everyone');
   if (!content.includes('<@')) return { users: [], roles: [], everyone };
-  const userIds = [...new Set([...content.matchAll(USER_MENTION)].map((m) => m[1]!))].slice(0, 100);
-  const roles = [...new Set([...content.matchAll(ROLE_MENTION)].map((m) => m[1]!))].filter((id) => access.state.roles.has(id));
+  const userIds = [...new Set([...content.matchAll(USER_MENTION)].map((m) => m[1]!))].filter((id) => may('users', id)).slice(0, 100);
+  const roles = [...new Set([...content.matchAll(ROLE_MENTION)].map((m) => m[1]!))].filter((id) => access.state.roles.has(id) && may('roles', id));
   const users = await deps.users.getMany(userIds);
   return { users, roles, everyone };
 }
@@ -95,8 +120,10 @@ export async function sendMessage(deps: Deps, ctx: Ctx, channelId: string, body:
       throw errors.invalidField(['message_reference'], 'REPLIES_UNKNOWN_MESSAGE', 'Unknown message');
     }
   }
-  const mentions = await parseMentions(deps, access, content);
-  if (reference && !mentions.users.some((u) => u.id === reference!.author_id)) {
+  const allowed = parseAllowedMentions(body.allowed_mentions);
+  const mentions = await parseMentions(deps, access, content, allowed);
+  // A reply mentions the replied-to author, unless allowed_mentions is given without replied_user: true.
+  if (reference && (!allowed || allowed.replied_user) && !mentions.users.some((u) => u.id === reference!.author_id)) {
     const author = await deps.users.get(reference.author_id);
     if (author) mentions.users.push(author);
   }
@@ -146,7 +173,13 @@ export async function listMessages(deps: Deps, ctx: Ctx, channelId: string, q: P
   return (await contentVisibleTo(deps, ctx)) ? list : list.map((m) => redactFor(ctx.user.id, m));
 }
 
-export async function editMessage(deps: Deps, ctx: Ctx, channelId: string, messageId: string, body: { content?: string | null; embeds?: unknown[] | null }): Promise<Message> {
+export async function editMessage(
+  deps: Deps,
+  ctx: Ctx,
+  channelId: string,
+  messageId: string,
+  body: { content?: string | null; embeds?: unknown[] | null; allowed_mentions?: unknown },
+): Promise<Message> {
   const access = await deps.access.channel(ctx, channelId);
   const existing = await deps.messages.get(channelId, messageId);
   if (!existing) throw errors.unknown('message');
@@ -154,7 +187,7 @@ export async function editMessage(deps: Deps, ctx: Ctx, channelId: string, messa
   const content = body.content === undefined ? existing.content : (body.content ?? '');
   const embeds = body.embeds === undefined ? existing.embeds : (body.embeds ?? []);
   if (content.trim() === '' && embeds.length === 0) throw errors.emptyMessage();
-  const mentions = body.content === undefined ? undefined : await parseMentions(deps, access, content);
+  const mentions = body.content === undefined ? undefined : await parseMentions(deps, access, content, parseAllowedMentions(body.allowed_mentions));
   const updated = await deps.messages.update(channelId, messageId, {
     content,
     embeds,
