@@ -203,6 +203,10 @@ describe('discord.js v14 bot', () => {
     expect(channel?.id).toBe(guild.channelId);
     const g = await client.guilds.fetch({ guild: guild.id, force: true });
     expect(g.ownerId).toBe(owner.id);
+    const roles = await g.roles.fetch();
+    expect(roles.get(guild.id)?.name).toBe('@everyone');
+    expect(roles.some((r) => r.managed && r.tags?.botId === bot.userId)).toBe(true);
+    expect((await g.roles.fetch(guild.id, { force: true }))?.id).toBe(guild.id);
     const app = await client.application!.fetch();
     expect(app.id).toBe(bot.applicationId);
     expect(app.owner?.id).toBe(owner.id);

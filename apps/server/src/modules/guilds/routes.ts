@@ -10,6 +10,8 @@ export function guildRoutes(r: Router, deps: Deps): void {
   r.patch('/guilds/:guild_id', (req) => guilds.modifyGuild(deps, req.ctx, req.params.guild_id!, parse(ModifyGuildBody, req.body)));
   r.delete('/guilds/:guild_id', (req) => guilds.deleteGuild(deps, req.ctx, req.params.guild_id!));
   r.delete('/users/@me/guilds/:guild_id', (req) => guilds.leaveGuild(deps, req.ctx, req.params.guild_id!));
+  r.get('/guilds/:guild_id/roles', (req) => guilds.listRoles(deps, req.ctx, req.params.guild_id!));
+  r.get('/guilds/:guild_id/roles/:role_id', (req) => guilds.getRole(deps, req.ctx, req.params.guild_id!, req.params.role_id!));
   r.get('/guilds/:guild_id/members', (req) => guilds.listMembers(deps, req.ctx, req.params.guild_id!, parse(MemberListQuery, req.query)));
   r.get('/guilds/:guild_id/members/:user_id', (req) => guilds.getMember(deps, req.ctx, req.params.guild_id!, req.params.user_id!));
 }

@@ -74,6 +74,19 @@ export async function getGuild(deps: Deps, ctx: Ctx, guildId: string, withCounts
   };
 }
 
+/** `GET /guilds/:id/roles` (and one role): any member may read them, as on Discord. */
+export async function listRoles(deps: Deps, ctx: Ctx, guildId: string) {
+  const { state } = await deps.access.guild(ctx, guildId);
+  return [...state.roles.values()].sort((x, y) => x.position - y.position || (BigInt(x.id) < BigInt(y.id) ? -1 : 1));
+}
+
+export async function getRole(deps: Deps, ctx: Ctx, guildId: string, roleId: string) {
+  const { state } = await deps.access.guild(ctx, guildId);
+  const role = state.roles.get(roleId);
+  if (!role) throw errors.unknown('role');
+  return role;
+}
+
 export async function modifyGuild(deps: Deps, ctx: Ctx, guildId: string, body: GuildPatch) {
   const { state } = await deps.access.guild(ctx, guildId, Permissions.MANAGE_GUILD);
   for (const key of ['system_channel_id', 'afk_channel_id'] as const) {
