@@ -335,6 +335,37 @@ describe('resume', () => {
     expect(third.dispatches('MESSAGE_CREATE').map((f) => f.d.id)).toEqual([...missed.slice(2), live.id]);
   });
 
+  it('forgets what a heartbeat confirmed: resuming from before it is op 9, from it replays the rest', async () => {
+    const owner = await register(server.base);
+    const { generalId } = await createGuild(owner.api);
+    const t = await identify(owner.token);
+    const ready = t.dispatches('READY')[0]!.d;
+    for (let i = 0; i < 3; i++) await owner.api.post(`/channels/${generalId}/messages`, { content: `seen ${i}` });
+    await t.waitUntil(() => t.dispatches('MESSAGE_CREATE').length === 3);
+    const confirmed = t.lastSeq()!;
+    t.send({ op: 1, d: confirmed });
+    await t.next((f) => f.op === 11);
+    t.terminate();
+    await t.closed;
+    const later = (await owner.api.post(`/channels/${generalId}/messages`, { content: 'later' })).body;
+    const tooOld = track(await GatewayTester.connect(server.gatewayUrl));
+    tooOld.send({ op: 6, d: { token: owner.token, session_id: ready.session_id, seq: confirmed - 1 } });
+    expect((await tooOld.next((f) => f.op === 9 || f.t === 'RESUMED')).op).toBe(9);
+    // That op 9 ended the session; a fresh one shows the confirmed point works while the session lives.
+    const u = await identify(owner.token);
+    const uReady = u.dispatches('READY')[0]!.d;
+    u.send({ op: 1, d: u.lastSeq() });
+    await u.next((f) => f.op === 11);
+    u.terminate();
+    await u.closed;
+    await owner.api.post(`/channels/${generalId}/messages`, { content: 'after confirm' });
+    const ok = track(await GatewayTester.connect(server.gatewayUrl));
+    ok.send({ op: 6, d: { token: owner.token, session_id: uReady.session_id, seq: u.lastSeq() } });
+    await ok.next((f) => f.t === 'RESUMED');
+    expect(ok.dispatches('MESSAGE_CREATE').map((f) => f.d.content)).toEqual(['after confirm']);
+    expect(later.content).toBe('later');
+  });
+
   it('answers op 9 for unknown sessions, another user, sessions closed with 1000, and gaps beyond the buffer', async () => {
     const owner = await register(server.base);
     const other = await register(server.base);

@@ -43,13 +43,14 @@ export class Connection {
     return this.state === 'closed';
   }
 
-  sendRaw(frame: string): void {
+  /** Frames are JSON text, whether given as a string or as already-encoded bytes. */
+  sendRaw(frame: string | Buffer): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.close(Close.UnknownError, 'Client is not reading fast enough');
       return;
     }
-    this.ws.send(frame);
+    this.ws.send(frame, { binary: false });
   }
 
   sendOp(op: number, d: unknown): void {
@@ -93,6 +94,7 @@ export class Connection {
     switch (frame.op) {
       case Op.Heartbeat:
         this.lastHeartbeat = Date.now();
+        if (typeof frame.d === 'number' && this.session) this.session.ack(frame.d);
         this.sendRaw('{"op":11,"d":null,"s":null,"t":null}');
         return;
       case Op.Identify: {

@@ -16,8 +16,9 @@ interface Group {
   subscribed: Promise<() => void>;
 }
 
-export function framePrefix(t: string, d: unknown): string {
-  return `{"op":0,"t":"${t}","d":${JSON.stringify(d)},"s":`;
+/** Encoded once per dispatch and shared by every session that receives it. */
+export function framePrefix(t: string, d: unknown): Buffer {
+  return Buffer.from(`{"op":0,"t":"${t}","d":${JSON.stringify(d)},"s":`);
 }
 
 const CONTENT_EVENTS = new Set(['MESSAGE_CREATE', 'MESSAGE_UPDATE']);
@@ -94,7 +95,7 @@ export class Fanout {
       }
       return;
     }
-    let prefix: string | undefined;
+    let prefix: Buffer | undefined;
     for (const s of group.sessions) s.dispatch((prefix ??= framePrefix(ev.t, ev.d)));
   }
 
@@ -106,8 +107,8 @@ export class Fanout {
     const intent = intentForEvent(ev.t, 'guild');
     const contentScoped = CONTENT_EVENTS.has(ev.t);
     const shardKey = Number(BigInt(guildId) >> 22n);
-    let full: string | undefined;
-    let hidden: string | undefined;
+    let full: Buffer | undefined;
+    let hidden: Buffer | undefined;
 
     for (const s of group.sessions) {
       if (s.shard[1] > 1 && shardKey % s.shard[1] !== s.shard[0]) continue;
@@ -127,8 +128,8 @@ export class Fanout {
   /** The guild is gone, or a member left: that member's sessions (or all) get GUILD_DELETE and drop it. */
   private onGuildLoss(guildId: string, group: Group, ev: BusEvent): void {
     const leaver: string | undefined = ev.t === 'GUILD_MEMBER_REMOVE' ? ev.d.user?.id : undefined;
-    let removed: string | undefined;
-    let full: string | undefined;
+    let removed: Buffer | undefined;
+    let full: Buffer | undefined;
     for (const s of [...group.sessions]) {
       if (leaver !== undefined && s.user.id !== leaver) {
         if (s.intents & GatewayIntents.GuildMembers) s.dispatch((full ??= framePrefix(ev.t, ev.d)));

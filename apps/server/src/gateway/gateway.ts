@@ -104,7 +104,7 @@ export class Gateway {
 
     await this.fanout.addUserSession(session);
     const guildIds = await this.deps.guilds.guildIdsForUser(user.id);
-    const creates: string[] = [];
+    const creates: Buffer[] = [];
     for (const guildId of guildIds) {
       const prefix = await this.addGuild(session, guildId, false);
       if (prefix) creates.push(prefix);
@@ -126,7 +126,7 @@ export class Gateway {
    * Adds a guild to a session: pins the guild's replica, tracks the member, subscribes, and builds its
    * GUILD_CREATE (dispatched at once for a join, or returned for READY to send in order).
    */
-  private async addGuild(session: Session, guildId: string, dispatchNow: boolean): Promise<string | undefined> {
+  private async addGuild(session: Session, guildId: string, dispatchNow: boolean): Promise<Buffer | undefined> {
     if (session.guilds.has(guildId)) return undefined;
     session.guilds.add(guildId);
     // The replica subscribes before the session does, so it applies each event before fan-out filters with it;

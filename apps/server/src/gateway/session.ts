@@ -1,12 +1,23 @@
 /**
- * A gateway session: what outlives one socket. It numbers its dispatches and keeps the last N of them
- * (as shared, pre-encoded frame prefixes, not per-session copies) so a client can resume after a drop.
+ * A gateway session: what outlives one socket. It numbers its dispatches and keeps those the client has not
+ * yet confirmed (heartbeats carry the last sequence received), at most `capacity`, so a client can resume
+ * after a drop. Kept frames are the shared, pre-encoded prefixes: no per-session copies.
  */
 import type { UserRecord } from '../modules/users/store.js';
 
 export interface SessionSocket {
-  send(frame: string): void;
+  send(frame: Buffer): void;
   close(code: number, reason?: string): void;
+}
+
+/** The per-session frame: the shared prefix (`{"op":0,"t":...,"d":...,"s":`), the sequence number, `}`. */
+export function frameFor(prefix: Buffer, seq: number): Buffer {
+  const digits = String(seq);
+  const out = Buffer.allocUnsafe(prefix.length + digits.length + 1);
+  prefix.copy(out, 0);
+  out.write(digits, prefix.length, 'latin1');
+  out[out.length - 1] = 0x7d;
+  return out;
 }
 
 export class Session {
@@ -14,10 +25,10 @@ export class Session {
   readonly guilds = new Set<string>();
   socket: SessionSocket | null = null;
   /** Dispatches that arrived while READY was being prepared, sent right after it. */
-  pending: string[] | null = [];
+  pending: Buffer[] | null = [];
   detachedAt = 0;
-  // Ring buffer of encoded prefixes: seq s lives at index (s - 1) % capacity; allocated on first use.
-  private ring: string[] | null = null;
+  /** Prefixes of the unconfirmed dispatches, oldest first: seqs (seq - kept.length, seq]. Null when empty. */
+  private kept: Buffer[] | null = null;
 
   constructor(
     readonly id: string,
@@ -30,8 +41,7 @@ export class Session {
     private readonly capacity: number,
   ) {}
 
-  /** `prefix` is `{"op":0,"t":...,"d":...,"s":` shared by every session receiving this dispatch. */
-  dispatch(prefix: string): void {
+  dispatch(prefix: Buffer): void {
     if (this.pending) {
       this.pending.push(prefix);
       return;
@@ -39,8 +49,8 @@ export class Session {
     this.write(prefix);
   }
 
-  /** Sends READY (or RESUMED) first, then whatever queued behind it. */
-  dispatchFirst(prefix: string): void {
+  /** Sends READY (or a GUILD_CREATE of READY's) ahead of what queued while it was prepared. */
+  dispatchFirst(prefix: Buffer): void {
     this.write(prefix);
   }
 
@@ -50,24 +60,28 @@ export class Session {
     for (const p of queued) this.write(p);
   }
 
-  private write(prefix: string): void {
+  private write(prefix: Buffer): void {
     const s = ++this.seq;
-    this.remember(prefix);
-    this.socket?.send(prefix + s + '}');
+    const kept = (this.kept ??= []);
+    kept.push(prefix);
+    if (kept.length > this.capacity) kept.shift();
+    this.socket?.send(frameFor(prefix, s));
   }
 
-  private remember(prefix: string): void {
-    this.ring ??= [];
-    this.ring[(this.seq - 1) % this.capacity] = prefix;
+  /** The client has everything up to `seq`: those need not be kept for a resume. */
+  ack(seq: number): void {
+    if (!this.kept) return;
+    const drop = Math.min(seq, this.seq) - (this.seq - this.kept.length);
+    if (drop >= this.kept.length) this.kept = null;
+    else if (drop > 0) this.kept.splice(0, drop);
   }
 
   /** Frames after `seq`, or null when some of them are no longer kept (the client must re-identify). */
-  replayAfter(seq: number): string[] | null {
+  replayAfter(seq: number): Buffer[] | null {
     if (seq > this.seq) return null;
-    const oldest = Math.max(1, this.seq - this.capacity + 1);
-    if (seq + 1 < oldest) return null;
-    const out: string[] = [];
-    for (let s = seq + 1; s <= this.seq; s++) out.push(this.ring![(s - 1) % this.capacity]! + s + '}');
-    return out;
+    const kept = this.kept ?? [];
+    const first = this.seq - kept.length + 1;
+    if (seq + 1 < first) return null;
+    return kept.slice(seq + 1 - first).map((p, i) => frameFor(p, seq + 1 + i));
   }
 }
