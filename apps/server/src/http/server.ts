@@ -103,7 +103,10 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>): Fast
   app.setNotFoundHandler((_req, reply) => reply.code(404).send(errors.notFound().toBody()));
 
   // For load balancers and operators: cheap, unauthenticated, and says what this process holds.
-  app.get('/health', async () => ({ status: 'ok', role: deps.config.role, ...stats() }));
+  app.get('/health', async () => {
+    const mem = process.memoryUsage();
+    return { status: 'ok', role: deps.config.role, ...stats(), rss_bytes: mem.rss, heap_used_bytes: mem.heapUsed };
+  });
 
   for (const prefix of API_PREFIXES) {
     app.register(
