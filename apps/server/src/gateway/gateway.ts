@@ -112,8 +112,10 @@ export class Gateway {
   private async addGuild(session: Session, guildId: string, dispatchNow: boolean): Promise<string | undefined> {
     if (session.guilds.has(guildId)) return undefined;
     session.guilds.add(guildId);
-    await this.fanout.addGuildSession(guildId, session);
+    // Load the replica before the fan-out subscribes: the bus calls a topic's handlers in subscription order,
+    // and fan-out reads the replica (VIEW_CHANNEL), so the replica must apply an event (a new channel) first.
     const state = await this.deps.cache.get(guildId);
+    await this.fanout.addGuildSession(guildId, session);
     const self = state && (await this.deps.cache.member(state, session.user.id));
     if (!state || !self) {
       this.removeGuild(session, guildId);
