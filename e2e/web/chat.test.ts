@@ -1,7 +1,8 @@
 /**
  * The web client in a real Chromium against a real server process: two people register, one creates a guild and
  * an invite, the other joins; they chat both ways; typing shows and clears; history survives a reload and pages
- * in as you scroll up; a server restart while they type and send loses and duplicates nothing.
+ * in as you scroll up; a server restart while they type and send loses and duplicates nothing; a send that is
+ * never acknowledged turns into a failed message whose Retry delivers it once.
  * Screenshots of the main views go to e2e/artifacts/.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -235,6 +236,35 @@ describe('web client in Chromium', () => {
     for (const text of all) expect(stored.filter((c) => c === text)).toHaveLength(1);
     await b.screenshot({ path: screenshotPath('after-restart.png') });
   }, 180_000);
+
+  it('marks a send the server never answered as failed, and Retry delivers it once with the same nonce', async () => {
+    const a = alice.page;
+    const b = bob.page;
+    // Alice's gateway traffic now passes through a proxy that can swallow her op 100 sends, as a network that
+    // loses them would. The server, the socket and everything else stay real.
+    let swallowSends = true;
+    await alice.context.routeWebSocket(/\/gateway/, (ws) => {
+      const upstream = ws.connectToServer();
+      ws.onMessage((frame) => {
+        if (swallowSends && typeof frame === 'string' && frame.includes('"op":100')) return;
+        upstream.send(frame);
+      });
+    });
+    await a.reload();
+    await messages(a, 'hello from bob').waitFor();
+
+    await send(a, 'this one gets lost');
+    const failed = a.locator('[data-testid=message][data-status=failed]', { hasText: 'this one gets lost' });
+    await failed.waitFor({ timeout: 30_000 });
+    await expectCount(b, 'this one gets lost', 0);
+    const nonce = await failed.getAttribute('data-nonce');
+
+    swallowSends = false;
+    await failed.getByRole('button', { name: 'Retry' }).click();
+    await a.locator(`[data-testid=message][data-status=sent][data-nonce="${nonce}"]`).waitFor();
+    await expectCount(b, 'this one gets lost', 1);
+    await expectCount(a, 'this one gets lost', 1);
+  }, 90_000);
 
   it('logged no console errors beyond the expected connection failures while the server was down', () => {
     for (const person of [alice, bob]) expect(person.errors.filter((e) => !NETWORK_NOISE.test(e))).toEqual([]);

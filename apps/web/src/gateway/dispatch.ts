@@ -3,7 +3,7 @@
  * reducer, typing gets its own expiring map, and acks and connection changes drive the outbox.
  */
 import { GatewayClient, type GatewayDispatch, type WebSocketConstructor } from '@concord/client';
-import { GatewayIntents, reduce, type ClientState, type GuildCreateData, type Message, type ReadyData, type TypingStartData } from '@concord/protocol';
+import { GatewayIntents, initialClientState, reduce, type ClientState, type GuildCreateData, type Message, type ReadyData, type TypingStartData } from '@concord/protocol';
 import { onAck, reconcile, restoreOutbox, setTransport } from '../state/outbox';
 import { getState, notify, saveToken, setState } from '../state/store';
 
@@ -44,6 +44,7 @@ export function connectGateway(token: string): void {
     if (code === 4004) {
       notify('Your session has expired. Log in again.');
       saveToken(null);
+      setState({ client: initialClientState, history: {}, outbox: {}, typing: {} });
     }
   });
   // A new session replaced the old one: the reducer started from the new READY, and history must be
