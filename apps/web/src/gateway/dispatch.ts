@@ -5,6 +5,7 @@
 import { GatewayClient, type GatewayDispatch, type WebSocketConstructor } from '@concord/client';
 import { GatewayIntents, initialClientState, reduce, type ClientState, type GuildCreateData, type Message, type ReadyData, type TypingStartData } from '@concord/protocol';
 import { onAck, reconcile, restoreOutbox, setTransport } from '../state/outbox';
+import { invalidateHistory } from '../features/messages/actions';
 import { getState, notify, saveToken, setState } from '../state/store';
 
 export const TYPING_SHOWN_MS = 10_000;
@@ -49,7 +50,7 @@ export function connectGateway(token: string): void {
   });
   // A new session replaced the old one: the reducer started from the new READY, and history must be
   // fetched again (the open channel reloads itself when its history entry disappears).
-  gw.on('resync', () => setState({ history: {} }));
+  gw.on('resync', invalidateHistory);
   gw.connect();
 }
 

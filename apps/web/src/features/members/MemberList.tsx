@@ -1,14 +1,28 @@
-import { useMemo } from 'react';
-import { useStore } from '../../state/store';
+import { useEffect, useMemo } from 'react';
+import type { Member } from '@concord/protocol';
+import { reportError, rest } from '../../state/api';
+import { setState, useStore } from '../../state/store';
 import { Avatar } from '../../components/Avatar';
 import { displayName } from '../../components/util';
 
 /**
- * Members from GUILD_CREATE (small guilds come with all of them) kept current by GUILD_MEMBER_* events.
- * Concord does not track presence yet, so nobody is shown as online or offline.
+ * Members from GUILD_CREATE (small guilds come with all of them) kept current by GUILD_MEMBER_* events;
+ * a large guild's list is fetched once over REST. Concord does not track presence yet, so nobody is shown
+ * as online or offline.
  */
 export function MemberList({ guildId }: { guildId: string }) {
   const guild = useStore((s) => s.client.guilds[guildId]);
+  const known = Object.keys(guild?.members ?? {}).length;
+  const missing = guild ? guild.member_count > known : false;
+
+  useEffect(() => {
+    if (!missing) return;
+    let live = true;
+    rest.listMembers(guildId, { limit: 1000 }).then((list) => live && mergeMembers(guildId, list), reportError);
+    return () => {
+      live = false;
+    };
+  }, [guildId, missing]);
   const members = useMemo(
     () =>
       Object.values(guild?.members ?? {})
@@ -37,4 +51,15 @@ export function MemberList({ guildId }: { guildId: string }) {
       </ul>
     </aside>
   );
+}
+
+function mergeMembers(guildId: string, list: Member[]): void {
+  setState((s) => {
+    const g = s.client.guilds[guildId];
+    if (!g) return {};
+    const members = { ...g.members };
+    // Events that arrived meanwhile are newer than the page: keep them.
+    for (const m of list) if (m.user && !members[m.user.id]) members[m.user.id] = m;
+    return { client: { ...s.client, guilds: { ...s.client.guilds, [guildId]: { ...g, members } } } };
+  });
 }

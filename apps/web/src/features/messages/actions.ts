@@ -11,6 +11,17 @@ function setHistory(channelId: string, h: ChannelHistory): void {
 }
 
 /**
+ * Bumped when the session is replaced: a page requested before that must not be merged into the lists
+ * rebuilt after it, or a gap between the old page and the new newest page would look like continuous history.
+ */
+let epoch = 0;
+
+export function invalidateHistory(): void {
+  epoch++;
+  setState({ history: {} });
+}
+
+/**
  * The newest page. The channel's list exists (empty) before the request goes out, so dispatches that arrive
  * meanwhile are kept by the reducer rather than dropped; the page is then merged by id (no duplicates).
  */
@@ -18,11 +29,14 @@ export async function loadLatest(channelId: string): Promise<void> {
   if (getState().history[channelId]?.loading) return;
   setHistory(channelId, { loading: true, hasMore: true });
   setState((s) => (s.client.messages[channelId] ? {} : { client: { ...s.client, messages: { ...s.client.messages, [channelId]: [] } } }));
+  const started = epoch;
   try {
     const page = await rest.listMessages(channelId, { limit: PAGE_SIZE });
+    if (started !== epoch) return;
     addMessages(channelId, page);
     setHistory(channelId, { loading: false, hasMore: page.length === PAGE_SIZE });
   } catch (err) {
+    if (started !== epoch) return;
     setHistory(channelId, { loading: false, hasMore: true });
     reportError(err);
   }
@@ -33,11 +47,14 @@ export async function loadOlder(channelId: string): Promise<void> {
   const oldest = getState().client.messages[channelId]?.[0];
   if (!h || h.loading || !h.hasMore || !oldest) return;
   setHistory(channelId, { loading: true, hasMore: true });
+  const started = epoch;
   try {
     const page = await rest.listMessages(channelId, { limit: PAGE_SIZE, before: oldest.id });
+    if (started !== epoch) return;
     addMessages(channelId, page);
     setHistory(channelId, { loading: false, hasMore: page.length === PAGE_SIZE });
   } catch (err) {
+    if (started !== epoch) return;
     setHistory(channelId, { loading: false, hasMore: true });
     reportError(err);
   }
