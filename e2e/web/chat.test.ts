@@ -138,6 +138,16 @@ describe('web client in Chromium', () => {
     await editor.press('Enter');
     await b.locator('[data-testid=message-content]', { hasText: 'alice here (fixed)' }).filter({ hasText: '(edited)' }).waitFor();
 
+    // And deletes one; it disappears for Bob too.
+    await send(a, 'a message to delete');
+    await messages(b, 'a message to delete').waitFor();
+    const doomed = a.locator('[data-testid=message][data-status=sent]', { hasText: 'a message to delete' });
+    await doomed.hover();
+    await doomed.getByRole('button', { name: 'Delete message' }).click();
+    await doomed.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expectCount(b, 'a message to delete', 0);
+    await expectCount(a, 'a message to delete', 0);
+
     await expectCount(a, 'hello from bob', 1);
     await expectCount(b, 'hi bob, alice here', 1);
     await a.screenshot({ path: screenshotPath('chat-light.png') });
@@ -180,15 +190,21 @@ describe('web client in Chromium', () => {
     await expectCount(b, 'seed 001', 1);
     await b.screenshot({ path: screenshotPath('history-top.png') });
 
-    // Back to the bottom, and a live message while there sticks the view to the bottom.
-    await scroller.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    // Scrolled away, a new message does not move the view: a "New messages" button takes Bob down to it.
     await a.getByRole('link', { name: 'history' }).click();
     await send(a, 'live after history');
+    await b.getByRole('button', { name: /New messages/ }).click();
     await messages(b, 'live after history').waitFor();
-    await b.waitForFunction(() => {
-      const el = document.querySelector('[data-testid=message-scroller]')!;
-      return el.scrollHeight - el.scrollTop - el.clientHeight < 80;
-    });
+    const atBottom = () =>
+      b.waitForFunction(() => {
+        const el = document.querySelector('[data-testid=message-scroller]')!;
+        return el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+      });
+    await atBottom();
+    // At the bottom, the next one keeps the view pinned there.
+    await send(a, 'pinned to the bottom');
+    await messages(b, 'pinned to the bottom').waitFor();
+    await atBottom();
   }, 120_000);
 
   it('loses and duplicates nothing when the server restarts while they type and send', async () => {
