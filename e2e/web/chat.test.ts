@@ -70,7 +70,7 @@ describe('web client in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
+    await server?.dispose();
   });
 
   it('registers two people; one creates a guild and an invite, the other joins through the link', async () => {

@@ -58,6 +58,8 @@ export interface ServerProcess {
   stop(): Promise<void>;
   /** Starts again on the same port and data directory. */
   restart(): Promise<void>;
+  /** Stops and removes the data directory. */
+  dispose(): Promise<void>;
 }
 
 export async function startServer(): Promise<ServerProcess> {
@@ -122,6 +124,10 @@ export async function startServer(): Promise<ServerProcess> {
     dataDir,
     stop,
     restart: start,
+    async dispose() {
+      await stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
