@@ -41,6 +41,12 @@ export function App() {
     return () => disconnectGateway();
   }, [token]);
 
+  // Logged in on /login or /register: go to the app.
+  const loggedInOnAuthPage = Boolean(token) && (route.name === 'login' || route.name === 'register');
+  useEffect(() => {
+    if (loggedInOnAuthPage) navigate('/channels/@me', true);
+  }, [loggedInOnAuthPage]);
+
   if (route.name === 'invite') {
     return (
       <>
@@ -49,12 +55,8 @@ export function App() {
       </>
     );
   }
+  if (loggedInOnAuthPage) return null;
   if (!token || route.name !== 'channels') {
-    if (token) {
-      // Logged in on /login or /register: go to the app.
-      queueMicrotask(() => navigate('/channels/@me', true));
-      return null;
-    }
     return (
       <>
         <AuthPage mode={route.name === 'register' ? 'register' : 'login'} />

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useStore } from '../../state/store';
 import { ConnectionBanner } from '../../components/ConnectionBanner';
 import { MessageList } from '../messages/MessageList';
@@ -10,6 +10,10 @@ export function ChannelView({ guildId, channelId }: { guildId: string; channelId
   const me = useStore((s) => s.client.user);
   // Bumped on every send so the list jumps to the bottom even when the reader had scrolled up.
   const [sent, setSent] = useState(0);
+  const guildName = useStore((s) => s.client.guilds[guildId]?.name);
+  useEffect(() => {
+    document.title = channel?.name ? `#${channel.name} · ${guildName ?? ''} — Concord` : 'Concord';
+  }, [channel?.name, guildName]);
   if (!channel || !me) return <main className="channel-view empty">Channel not found.</main>;
   const name = channel.name ?? 'channel';
   return (
