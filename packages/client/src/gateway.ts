@@ -6,6 +6,9 @@
  * Dispatches are emitted in the order received. After a drop it resumes from the last seq; if the server
  * answers op 9, or the close code says re-identify, it identifies afresh and emits `resync` after the new
  * READY so the app can refetch what it had loaded (events between the two sessions are gone).
+ * Resumes go to the configured URL rather than READY's resume_gateway_url: a browser must stay on the origin
+ * it was served from. Behind a load balancer a resume that lands on another node is answered with op 9, and
+ * the client re-identifies and resyncs.
  */
 import {
   CloseCodeActions,

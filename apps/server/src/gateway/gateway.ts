@@ -129,8 +129,9 @@ export class Gateway {
   private async addGuild(session: Session, guildId: string, dispatchNow: boolean): Promise<Buffer | undefined> {
     if (session.guilds.has(guildId)) return undefined;
     session.guilds.add(guildId);
-    // The replica subscribes before the session does, so it applies each event before fan-out filters with it;
-    // anything published in between is already in the replica that GUILD_CREATE is built from.
+    // Load the replica before the fan-out subscribes: the bus calls a topic's handlers in subscription order,
+    // and fan-out reads the replica (VIEW_CHANNEL), so the replica must apply an event (a new channel) first.
+    // Anything published in between is already in the replica that GUILD_CREATE is built from.
     const state = await this.deps.cache.get(guildId);
     const self = state && (await this.deps.cache.member(state, session.user.id));
     if (!state || !self) {

@@ -100,7 +100,16 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>): Fast
     return reply.code(500).send({ code: 0, message: '500: Internal Server Error' });
   });
 
-  app.setNotFoundHandler((_req, reply) => reply.code(404).send(errors.notFound().toBody()));
+  const webDir = deps.config.webDir && fs.existsSync(path.join(deps.config.webDir, 'index.html')) ? deps.config.webDir : undefined;
+  // Fastify allows one not-found handler per scope, so the SPA fallback lives in the same one as the JSON 404.
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url.split('?')[0]!;
+    // Client-side routes (/channels/..., /invite/...) load the app shell; missing files (with an extension) stay 404.
+    if (webDir && request.method === 'GET' && !url.startsWith('/api') && !url.startsWith('/gateway') && !path.extname(url)) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.code(404).send(errors.notFound().toBody());
+  });
 
   // For load balancers and operators: cheap, unauthenticated, and says what this process holds.
   app.get('/health', async () => {
@@ -118,16 +127,6 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>): Fast
     );
   }
 
-  const webDir = deps.config.webDir && fs.existsSync(path.join(deps.config.webDir, 'index.html')) ? deps.config.webDir : undefined;
-  if (webDir) {
-    app.register(fastifyStatic, { root: path.resolve(webDir), wildcard: false });
-    // Client-side routes (/channels/...) load the app shell.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !request.url.startsWith('/api') && !request.url.startsWith('/gateway')) {
-        return reply.type('text/html').sendFile('index.html');
-      }
-      return reply.code(404).send(errors.notFound().toBody());
-    });
-  }
+  if (webDir) app.register(fastifyStatic, { root: path.resolve(webDir), wildcard: false });
   return app;
 }

@@ -1,0 +1,131 @@
+import { useEffect, useMemo } from 'react';
+import type { Channel } from '@concord/protocol';
+import { navigate, useStore } from './state/store';
+import { connectGateway, disconnectGateway } from './gateway/dispatch';
+import { AuthPage } from './features/auth/AuthPage';
+import { InvitePage } from './features/invites/InvitePage';
+import { GuildRail } from './features/guilds/GuildRail';
+import { ChannelSidebar } from './features/channels/ChannelSidebar';
+import { ChannelView } from './features/channels/ChannelView';
+import { MemberList } from './features/members/MemberList';
+import { Notices } from './components/Notices';
+import { ConnectionBanner } from './components/ConnectionBanner';
+import { firstTextChannel } from './state/selectors';
+
+type Route =
+  | { name: 'login' | 'register' }
+  | { name: 'invite'; code: string }
+  | { name: 'channels'; guildId: string | null; channelId: string | null };
+
+function parse(path: string): Route {
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'login' || parts[0] === 'register') return { name: parts[0] };
+  if (parts[0] === 'invite' && parts[1]) return { name: 'invite', code: parts[1] };
+  if (parts[0] === 'channels' && parts[1] && parts[1] !== '@me') return { name: 'channels', guildId: parts[1], channelId: parts[2] ?? null };
+  return { name: 'channels', guildId: null, channelId: null };
+}
+
+export function App() {
+  const path = useStore((s) => s.path);
+  const token = useStore((s) => s.token);
+  const theme = useStore((s) => s.theme);
+  const route = parse(path);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  useEffect(() => {
+    if (!token) return;
+    connectGateway(token);
+    return () => disconnectGateway();
+  }, [token]);
+
+  // Logged in on /login or /register: go to the app.
+  const loggedInOnAuthPage = Boolean(token) && (route.name === 'login' || route.name === 'register');
+  useEffect(() => {
+    if (loggedInOnAuthPage) navigate('/channels/@me', true);
+  }, [loggedInOnAuthPage]);
+
+  if (route.name === 'invite') {
+    return (
+      <>
+        <InvitePage code={route.code} />
+        <Notices />
+      </>
+    );
+  }
+  if (loggedInOnAuthPage) return null;
+  if (!token || route.name !== 'channels') {
+    return (
+      <>
+        <AuthPage mode={route.name === 'register' ? 'register' : 'login'} />
+        <Notices />
+      </>
+    );
+  }
+  return (
+    <>
+      <Shell guildId={route.guildId} channelId={route.channelId} />
+      <Notices />
+    </>
+  );
+}
+
+function Shell({ guildId, channelId }: { guildId: string | null; channelId: string | null }) {
+  const user = useStore((s) => s.client.user);
+  const guild = useStore((s) => (guildId ? s.client.guilds[guildId] : undefined));
+  const guildCount = useStore((s) => Object.keys(s.client.guilds).length);
+  const channels = useStore((s) => s.client.channels);
+  const defaultChannel = useMemo(
+    () => (guild ? firstTextChannel(guild.channelIds.map((id) => channels[id]).filter((c): c is Channel => Boolean(c))) : undefined),
+    [guild, channels],
+  );
+
+  // A guild without a channel in the address opens its first text channel.
+  useEffect(() => {
+    if (guild && !channelId && defaultChannel) navigate(`/channels/${guild.id}/${defaultChannel.id}`, true);
+  }, [guild, channelId, defaultChannel]);
+
+  if (!user) {
+    return (
+      <div className="loading-screen">
+        <ConnectionBanner />
+        <p>Loading Concord…</p>
+      </div>
+    );
+  }
+  return (
+    <div className="shell">
+      <GuildRail activeGuildId={guildId} />
+      {guildId && guild ? (
+        <>
+          <ChannelSidebar guildId={guildId} channelId={channelId} />
+          {channelId && channels[channelId] ? (
+            <ChannelView guildId={guildId} channelId={channelId} />
+          ) : (
+            <main className="channel-view empty">
+              <ConnectionBanner />
+              <p>{channelId ? 'This channel does not exist or you cannot see it.' : 'Pick a channel.'}</p>
+            </main>
+          )}
+          <MemberList guildId={guildId} />
+        </>
+      ) : (
+        <main className="channel-view empty home">
+          <ConnectionBanner />
+          {guildId ? (
+            <p>Loading server…</p>
+          ) : (
+            <>
+              <h1>Welcome, {user.global_name ?? user.username}</h1>
+              <p className="muted">
+                {guildCount ? 'Pick a server on the left.' : 'Create a server with the + button on the left, or open an invite link.'}
+              </p>
+            </>
+          )}
+        </main>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+import { useState, type FormEvent } from 'react';
+import type { Channel } from '@concord/protocol';
+import { Modal } from '../../components/Modal';
+import { describeError, rest } from '../../state/api';
+import { navigate } from '../../state/store';
+
+interface Props {
+  guildId: string;
+  onClose: () => void;
+  /** Create a category rather than a channel. */
+  category?: boolean;
+  parentId?: string | null;
+  categories?: Channel[];
+}
+
+export function CreateChannelDialog({ guildId, onClose, category = false, parentId = null, categories = [] }: Props) {
+  const [name, setName] = useState('');
+  const [type, setType] = useState<0 | 2>(0);
+  const [parent, setParent] = useState<string>(parentId ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      // Discord's channel names are lowercase with dashes; categories keep what was typed.
+      const clean = category ? name.trim() : name.trim().toLowerCase().replace(/\s+/g, '-');
+      const channel = await rest.createChannel(guildId, { name: clean, type: category ? 4 : type, parent_id: category ? null : parent || null });
+      onClose();
+      if (channel.type === 0) navigate(`/channels/${guildId}/${channel.id}`);
+    } catch (err) {
+      setError(describeError(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal title={category ? 'Create category' : 'Create channel'} onClose={onClose}>
+      <form onSubmit={submit}>
+        <label>
+          {category ? 'Category name' : 'Channel name'}
+          <input name="channel-name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        {!category && (
+          <>
+            <fieldset className="radio-row">
+              <legend>Type</legend>
+              <label>
+                <input type="radio" name="type" checked={type === 0} onChange={() => setType(0)} /> Text
+              </label>
+              <label>
+                <input type="radio" name="type" checked={type === 2} onChange={() => setType(2)} /> Voice
+              </label>
+            </fieldset>
+            <label>
+              Category
+              <select name="parent" value={parent} onChange={(e) => setParent(e.target.value)}>
+                <option value="">No category</option>
+                {categories.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </>
+        )}
+        {error && <p className="form-error" role="alert">{error}</p>}
+        <div className="modal-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            Create
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

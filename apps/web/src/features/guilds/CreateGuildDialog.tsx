@@ -1,0 +1,44 @@
+import { useState, type FormEvent } from 'react';
+import { Modal } from '../../components/Modal';
+import { describeError, rest } from '../../state/api';
+import { navigate } from '../../state/store';
+
+export function CreateGuildDialog({ onClose }: { onClose: () => void }) {
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const guild = await rest.createGuild({ name: name.trim() });
+      // GUILD_CREATE arrives over the gateway; the shell waits for it.
+      onClose();
+      navigate(`/channels/${guild.id}`);
+    } catch (err) {
+      setError(describeError(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal title="Create a server" onClose={onClose}>
+      <form onSubmit={submit}>
+        <label>
+          Server name
+          <input name="guild-name" required minLength={2} maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        {error && <p className="form-error" role="alert">{error}</p>}
+        <div className="modal-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            Create
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

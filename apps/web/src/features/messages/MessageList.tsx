@@ -1,0 +1,140 @@
+/**
+ * The virtualised message list (@tanstack/react-virtual), newest at the bottom.
+ *
+ * Scrolling rules: while the reader is at the bottom the list sticks there as messages arrive and rows are
+ * measured; scrolled away, new messages raise a "new messages" button instead of moving the view. Near the
+ * top, the previous page is fetched; after it is prepended the view is moved down by the height it added,
+ * so what the reader was looking at stays put (the virtualiser then corrects for measured heights itself).
+ */
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { Message, User } from '@concord/protocol';
+import { useStore, type OutboxEntry } from '../../state/store';
+import { loadLatest, loadOlder } from './actions';
+import { buildRows, type Row } from './rows';
+import { MessageRow } from './MessageRow';
+
+const NO_MESSAGES: Message[] = [];
+const STICK_PX = 80;
+const LOAD_OLDER_PX = 600;
+
+function estimate(row: Row | undefined): number {
+  if (!row) return 40;
+  if (row.kind === 'top') return 96;
+  if (row.kind === 'day') return 40;
+  return row.head ? 64 : 26;
+}
+
+export function MessageList({ channelId, channelName, me, stickSignal }: { channelId: string; channelName: string; me: User; stickSignal: number }) {
+  const messages = useStore((s) => s.client.messages[channelId]) ?? NO_MESSAGES;
+  const outbox = useStore((s) => s.outbox);
+  const history = useStore((s) => s.history[channelId]);
+
+  useEffect(() => {
+    if (!history) void loadLatest(channelId);
+  }, [channelId, history]);
+
+  const pending = useMemo(() => Object.values(outbox).filter((e: OutboxEntry) => e.channelId === channelId), [outbox, channelId]);
+  const rows = useMemo(
+    () => buildRows(messages, pending, me, history?.hasMore ?? true, history?.loading ?? true),
+    [messages, pending, me, history],
+  );
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => estimate(rows[i]),
+    getItemKey: (i) => rows[i]?.key ?? i,
+    overscan: 8,
+  });
+
+  const stick = useRef(true);
+  const [unseen, setUnseen] = useState(false);
+  const firstMessageKey = rows.find((r) => r.kind === 'message')?.key;
+  const lastMessage = rows.length > 1 ? rows[rows.length - 1] : undefined;
+  const prev = useRef({ first: firstMessageKey, last: lastMessage?.key, total: 0 });
+
+  // Sending a message always brings the reader back to the bottom.
+  useEffect(() => {
+    if (stickSignal) {
+      stick.current = true;
+      setUnseen(false);
+    }
+  }, [stickSignal]);
+
+  const total = virtualizer.getTotalSize();
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const p = prev.current;
+    if (stick.current) el.scrollTop = el.scrollHeight;
+    else if (p.first && firstMessageKey !== p.first && p.total) el.scrollTop += total - p.total;
+    if (!stick.current && lastMessage?.key !== p.last && lastMessage?.kind === 'message' && lastMessage.message.author.id !== me.id) setUnseen(true);
+    prev.current = { first: firstMessageKey, last: lastMessage?.key, total };
+  });
+
+  function onScroll() {
+    const el = scrollRef.current;
+    if (!el) return;
+    stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
+    if (stick.current && unseen) setUnseen(false);
+    if (el.scrollTop < LOAD_OLDER_PX) void loadOlder(channelId);
+  }
+
+  function jumpToBottom() {
+    stick.current = true;
+    setUnseen(false);
+    const el = scrollRef.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }
+
+  const viewport = virtualizer.scrollRect?.height ?? 0;
+  // Few messages sit at the bottom, as in any chat, not at the top.
+  const pad = Math.max(0, viewport - total);
+
+  return (
+    <div className="message-pane">
+      <div ref={scrollRef} className="scroller" onScroll={onScroll} role="log" aria-label={`Messages in #${channelName}`} data-testid="message-scroller" tabIndex={0}>
+        <div style={{ height: total + pad, position: 'relative', width: '100%' }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = rows[item.index]!;
+            return (
+              <div
+                key={item.key}
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                className="row"
+                style={{ transform: `translateY(${item.start + pad}px)` }}
+              >
+                {row.kind === 'top' ? (
+                  <div className="channel-start">
+                    {row.hasMore ? (
+                      <p className="muted">{row.loading ? 'Loading messages…' : ''}</p>
+                    ) : (
+                      <>
+                        <h2>Welcome to #{channelName}!</h2>
+                        <p className="muted">This is the start of the #{channelName} channel.</p>
+                      </>
+                    )}
+                  </div>
+                ) : row.kind === 'day' ? (
+                  <div className="day-separator" role="separator" aria-label={row.label}>
+                    <span>{row.label}</span>
+                  </div>
+                ) : (
+                  <MessageRow message={row.message} head={row.head} own={row.message.author.id === me.id} />
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      {unseen && (
+        <button type="button" className="jump" onClick={jumpToBottom}>
+          New messages ↓
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,90 @@
+/** History paging and message mutations. Live changes arrive as dispatches; these only ask. */
+import { reportError, rest } from '../../state/api';
+import { addMessages } from '../../state/outbox';
+import { getState, setState, type ChannelHistory } from '../../state/store';
+
+export const PAGE_SIZE = 50;
+const TYPING_EVERY_MS = 8000;
+
+function setHistory(channelId: string, h: ChannelHistory): void {
+  setState((s) => ({ history: { ...s.history, [channelId]: h } }));
+}
+
+/**
+ * Bumped when the session is replaced: a page requested before that must not be merged into the lists
+ * rebuilt after it, or a gap between the old page and the new newest page would look like continuous history.
+ */
+let epoch = 0;
+
+export function invalidateHistory(): void {
+  epoch++;
+  setState({ history: {} });
+}
+
+/**
+ * The newest page. The channel's list exists (empty) before the request goes out, so dispatches that arrive
+ * meanwhile are kept by the reducer rather than dropped; the page is then merged by id (no duplicates).
+ */
+export async function loadLatest(channelId: string): Promise<void> {
+  if (getState().history[channelId]?.loading) return;
+  setHistory(channelId, { loading: true, hasMore: true });
+  setState((s) => (s.client.messages[channelId] ? {} : { client: { ...s.client, messages: { ...s.client.messages, [channelId]: [] } } }));
+  const started = epoch;
+  try {
+    const page = await rest.listMessages(channelId, { limit: PAGE_SIZE });
+    if (started !== epoch) return;
+    addMessages(channelId, page);
+    setHistory(channelId, { loading: false, hasMore: page.length === PAGE_SIZE });
+  } catch (err) {
+    if (started !== epoch) return;
+    setHistory(channelId, { loading: false, hasMore: true });
+    reportError(err);
+  }
+}
+
+export async function loadOlder(channelId: string): Promise<void> {
+  const h = getState().history[channelId];
+  const oldest = getState().client.messages[channelId]?.[0];
+  if (!h || h.loading || !h.hasMore || !oldest) return;
+  setHistory(channelId, { loading: true, hasMore: true });
+  const started = epoch;
+  try {
+    const page = await rest.listMessages(channelId, { limit: PAGE_SIZE, before: oldest.id });
+    if (started !== epoch) return;
+    addMessages(channelId, page);
+    setHistory(channelId, { loading: false, hasMore: page.length === PAGE_SIZE });
+  } catch (err) {
+    if (started !== epoch) return;
+    setHistory(channelId, { loading: false, hasMore: true });
+    reportError(err);
+  }
+}
+
+export async function editMessage(channelId: string, messageId: string, content: string): Promise<boolean> {
+  try {
+    await rest.editMessage(channelId, messageId, { content });
+    return true;
+  } catch (err) {
+    reportError(err);
+    return false;
+  }
+}
+
+export async function deleteMessage(channelId: string, messageId: string): Promise<void> {
+  await rest.deleteMessage(channelId, messageId).catch(reportError);
+}
+
+let lastTyping = { channelId: '', at: 0 };
+/** Called on each keystroke; tells the server at most every 8 s (Discord shows typing for 10 s). */
+export function typed(channelId: string): void {
+  const now = Date.now();
+  if (lastTyping.channelId === channelId && now - lastTyping.at < TYPING_EVERY_MS) return;
+  lastTyping = { channelId, at: now };
+  // Best effort: a lost typing signal is not worth a notice (offline, the banner already says so).
+  rest.triggerTyping(channelId).catch(() => undefined);
+}
+
+/** After a send the indicator stops for others, so the next keystroke should start it again. */
+export function resetTyping(): void {
+  lastTyping = { channelId: '', at: 0 };
+}

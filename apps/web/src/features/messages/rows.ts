@@ -1,0 +1,70 @@
+/** Turns the loaded messages plus the outbox into list rows: day separators and author groups. */
+import type { Message, User } from '@concord/protocol';
+import type { OutboxEntry, OutboxStatus } from '../../state/store';
+import { dayKey, formatDay } from '../../components/util';
+
+export const GROUP_WINDOW_MS = 5 * 60_000;
+
+export interface DisplayMessage {
+  /** Stable across pending -> confirmed for our own messages, so the row is not remounted. */
+  key: string;
+  id: string | null;
+  nonce: string | null;
+  channelId: string;
+  author: User;
+  content: string;
+  timestamp: number;
+  edited: boolean;
+  status: 'sent' | OutboxStatus;
+  error?: string;
+}
+
+export type Row =
+  | { kind: 'top'; key: 'top'; hasMore: boolean; loading: boolean }
+  | { kind: 'day'; key: string; label: string }
+  | { kind: 'message'; key: string; message: DisplayMessage; head: boolean };
+
+function fromServer(m: Message, me: string): DisplayMessage {
+  const own = m.author.id === me && m.nonce !== undefined;
+  return {
+    key: own ? `n${m.nonce}` : m.id,
+    id: m.id,
+    nonce: m.nonce === undefined ? null : String(m.nonce),
+    channelId: m.channel_id,
+    author: m.author,
+    content: m.content,
+    timestamp: Date.parse(m.timestamp),
+    edited: m.edited_timestamp !== null,
+    status: 'sent',
+  };
+}
+
+function fromOutbox(e: OutboxEntry, me: User): DisplayMessage {
+  return {
+    key: `n${e.nonce}`,
+    id: e.ackId ?? null,
+    nonce: e.nonce,
+    channelId: e.channelId,
+    author: me,
+    content: e.content,
+    timestamp: e.createdAt,
+    edited: false,
+    status: e.status,
+    error: e.error,
+  };
+}
+
+export function buildRows(messages: readonly Message[], pending: readonly OutboxEntry[], me: User, hasMore: boolean, loading: boolean): Row[] {
+  const rows: Row[] = [{ kind: 'top', key: 'top', hasMore, loading }];
+  const all = [...messages.map((m) => fromServer(m, me.id)), ...[...pending].sort((a, b) => a.createdAt - b.createdAt).map((e) => fromOutbox(e, me))];
+  let prev: DisplayMessage | null = null;
+  for (const m of all) {
+    const day = dayKey(m.timestamp);
+    const newDay = !prev || dayKey(prev.timestamp) !== day;
+    if (newDay) rows.push({ kind: 'day', key: `day-${day}`, label: formatDay(m.timestamp) });
+    const head = newDay || !prev || prev.author.id !== m.author.id || m.timestamp - prev.timestamp > GROUP_WINDOW_MS;
+    rows.push({ kind: 'message', key: m.key, message: m, head });
+    prev = m;
+  }
+  return rows;
+}
