@@ -100,9 +100,11 @@ describe('web client in Chromium', () => {
     await b.getByRole('button', { name: 'Accept invite' }).click();
     await b.locator('.channel-header', { hasText: 'general' }).waitFor();
 
-    // Alice's member list learns about Bob from GUILD_MEMBER_ADD.
+    // Alice's member list learns about Bob from GUILD_MEMBER_ADD, and both show each other online.
     await a.getByTestId('member-list').getByText(names.bob).waitFor();
     await b.getByTestId('member-list').getByText(names.alice).waitFor();
+    await a.locator('[data-testid="member-list"] .member[data-status="online"]', { hasText: names.bob }).waitFor();
+    await b.locator('[data-testid="member-list"] .member[data-status="online"]', { hasText: names.alice }).waitFor();
   }, 90_000);
 
   it('chats both ways in real time, with typing that shows and clears, and edits', async () => {

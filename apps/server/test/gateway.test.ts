@@ -492,3 +492,16 @@ describe('presence', () => {
     expect(updates()).toEqual(['dnd', 'online', 'idle', 'offline', 'online', 'offline']);
   });
 });
+
+describe('presence on join', () => {
+  it('someone already online who joins a guild shows up online there', async () => {
+    const owner = await register(server.base);
+    const { generalId } = await createGuild(owner.api);
+    const watcher = await identify(owner.token);
+    const newcomer = await register(server.base);
+    await identify(newcomer.token);
+    await join(owner.api, newcomer.api, generalId);
+    const p = await watcher.next((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === newcomer.id);
+    expect(p.d.status).toBe('online');
+  });
+});

@@ -13,6 +13,7 @@ export const TYPING_SHOWN_MS = 10_000;
 const INTENTS =
   GatewayIntents.Guilds |
   GatewayIntents.GuildMembers |
+  GatewayIntents.GuildPresences |
   GatewayIntents.GuildMessages |
   GatewayIntents.GuildMessageTyping |
   GatewayIntents.MessageContent;

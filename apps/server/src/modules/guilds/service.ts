@@ -6,6 +6,7 @@ import { emit, type Deps } from '../deps.js';
 import type { ChannelRecord } from '../channels/store.js';
 import type { UserRecord } from '../users/store.js';
 import { wireChannel, wireGuild, wireMember, wireRole, wireUser } from '../wire.js';
+import { presenceData } from '../presence/service.js';
 import type { GuildPatch, GuildRecord, MemberRecord, RoleRecord } from './store.js';
 
 function newChannel(deps: Deps, guildId: string, type: number, name: string, position: number, parentId: string | null, now: number): ChannelRecord {
@@ -164,6 +165,9 @@ export async function addMember(
   if (!added) return { member, added };
   if (role) await emit(deps, guildTopic(guildId), { t: 'GUILD_ROLE_CREATE', d: { guild_id: guildId, role: wireRole(role) }, guild_id: guildId });
   await emit(deps, guildTopic(guildId), { t: 'GUILD_MEMBER_ADD', d: { ...member, guild_id: guildId }, guild_id: guildId, exclude_user_ids: [user.id] });
+  // Someone already online joins: the guild learns it now, as it would have at their connect.
+  const status = (await deps.presence.statuses([user.id])).get(user.id) ?? 'offline';
+  if (status !== 'offline') await emit(deps, guildTopic(guildId), { t: 'PRESENCE_UPDATE', d: presenceData(user.id, status, guildId), guild_id: guildId });
   await emit(deps, userTopic(user.id), { t: '@GUILD_JOIN', d: { guild_id: guildId }, user_ids: [user.id] });
   return { member, added };
 }
