@@ -110,7 +110,7 @@ export class Gateway {
       if (prefix) creates.push(prefix);
     }
     if (conn.closed) return;
-    session.dispatchFirst(framePrefix('READY', buildReady(session, this.resumeUrl(conn), applicationId)));
+    session.dispatchFirst(framePrefix('READY', buildReady(session, this.resumeUrl(conn), applicationId)), false);
     if (session.intents & GatewayIntents.Guilds) for (const p of creates) session.dispatchFirst(p);
     session.flushPending();
     conn.state = 'ready';

@@ -49,9 +49,12 @@ export class Session {
     this.write(prefix);
   }
 
-  /** Sends READY (or a GUILD_CREATE of READY's) ahead of what queued while it was prepared. */
-  dispatchFirst(prefix: Buffer): void {
-    this.write(prefix);
+  /**
+   * Sends READY (or a GUILD_CREATE of READY's) ahead of what queued while it was prepared. READY itself is
+   * not kept: a client that never received it has no session id to resume with.
+   */
+  dispatchFirst(prefix: Buffer, keep = true): void {
+    this.write(prefix, keep);
   }
 
   flushPending(): void {
@@ -60,11 +63,13 @@ export class Session {
     for (const p of queued) this.write(p);
   }
 
-  private write(prefix: Buffer): void {
+  private write(prefix: Buffer, keep = true): void {
     const s = ++this.seq;
-    const kept = (this.kept ??= []);
-    kept.push(prefix);
-    if (kept.length > this.capacity) kept.shift();
+    if (keep) {
+      const kept = (this.kept ??= []);
+      kept.push(prefix);
+      if (kept.length > this.capacity) kept.shift();
+    }
     this.socket?.send(frameFor(prefix, s));
   }
 
