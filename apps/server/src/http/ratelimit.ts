@@ -19,6 +19,7 @@ export const BUCKETS: Record<string, Limit> = {
   'auth.login': { limit: 10, windowMs: 60_000 },
   'guilds.create': { limit: 10, windowMs: 60_000 },
   'invites.accept': { limit: 10, windowMs: 60_000 },
+  reactions: { limit: 5, windowMs: 1_000 },
   // Discord's session_start_limit: identifies per user per day.
   'gateway.identify': { limit: 1000, windowMs: 24 * 3600_000 },
   default: { limit: 20, windowMs: 1_000 },
