@@ -13,14 +13,14 @@ import {
   XSendMessageData,
 } from '@concord/protocol';
 import type { Gateway } from './gateway.js';
-import type { Session } from './session.js';
+import type { Session, SessionSocket } from './session.js';
 
 /** Larger than Discord's 4096 so a 2000-character message fits the send extension; still small. */
 export const MAX_FRAME_BYTES = 16 * 1024;
 /** A client that lets this much pile up unread is dropped (it can resume). */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
-export class Connection {
+export class Connection implements SessionSocket {
   session: Session | null = null;
   state: 'new' | 'starting' | 'ready' | 'closed' = 'new';
   lastHeartbeat = Date.now();
@@ -41,6 +41,10 @@ export class Connection {
 
   get closed(): boolean {
     return this.state === 'closed';
+  }
+
+  send(frame: Buffer): void {
+    this.sendRaw(frame);
   }
 
   /** Frames are JSON text, whether given as a string or as already-encoded bytes. */

@@ -16,9 +16,15 @@ interface Group {
   subscribed: Promise<() => void>;
 }
 
-/** Encoded once per dispatch and shared by every session that receives it. */
+/**
+ * Encoded once per dispatch and shared by every session that receives it. Allocated outside Node's 8 KiB
+ * buffer pool: sessions keep prefixes for resume, and a kept slice of a pool slab would pin the whole slab.
+ */
 export function framePrefix(t: string, d: unknown): Buffer {
-  return Buffer.from(`{"op":0,"t":"${t}","d":${JSON.stringify(d)},"s":`);
+  const text = `{"op":0,"t":"${t}","d":${JSON.stringify(d)},"s":`;
+  const out = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  out.write(text);
+  return out;
 }
 
 const CONTENT_EVENTS = new Set(['MESSAGE_CREATE', 'MESSAGE_UPDATE']);

@@ -97,9 +97,11 @@ export class Gateway {
     if (conn.closed) return;
 
     const seesContent = !user.bot || Boolean(d.intents & GatewayIntents.MessageContent);
-    const session = new Session(randomBytes(16).toString('hex'), user, d.intents, shard, d.large_threshold ?? 50, seesContent, this.deps.config.replayBufferSize);
+    // The session keeps the account without its password hash: it lives as long as the connection.
+    const { password_hash: _hash, ...account } = user;
+    const session = new Session(randomBytes(16).toString('hex'), { ...account, password_hash: null }, d.intents, shard, d.large_threshold ?? 50, seesContent, this.deps.config.replayBufferSize);
     this.sessions.set(session.id, session);
-    session.socket = { send: (f) => conn.sendRaw(f), close: (c, r) => conn.close(c, r) };
+    session.socket = conn;
     conn.session = session;
 
     await this.fanout.addUserSession(session);
@@ -110,7 +112,7 @@ export class Gateway {
       if (prefix) creates.push(prefix);
     }
     if (conn.closed) return;
-    session.dispatchFirst(framePrefix('READY', buildReady(session, this.resumeUrl(conn), applicationId)), false);
+    session.dispatchFirst(framePrefix('READY', buildReady(session, this.resumeUrl(conn), applicationId)));
     if (session.intents & GatewayIntents.Guilds) for (const p of creates) session.dispatchFirst(p);
     session.flushPending();
     conn.state = 'ready';
@@ -175,7 +177,7 @@ export class Gateway {
       old.session = null;
       old.close(Close.UnknownError, 'Session resumed elsewhere.');
     }
-    session.socket = { send: (f) => conn.sendRaw(f), close: (c, r) => conn.close(c, r) };
+    session.socket = conn;
     session.detachedAt = 0;
     conn.session = session;
     for (const f of frames) conn.sendRaw(f);

@@ -29,6 +29,8 @@ export class Session {
   detachedAt = 0;
   /** Prefixes of the unconfirmed dispatches, oldest first: seqs (seq - kept.length, seq]. Null when empty. */
   private kept: Buffer[] | null = null;
+  /** The last of READY's dispatches; a resume must start at or after it. */
+  private floor = 0;
 
   constructor(
     readonly id: string,
@@ -46,24 +48,26 @@ export class Session {
       this.pending.push(prefix);
       return;
     }
-    this.write(prefix);
+    this.write(prefix, true);
   }
 
   /**
-   * Sends READY (or a GUILD_CREATE of READY's) ahead of what queued while it was prepared. READY itself is
-   * not kept: a client that never received it has no session id to resume with.
+   * Sends READY and its GUILD_CREATEs ahead of what queued while they were prepared. They are not kept: a
+   * client that missed any of them resumes from before `floor` and is told to identify again, which costs
+   * one new session in a rare case instead of every session holding its largest payloads.
    */
-  dispatchFirst(prefix: Buffer, keep = true): void {
-    this.write(prefix, keep);
+  dispatchFirst(prefix: Buffer): void {
+    this.write(prefix, false);
+    this.floor = this.seq;
   }
 
   flushPending(): void {
     const queued = this.pending ?? [];
     this.pending = null;
-    for (const p of queued) this.write(p);
+    for (const p of queued) this.write(p, true);
   }
 
-  private write(prefix: Buffer, keep = true): void {
+  private write(prefix: Buffer, keep: boolean): void {
     const s = ++this.seq;
     if (keep) {
       const kept = (this.kept ??= []);
@@ -83,7 +87,7 @@ export class Session {
 
   /** Frames after `seq`, or null when some of them are no longer kept (the client must re-identify). */
   replayAfter(seq: number): Buffer[] | null {
-    if (seq > this.seq) return null;
+    if (seq > this.seq || seq < this.floor) return null;
     const kept = this.kept ?? [];
     const first = this.seq - kept.length + 1;
     if (seq + 1 < first) return null;
