@@ -44,7 +44,7 @@ export interface App {
 const defaultWebDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
 export function openDb(config: Config): Db {
-  return config.databaseUrl ? new PostgresDb(config.databaseUrl) : new SqliteDb(path.join(config.dataDir, 'concord.db'));
+  return config.databaseUrl ? new PostgresDb(config.databaseUrl) : new SqliteDb(path.join(config.dataDir, 'concord.db'), config.sqliteSynchronous);
 }
 
 export function createStores(db: Db): Stores {

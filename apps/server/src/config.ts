@@ -33,6 +33,11 @@ const ConfigSchema = z.object({
   /** Directory of the built web client; served at `/` when it exists. */
   webDir: z.string().optional(),
   bodyLimitBytes: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  /**
+   * SQLite durability. `full`: a commit is on disk (fsync) before it is acknowledged, so a power cut loses
+   * nothing acknowledged. `normal`: commits survive a crash of the process but not of the machine; faster.
+   */
+  sqliteSynchronous: z.enum(['full', 'normal']).default('full'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -59,6 +64,7 @@ const OPTIONS: [string, keyof Config, string][] = [
   ['ARGON2_TIME_COST', 'argon2TimeCost', 'argon2id iterations (2)'],
   ['WEB_DIR', 'webDir', 'built web client to serve at / (apps/web/dist)'],
   ['BODY_LIMIT_BYTES', 'bodyLimitBytes', 'largest request body accepted (1048576)'],
+  ['SQLITE_SYNCHRONOUS', 'sqliteSynchronous', 'full (fsync before acknowledging) | normal (survives process crashes only)'],
 ];
 
 export class ConfigError extends Error {

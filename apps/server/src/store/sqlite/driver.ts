@@ -22,12 +22,12 @@ export class SqliteDb implements Db {
   private lock: Promise<void> = Promise.resolve();
   private inTx = false;
 
-  constructor(file: string) {
+  constructor(file: string, synchronous: 'full' | 'normal' = 'full') {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     this.raw = new Database(file);
     this.raw.pragma('journal_mode = WAL');
-    // FULL: a commit is on disk before we acknowledge it; batching keeps the fsync count low.
-    this.raw.pragma('synchronous = FULL');
+    // FULL: a commit is on disk before we acknowledge it; group commits keep the fsync count low.
+    this.raw.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     this.raw.pragma('foreign_keys = ON');
     this.raw.pragma('busy_timeout = 5000');
     this.raw.defaultSafeIntegers(true);
