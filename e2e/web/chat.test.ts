@@ -284,6 +284,21 @@ describe('web client in Chromium', () => {
     await expectCount(a, 'this one gets lost', 1);
   }, 90_000);
 
+  it('shows a refused send as failed with a short notice (403), and nothing reaches the others', async () => {
+    const a = alice.page;
+    const b = bob.page;
+    const [, , guildId, channelId] = new URL(a.url()).pathname.split('/');
+    const owner = new RestClient({ baseUrl: server.url, token: await a.evaluate(() => localStorage.getItem('concord.token')) });
+    // Alice, the owner, takes SEND_MESSAGES (1 << 11) away from @everyone in this channel.
+    await owner.modifyChannel(channelId!, { permission_overwrites: [{ id: guildId!, type: 0, allow: '0', deny: String(1 << 11) }] });
+    await send(b, 'not allowed here');
+    await b.locator('[data-testid=message][data-status=failed]', { hasText: 'not allowed here' }).waitFor();
+    await b.getByTestId('notice').filter({ hasText: /permission/i }).waitFor();
+    await b.screenshot({ path: screenshotPath('refused-send.png') });
+    await owner.modifyChannel(channelId!, { permission_overwrites: [] });
+    await expectCount(a, 'not allowed here', 0);
+  }, 60_000);
+
   it('logged no console errors beyond the expected connection failures while the server was down', () => {
     for (const person of [alice, bob]) expect(person.errors.filter((e) => !NETWORK_NOISE.test(e))).toEqual([]);
   });

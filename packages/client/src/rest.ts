@@ -8,6 +8,7 @@ import type {
   Invite,
   Member,
   Message,
+  Overwrite,
   RateLimitBody,
   User,
 } from '@concord/protocol';
@@ -177,7 +178,10 @@ export class RestClient {
   createChannel(guildId: string, body: { name: string; type?: 0 | 2 | 4; parent_id?: string | null; topic?: string | null; position?: number }) {
     return this.request<Channel>('POST', `/guilds/${guildId}/channels`, { body });
   }
-  modifyChannel(channelId: string, body: { name?: string; parent_id?: string | null; topic?: string | null; position?: number }) {
+  modifyChannel(
+    channelId: string,
+    body: { name?: string; parent_id?: string | null; topic?: string | null; position?: number; permission_overwrites?: Overwrite[] },
+  ) {
     return this.request<Channel>('PATCH', `/channels/${channelId}`, { body });
   }
   deleteChannel(channelId: string) {

@@ -74,7 +74,7 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own }: Pr
         {m.status === 'sending' && <span className="sr-only">Sending…</span>}
         {m.status === 'failed' && (
           <p className="status-line failed" role="alert">
-            Not sent{m.error ? `: ${m.error}` : ''}.{' '}
+            {m.error ? `Not sent: ${m.error.replace(/\.$/, '')}.` : 'Not sent.'}{' '}
             <button type="button" className="link-button" onClick={() => m.nonce && retry(m.nonce)}>
               Retry
             </button>{' '}
