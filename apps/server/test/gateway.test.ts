@@ -450,6 +450,29 @@ describe('history and rate limits', () => {
   });
 });
 
+describe('send extension limits', () => {
+  it('op 100 shares the message bucket with REST and answers 429 with retry_after in the ack', async () => {
+    const strict = await startServer({ rateLimitScale: 1 });
+    try {
+      const owner = await register(strict.base);
+      const { generalId } = await createGuild(owner.api);
+      const t = track(await GatewayTester.identify(strict.gatewayUrl, owner.token));
+      await owner.api.post(`/channels/${generalId}/messages`, { content: 'rest 1' });
+      for (let i = 0; i < 5; i++) t.send({ op: 100, d: { channel_id: generalId, nonce: `rl-${i}`, content: `gw ${i}` } });
+      await t.waitUntil(() => t.frames.filter((f) => f.op === 101).length === 5);
+      // Acks answer each send as it completes; a refusal needs no commit, so it may come first.
+      const acks = t.frames.filter((f) => f.op === 101).map((f) => f.d);
+      expect(acks.filter((a) => a.id).map((a) => a.nonce).sort()).toEqual(['rl-0', 'rl-1', 'rl-2', 'rl-3']);
+      const refused = acks.find((a) => a.nonce === 'rl-4');
+      expect(refused).toEqual({ nonce: 'rl-4', channel_id: generalId, error: { code: 0, message: 'You are being rate limited.', status: 429, retry_after: expect.any(Number) } });
+      expect(refused.error.retry_after).toBeGreaterThan(0);
+      expect((await owner.api.get(`/channels/${generalId}/messages`)).body).toHaveLength(5);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
 describe('shutdown', () => {
   it('sends op 7 to connected clients on graceful shutdown', async () => {
     const s = await startServer();

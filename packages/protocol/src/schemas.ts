@@ -372,7 +372,7 @@ export interface XMessageAckData {
   /** The stored message id, when accepted. */
   id?: string;
   /** Discord-shaped error, when refused. */
-  error?: { code: number; message: string; status: number };
+  error?: { code: number; message: string; status: number; /** Seconds to wait, on 429. */ retry_after?: number };
 }
 
 export interface HelloData {

@@ -224,7 +224,11 @@ export class Gateway {
     try {
       // The same bucket and key as POST /channels/:id/messages, so the two paths share one allowance.
       const r = await consumeBucket(this.deps.limiter, this.deps.config.rateLimitScale, 'messages.create', `${channel_id}:u${session.user.id}`);
-      if (r && !r.allowed) throw new ApiError(429, 0, `You are being rate limited; retry after ${(r.resetAfterMs / 1000).toFixed(3)} s.`);
+      if (r && !r.allowed) {
+        const retryAfter = Number((r.resetAfterMs / 1000).toFixed(3));
+        const error = { code: 0, message: 'You are being rate limited.', status: 429, retry_after: retryAfter };
+        return conn.sendOp(Op.XMessageAck, { nonce: d.nonce, channel_id, error });
+      }
       const message = await sendMessage(this.deps, { user: session.user }, channel_id, body);
       conn.sendOp(Op.XMessageAck, { nonce: d.nonce, channel_id, id: message.id });
     } catch (err) {

@@ -104,7 +104,13 @@ export function onAck(ack: XMessageAckData): void {
   const entry = getState().outbox[nonce];
   if (entry) {
     if (ack.error) {
-      const text = ack.error.status === 429 ? 'You are sending messages too fast.' : ack.error.status === 403 ? "You don't have permission to send messages here." : ack.error.message;
+      const wait = ack.error.retry_after === undefined ? '' : ` Try again in ${Math.max(1, Math.ceil(ack.error.retry_after))} s.`;
+      const text =
+        ack.error.status === 429
+          ? `You are sending messages too fast.${wait}`
+          : ack.error.status === 403
+            ? "You don't have permission to send messages here."
+            : ack.error.message;
       update(nonce, { status: 'failed', error: text });
       notify(text);
     } else if (ack.id) {
