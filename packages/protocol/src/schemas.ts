@@ -285,13 +285,41 @@ export const CreateChannelBody = z.object({
 });
 export const ModifyChannelBody = CreateChannelBody.omit({ type: true }).partial();
 
+/** Discord's embed limits: per field, 25 fields, and 6000 characters across all embeds of a message. */
+const embedUrl = z.string().max(2048);
+const EmbedMedia = z.object({ url: embedUrl, proxy_url: embedUrl.optional(), height: z.number().int().nonnegative().optional(), width: z.number().int().nonnegative().optional() });
+export const EmbedInput = z.object({
+  title: z.string().max(256).optional(),
+  type: z.enum(['rich', 'image', 'video', 'gifv', 'article', 'link']).optional(),
+  description: z.string().max(4096).optional(),
+  url: embedUrl.optional(),
+  timestamp: z.iso.datetime({ offset: true }).optional(),
+  color: z.number().int().min(0).max(0xffffff).nullable().optional(),
+  footer: z.object({ text: z.string().max(2048), icon_url: embedUrl.optional(), proxy_icon_url: embedUrl.optional() }).optional(),
+  image: EmbedMedia.optional(),
+  thumbnail: EmbedMedia.optional(),
+  video: EmbedMedia.optional(),
+  provider: z.object({ name: z.string().max(256).optional(), url: embedUrl.optional() }).optional(),
+  author: z.object({ name: z.string().max(256), url: embedUrl.optional(), icon_url: embedUrl.optional(), proxy_icon_url: embedUrl.optional() }).optional(),
+  fields: z.array(z.object({ name: z.string().max(256), value: z.string().max(1024), inline: z.boolean().optional() })).max(25).optional(),
+});
+export type EmbedInput = z.infer<typeof EmbedInput>;
+
+const embedChars = (e: EmbedInput) =>
+  (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + (e.author?.name.length ?? 0) +
+  (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+export const EmbedList = z
+  .array(EmbedInput)
+  .max(10)
+  .refine((list) => list.reduce((n, e) => n + embedChars(e), 0) <= 6000, 'Embeds must not exceed 6000 characters in total.');
+
 export const CreateMessageBody = z.object({
   content: z.string().max(2000).optional(),
   nonce: z.union([z.string().max(25), z.number().int()]).optional(),
   tts: z.boolean().optional(),
   enforce_nonce: z.boolean().optional(),
   message_reference: MessageReference.optional(),
-  embeds: z.array(z.unknown()).max(10).optional(),
+  embeds: EmbedList.optional(),
   components: z.array(z.unknown()).optional(),
   allowed_mentions: z.unknown().optional(),
   flags: z.number().int().optional(),
@@ -302,7 +330,7 @@ export type CreateMessageBody = z.infer<typeof CreateMessageBody>;
 
 export const EditMessageBody = z.object({
   content: z.string().max(2000).nullable().optional(),
-  embeds: z.array(z.unknown()).max(10).nullable().optional(),
+  embeds: EmbedList.nullable().optional(),
   flags: z.number().int().nullable().optional(),
   allowed_mentions: z.unknown().optional(),
   components: z.array(z.unknown()).nullable().optional(),

@@ -1,0 +1,66 @@
+/**
+ * Adversarial input through the public surfaces: bad input is refused in Discord's shape and changes
+ * nothing; events reach only who may see them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayTester, createGuild, join, register, startServer, type Api, type TestServer } from './helpers.js';
+
+let srv: TestServer;
+let owner: Awaited<ReturnType<typeof register>>;
+let member: Awaited<ReturnType<typeof register>>;
+let outsider: Awaited<ReturnType<typeof register>>;
+let guildId: string;
+let generalId: string;
+
+beforeAll(async () => {
+  srv = await startServer();
+  [owner, member, outsider] = [await register(srv.base), await register(srv.base), await register(srv.base)];
+  const g = await createGuild(owner.api);
+  guildId = g.guild.id;
+  generalId = g.generalId;
+  await join(owner.api, member.api, generalId);
+});
+afterAll(async () => {
+  await srv?.close();
+});
+
+const history = async (api: Api, channelId: string) => (await api.get(`/channels/${channelId}/messages?limit=100`)).body.map((m: any) => m.id);
+
+describe('REST input', () => {
+  it('embeds must be embed objects within Discord limits; garbage is 400 and stores nothing', async () => {
+    const before = await history(owner.api, generalId);
+    const deep = '['.repeat(20_000) + ']'.repeat(20_000);
+    const bad: unknown[] = [
+      { embeds: [null] },
+      { embeds: [5] },
+      { content: 'x', embeds: ['text'] },
+      { embeds: [{ title: 'x'.repeat(257) }] },
+      { embeds: [{ description: 'x'.repeat(4097) }] },
+      { embeds: [{ color: 'red' }] },
+      { embeds: [{ fields: Array.from({ length: 26 }, () => ({ name: 'a', value: 'b' })) }] },
+      { embeds: [{ fields: [{ name: 'a' }] }] },
+      { embeds: [{ description: 'x'.repeat(4000) }, { description: 'x'.repeat(2001) }] },
+      // Nested 20,000 deep: sent as text, since JSON.stringify cannot.
+      `{"content":"x","embeds":[${deep}]}`,
+      `{"content":"x","embeds":[{"title":"ok","author":${deep}}]}`,
+    ];
+    for (const body of bad) {
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      const res = await owner.api.raw('POST', `/channels/${generalId}/messages`, { body: text, headers: { 'content-type': 'application/json' } });
+      expect(res.status, text.slice(0, 80)).toBe(400);
+      expect(res.body.code).toBe(50035);
+      expect(res.body.errors.embeds).toBeDefined();
+    }
+    expect(await history(owner.api, generalId)).toEqual(before);
+
+    const ok = await owner.api.post(`/channels/${generalId}/messages`, {
+      embeds: [{ title: 'T', description: 'D', color: 0xff0000, fields: [{ name: 'n', value: 'v', inline: true }], footer: { text: 'f' } }],
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.embeds).toEqual([{ title: 'T', description: 'D', color: 0xff0000, fields: [{ name: 'n', value: 'v', inline: true }], footer: { text: 'f' } }]);
+    const edit = await owner.api.patch(`/channels/${generalId}/messages/${ok.body.id}`, { embeds: [{ title: 7 }] });
+    expect(edit.status).toBe(400);
+    expect(edit.body.errors.embeds).toBeDefined();
+    expect((await owner.api.get(`/channels/${generalId}/messages/${ok.body.id}`)).body.embeds[0].title).toBe('T');
+  });
+});
