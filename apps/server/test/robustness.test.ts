@@ -63,4 +63,15 @@ describe('REST input', () => {
     expect(edit.body.errors.embeds).toBeDefined();
     expect((await owner.api.get(`/channels/${generalId}/messages/${ok.body.id}`)).body.embeds[0].title).toBe('T');
   });
+
+  it('ids beyond 63 bits in query strings are refused before they reach the database', async () => {
+    const msg = await owner.api.post(`/channels/${generalId}/messages`, { content: 'react to me' });
+    expect((await owner.api.put(`/channels/${generalId}/messages/${msg.body.id}/reactions/%F0%9F%91%8D/@me`)).status).toBe(204);
+    const res = await owner.api.get(`/channels/${generalId}/messages/${msg.body.id}/reactions/%F0%9F%91%8D?after=99999999999999999999`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors.after._errors[0].code).toBeDefined();
+    const app = await owner.api.post(`/oauth2/authorize?client_id=99999999999999999999&scope=bot`, { guild_id: guildId, authorize: true });
+    expect(app.status).toBe(404);
+    expect(app.body.code).toBe(10002);
+  });
 });

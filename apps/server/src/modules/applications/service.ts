@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { GatewayIntents, Permissions, hasPermission, type Application } from '@concord/protocol';
+import { GatewayIntents, Permissions, hasPermission, isSnowflake, type Application } from '@concord/protocol';
 import { errors } from '../../lib/errors.js';
 import type { Ctx } from '../access.js';
 import type { Deps } from '../deps.js';
@@ -108,7 +108,7 @@ export async function authorizeBot(
 ) {
   if (ctx.user.bot) throw errors.usersOnly();
   if (!query.scope?.split(/[ +]/).includes('bot')) throw errors.invalidField(['scope'], 'BASE_TYPE_CHOICES', 'scope must include bot');
-  const app = query.client_id && /^\d{1,20}$/.test(query.client_id) ? await deps.applications.get(query.client_id) : undefined;
+  const app = query.client_id && isSnowflake(query.client_id) ? await deps.applications.get(query.client_id) : undefined;
   if (!app) throw errors.unknown('application');
   const { perms } = await deps.access.guild(ctx, body.guild_id, Permissions.MANAGE_GUILD);
   const requested = BigInt(body.permissions ?? 0);

@@ -1,4 +1,4 @@
-import { ChannelTypes, DEFAULT_EVERYONE_PERMISSIONS, Permissions, type Member } from '@concord/protocol';
+import { ChannelTypes, DEFAULT_EVERYONE_PERMISSIONS, Permissions, isSnowflake, type Member } from '@concord/protocol';
 import { ApiError, errors } from '../../lib/errors.js';
 import { guildTopic, userTopic } from '../../bus/bus.js';
 import type { Ctx } from '../access.js';
@@ -181,7 +181,7 @@ export async function listMembers(deps: Deps, ctx: Ctx, guildId: string, q: { li
 
 export async function getMember(deps: Deps, ctx: Ctx, guildId: string, userId: string) {
   const { state } = await deps.access.guild(ctx, guildId);
-  const member = /^\d{1,20}$/.test(userId) ? await deps.cache.member(state, userId) : undefined;
+  const member = isSnowflake(userId) ? await deps.cache.member(state, userId) : undefined;
   if (!member) throw errors.unknown('member');
   return member;
 }

@@ -2,7 +2,7 @@
  * Reactions: one row per user and emoji; MESSAGE_REACTION_ADD / REMOVE / REMOVE_ALL / REMOVE_EMOJI after
  * each write. Only unicode emoji exist until guild emojis do; a custom `name:id` is an Unknown Emoji.
  */
-import { ErrorCodes, Permissions, hasPermission, type User } from '@concord/protocol';
+import { ErrorCodes, Permissions, hasPermission, isSnowflake, type User } from '@concord/protocol';
 import { ApiError, errors } from '../../lib/errors.js';
 import { guildTopic } from '../../bus/bus.js';
 import type { ChannelAccess, Ctx } from '../access.js';
@@ -105,7 +105,7 @@ export async function listReactionUsers(deps: Deps, ctx: Ctx, channelId: string,
   await messageIn(deps, ctx, channelId, messageId, 0n);
   const limit = q.limit === undefined ? 25 : Number(q.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw errors.invalidField(['limit'], 'NUMBER_TYPE_MAX', 'limit must be 1-100');
-  if (q.after !== undefined && !/^\d{1,20}$/.test(q.after)) throw errors.invalidField(['after'], 'NUMBER_TYPE_COERCE', 'after must be a snowflake');
+  if (q.after !== undefined && !isSnowflake(q.after)) throw errors.invalidField(['after'], 'NUMBER_TYPE_COERCE', 'after must be a snowflake');
   const ids = await deps.reactions.users(channelId, messageId, emojiKey(emoji), { after: q.after, limit });
   const users = new Map((await deps.users.getMany(ids)).map((u) => [u.id, u]));
   return ids.flatMap((id) => {

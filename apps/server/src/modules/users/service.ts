@@ -1,4 +1,4 @@
-import type { ModifyMeBody, User } from '@concord/protocol';
+import { isSnowflake, type ModifyMeBody, type User } from '@concord/protocol';
 import { errors } from '../../lib/errors.js';
 import { userTopic } from '../../bus/bus.js';
 import { emit, type Deps } from '../deps.js';
@@ -22,7 +22,7 @@ export async function modifyMe(deps: Deps, ctx: Ctx, body: ModifyMeBody): Promis
 
 export async function getUser(deps: Deps, ctx: Ctx, id: string): Promise<User> {
   if (id === '@me') return wirePrivateUser(ctx.user);
-  const user = /^\d{1,20}$/.test(id) ? await deps.users.get(id) : undefined;
+  const user = isSnowflake(id) ? await deps.users.get(id) : undefined;
   if (!user) throw errors.unknown('user');
   return wireUser(user);
 }
