@@ -74,4 +74,16 @@ describe('REST input', () => {
     expect(app.status).toBe(404);
     expect(app.body.code).toBe(10002);
   });
+
+  it('over-long or malformed path parameters answer 404 in Discord shape, never a framework error', async () => {
+    const long = await owner.api.get(`/invites/${'x'.repeat(300)}`);
+    expect(long.status).toBe(404);
+    expect(long.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(long.body).toMatchObject({ code: expect.any(Number), message: expect.any(String) });
+    expect(long.body.error).toBeUndefined();
+    const badEscape = await owner.api.get(`/channels/${generalId}/messages/%E0%A4%A`);
+    expect(badEscape.status).toBe(404);
+    expect(badEscape.body).toMatchObject({ code: expect.any(Number), message: expect.any(String) });
+    expect(badEscape.body.error).toBeUndefined();
+  });
 });

@@ -1,7 +1,7 @@
 /** The Fastify instance: JSON in and out, Discord-shaped errors, auth and rate limits, routes under /api[/vN]. */
 import fs from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { isSnowflake } from '@concord/protocol';
 import { ApiError, errors } from '../lib/errors.js';
@@ -51,6 +51,9 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>): Fast
     trustProxy: true,
     // Discord clients percent-encode path parameters (emoji); Fastify decodes them.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // The router's own refusals (a path parameter too long to name anything, a malformed percent-escape) name
+    // nothing either: 404 in Discord's shape rather than Fastify's {error, code: 'FST_...'} body.
+    frameworkErrors: (_err, _req, reply) => void (reply as FastifyReply).code(404).send(errors.notFound().toBody()),
   });
 
   // Empty bodies are {} (bots send POST /typing with a JSON content type and nothing in it).
