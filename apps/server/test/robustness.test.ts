@@ -86,4 +86,11 @@ describe('REST input', () => {
     expect(badEscape.body).toMatchObject({ code: expect.any(Number), message: expect.any(String) });
     expect(badEscape.body.error).toBeUndefined();
   });
+
+  it('access is checked before the emoji: a non-member gets 403, not 400', async () => {
+    const msg = await owner.api.post(`/channels/${generalId}/messages`, { content: 'hello' });
+    const res = await outsider.api.put(`/channels/${generalId}/messages/${msg.body.id}/reactions/notanemoji/@me`);
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe(50001);
+  });
 });

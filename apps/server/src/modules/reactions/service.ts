@@ -43,8 +43,8 @@ function scope(access: ChannelAccess, channelId: string) {
 
 /** `PUT .../reactions/:emoji/@me`: the first of an emoji needs ADD_REACTIONS; joining an existing one does not. */
 export async function addReaction(deps: Deps, ctx: Ctx, channelId: string, messageId: string, raw: string): Promise<void> {
-  const emoji = parseEmoji(raw);
   const { access, message } = await messageIn(deps, ctx, channelId, messageId, 0n);
+  const emoji = parseEmoji(raw);
   const key = emojiKey(emoji);
   if ((await deps.reactions.count(channelId, messageId, key)) === 0) {
     if (!hasPermission(access.perms, Permissions.ADD_REACTIONS)) throw errors.missingPermissions();
@@ -75,9 +75,9 @@ export async function addReaction(deps: Deps, ctx: Ctx, channelId: string, messa
 
 /** `DELETE .../reactions/:emoji/@me`, or another user's with MANAGE_MESSAGES. */
 export async function removeReaction(deps: Deps, ctx: Ctx, channelId: string, messageId: string, raw: string, userId: string): Promise<void> {
-  const emoji = parseEmoji(raw);
   const own = userId === '@me' || userId === ctx.user.id;
   const { access } = await messageIn(deps, ctx, channelId, messageId, own ? 0n : Permissions.MANAGE_MESSAGES);
+  const emoji = parseEmoji(raw);
   const target = own ? ctx.user.id : userId;
   if (!(await deps.reactions.remove(channelId, messageId, emojiKey(emoji), target))) return;
   const s = scope(access, channelId);
@@ -91,8 +91,8 @@ export async function removeReaction(deps: Deps, ctx: Ctx, channelId: string, me
 
 /** `DELETE .../reactions` (all) or `DELETE .../reactions/:emoji` (one emoji): MANAGE_MESSAGES. */
 export async function removeAllReactions(deps: Deps, ctx: Ctx, channelId: string, messageId: string, raw?: string): Promise<void> {
-  const emoji = raw === undefined ? undefined : parseEmoji(raw);
   const { access } = await messageIn(deps, ctx, channelId, messageId, Permissions.MANAGE_MESSAGES);
+  const emoji = raw === undefined ? undefined : parseEmoji(raw);
   if ((await deps.reactions.removeAll(channelId, messageId, emoji && emojiKey(emoji))) === 0) return;
   const s = scope(access, channelId);
   const d = { channel_id: channelId, message_id: messageId, guild_id: s.guild_id };
@@ -101,8 +101,8 @@ export async function removeAllReactions(deps: Deps, ctx: Ctx, channelId: string
 
 /** `GET .../reactions/:emoji?after&limit`: the users who reacted, by id. */
 export async function listReactionUsers(deps: Deps, ctx: Ctx, channelId: string, messageId: string, raw: string, q: { after?: string; limit?: string }): Promise<User[]> {
-  const emoji = parseEmoji(raw);
   await messageIn(deps, ctx, channelId, messageId, 0n);
+  const emoji = parseEmoji(raw);
   const limit = q.limit === undefined ? 25 : Number(q.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw errors.invalidField(['limit'], 'NUMBER_TYPE_MAX', 'limit must be 1-100');
   if (q.after !== undefined && !isSnowflake(q.after)) throw errors.invalidField(['after'], 'NUMBER_TYPE_COERCE', 'after must be a snowflake');
