@@ -3,6 +3,7 @@
  * nothing; events reach only who may see them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from './pg.js';
 import { GatewayTester, createGuild, join, register, startServer, type Api, type TestServer } from './helpers.js';
 
 let srv: TestServer;
@@ -92,5 +93,52 @@ describe('REST input', () => {
     const res = await outsider.api.put(`/channels/${generalId}/messages/${msg.body.id}/reactions/notanemoji/@me`);
     expect(res.status).toBe(403);
     expect(res.body.code).toBe(50001);
+  });
+});
+
+/** Races need a database that really runs requests concurrently: PostgreSQL. */
+describe('races (PostgreSQL)', () => {
+  const pg = {} as { srv: TestServer; db: { url: string; drop(): Promise<void> }; owner: Awaited<ReturnType<typeof register>>; member: Awaited<ReturnType<typeof register>>; guildId: string; generalId: string };
+  beforeAll(async () => {
+    pg.db = await createTestDatabase();
+    pg.srv = await startServer({ databaseUrl: pg.db.url });
+    pg.owner = await register(pg.srv.base);
+    pg.member = await register(pg.srv.base);
+    const g = await createGuild(pg.owner.api);
+    pg.guildId = g.guild.id;
+    pg.generalId = g.generalId;
+    await join(pg.owner.api, pg.member.api, g.generalId);
+  });
+  afterAll(async () => {
+    await pg.srv?.close();
+    await pg.db?.drop();
+  });
+
+  it('two concurrent deletes of a channel: one succeeds, the other is 404, and one CHANNEL_DELETE is sent', async () => {
+    const ch = await pg.owner.api.post(`/guilds/${pg.guildId}/channels`, { name: 'doomed' });
+    const gw = await GatewayTester.identify(pg.srv.gatewayUrl, pg.member.token, 1);
+    try {
+      const from = gw.frames.length;
+      const results = await Promise.all([pg.owner.api.delete(`/channels/${ch.body.id}`), pg.owner.api.delete(`/channels/${ch.body.id}`)]);
+      expect(results.map((r) => r.status).sort()).toEqual([200, 404]);
+      expect(results.find((r) => r.status === 404)!.body.code).toBe(10003);
+      // A later event on the same guild marks the end of what the deletes published.
+      const marker = await pg.owner.api.post(`/guilds/${pg.guildId}/channels`, { name: 'marker' });
+      await gw.next((f) => f.t === 'CHANNEL_CREATE' && f.d.id === marker.body.id, 5000, from);
+      expect(gw.frames.slice(from).filter((f) => f.t === 'CHANNEL_DELETE' && f.d.id === ch.body.id)).toHaveLength(1);
+    } finally {
+      gw.close();
+    }
+  });
+
+  it('two concurrent deletes of an invite or a guild: one succeeds, the other is 404', async () => {
+    const inv = await pg.owner.api.post(`/channels/${pg.generalId}/invites`, {});
+    const invites = await Promise.all([pg.owner.api.delete(`/invites/${inv.body.code}`), pg.owner.api.delete(`/invites/${inv.body.code}`)]);
+    expect(invites.map((r) => r.status).sort()).toEqual([200, 404]);
+    expect(invites.find((r) => r.status === 404)!.body.code).toBe(10006);
+    const { guild } = await createGuild(pg.owner.api, 'Doomed');
+    const guilds = await Promise.all([pg.owner.api.delete(`/guilds/${guild.id}`), pg.owner.api.delete(`/guilds/${guild.id}`)]);
+    expect(guilds.map((r) => r.status).sort()).toEqual([204, 404]);
+    expect(guilds.find((r) => r.status === 404)!.body.code).toBe(10004);
   });
 });

@@ -98,7 +98,8 @@ export async function modifyChannel(deps: Deps, ctx: Ctx, channelId: string, bod
 export async function deleteChannel(deps: Deps, ctx: Ctx, channelId: string): Promise<Channel> {
   const { state, channel } = await deps.access.channel(ctx, channelId, Permissions.MANAGE_CHANNELS);
   const children = [...state.channels.values()].filter((c) => c.parent_id === channelId);
-  await deps.channels.delete(channelId);
+  // A concurrent delete already took it: that one answers and announces; this one found nothing.
+  if (!(await deps.channels.delete(channelId))) throw errors.unknown('channel');
   const wire = { ...channel, guild_id: state.guild.id };
   // Not channel-scoped: everyone who had it must drop it, and the viewer check would fail once it is gone.
   await emit(deps, guildTopic(state.guild.id), { t: 'CHANNEL_DELETE', d: wire, guild_id: state.guild.id });

@@ -105,7 +105,7 @@ export async function modifyGuild(deps: Deps, ctx: Ctx, guildId: string, body: G
 export async function deleteGuild(deps: Deps, ctx: Ctx, guildId: string): Promise<void> {
   const { state } = await deps.access.guild(ctx, guildId);
   if (state.guild.owner_id !== ctx.user.id) throw errors.missingPermissions();
-  await deps.guilds.delete(guildId);
+  if (!(await deps.guilds.delete(guildId))) throw errors.unknown('guild');
   await emit(deps, guildTopic(guildId), { t: 'GUILD_DELETE', d: { id: guildId }, guild_id: guildId });
 }
 

@@ -87,7 +87,7 @@ export async function deleteInvite(deps: Deps, ctx: Ctx, code: string) {
   if (!invite) throw errors.unknown('invite');
   const { perms } = await deps.access.guild(ctx, invite.guild_id);
   if (!(perms & (Permissions.MANAGE_GUILD | Permissions.MANAGE_CHANNELS))) throw errors.missingPermissions();
-  await deps.invites.delete(code);
+  if (!(await deps.invites.delete(code))) throw errors.unknown('invite');
   const wire = await wireInvite(deps, invite, true);
   await emit(deps, guildTopic(invite.guild_id), {
     t: 'INVITE_DELETE',
