@@ -96,6 +96,25 @@ describe('REST input', () => {
   });
 });
 
+describe('gateway payloads', () => {
+  const closeOf = (t: GatewayTester) => Promise.race([t.closed, new Promise<{ code: number }>((_, no) => setTimeout(() => no(new Error('socket stayed open')), 5000))]);
+
+  it('op 8 with fields of the wrong type closes 4002 (decode error), not 4000', async () => {
+    for (const d of [{ guild_id: guildId, query: 5, limit: 0 }, { guild_id: guildId, query: '', limit: 'all' }, { guild_id: guildId, user_ids: { a: 1 } }, { guild_id: 7 }, 'x']) {
+      const t = await GatewayTester.identify(srv.gatewayUrl, owner.token, 1 | 2);
+      t.send({ op: 8, d });
+      expect((await closeOf(t)).code, JSON.stringify(d)).toBe(4002);
+    }
+    // A well-formed request still answers.
+    const t = await GatewayTester.identify(srv.gatewayUrl, owner.token, 1 | 2);
+    t.send({ op: 8, d: { guild_id: guildId, query: '', limit: 0, nonce: 'n1' } });
+    const chunk = await t.next((f) => f.t === 'GUILD_MEMBERS_CHUNK');
+    expect(chunk.d).toMatchObject({ guild_id: guildId, nonce: 'n1', chunk_index: 0, chunk_count: 1 });
+    expect(chunk.d.members).toHaveLength(2);
+    t.close();
+  });
+});
+
 /** Races need a database that really runs requests concurrently: PostgreSQL. */
 describe('races (PostgreSQL)', () => {
   const pg = {} as { srv: TestServer; db: { url: string; drop(): Promise<void> }; owner: Awaited<ReturnType<typeof register>>; member: Awaited<ReturnType<typeof register>>; guildId: string; generalId: string };

@@ -388,6 +388,17 @@ export const ResumeData = z.object({
 });
 export type ResumeData = z.infer<typeof ResumeData>;
 
+/** Op 8: one guild or several, by query prefix or by user ids (Discord's shape). */
+export const RequestGuildMembersData = z.object({
+  guild_id: z.union([snowflake, z.array(snowflake).min(1).max(100)]),
+  query: z.string().max(100).optional(),
+  limit: z.number().int().min(0).max(100_000).optional(),
+  presences: z.boolean().optional(),
+  user_ids: z.union([snowflake, z.array(snowflake).max(100)]).optional(),
+  nonce: z.string().max(32).optional(),
+});
+export type RequestGuildMembersData = z.infer<typeof RequestGuildMembersData>;
+
 export const XSendMessageData = CreateMessageBody.extend({
   channel_id: snowflake,
   nonce: z.union([z.string().min(1).max(25), z.number().int()]),

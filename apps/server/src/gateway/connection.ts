@@ -9,6 +9,7 @@ import {
   GatewayFrame,
   GatewayOpcodes as Op,
   IdentifyData,
+  RequestGuildMembersData,
   ResumeData,
   XSendMessageData,
 } from '@concord/protocol';
@@ -125,7 +126,9 @@ export class Connection implements SessionSocket {
         if (frame.op === Op.PresenceUpdate) {
           this.gateway.updatePresence(this.session, frame.d).catch((err) => this.fail(err));
         } else if (frame.op === Op.RequestGuildMembers) {
-          this.gateway.requestGuildMembers(this.session, frame.d).catch((err) => this.fail(err));
+          const d = RequestGuildMembersData.safeParse(frame.d);
+          if (!d.success) return this.close(Close.DecodeError, 'Invalid request guild members payload.');
+          this.gateway.requestGuildMembers(this.session, d.data).catch((err) => this.fail(err));
         } else if (frame.op === Op.XSendMessage) {
           const d = XSendMessageData.safeParse(frame.d);
           if (!d.success) return this.close(Close.DecodeError, 'Invalid send payload.');

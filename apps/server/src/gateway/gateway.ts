@@ -10,6 +10,7 @@ import {
   GatewayOpcodes as Op,
   PRIVILEGED_INTENTS,
   type IdentifyData,
+  type RequestGuildMembersData,
   type ResumeData,
   type XSendMessageData,
 } from '@concord/protocol';
@@ -238,9 +239,8 @@ export class Gateway {
   }
 
   /** Op 8: members of a guild as GUILD_MEMBERS_CHUNK (one chunk per 1000), echoing the nonce. */
-  async requestGuildMembers(session: Session, raw: unknown): Promise<void> {
-    const d = (raw ?? {}) as { guild_id?: string | string[]; query?: string; limit?: number; user_ids?: string | string[]; nonce?: string };
-    const guildIds = Array.isArray(d.guild_id) ? d.guild_id : d.guild_id ? [d.guild_id] : [];
+  async requestGuildMembers(session: Session, d: RequestGuildMembersData): Promise<void> {
+    const guildIds = Array.isArray(d.guild_id) ? d.guild_id : [d.guild_id];
     for (const guildId of guildIds) {
       if (!session.guilds.has(guildId)) continue;
       let members = [];
