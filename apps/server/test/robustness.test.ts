@@ -113,6 +113,14 @@ describe('gateway payloads', () => {
     expect(chunk.d.members).toHaveLength(2);
     t.close();
   });
+
+  it('intents beyond the 32-bit range are invalid intents (4013), not silently truncated', async () => {
+    for (const intents of [2 ** 40, 2 ** 32 + 513]) {
+      const t = await GatewayTester.connect(srv.gatewayUrl);
+      t.send({ op: 2, d: { token: owner.token, intents, properties: {} } });
+      expect((await closeOf(t)).code, String(intents)).toBe(4013);
+    }
+  });
 });
 
 /** Races need a database that really runs requests concurrently: PostgreSQL. */

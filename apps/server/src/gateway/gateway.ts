@@ -83,7 +83,8 @@ export class Gateway {
   async identify(conn: Connection, d: IdentifyData): Promise<void> {
     const user = await userForToken(this.deps, d.token.replace(/^Bot /, ''));
     if (!user) return conn.close(Close.AuthenticationFailed, 'Authentication failed.');
-    if (d.intents & ~ALL_INTENTS) return conn.close(Close.InvalidIntents, 'Invalid intent(s).');
+    // Bitwise operators see only the low 32 bits, so anything above every defined intent is refused first.
+    if (d.intents > ALL_INTENTS || d.intents & ~ALL_INTENTS) return conn.close(Close.InvalidIntents, 'Invalid intent(s).');
     const starts = await consumeBucket(this.deps.limiter, this.deps.config.rateLimitScale, 'gateway.identify', user.id);
     if (starts && !starts.allowed) return conn.close(Close.RateLimited, 'Too many sessions started today.');
     let applicationId: string | undefined;
