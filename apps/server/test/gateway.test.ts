@@ -191,9 +191,9 @@ describe('dispatch', () => {
     expect(denied.body.code).toBe(50001);
     expect((await member.api.post(`/channels/${secret.id}/messages`, { content: 'x' })).status).toBe(403);
 
-    // Opening the channel to the member takes effect for the live session at once.
+    // Opening the channel to the member takes effect for the live session at once: it appears (CHANNEL_CREATE), as on Discord.
     await owner.api.patch(`/channels/${secret.id}`, { permission_overwrites: [] });
-    await m.next((f) => f.t === 'CHANNEL_UPDATE' && f.d.id === secret.id);
+    await m.next((f) => f.t === 'CHANNEL_CREATE' && f.d.id === secret.id);
     await owner.api.post(`/channels/${secret.id}/messages`, { content: 'now visible' });
     await m.next((f) => f.t === 'MESSAGE_CREATE' && f.d.content === 'now visible');
   });

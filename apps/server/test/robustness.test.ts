@@ -123,6 +123,66 @@ describe('gateway payloads', () => {
   });
 });
 
+describe('who receives what', () => {
+  it('INVITE_CREATE and INVITE_DELETE reach only those with MANAGE_CHANNELS on the channel (and the GUILD_INVITES intent)', async () => {
+    const GUILDS = 1;
+    const INVITES = 1 << 6;
+    const [own, mem, ownNoIntent] = await Promise.all([
+      GatewayTester.identify(srv.gatewayUrl, owner.token, GUILDS | INVITES),
+      GatewayTester.identify(srv.gatewayUrl, member.token, GUILDS | INVITES),
+      GatewayTester.identify(srv.gatewayUrl, owner.token, GUILDS),
+    ]);
+    try {
+      const from = [own, mem, ownNoIntent].map((t) => t.frames.length);
+      // A member may create invites (CREATE_INSTANT_INVITE) but still does not see others' codes.
+      const inv = await member.api.post(`/channels/${generalId}/invites`, { max_uses: 1 });
+      expect(inv.status).toBe(200);
+      const created = await own.next((f) => f.t === 'INVITE_CREATE', 5000, from[0]);
+      expect(created.d).toMatchObject({ code: inv.body.code, channel_id: generalId, guild_id: guildId, max_uses: 1 });
+      expect((await owner.api.delete(`/invites/${inv.body.code}`)).status).toBe(200);
+      await own.next((f) => f.t === 'INVITE_DELETE' && f.d.code === inv.body.code, 5000, from[0]);
+      // Everything published after the invite events reaches the member, so the member's stream is complete up to here.
+      const marker = await owner.api.post(`/guilds/${guildId}/channels`, { name: 'marker-invites' });
+      for (const [i, t] of [mem, ownNoIntent].entries()) {
+        await t.next((f) => f.t === 'CHANNEL_CREATE' && f.d.id === marker.body.id, 5000, from[i + 1]);
+        expect(t.frames.slice(from[i + 1]!).filter((f) => f.t?.startsWith('INVITE_'))).toEqual([]);
+      }
+    } finally {
+      for (const t of [own, mem, ownNoIntent]) t.close();
+    }
+  });
+
+  it('an overwrite that hides a channel sends CHANNEL_DELETE to those who lose it, and CHANNEL_CREATE when it is shown again', async () => {
+    const ch = await owner.api.post(`/guilds/${guildId}/channels`, { name: 'secret' });
+    const [own, mem] = await Promise.all([GatewayTester.identify(srv.gatewayUrl, owner.token, 1), GatewayTester.identify(srv.gatewayUrl, member.token, 1)]);
+    try {
+      const VIEW = String(1 << 10);
+      const hide = await owner.api.patch(`/channels/${ch.body.id}`, { permission_overwrites: [{ id: guildId, type: 0, deny: VIEW }] });
+      expect(hide.status).toBe(200);
+      const gone = await mem.next((f) => f.op === 0 && f.d?.id === ch.body.id);
+      expect(gone.t).toBe('CHANNEL_DELETE');
+      expect(gone.d).toMatchObject({ id: ch.body.id, guild_id: guildId, type: 0 });
+      expect((await own.next((f) => f.op === 0 && f.d?.id === ch.body.id)).t).toBe('CHANNEL_UPDATE');
+
+      // While hidden, further changes reach only those who can see it.
+      await owner.api.patch(`/channels/${ch.body.id}`, { topic: 'still hidden' });
+      await own.next((f) => f.t === 'CHANNEL_UPDATE' && f.d.topic === 'still hidden');
+
+      const fromMem = mem.frames.length;
+      const show = await owner.api.patch(`/channels/${ch.body.id}`, { permission_overwrites: [] });
+      expect(show.status).toBe(200);
+      const back = await mem.next((f) => f.op === 0 && f.d?.id === ch.body.id, 5000, fromMem);
+      expect(back.t).toBe('CHANNEL_CREATE');
+      expect(back.d).toMatchObject({ id: ch.body.id, guild_id: guildId, topic: 'still hidden', permission_overwrites: [] });
+      expect(mem.frames.slice(fromMem).filter((f) => f.d?.id === ch.body.id).map((f) => f.t)).toEqual(['CHANNEL_CREATE']);
+      expect(mem.dispatches().filter((f) => f.d?.id === ch.body.id).map((f) => f.t)).toEqual(['CHANNEL_DELETE', 'CHANNEL_CREATE']);
+    } finally {
+      own.close();
+      mem.close();
+    }
+  });
+});
+
 /** Races need a database that really runs requests concurrently: PostgreSQL. */
 describe('races (PostgreSQL)', () => {
   const pg = {} as { srv: TestServer; db: { url: string; drop(): Promise<void> }; owner: Awaited<ReturnType<typeof register>>; member: Awaited<ReturnType<typeof register>>; guildId: string; generalId: string };

@@ -9,6 +9,13 @@ export interface BusEvent {
   guild_id?: string;
   /** Channel-scoped events reach only sessions that can view this channel. */
   channel_id?: string;
+  /** Also needed in `channel_id`, besides VIEW_CHANNEL (a decimal permission bit set; e.g. invites need MANAGE_CHANNELS). */
+  permission?: string;
+  /**
+   * CHANNEL_UPDATE: the channel before the change. A session that could see it and now cannot gets
+   * CHANNEL_DELETE; one that could not and now can gets CHANNEL_CREATE, as on Discord.
+   */
+  previous?: { permission_overwrites?: { id: string; type: 0 | 1; allow: string; deny: string }[] };
   /** Only these users' sessions receive it. */
   user_ids?: string[];
   /** Sessions of these users skip it (e.g. the joiner gets GUILD_CREATE instead of GUILD_MEMBER_ADD). */

@@ -113,8 +113,11 @@ export class Fanout {
     const intent = intentForEvent(ev.t, 'guild');
     const contentScoped = CONTENT_EVENTS.has(ev.t);
     const shardKey = Number(BigInt(guildId) >> 22n);
+    const required = ev.permission ? BigInt(ev.permission) : 0n;
     let full: Buffer | undefined;
     let hidden: Buffer | undefined;
+    let appeared: Buffer | undefined;
+    let vanished: Buffer | undefined;
 
     for (const s of group.sessions) {
       if (s.shard[1] > 1 && shardKey % s.shard[1] !== s.shard[0]) continue;
@@ -122,7 +125,17 @@ export class Fanout {
       if (ev.exclude_user_ids?.includes(s.user.id)) continue;
       const own = ev.t === 'GUILD_MEMBER_UPDATE' && ev.d.user?.id === s.user.id;
       if (intent !== undefined && !own && !(s.intents & intent)) continue;
-      if (ev.channel_id && !this.canView(state, ev.channel_id, s)) continue;
+      if (ev.channel_id) {
+        const sees = this.canView(state, ev.channel_id, s, required);
+        if (ev.previous) {
+          // A permission change: what this session is told depends on whether it saw the channel before.
+          const saw = this.couldView(state, ev.previous, s);
+          if (sees && !saw) s.dispatch((appeared ??= framePrefix('CHANNEL_CREATE', ev.d)));
+          else if (!sees && saw) s.dispatch((vanished ??= framePrefix('CHANNEL_DELETE', ev.d)));
+          if (sees !== saw) continue;
+        }
+        if (!sees) continue;
+      }
       if (contentScoped && !s.seesContent && !this.mentions(ev.d, s.user.id)) {
         s.dispatch((hidden ??= framePrefix(ev.t, redacted(ev.d))));
       } else {
@@ -146,11 +159,17 @@ export class Fanout {
     }
   }
 
-  private canView(state: GuildState | undefined, channelId: string, s: Session): boolean {
+  private canView(state: GuildState | undefined, channelId: string, s: Session, required = 0n): boolean {
     if (!state) return false;
     const member = state.members.get(s.user.id);
     if (!member) return false;
-    return hasPermission(this.deps.cache.channelPermissions(state, channelId, s.user.id, member), Permissions.VIEW_CHANNEL);
+    return hasPermission(this.deps.cache.channelPermissions(state, channelId, s.user.id, member), Permissions.VIEW_CHANNEL | required);
+  }
+
+  private couldView(state: GuildState | undefined, previous: NonNullable<BusEvent['previous']>, s: Session): boolean {
+    const member = state?.members.get(s.user.id);
+    if (!state || !member) return false;
+    return hasPermission(this.deps.cache.permissionsWith(state, previous.permission_overwrites ?? [], s.user.id, member), Permissions.VIEW_CHANNEL);
   }
 
   private mentions(d: any, userId: string): boolean {

@@ -91,7 +91,14 @@ export async function modifyChannel(deps: Deps, ctx: Ctx, channelId: string, bod
   const updated = await deps.channels.update(channelId, patch);
   if (!updated) throw errors.unknown('channel');
   const wire = wireChannel(updated);
-  await emit(deps, guildTopic(state.guild.id), { t: 'CHANNEL_UPDATE', d: wire, guild_id: state.guild.id, channel_id: channelId });
+  await emit(deps, guildTopic(state.guild.id), {
+    t: 'CHANNEL_UPDATE',
+    d: wire,
+    guild_id: state.guild.id,
+    channel_id: channelId,
+    // Who could see it before: fan-out turns the update into CHANNEL_DELETE / CHANNEL_CREATE where that changed.
+    ...(patch.overwrites ? { previous: { permission_overwrites: channel.permission_overwrites ?? [] } } : {}),
+  });
   return wire;
 }
 

@@ -175,6 +175,12 @@ export class GuildCache {
     return p;
   }
 
+  /** Permissions in a channel as if it had these overwrites (not memoised): what a session could see before a change. */
+  permissionsWith(state: GuildState, overwrites: NonNullable<Channel['permission_overwrites']>, userId: string, member: Member): bigint {
+    const list = overwrites.map((o) => ({ id: o.id, type: o.type, allow: BigInt(o.allow), deny: BigInt(o.deny) }));
+    return computeChannelPermissions(this.permInput(state, userId, member), list);
+  }
+
   private permInput(state: GuildState, userId: string, member: Member) {
     const roles = new Map<string, { id: string; permissions: bigint }>();
     for (const r of state.roles.values()) roles.set(r.id, { id: r.id, permissions: BigInt(r.permissions) });

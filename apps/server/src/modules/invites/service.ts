@@ -53,6 +53,8 @@ export async function createInvite(deps: Deps, ctx: Ctx, channelId: string, body
     d: { ...wire, channel_id: channelId, guild_id: state.guild.id },
     guild_id: state.guild.id,
     channel_id: channelId,
+    // As on Discord: invite codes reach only those who manage the channel.
+    permission: Permissions.MANAGE_CHANNELS.toString(),
   });
   return wire;
 }
@@ -94,6 +96,7 @@ export async function deleteInvite(deps: Deps, ctx: Ctx, code: string) {
     d: { code, channel_id: invite.channel_id, guild_id: invite.guild_id },
     guild_id: invite.guild_id,
     channel_id: invite.channel_id,
+    permission: Permissions.MANAGE_CHANNELS.toString(),
   });
   return wire;
 }
