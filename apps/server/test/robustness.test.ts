@@ -228,4 +228,26 @@ describe('races (PostgreSQL)', () => {
     expect(guilds.map((r) => r.status).sort()).toEqual([204, 404]);
     expect(guilds.find((r) => r.status === 404)!.body.code).toBe(10004);
   });
+
+  it('a socket that drops while its Resume is being checked leaves the session to expire, not attached to a dead socket', async () => {
+    const srv2 = await startServer({ databaseUrl: pg.db.url, resumeTimeoutMs: 1000, heartbeatIntervalMs: 1000 });
+    try {
+      const sessions = async () => ((await (await fetch(`${srv2.base}/health`)).json()) as { sessions: number }).sessions;
+      for (let i = 0; i < 3; i++) {
+        const a = await GatewayTester.identify(srv2.gatewayUrl, pg.owner.token, 1);
+        const sessionId = a.frames.find((f) => f.t === 'READY')!.d.session_id;
+        a.terminate();
+        const b = await GatewayTester.connect(srv2.gatewayUrl);
+        b.send({ op: 6, d: { token: pg.owner.token, session_id: sessionId, seq: 1 } });
+        b.terminate();
+      }
+      // Detached sessions expire after RESUME_TIMEOUT_MS; one attached to a dead socket never did.
+      for (let tries = 0; (await sessions()) > 0; tries++) {
+        if (tries > 100) throw new Error(`sessions never expired: ${await sessions()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await srv2.close();
+    }
+  });
 });

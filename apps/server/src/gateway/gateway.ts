@@ -110,6 +110,8 @@ export class Gateway {
     const guildIds = await this.deps.guilds.guildIdsForUser(user.id);
     const creates: Buffer[] = [];
     for (const guildId of guildIds) {
+      // Dropped mid-identify: the session is already destroyed; adding guilds would pin them to it for good.
+      if (conn.closed) return;
       const prefix = await this.addGuild(session, guildId, false);
       if (prefix) creates.push(prefix);
     }
@@ -161,6 +163,8 @@ export class Gateway {
   async resume(conn: Connection, d: ResumeData): Promise<void> {
     const user = await userForToken(this.deps, d.token.replace(/^Bot /, ''));
     if (!user) return conn.close(Close.AuthenticationFailed, 'Authentication failed.');
+    // The socket dropped while the token was checked: leave the session detached (resumable, then expiring).
+    if (conn.closed) return;
     const session = this.sessions.get(d.session_id);
     if (!session || session.user.id !== user.id) {
       conn.state = 'new';
