@@ -96,6 +96,45 @@ describe('REST input', () => {
   });
 });
 
+describe('permission overwrites', () => {
+  const P = { VIEW: 1n << 10n, SEND: 1n << 11n, MANAGE_CHANNELS: 1n << 4n, MANAGE_MESSAGES: 1n << 13n, MANAGE_ROLES: 1n << 28n, ADMIN: 1n << 3n };
+
+  it('MANAGE_CHANNELS alone cannot write overwrites: granting oneself more needs MANAGE_ROLES and only what one has', async () => {
+    const ch = await owner.api.post(`/guilds/${guildId}/channels`, {
+      name: 'delegated',
+      permission_overwrites: [{ id: member.id, type: 1, allow: String(P.MANAGE_CHANNELS) }],
+    });
+    expect(ch.status).toBe(201);
+    // The member may rename it (MANAGE_CHANNELS)...
+    expect((await member.api.patch(`/channels/${ch.body.id}`, { name: 'renamed' })).status).toBe(200);
+    // ...but not rewrite who may do what in it.
+    const grab = await member.api.patch(`/channels/${ch.body.id}`, {
+      permission_overwrites: [{ id: member.id, type: 1, allow: String(P.MANAGE_CHANNELS | P.MANAGE_MESSAGES) }],
+    });
+    expect(grab.status).toBe(403);
+    expect(grab.body.code).toBe(50013);
+    const after = await owner.api.get(`/channels/${ch.body.id}`);
+    expect(after.body.permission_overwrites).toEqual([{ id: member.id, type: 1, allow: String(P.MANAGE_CHANNELS), deny: '0' }]);
+
+    // With MANAGE_ROLES in the channel, overwrites may be written, but only with permissions the member has.
+    await owner.api.patch(`/channels/${ch.body.id}`, { permission_overwrites: [{ id: member.id, type: 1, allow: String(P.MANAGE_CHANNELS | P.MANAGE_ROLES) }] });
+    const tooMuch = await member.api.patch(`/channels/${ch.body.id}`, {
+      permission_overwrites: [{ id: member.id, type: 1, allow: String(P.MANAGE_CHANNELS | P.MANAGE_ROLES | P.MANAGE_MESSAGES) }],
+    });
+    expect(tooMuch.status).toBe(403);
+    const fine = await member.api.patch(`/channels/${ch.body.id}`, {
+      permission_overwrites: [
+        { id: member.id, type: 1, allow: String(P.MANAGE_CHANNELS | P.MANAGE_ROLES) },
+        { id: guildId, type: 0, deny: String(P.SEND) },
+      ],
+    });
+    expect(fine.status).toBe(200);
+    // Renaming with the same overwrites echoed back (as clients do) needs nothing more.
+    const echo = await member.api.patch(`/channels/${ch.body.id}`, { name: 'again', permission_overwrites: fine.body.permission_overwrites });
+    expect(echo.status).toBe(200);
+  });
+});
+
 describe('gateway payloads', () => {
   const closeOf = (t: GatewayTester) => Promise.race([t.closed, new Promise<{ code: number }>((_, no) => setTimeout(() => no(new Error('socket stayed open')), 5000))]);
 

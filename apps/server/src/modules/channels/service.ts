@@ -32,6 +32,26 @@ function checkParent(state: GuildState, type: number, parentId: string | null | 
 const overwrites = (list: ChannelInput['permission_overwrites']): OverwriteRecord[] | undefined =>
   list?.map((o) => ({ id: o.id, type: o.type, allow: BigInt(o.allow ?? 0).toString(), deny: BigInt(o.deny ?? 0).toString() }));
 
+/**
+ * Writing overwrites is managing permissions, as on Discord: it needs MANAGE_ROLES, and every bit an overwrite
+ * changes (allowed, denied or cleared) must be one the caller has. Overwrites sent back unchanged need nothing.
+ */
+function checkOverwriteChanges(perms: bigint, next: OverwriteRecord[] | undefined, current: Channel['permission_overwrites']): void {
+  if (!next) return;
+  const before = new Map((current ?? []).map((o) => [`${o.type}:${o.id}`, { allow: BigInt(o.allow), deny: BigInt(o.deny) }]));
+  let changed = 0n;
+  for (const o of next) {
+    const key = `${o.type}:${o.id}`;
+    const old = before.get(key) ?? { allow: 0n, deny: 0n };
+    before.delete(key);
+    changed |= (old.allow ^ BigInt(o.allow)) | (old.deny ^ BigInt(o.deny));
+  }
+  for (const removed of before.values()) changed |= removed.allow | removed.deny;
+  const touched = next.length !== (current ?? []).length || changed !== 0n;
+  if (!touched) return;
+  if (!hasPermission(perms, Permissions.MANAGE_ROLES) || !hasPermission(perms, changed)) throw errors.missingPermissions();
+}
+
 /** Channels of a guild the caller can see. */
 export async function listChannels(deps: Deps, ctx: Ctx, guildId: string): Promise<Channel[]> {
   const { state, member } = await deps.access.guild(ctx, guildId);
@@ -42,7 +62,8 @@ export async function listChannels(deps: Deps, ctx: Ctx, guildId: string): Promi
 }
 
 export async function createChannel(deps: Deps, ctx: Ctx, guildId: string, body: ChannelInput & { name: string }): Promise<Channel> {
-  const { state } = await deps.access.guild(ctx, guildId, Permissions.MANAGE_CHANNELS);
+  const { state, perms } = await deps.access.guild(ctx, guildId, Permissions.MANAGE_CHANNELS);
+  checkOverwriteChanges(perms, overwrites(body.permission_overwrites), []);
   const type = body.type ?? ChannelTypes.GUILD_TEXT;
   checkParent(state, type, body.parent_id);
   const siblings = [...state.channels.values()].filter((c) => (c.parent_id ?? null) === (body.parent_id ?? null));
@@ -75,8 +96,9 @@ export async function getChannel(deps: Deps, ctx: Ctx, channelId: string): Promi
 }
 
 export async function modifyChannel(deps: Deps, ctx: Ctx, channelId: string, body: ChannelInput): Promise<Channel> {
-  const { state, channel } = await deps.access.channel(ctx, channelId, Permissions.MANAGE_CHANNELS);
+  const { state, channel, perms } = await deps.access.channel(ctx, channelId, Permissions.MANAGE_CHANNELS);
   if (body.parent_id !== undefined) checkParent(state, channel.type, body.parent_id);
+  checkOverwriteChanges(perms, overwrites(body.permission_overwrites), channel.permission_overwrites);
   const patch: ChannelPatch = {
     name: body.name,
     topic: body.topic,
