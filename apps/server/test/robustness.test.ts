@@ -268,6 +268,21 @@ describe('races (PostgreSQL)', () => {
     expect(guilds.find((r) => r.status === 404)!.body.code).toBe(10004);
   });
 
+  it('an edit racing a delete of the same channel: 200 or 404, never 500', async () => {
+    for (let i = 0; i < 8; i++) {
+      const ch = await pg.owner.api.post(`/guilds/${pg.guildId}/channels`, { name: `race-${i}` });
+      const [patch, del] = await Promise.all([
+        pg.owner.api.patch(`/channels/${ch.body.id}`, { permission_overwrites: [{ id: pg.guildId, type: 0, deny: '1024' }] }),
+        pg.owner.api.delete(`/channels/${ch.body.id}`),
+      ]);
+      expect(del.status).toBe(200);
+      expect([200, 404], JSON.stringify(patch.body)).toContain(patch.status);
+      if (patch.status === 404) expect(patch.body.code).toBe(10003);
+    }
+    const channels = await pg.owner.api.get(`/guilds/${pg.guildId}/channels`);
+    expect(channels.body.filter((c: any) => c.name.startsWith('race-'))).toEqual([]);
+  });
+
   it('a socket that drops while its Resume is being checked leaves the session to expire, not attached to a dead socket', async () => {
     const srv2 = await startServer({ databaseUrl: pg.db.url, resumeTimeoutMs: 1000, heartbeatIntervalMs: 1000 });
     try {

@@ -129,7 +129,7 @@ export class Fanout {
         const sees = this.canView(state, ev.channel_id, s, required);
         if (ev.previous) {
           // A permission change: what this session is told depends on whether it saw the channel before.
-          const saw = this.couldView(state, ev.previous, s);
+          const saw = this.couldView(state, ev.channel_id, ev.previous, s);
           if (sees && !saw) s.dispatch((appeared ??= framePrefix('CHANNEL_CREATE', ev.d)));
           else if (!sees && saw) s.dispatch((vanished ??= framePrefix('CHANNEL_DELETE', ev.d)));
           if (sees !== saw) continue;
@@ -166,9 +166,10 @@ export class Fanout {
     return hasPermission(this.deps.cache.channelPermissions(state, channelId, s.user.id, member), Permissions.VIEW_CHANNEL | required);
   }
 
-  private couldView(state: GuildState | undefined, previous: NonNullable<BusEvent['previous']>, s: Session): boolean {
+  private couldView(state: GuildState | undefined, channelId: string, previous: NonNullable<BusEvent['previous']>, s: Session): boolean {
     const member = state?.members.get(s.user.id);
-    if (!state || !member) return false;
+    // A channel no longer here was deleted after this change: its CHANNEL_DELETE has been sent already.
+    if (!state || !member || !state.channels.has(channelId)) return false;
     return hasPermission(this.deps.cache.permissionsWith(state, previous.permission_overwrites ?? [], s.user.id, member), Permissions.VIEW_CHANNEL);
   }
 

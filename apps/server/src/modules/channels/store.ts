@@ -100,18 +100,21 @@ export class SqlChannelStore implements ChannelStore {
     return rows.map((r) => toChannel(r, byChannel.get(String(r.id)) ?? []));
   }
   async update(id: string, patch: ChannelPatch) {
-    await this.db.tx(async (q) => {
+    const found = await this.db.tx(async (q) => {
       const keys = COLUMNS.filter((k) => patch[k] !== undefined);
-      if (keys.length > 0) {
-        const values = keys.map((k) => {
-          const v = patch[k];
-          return typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null);
-        });
-        await q.run(`UPDATE channels SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`, [...values, id]);
-      }
+      const values = keys.map((k) => {
+        const v = patch[k];
+        return typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null);
+      });
+      // Always touch the row: it is locked against a concurrent delete, and a channel already deleted is
+      // reported as gone instead of getting orphan overwrites (a foreign-key failure on PostgreSQL).
+      const sets = keys.length > 0 ? keys.map((k) => `${k} = ?`).join(', ') : 'id = id';
+      const { changes } = await q.run(`UPDATE channels SET ${sets} WHERE id = ?`, [...values, id]);
+      if (changes === 0) return false;
       if (patch.overwrites) await writeOverwrites(q, id, patch.overwrites);
+      return true;
     });
-    return this.get(id);
+    return found ? this.get(id) : undefined;
   }
   async delete(id: string) {
     return this.db.tx(async (q) => {

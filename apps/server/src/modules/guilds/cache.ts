@@ -219,6 +219,9 @@ export class GuildCache {
         break;
       case 'CHANNEL_CREATE':
       case 'CHANNEL_UPDATE':
+        // An update published after the channel's delete (the two raced; the update committed first) must not
+        // bring it back: every live channel is known here, from the load or its CHANNEL_CREATE.
+        if (ev.t === 'CHANNEL_UPDATE' && !state.channels.has(d.id)) break;
         state.channels.set(d.id, d);
         this.channelGuild.set(d.id, state.guild.id);
         state.perms.clear();
