@@ -283,6 +283,32 @@ describe('races (PostgreSQL)', () => {
     expect(channels.body.filter((c: any) => c.name.startsWith('race-'))).toEqual([]);
   });
 
+  it('NUL characters (which PostgreSQL text cannot hold) are refused as bad input, in bodies, paths, queries and gateway frames', async () => {
+    const { owner: o, generalId: ch } = pg;
+    const body = await o.api.post(`/channels/${ch}/messages`, { content: 'a\u0000b' });
+    expect(body.status).toBe(400);
+    expect(body.body.errors.content._errors[0].code).toBe('BASE_TYPE_INVALID');
+    const nested = await o.api.post(`/channels/${ch}/messages`, { content: 'ok', embeds: [{ fields: [{ name: 'n', value: '\u0000' }] }] });
+    expect(nested.status).toBe(400);
+    expect(nested.body.errors.embeds['0'].fields['0'].value._errors).toBeDefined();
+    for (const res of [await o.api.post('/guilds', { name: 'a\u0000b' }), await o.api.patch(`/channels/${ch}`, { topic: '\u0000' }), await o.api.post('/auth/login', { login: 'a\u0000@b.c', password: 'xxxxxxxx' })]) {
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe(50035);
+    }
+    for (const res of [await o.api.get('/invites/a%00b'), await o.api.post('/invites/a%00b')]) {
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe(10006);
+    }
+    const msg = await o.api.post(`/channels/${ch}/messages`, { content: 'react' });
+    const q = await o.api.get(`/channels/${ch}/messages/${msg.body.id}/reactions/%F0%9F%91%8D?after=1%00`);
+    expect(q.status).toBe(400);
+    expect((await o.api.get(`/channels/${ch}`)).body.topic).toBeNull();
+
+    const t = await GatewayTester.identify(pg.srv.gatewayUrl, o.token, 1 | 512);
+    t.send({ op: 100, d: { channel_id: ch, nonce: 'nul', content: 'a\u0000b' } });
+    expect((await Promise.race([t.closed, new Promise<{ code: number }>((_, no) => setTimeout(() => no(new Error('socket stayed open')), 5000))])).code).toBe(4002);
+  });
+
   it('a socket that drops while its Resume is being checked leaves the session to expire, not attached to a dead socket', async () => {
     const srv2 = await startServer({ databaseUrl: pg.db.url, resumeTimeoutMs: 1000, heartbeatIntervalMs: 1000 });
     try {

@@ -13,6 +13,7 @@ import {
   ResumeData,
   XSendMessageData,
 } from '@concord/protocol';
+import { findNul } from '../lib/text.js';
 import type { Gateway } from './gateway.js';
 import type { Session, SessionSocket } from './session.js';
 
@@ -86,7 +87,10 @@ export class Connection implements SessionSocket {
     if (isBinary || data.length > MAX_FRAME_BYTES) return this.close(Close.DecodeError, 'Error while decoding payload.');
     let frame: GatewayFrame;
     try {
-      const parsed = GatewayFrame.safeParse(JSON.parse(data.toString('utf8')));
+      const raw: unknown = JSON.parse(data.toString('utf8'));
+      // Text no store can hold (NUL) is an undecodable payload, whichever op carries it.
+      if (findNul(raw)) return this.close(Close.DecodeError, 'Error while decoding payload.');
+      const parsed = GatewayFrame.safeParse(raw);
       if (!parsed.success) return this.close(Close.DecodeError, 'Error while decoding payload.');
       frame = parsed.data;
     } catch {

@@ -5,6 +5,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import fastifyStatic from '@fastify/static';
 import { isSnowflake } from '@concord/protocol';
 import { ApiError, errors } from '../lib/errors.js';
+import { NUL_MESSAGE, findNul } from '../lib/text.js';
 import type { Deps } from '../modules/deps.js';
 import { authenticate } from '../modules/auth/service.js';
 import { createRouter, type Router } from './router.js';
@@ -28,6 +29,8 @@ const ID_PARAMS: Record<string, Parameters<typeof errors.unknown>[0]> = {
   message_id: 'message',
   user_id: 'user',
 };
+/** Other path parameters, for the same answer when they hold what no stored name can (NUL). */
+const NAME_PARAMS: Record<string, Parameters<typeof errors.unknown>[0]> = { ...ID_PARAMS, code: 'invite', role_id: 'role' };
 
 function registerRoutes(r: Router, deps: Deps): void {
   gatewayInfoRoutes(r, deps);
@@ -59,11 +62,15 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>): Fast
   // Empty bodies are {} (bots send POST /typing with a JSON content type and nothing in it).
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body: string, done) => {
     if (body.trim() === '') return done(null, {});
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(body));
+      parsed = JSON.parse(body);
     } catch {
-      done(errors.invalidJson(), undefined);
+      return done(errors.invalidJson(), undefined);
     }
+    const at = findNul(parsed);
+    if (at) return done(errors.invalidField(at, 'BASE_TYPE_INVALID', NUL_MESSAGE), undefined);
+    done(null, parsed);
   });
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
@@ -73,7 +80,12 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>): Fast
         const v = params[name];
         if (v !== undefined && v !== '@me' && !isSnowflake(v)) throw errors.unknown(kind);
       }
+      for (const [name, v] of Object.entries(params)) {
+        if (typeof v === 'string' && v.includes('\0')) throw NAME_PARAMS[name] ? errors.unknown(NAME_PARAMS[name]) : errors.notFound();
+      }
     }
+    const inQuery = findNul(request.query);
+    if (inQuery) throw errors.invalidField(inQuery, 'BASE_TYPE_INVALID', NUL_MESSAGE);
     if (request.routeOptions.config?.auth) {
       const { user, token } = await authenticate(deps, request.headers.authorization);
       request.ctx = { user };
