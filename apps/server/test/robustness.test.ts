@@ -88,6 +88,15 @@ describe('REST input', () => {
     expect(badEscape.body.error).toBeUndefined();
   });
 
+  it('a malformed X-Audit-Log-Reason is taken as it is, never a 500', async () => {
+    const res = await owner.api.raw('PATCH', `/guilds/${guildId}`, {
+      body: JSON.stringify({ name: 'Renamed Guild' }),
+      headers: { 'content-type': 'application/json', 'x-audit-log-reason': '%E0%A4%A bad escape' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.name).toBe('Renamed Guild');
+  });
+
   it('access is checked before the emoji: a non-member gets 403, not 400', async () => {
     const msg = await owner.api.post(`/channels/${generalId}/messages`, { content: 'hello' });
     const res = await outsider.api.put(`/channels/${generalId}/messages/${msg.body.id}/reactions/notanemoji/@me`);

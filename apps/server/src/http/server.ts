@@ -32,6 +32,17 @@ const ID_PARAMS: Record<string, Parameters<typeof errors.unknown>[0]> = {
 /** Other path parameters, for the same answer when they hold what no stored name can (NUL). */
 const NAME_PARAMS: Record<string, Parameters<typeof errors.unknown>[0]> = { ...ID_PARAMS, code: 'invite', role_id: 'role' };
 
+/** X-Audit-Log-Reason is percent-encoded; one that is not (a stray `%`) is kept as sent rather than failing the request. */
+function decodeReason(raw: string): string {
+  let text = raw;
+  try {
+    text = decodeURIComponent(raw);
+  } catch {
+    // Not valid percent-encoding: use it as it is.
+  }
+  return text.replaceAll('\0', '').slice(0, 512);
+}
+
 function registerRoutes(r: Router, deps: Deps): void {
   gatewayInfoRoutes(r, deps);
   // A gateway-only process answers discovery and nothing else; API processes serve everything.
@@ -91,7 +102,7 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>): Fast
       request.ctx = { user };
       request.token = token;
       const reason = request.headers['x-audit-log-reason'];
-      if (typeof reason === 'string') request.ctx.reason = decodeURIComponent(reason).slice(0, 512);
+      if (typeof reason === 'string') request.ctx.reason = decodeReason(reason);
     }
   });
   app.addHook('preHandler', rateLimitHook(deps.limiter, deps.config.rateLimitScale));
