@@ -162,6 +162,40 @@ describe('gateway payloads', () => {
     t.close();
   });
 
+  it('a sharded session hears only about its own guilds: READY, GUILD_CREATE and GUILD_DELETE', async () => {
+    const sharded = await register(srv.base);
+    const shardOf = (id: string) => Number((BigInt(id) >> 22n) % 2n);
+    const ids: string[] = [];
+    // Guild ids carry their creation time: a few guilds land on both shards.
+    while (ids.length < 12 && (ids.every((id) => shardOf(id) === 0) || ids.every((id) => shardOf(id) === 1))) {
+      ids.push((await createGuild(sharded.api, `Shard ${ids.length}`)).guild.id);
+      await new Promise((r) => setTimeout(r, 3));
+    }
+    const shards = [] as GatewayTester[];
+    try {
+      for (const k of [0, 1]) {
+        const t = await GatewayTester.connect(srv.gatewayUrl);
+        t.send({ op: 2, d: { token: sharded.token, intents: 1, properties: {}, shard: [k, 2] } });
+        const ready = await t.next((f) => f.t === 'READY');
+        const mine = ids.filter((id) => shardOf(id) === k).sort();
+        expect(ready.d.guilds.map((g: any) => g.id).sort()).toEqual(mine);
+        await t.waitUntil(() => t.dispatches('GUILD_CREATE').length >= mine.length);
+        expect(t.dispatches('GUILD_CREATE').map((f) => f.d.id).sort()).toEqual(mine);
+        shards.push(t);
+      }
+      const doomed = ids.find((id) => shardOf(id) === 1)!;
+      expect((await sharded.api.delete(`/guilds/${doomed}`)).status).toBe(204);
+      await shards[1]!.next((f) => f.t === 'GUILD_DELETE' && f.d.id === doomed);
+      // Shard 0 hears of a later change to one of its own guilds, and never of the deleted one.
+      const own = ids.find((id) => shardOf(id) === 0)!;
+      await sharded.api.patch(`/guilds/${own}`, { name: 'Still here' });
+      await shards[0]!.next((f) => f.t === 'GUILD_UPDATE' && f.d.id === own);
+      expect(shards[0]!.dispatches('GUILD_DELETE')).toEqual([]);
+    } finally {
+      for (const t of shards) t.close();
+    }
+  });
+
   it('intents beyond the 32-bit range are invalid intents (4013), not silently truncated', async () => {
     for (const intents of [2 ** 40, 2 ** 32 + 513]) {
       const t = await GatewayTester.connect(srv.gatewayUrl);

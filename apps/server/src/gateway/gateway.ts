@@ -134,6 +134,9 @@ export class Gateway {
    */
   private async addGuild(session: Session, guildId: string, dispatchNow: boolean): Promise<Buffer | undefined> {
     if (session.guilds.has(guildId)) return undefined;
+    // Another shard's guild is not this session's at all: not in READY, no GUILD_CREATE, none of its events.
+    const shardKey = Number(BigInt(guildId) >> 22n);
+    if (session.shard[1] > 1 && shardKey % session.shard[1] !== session.shard[0]) return undefined;
     session.guilds.add(guildId);
     // Load the replica before the fan-out subscribes: the bus calls a topic's handlers in subscription order,
     // and fan-out reads the replica (VIEW_CHANNEL), so the replica must apply an event (a new channel) first.
@@ -146,8 +149,6 @@ export class Gateway {
     }
     this.deps.cache.pin(state, session.user.id);
     await this.fanout.addGuildSession(guildId, session);
-    const shardKey = Number(BigInt(guildId) >> 22n);
-    if (session.shard[1] > 1 && shardKey % session.shard[1] !== session.shard[0]) return undefined;
     const prefix = framePrefix('GUILD_CREATE', await buildGuildCreate(this.deps, state, session, self));
     if (!dispatchNow) return prefix;
     if (session.intents & GatewayIntents.Guilds) session.dispatch(prefix);
