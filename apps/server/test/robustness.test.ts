@@ -97,6 +97,23 @@ describe('REST input', () => {
     expect(res.body.name).toBe('Renamed Guild');
   });
 
+  it('the system channel must be a text channel and the AFK channel a voice channel of the guild', async () => {
+    const channels = (await owner.api.get(`/guilds/${guildId}/channels`)).body as any[];
+    const voice = channels.find((c) => c.type === 2).id;
+    const category = channels.find((c) => c.type === 4).id;
+    const before = (await owner.api.get(`/guilds/${guildId}`)).body;
+    for (const body of [{ system_channel_id: voice }, { system_channel_id: category }, { afk_channel_id: generalId }, { afk_channel_id: category }]) {
+      const res = await owner.api.patch(`/guilds/${guildId}`, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.errors[Object.keys(body)[0]!]._errors[0].code).toBeDefined();
+    }
+    const after = (await owner.api.get(`/guilds/${guildId}`)).body;
+    expect([after.system_channel_id, after.afk_channel_id]).toEqual([before.system_channel_id, before.afk_channel_id]);
+    const ok = await owner.api.patch(`/guilds/${guildId}`, { system_channel_id: generalId, afk_channel_id: voice });
+    expect(ok.status).toBe(200);
+    expect([ok.body.system_channel_id, ok.body.afk_channel_id]).toEqual([generalId, voice]);
+  });
+
   it('access is checked before the emoji: a non-member gets 403, not 400', async () => {
     const msg = await owner.api.post(`/channels/${generalId}/messages`, { content: 'hello' });
     const res = await outsider.api.put(`/channels/${generalId}/messages/${msg.body.id}/reactions/notanemoji/@me`);

@@ -90,9 +90,14 @@ export async function getRole(deps: Deps, ctx: Ctx, guildId: string, roleId: str
 
 export async function modifyGuild(deps: Deps, ctx: Ctx, guildId: string, body: GuildPatch) {
   const { state } = await deps.access.guild(ctx, guildId, Permissions.MANAGE_GUILD);
+  // The system channel takes messages (text); the AFK channel takes people (voice).
+  const wanted = { system_channel_id: ChannelTypes.GUILD_TEXT, afk_channel_id: ChannelTypes.GUILD_VOICE } as const;
   for (const key of ['system_channel_id', 'afk_channel_id'] as const) {
     const ch = body[key];
-    if (ch && !state.channels.has(ch)) throw errors.invalidField([key], 'CHANNEL_INVALID', 'Unknown channel in this guild.');
+    if (!ch) continue;
+    const channel = state.channels.get(ch);
+    if (!channel) throw errors.invalidField([key], 'CHANNEL_INVALID', 'Unknown channel in this guild.');
+    if (channel.type !== wanted[key]) throw errors.invalidField([key], 'CHANNEL_TYPE_INVALID', key === 'afk_channel_id' ? 'Must be a voice channel.' : 'Must be a text channel.');
   }
   const updated = await deps.guilds.update(guildId, body);
   if (!updated) throw errors.unknown('guild');
