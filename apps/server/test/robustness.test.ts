@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from './pg.js';
-import { GatewayTester, createGuild, join, register, startServer, type Api, type TestServer } from './helpers.js';
+import { Api, GatewayTester, createGuild, join, register, startServer, type TestServer } from './helpers.js';
 
 let srv: TestServer;
 let owner: Awaited<ReturnType<typeof register>>;
@@ -210,6 +210,24 @@ describe('gateway payloads', () => {
       expect(shards[0]!.dispatches('GUILD_DELETE')).toEqual([]);
     } finally {
       for (const t of shards) t.close();
+    }
+  });
+
+  it('logging out closes the gateway sessions of that token with 4004; other tokens of the user stay', async () => {
+    const user = await register(srv.base);
+    const second = await new Api(srv.base).post('/auth/login', { login: `${user.username}@example.com`, password: 'correct horse battery' });
+    expect(second.status).toBe(200);
+    const [a, b] = [await GatewayTester.identify(srv.gatewayUrl, user.token, 1), await GatewayTester.identify(srv.gatewayUrl, second.body.token, 1)];
+    try {
+      expect((await user.api.post('/auth/logout')).status).toBe(204);
+      expect((await closeOf(a)).code).toBe(4004);
+      expect((await user.api.get('/users/@me')).status).toBe(401);
+      // The other token's session is untouched and still hears its own events.
+      const { guild } = await createGuild(new Api(srv.base, second.body.token), 'After logout');
+      await b.next((f) => f.t === 'GUILD_CREATE' && f.d.id === guild.id);
+    } finally {
+      a.close();
+      b.close();
     }
   });
 

@@ -38,6 +38,8 @@ export interface FanoutHooks {
   onGuildJoin(session: Session, guildId: string): Promise<void>;
   /** The session lost a guild (left, removed, deleted). */
   onGuildLeave(session: Session, guildId: string): void;
+  /** The token the session identified with was revoked (logout). */
+  onTokenRevoked(session: Session): void;
 }
 
 export class Fanout {
@@ -99,6 +101,10 @@ export class Fanout {
           this.hooks.onGuildJoin(s, ev.d.guild_id).catch((err) => console.error('guild join dispatch failed:', err));
         }
       }
+      return;
+    }
+    if (ev.t === '@TOKEN_REVOKED') {
+      for (const s of [...group.sessions]) if (s.tokenHash === ev.d.token_hash) this.hooks.onTokenRevoked(s);
       return;
     }
     let prefix: Buffer | undefined;

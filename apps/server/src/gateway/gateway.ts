@@ -17,6 +17,7 @@ import {
 import { ApiError } from '../lib/errors.js';
 import type { Deps } from '../modules/deps.js';
 import { userForToken } from '../modules/auth/service.js';
+import { hashToken } from '../modules/auth/tokens.js';
 import { grantedPrivilegedIntents } from '../modules/applications/service.js';
 import { sendMessage } from '../modules/messages/service.js';
 import { wireMember } from '../modules/wire.js';
@@ -44,6 +45,11 @@ export class Gateway {
     this.fanout = new Fanout(deps, {
       onGuildJoin: async (s, guildId) => void (await this.addGuild(s, guildId, true)),
       onGuildLeave: (s, guildId) => this.removeGuild(s, guildId),
+      onTokenRevoked: (s) => {
+        const conn = this.connectionOf(s);
+        if (conn) conn.close(Close.AuthenticationFailed, 'Authentication failed.');
+        this.destroySession(s);
+      },
     });
     this.sweeper = setInterval(() => this.sweep(), Math.min(1000, this.heartbeatInterval / 4));
     this.sweeper.unref();
@@ -81,7 +87,8 @@ export class Gateway {
   }
 
   async identify(conn: Connection, d: IdentifyData): Promise<void> {
-    const user = await userForToken(this.deps, d.token.replace(/^Bot /, ''));
+    const token = d.token.replace(/^Bot /, '');
+    const user = await userForToken(this.deps, token);
     if (!user) return conn.close(Close.AuthenticationFailed, 'Authentication failed.');
     // Bitwise operators see only the low 32 bits, so anything above every defined intent is refused first.
     if (d.intents > ALL_INTENTS || d.intents & ~ALL_INTENTS) return conn.close(Close.InvalidIntents, 'Invalid intent(s).');
@@ -102,6 +109,7 @@ export class Gateway {
     // The session keeps the account without its password hash: it lives as long as the connection.
     const { password_hash: _hash, ...account } = user;
     const session = new Session(randomBytes(16).toString('hex'), { ...account, password_hash: null }, d.intents, shard, d.large_threshold ?? 50, seesContent, this.deps.config.replayBufferSize);
+    session.tokenHash = hashToken(token);
     this.sessions.set(session.id, session);
     session.socket = conn;
     conn.session = session;
@@ -162,7 +170,8 @@ export class Gateway {
   }
 
   async resume(conn: Connection, d: ResumeData): Promise<void> {
-    const user = await userForToken(this.deps, d.token.replace(/^Bot /, ''));
+    const token = d.token.replace(/^Bot /, '');
+    const user = await userForToken(this.deps, token);
     if (!user) return conn.close(Close.AuthenticationFailed, 'Authentication failed.');
     // The socket dropped while the token was checked: leave the session detached (resumable, then expiring).
     if (conn.closed) return;
@@ -185,6 +194,7 @@ export class Gateway {
       old.close(Close.UnknownError, 'Session resumed elsewhere.');
     }
     session.socket = conn;
+    session.tokenHash = hashToken(token);
     session.detachedAt = 0;
     conn.session = session;
     for (const f of frames) conn.sendRaw(f);

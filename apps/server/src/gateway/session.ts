@@ -27,6 +27,8 @@ export class Session {
   /** Dispatches that arrived while READY was being prepared, sent right after it. */
   pending: Buffer[] | null = [];
   detachedAt = 0;
+  /** SHA-256 of the token that identified (or last resumed) it: revoking that token ends the session. */
+  tokenHash = '';
   /** Prefixes of the unconfirmed dispatches, oldest first: seqs (seq - kept.length, seq]. Null when empty. */
   private kept: Buffer[] | null = null;
   /** The last of READY's dispatches; a resume must start at or after it. */

@@ -1,7 +1,8 @@
 import argon2 from 'argon2';
 import { type LoginBody, type RegisterBody } from '@concord/protocol';
 import { errors } from '../../lib/errors.js';
-import type { Deps } from '../deps.js';
+import { userTopic } from '../../bus/bus.js';
+import { emit, type Deps } from '../deps.js';
 import type { UserRecord } from '../users/store.js';
 import { hashToken, newToken } from './tokens.js';
 
@@ -60,8 +61,11 @@ export async function login(deps: AuthDeps, body: LoginBody): Promise<{ token: s
   return { token, user_id: user.id };
 }
 
-export async function logout(deps: AuthDeps, token: string): Promise<void> {
-  await deps.users.revokeToken(hashToken(token));
+/** Revokes the token, and ends the gateway sessions it opened (they close with 4004, as on Discord). */
+export async function logout(deps: Pick<Deps, 'users' | 'bus'>, userId: string, token: string): Promise<void> {
+  const tokenHash = hashToken(token);
+  await deps.users.revokeToken(tokenHash);
+  await emit(deps, userTopic(userId), { t: '@TOKEN_REVOKED', d: { token_hash: tokenHash }, user_ids: [userId] });
 }
 
 /**
