@@ -387,6 +387,26 @@ describe('races (PostgreSQL)', () => {
     expect((await Promise.race([t.closed, new Promise<{ code: number }>((_, no) => setTimeout(() => no(new Error('socket stayed open')), 5000))])).code).toBe(4002);
   });
 
+  it('@me stands only for a user: as a guild, channel or message id it is unknown (was a 500 on PostgreSQL)', async () => {
+    const { owner: o, generalId: ch, guildId: g } = pg;
+    const cases: [string, string, number][] = [
+      ['GET', '/channels/@me', 10003],
+      ['POST', '/channels/@me/messages', 10003],
+      ['GET', '/guilds/@me', 10004],
+      ['GET', '/guilds/@me/channels', 10004],
+      ['DELETE', '/users/@me/guilds/@me', 10004],
+      ['GET', `/channels/${ch}/messages/@me`, 10008],
+      ['PUT', `/channels/${ch}/messages/@me/reactions/%F0%9F%91%8D/@me`, 10008],
+    ];
+    for (const [method, route, code] of cases) {
+      const res = await o.api.req(method, route, method === 'POST' ? { content: 'x' } : undefined);
+      expect([res.status, res.body.code], `${method} ${route}`).toEqual([404, code]);
+    }
+    const me = await o.api.get(`/guilds/${g}/members/@me`);
+    expect(me.status).toBe(200);
+    expect(me.body.user.id).toBe(o.id);
+  });
+
   it('a socket that drops while its Resume is being checked leaves the session to expire, not attached to a dead socket', async () => {
     const srv2 = await startServer({ databaseUrl: pg.db.url, resumeTimeoutMs: 1000, heartbeatIntervalMs: 1000 });
     try {

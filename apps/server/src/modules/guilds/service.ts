@@ -186,7 +186,8 @@ export async function listMembers(deps: Deps, ctx: Ctx, guildId: string, q: { li
 
 export async function getMember(deps: Deps, ctx: Ctx, guildId: string, userId: string) {
   const { state } = await deps.access.guild(ctx, guildId);
-  const member = isSnowflake(userId) ? await deps.cache.member(state, userId) : undefined;
+  const id = userId === '@me' ? ctx.user.id : userId;
+  const member = isSnowflake(id) ? await deps.cache.member(state, id) : undefined;
   if (!member) throw errors.unknown('member');
   return member;
 }
