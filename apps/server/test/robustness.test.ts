@@ -407,6 +407,17 @@ describe('races (PostgreSQL)', () => {
     expect(me.body.user.id).toBe(o.id);
   });
 
+  it('a channel position too large for the database is a 400, not a 500', async () => {
+    for (const position of [2 ** 31, 2 ** 40, 1e15]) {
+      const created = await pg.owner.api.post(`/guilds/${pg.guildId}/channels`, { name: 'far-away', position });
+      expect(created.status, String(position)).toBe(400);
+      expect(created.body.errors.position._errors[0].code).toBe('BASE_TYPE_BAD_LENGTH');
+      const moved = await pg.owner.api.patch(`/channels/${pg.generalId}`, { position });
+      expect(moved.status).toBe(400);
+    }
+    expect((await pg.owner.api.get(`/channels/${pg.generalId}`)).body.position).toBe(0);
+  });
+
   it('a socket that drops while its Resume is being checked leaves the session to expire, not attached to a dead socket', async () => {
     const srv2 = await startServer({ databaseUrl: pg.db.url, resumeTimeoutMs: 1000, heartbeatIntervalMs: 1000 });
     try {

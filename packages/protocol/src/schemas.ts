@@ -265,7 +265,8 @@ export const CreateChannelBody = z.object({
   name: channelName,
   type: z.union([z.literal(0), z.literal(2), z.literal(4)]).optional(),
   topic: z.string().max(1024).nullable().optional(),
-  position: z.number().int().min(0).optional(),
+  // Far beyond any real guild (Discord caps channels at 500), and well inside the 32-bit column with room for +1.
+  position: z.number().int().min(0).max(1_000_000).optional(),
   parent_id: snowflake.nullable().optional(),
   nsfw: z.boolean().optional(),
   rate_limit_per_user: z.number().int().min(0).max(21600).optional(),
