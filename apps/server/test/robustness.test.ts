@@ -231,6 +231,15 @@ describe('gateway payloads', () => {
     }
   });
 
+  it('a bot cannot log out: its token is its application\'s only one (and Discord refuses bots here too)', async () => {
+    const app = (await owner.api.post('/applications', { name: 'Logout Bot' })).body;
+    const bot = new Api(srv.base, `Bot ${app.bot.token}`);
+    const res = await bot.post('/auth/logout');
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe(20001);
+    expect((await bot.get('/users/@me')).status).toBe(200);
+  });
+
   it('intents beyond the 32-bit range are invalid intents (4013), not silently truncated', async () => {
     for (const intents of [2 ** 40, 2 ** 32 + 513]) {
       const t = await GatewayTester.connect(srv.gatewayUrl);

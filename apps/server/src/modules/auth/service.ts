@@ -62,7 +62,10 @@ export async function login(deps: AuthDeps, body: LoginBody): Promise<{ token: s
 }
 
 /** Revokes the token, and ends the gateway sessions it opened (they close with 4004, as on Discord). */
-export async function logout(deps: Pick<Deps, 'users' | 'bus'>, userId: string, token: string): Promise<void> {
+export async function logout(deps: Pick<Deps, 'users' | 'bus'>, user: UserRecord, token: string): Promise<void> {
+  // A bot's token is its application's only one: revoking it would lock the bot out for good.
+  if (user.bot) throw errors.usersOnly();
+  const userId = user.id;
   const tokenHash = hashToken(token);
   await deps.users.revokeToken(tokenHash);
   await emit(deps, userTopic(userId), { t: '@TOKEN_REVOKED', d: { token_hash: tokenHash }, user_ids: [userId] });
