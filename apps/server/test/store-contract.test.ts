@@ -217,6 +217,14 @@ for (const adapter of adapters) {
         expect(await s.invites.delete('abc')).toBe(true);
       });
 
+      it('transactions started in the same tick both commit', async () => {
+        const [x, y] = [user('txa'), user('txb')];
+        await Promise.all([s.users.create(x), s.users.create(y)]);
+        const m = (id: string) => ({ guild_id: guildId, user_id: id, nick: null, joined_at: 1, deaf: false, mute: false, communication_disabled_until: null, roles: [] });
+        expect(await Promise.all([s.guilds.addMember(m(x.id)), s.guilds.addMember(m(y.id))])).toEqual([true, true]);
+        expect(await Promise.all([s.guilds.removeMember(guildId, x.id), s.guilds.removeMember(guildId, y.id)])).toEqual([true, true]);
+      });
+
       it('deleting a guild removes what belongs to it', async () => {
         expect(await s.guilds.delete(guildId)).toBe(true);
         expect(await s.guilds.get(guildId)).toBeUndefined();

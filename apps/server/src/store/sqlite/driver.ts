@@ -19,7 +19,10 @@ export class SqliteDb implements Db {
   readonly dialect = 'sqlite' as const;
   readonly raw: Database.Database;
   private readonly cache = new Map<string, Database.Statement>();
+  /** Settles when the open transaction ends. */
   private lock: Promise<void> = Promise.resolve();
+  /** Settles when every transaction queued so far has ended: transactions run strictly one after another. */
+  private tail: Promise<void> = Promise.resolve();
   private inTx = false;
 
   constructor(file: string, synchronous: 'full' | 'normal' = 'full') {
@@ -61,8 +64,6 @@ export class SqliteDb implements Db {
   }
 
   private async waitForLock(): Promise<void> {
-    if (!this.inTx) return;
-    await this.lock;
     while (this.inTx) await this.lock;
   }
 
@@ -80,9 +81,14 @@ export class SqliteDb implements Db {
   }
 
   async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
-    await this.waitForLock();
+    // Queue behind every transaction already waiting (checking a flag and then awaiting let two callers in the
+    // same tick both start one: "cannot start a transaction within a transaction").
     let release!: () => void;
-    this.lock = new Promise((r) => (release = r));
+    const done = new Promise<void>((r) => (release = r));
+    const previous = this.tail;
+    this.tail = previous.then(() => done);
+    await previous;
+    this.lock = done;
     this.inTx = true;
     const inner: Queryable = {
       dialect: 'sqlite',
