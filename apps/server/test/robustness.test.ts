@@ -427,6 +427,20 @@ describe('races (PostgreSQL)', () => {
     expect((await pg.owner.api.get(`/channels/${pg.generalId}`)).body.position).toBe(0);
   });
 
+  it('one person accepting an invite twice at once joins once, is told so twice, and uses it once', async () => {
+    for (const maxUses of [1, 2]) {
+      const joiner = await register(pg.srv.base);
+      const inv = await pg.owner.api.post(`/channels/${pg.generalId}/invites`, { max_uses: maxUses });
+      const both = await Promise.all([joiner.api.post(`/invites/${inv.body.code}`), joiner.api.post(`/invites/${inv.body.code}`)]);
+      expect(both.map((r) => r.status), JSON.stringify(both.map((r) => r.body))).toEqual([200, 200]);
+      expect(both.map((r) => r.body.new_member).sort()).toEqual([false, true]);
+      expect((await joiner.api.get(`/guilds/${pg.guildId}/members/@me`)).status).toBe(200);
+      const listed = (await pg.owner.api.get(`/guilds/${pg.guildId}/invites`)).body.find((i: any) => i.code === inv.body.code);
+      // A one-use invite is used up (and no longer listed); a two-use one has one use left.
+      expect(listed?.uses).toBe(maxUses === 1 ? undefined : 1);
+    }
+  });
+
   it('a socket that drops while its Resume is being checked leaves the session to expire, not attached to a dead socket', async () => {
     const srv2 = await startServer({ databaseUrl: pg.db.url, resumeTimeoutMs: 1000, heartbeatIntervalMs: 1000 });
     try {

@@ -225,6 +225,22 @@ for (const adapter of adapters) {
         expect(await Promise.all([s.guilds.removeMember(guildId, x.id), s.guilds.removeMember(guildId, y.id)])).toEqual([true, true]);
       });
 
+      it('invites: accept adds the member and counts a use together, or neither', async () => {
+        const now = Date.now();
+        const joiner = user('joiner');
+        await s.users.create(joiner);
+        const member = { guild_id: guildId, user_id: joiner.id, nick: null, joined_at: now, deaf: false, mute: false, communication_disabled_until: null, roles: [] };
+        await s.invites.create({ code: 'one', guild_id: guildId, channel_id: chan.id, inviter_id: owner.id, max_age: 0, max_uses: 1, uses: 0, temporary: false, created_at: now });
+        const twice = await Promise.all([s.invites.accept('one', member, now), s.invites.accept('one', member, now)]);
+        expect(twice.sort()).toEqual(['joined', 'member']);
+        expect((await s.invites.get('one'))!.uses).toBe(1);
+        const late = user('late');
+        await s.users.create(late);
+        expect(await s.invites.accept('one', { ...member, user_id: late.id }, now)).toBe('unusable');
+        expect(await s.guilds.getMember(guildId, late.id)).toBeUndefined();
+        await s.guilds.removeMember(guildId, joiner.id);
+      });
+
       it('deleting a guild removes what belongs to it', async () => {
         expect(await s.guilds.delete(guildId)).toBe(true);
         expect(await s.guilds.get(guildId)).toBeUndefined();

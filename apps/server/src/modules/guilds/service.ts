@@ -167,14 +167,25 @@ export async function addMember(
   };
   const added = await deps.guilds.addMember(record);
   const member = wireMember(record, user);
-  if (!added) return { member, added };
+  if (added) await announceMember(deps, user, record, role);
+  return { member, added };
+}
+
+/** A plain new member record (no roles), as an invite join stores it. */
+export function newMemberRecord(guildId: string, userId: string): MemberRecord {
+  return { guild_id: guildId, user_id: userId, nick: null, joined_at: Date.now(), deaf: false, mute: false, communication_disabled_until: null, roles: [] };
+}
+
+/** After a member's row committed: GUILD_MEMBER_ADD (and presence) to the guild, GUILD_CREATE (via @GUILD_JOIN) to the user. */
+export async function announceMember(deps: Deps, user: UserRecord, record: MemberRecord, role?: RoleRecord): Promise<void> {
+  const guildId = record.guild_id;
+  const member = wireMember(record, user);
   if (role) await emit(deps, guildTopic(guildId), { t: 'GUILD_ROLE_CREATE', d: { guild_id: guildId, role: wireRole(role) }, guild_id: guildId });
   await emit(deps, guildTopic(guildId), { t: 'GUILD_MEMBER_ADD', d: { ...member, guild_id: guildId }, guild_id: guildId, exclude_user_ids: [user.id] });
   // Someone already online joins: the guild learns it now, as it would have at their connect.
   const status = (await deps.presence.statuses([user.id])).get(user.id) ?? 'offline';
   if (status !== 'offline') await emit(deps, guildTopic(guildId), { t: 'PRESENCE_UPDATE', d: presenceData(user.id, status, guildId), guild_id: guildId });
   await emit(deps, userTopic(user.id), { t: '@GUILD_JOIN', d: { guild_id: guildId }, user_ids: [user.id] });
-  return { member, added };
 }
 
 export async function listMembers(deps: Deps, ctx: Ctx, guildId: string, q: { limit?: number; after?: string }) {

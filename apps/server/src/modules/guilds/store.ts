@@ -100,7 +100,7 @@ async function insertRole(q: Queryable, r: RoleRecord) {
   );
 }
 
-async function insertMember(q: Queryable, m: MemberRecord): Promise<boolean> {
+export async function insertMember(q: Queryable, m: MemberRecord): Promise<boolean> {
   const { changes } = await q.run(
     'INSERT INTO members (guild_id, user_id, nick, joined_at, deaf, mute, communication_disabled_until) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     [m.guild_id, m.user_id, m.nick, m.joined_at, m.deaf ? 1 : 0, m.mute ? 1 : 0, m.communication_disabled_until],

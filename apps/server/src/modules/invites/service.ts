@@ -5,7 +5,7 @@ import { guildTopic } from '../../bus/bus.js';
 import { iso } from '../../lib/time.js';
 import type { Ctx } from '../access.js';
 import { emit, type Deps } from '../deps.js';
-import { addMember } from '../guilds/service.js';
+import { announceMember, newMemberRecord } from '../guilds/service.js';
 import { wireUser } from '../wire.js';
 import type { InviteRecord } from './store.js';
 
@@ -72,9 +72,16 @@ export async function acceptInvite(deps: Deps, ctx: Ctx, code: string) {
   if (!invite) throw errors.unknown('invite');
   if (ctx.user.bot) throw errors.usersOnly();
   const already = await deps.guilds.getMember(invite.guild_id, ctx.user.id);
-  if (!already && !(await deps.invites.use(code, Date.now()))) throw errors.unknown('invite');
-  if (!already) await addMember(deps, invite.guild_id, ctx.user);
-  return { ...(await wireInvite(deps, invite, false)), new_member: !already };
+  let joined = false;
+  if (!already) {
+    // Member row and use count commit together: a double click joins once and uses the invite once.
+    const record = newMemberRecord(invite.guild_id, ctx.user.id);
+    const outcome = await deps.invites.accept(code, record, Date.now());
+    if (outcome === 'unusable') throw errors.unknown('invite');
+    joined = outcome === 'joined';
+    if (joined) await announceMember(deps, ctx.user, record);
+  }
+  return { ...(await wireInvite(deps, invite, false)), new_member: joined };
 }
 
 export async function listGuildInvites(deps: Deps, ctx: Ctx, guildId: string) {

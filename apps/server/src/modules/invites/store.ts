@@ -1,4 +1,5 @@
 import type { Db, Row } from '../../store/db.js';
+import { insertMember, type MemberRecord } from '../guilds/store.js';
 
 export interface InviteRecord {
   code: string;
@@ -18,6 +19,11 @@ export interface InviteStore {
   listByGuild(guildId: string): Promise<InviteRecord[]>;
   /** Counts one use unless the invite is used up or expired at `now`; false when it could not be used. */
   use(code: string, now: number): Promise<boolean>;
+  /**
+   * Joins through the invite in one transaction: adds the member and counts one use, or neither. 'member' when
+   * the user already was one (no use counted), 'unusable' when the invite is used up, expired or gone.
+   */
+  accept(code: string, member: MemberRecord, now: number): Promise<'joined' | 'member' | 'unusable'>;
   delete(code: string): Promise<boolean>;
 }
 
@@ -32,6 +38,13 @@ const toInvite = (r: Row): InviteRecord => ({
   temporary: Boolean(r.temporary),
   created_at: r.created_at,
 });
+
+/** One conditional UPDATE, so concurrent joins can never exceed max_uses. */
+const USE =
+  'UPDATE invites SET uses = uses + 1 WHERE code = ? AND (max_uses = 0 OR uses < max_uses) AND (max_age = 0 OR created_at + max_age * 1000 > ?)';
+
+/** Thrown inside `accept`'s transaction to roll the member back. */
+class Unusable extends Error {}
 
 export class SqlInviteStore implements InviteStore {
   constructor(private readonly db: Db) {}
@@ -50,12 +63,20 @@ export class SqlInviteStore implements InviteStore {
     return (await this.db.all('SELECT * FROM invites WHERE guild_id = ? ORDER BY created_at', [guildId])).map(toInvite);
   }
   async use(code: string, now: number) {
-    // One conditional UPDATE, so concurrent joins can never exceed max_uses.
-    const { changes } = await this.db.run(
-      'UPDATE invites SET uses = uses + 1 WHERE code = ? AND (max_uses = 0 OR uses < max_uses) AND (max_age = 0 OR created_at + max_age * 1000 > ?)',
-      [code, now],
-    );
-    return changes > 0;
+    return (await this.db.run(USE, [code, now])).changes > 0;
+  }
+  async accept(code: string, member: MemberRecord, now: number) {
+    try {
+      return await this.db.tx(async (q) => {
+        // The member row first: a concurrent accept by the same person waits on it, then finds them a member.
+        if (!(await insertMember(q, member))) return 'member' as const;
+        if ((await q.run(USE, [code, now])).changes === 0) throw new Unusable();
+        return 'joined' as const;
+      });
+    } catch (err) {
+      if (err instanceof Unusable) return 'unusable';
+      throw err;
+    }
   }
   async delete(code: string) {
     return (await this.db.run('DELETE FROM invites WHERE code = ?', [code])).changes > 0;
