@@ -114,6 +114,25 @@ describe('REST input', () => {
     expect([ok.body.system_channel_id, ok.body.afk_channel_id]).toEqual([generalId, voice]);
   });
 
+  it('deleting the system or AFK channel clears it on the guild (GUILD_UPDATE), as on Discord', async () => {
+    const { guild } = await createGuild(owner.api, 'Clears');
+    const text = await owner.api.post(`/guilds/${guild.id}/channels`, { name: 'announcements' });
+    const voice = await owner.api.post(`/guilds/${guild.id}/channels`, { name: 'afk', type: 2 });
+    expect((await owner.api.patch(`/guilds/${guild.id}`, { system_channel_id: text.body.id, afk_channel_id: voice.body.id })).status).toBe(200);
+    const gw = await GatewayTester.identify(srv.gatewayUrl, owner.token, 1);
+    try {
+      expect((await owner.api.delete(`/channels/${text.body.id}`)).status).toBe(200);
+      const update = await gw.next((f) => f.t === 'GUILD_UPDATE' && f.d.id === guild.id);
+      expect([update.d.system_channel_id, update.d.afk_channel_id]).toEqual([null, voice.body.id]);
+      expect((await owner.api.delete(`/channels/${voice.body.id}`)).status).toBe(200);
+      await gw.next((f) => f.t === 'GUILD_UPDATE' && f.d.id === guild.id && f.d.afk_channel_id === null);
+      const after = (await owner.api.get(`/guilds/${guild.id}`)).body;
+      expect([after.system_channel_id, after.afk_channel_id]).toEqual([null, null]);
+    } finally {
+      gw.close();
+    }
+  });
+
   it('access is checked before the emoji: a non-member gets 403, not 400', async () => {
     const msg = await owner.api.post(`/channels/${generalId}/messages`, { content: 'hello' });
     const res = await outsider.api.put(`/channels/${generalId}/messages/${msg.body.id}/reactions/notanemoji/@me`);

@@ -1,10 +1,12 @@
 import { ChannelTypes, Permissions, hasPermission, type Channel } from '@concord/protocol';
-import { errors } from '../../lib/errors.js';
+import { ApiError, errors } from '../../lib/errors.js';
 import { guildTopic } from '../../bus/bus.js';
 import type { Ctx } from '../access.js';
 import type { GuildState } from '../guilds/cache.js';
 import { emit, type Deps } from '../deps.js';
 import { wireChannel } from '../wire.js';
+import type { GuildPatch } from '../guilds/store.js';
+import { updateGuild } from '../guilds/service.js';
 import type { ChannelPatch, ChannelRecord, OverwriteRecord } from './store.js';
 
 interface ChannelInput {
@@ -135,6 +137,16 @@ export async function deleteChannel(deps: Deps, ctx: Ctx, channelId: string): Pr
   // The store moved a deleted category's channels to the top level; say so, as Discord does.
   for (const child of children) {
     await emit(deps, guildTopic(state.guild.id), { t: 'CHANNEL_UPDATE', d: { ...child, parent_id: null }, guild_id: state.guild.id, channel_id: child.id });
+  }
+  // The guild no longer points at it, as on Discord.
+  const cleared: GuildPatch = {};
+  if (state.guild.system_channel_id === channelId) cleared.system_channel_id = null;
+  if (state.guild.afk_channel_id === channelId) cleared.afk_channel_id = null;
+  if (Object.keys(cleared).length > 0) {
+    // A guild deleted meanwhile has nothing left to clear.
+    await updateGuild(deps, state.guild.id, cleared).catch((err) => {
+      if (!(err instanceof ApiError)) throw err;
+    });
   }
   return wire;
 }

@@ -99,7 +99,12 @@ export async function modifyGuild(deps: Deps, ctx: Ctx, guildId: string, body: G
     if (!channel) throw errors.invalidField([key], 'CHANNEL_INVALID', 'Unknown channel in this guild.');
     if (channel.type !== wanted[key]) throw errors.invalidField([key], 'CHANNEL_TYPE_INVALID', key === 'afk_channel_id' ? 'Must be a voice channel.' : 'Must be a text channel.');
   }
-  const updated = await deps.guilds.update(guildId, body);
+  return updateGuild(deps, guildId, body);
+}
+
+/** Writes a guild change and announces it (GUILD_UPDATE); the guild's own routes and the channel module use it. */
+export async function updateGuild(deps: Deps, guildId: string, patch: GuildPatch) {
+  const updated = await deps.guilds.update(guildId, patch);
   if (!updated) throw errors.unknown('guild');
   const roles = await deps.guilds.roles(guildId);
   const wire = wireGuild(updated, roles);
