@@ -55,3 +55,34 @@ it('after guild, channel, member and message changes, the live state equals a ne
     live.terminate();
   }
 });
+
+it('for a member whose view changes through overwrites, the live state equals a new READY', async () => {
+  const owner = await register(server.base);
+  const member = await register(server.base);
+  const { guild, generalId } = await createGuild(owner.api, 'Views');
+  await join(owner.api, member.api, generalId);
+  const live = await GatewayTester.identify(server.gatewayUrl, member.token);
+  try {
+    const VIEW = String(1 << 10);
+    const hideEveryone = [{ id: guild.id, type: 0, deny: VIEW }];
+    const secret = (await owner.api.post(`/guilds/${guild.id}/channels`, { name: 'secret', permission_overwrites: hideEveryone })).body;
+    const open = (await owner.api.post(`/guilds/${guild.id}/channels`, { name: 'open' })).body;
+    await owner.api.post(`/channels/${open.id}/messages`, { content: 'before hiding' });
+    await owner.api.patch(`/channels/${open.id}`, { permission_overwrites: hideEveryone });
+    await owner.api.patch(`/channels/${open.id}`, { topic: 'changed while hidden' });
+    await owner.api.post(`/channels/${secret.id}/messages`, { content: 'while hidden' });
+    await owner.api.patch(`/channels/${secret.id}`, { permission_overwrites: [{ id: member.id, type: 1, allow: VIEW }, ...hideEveryone] });
+    const marker = (await owner.api.post(`/channels/${generalId}/messages`, { content: 'marker' })).body;
+    await live.next((f) => f.t === 'MESSAGE_CREATE' && f.d.id === marker.id);
+
+    const fresh = await GatewayTester.identify(server.gatewayUrl, member.token);
+    const a = comparable(fold(live));
+    const b = comparable(fold(fresh));
+    expect(a.guilds[guild.id]!.channelIds).toContain(secret.id);
+    expect(a.guilds[guild.id]!.channelIds).not.toContain(open.id);
+    expect(a).toEqual(b);
+    fresh.terminate();
+  } finally {
+    live.terminate();
+  }
+});
