@@ -177,6 +177,9 @@ describe('permission overwrites', () => {
     // Renaming with the same overwrites echoed back (as clients do) needs nothing more.
     const echo = await member.api.patch(`/channels/${ch.body.id}`, { name: 'again', permission_overwrites: fine.body.permission_overwrites });
     expect(echo.status).toBe(200);
+    // The owner may set any bits, even ones no permission uses (yet).
+    const anyBits = await owner.api.patch(`/channels/${ch.body.id}`, { permission_overwrites: [{ id: member.id, type: 1, allow: '99999999999999999999' }] });
+    expect(anyBits.status).toBe(200);
   });
 });
 

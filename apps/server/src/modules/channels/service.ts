@@ -1,4 +1,4 @@
-import { ChannelTypes, Permissions, hasPermission, type Channel } from '@concord/protocol';
+import { ALL_PERMISSIONS, ChannelTypes, Permissions, hasPermission, type Channel } from '@concord/protocol';
 import { ApiError, errors } from '../../lib/errors.js';
 import { guildTopic } from '../../bus/bus.js';
 import type { Ctx } from '../access.js';
@@ -51,7 +51,8 @@ function checkOverwriteChanges(perms: bigint, next: OverwriteRecord[] | undefine
   for (const removed of before.values()) changed |= removed.allow | removed.deny;
   const touched = next.length !== (current ?? []).length || changed !== 0n;
   if (!touched) return;
-  if (!hasPermission(perms, Permissions.MANAGE_ROLES) || !hasPermission(perms, changed)) throw errors.missingPermissions();
+  // Bits no permission uses carry no power, so they need none.
+  if (!hasPermission(perms, Permissions.MANAGE_ROLES) || !hasPermission(perms, changed & ALL_PERMISSIONS)) throw errors.missingPermissions();
 }
 
 /** Channels of a guild the caller can see. */
