@@ -133,6 +133,19 @@ describe('REST input', () => {
     }
   });
 
+  it('two overwrites for the same role or member are a 400 and change nothing (was a 500)', async () => {
+    const dup = [{ id: guildId, type: 0, allow: '1024' }, { id: guildId, type: 0, deny: '1024' }];
+    const before = (await owner.api.get(`/guilds/${guildId}/channels`)).body.map((c: any) => c.id);
+    const created = await owner.api.post(`/guilds/${guildId}/channels`, { name: 'dup', permission_overwrites: dup });
+    expect(created.status).toBe(400);
+    expect(created.body.errors.permission_overwrites._errors[0].code).toBeDefined();
+    expect((await owner.api.get(`/guilds/${guildId}/channels`)).body.map((c: any) => c.id)).toEqual(before);
+    const general = (await owner.api.get(`/channels/${generalId}`)).body;
+    const modified = await owner.api.patch(`/channels/${generalId}`, { permission_overwrites: dup });
+    expect(modified.status).toBe(400);
+    expect((await owner.api.get(`/channels/${generalId}`)).body.permission_overwrites).toEqual(general.permission_overwrites);
+  });
+
   it('access is checked before the emoji: a non-member gets 403, not 400', async () => {
     const msg = await owner.api.post(`/channels/${generalId}/messages`, { content: 'hello' });
     const res = await outsider.api.put(`/channels/${generalId}/messages/${msg.body.id}/reactions/notanemoji/@me`);

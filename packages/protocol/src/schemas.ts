@@ -282,6 +282,7 @@ export const CreateChannelBody = z.object({
       }),
     )
     .max(100)
+    .refine((list) => new Set(list.map((o) => o.id)).size === list.length, 'Each role or member may have one overwrite.')
     .optional(),
 });
 export const ModifyChannelBody = CreateChannelBody.omit({ type: true }).partial();
