@@ -476,6 +476,12 @@ describe('races (PostgreSQL)', () => {
     }
   });
 
+  it('applications of one name created at once all succeed, with distinct bot usernames (was a 500)', async () => {
+    const created = await Promise.all(Array.from({ length: 4 }, () => pg.owner.api.post('/applications', { name: 'Twin Bot' })));
+    expect(created.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    expect(new Set(created.map((r) => r.body.bot.username)).size).toBe(4);
+  });
+
   it('a socket that drops while its Resume is being checked leaves the session to expire, not attached to a dead socket', async () => {
     const srv2 = await startServer({ databaseUrl: pg.db.url, resumeTimeoutMs: 1000, heartbeatIntervalMs: 1000 });
     try {

@@ -78,7 +78,17 @@ export async function createApplication(deps: Deps, ctx: Ctx, body: { name: stri
     created_at: now,
   };
   const token = newToken(bot.id);
-  await deps.applications.create(app, bot, hashToken(token));
+  // Two applications of one name created at once both find the same free username; the unique index picks
+  // one, and the other takes a suffixed name instead of failing.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await deps.applications.create(app, bot, hashToken(token));
+      break;
+    } catch (err) {
+      if (attempt >= 4 || !/UNIQUE|unique|duplicate key/.test(String((err as Error)?.message))) throw err;
+      bot.username = `${bot.username.slice(0, 27)}_${randomBytes(2).toString('hex')}`.slice(0, 32);
+    }
+  }
   return wireApplication(app, ctx.user, bot, token);
 }
 
