@@ -139,7 +139,8 @@ describe('two processes on PostgreSQL + Redis', () => {
     expect(got(secret.id), 'a message in a hidden channel').toBe(false);
 
     await owner.api.patch(`/channels/${hidden.id}`, { permission_overwrites: [] });
-    await session.waitFor((f) => f.t === 'CHANNEL_UPDATE' && f.d.id === hidden.id, 'CHANNEL_UPDATE once the channel is visible');
+    // As on Discord, a channel that becomes visible arrives as CHANNEL_CREATE for those who could not see it.
+    await session.waitFor((f) => f.t === 'CHANNEL_CREATE' && f.d.id === hidden.id, 'CHANNEL_CREATE once the channel is visible');
     const open = await post(hidden.id, 'now for everyone');
     await session.waitFor((f) => f.t === 'MESSAGE_CREATE' && f.d.id === open.id, 'a message in the now-visible channel');
 

@@ -48,16 +48,20 @@ export interface SpawnedServer {
   stop(timeoutMs?: number): Promise<number | null>;
 }
 
+/**
+ * A port for a server this test spawns. Picked below Linux's ephemeral range (32768-60999): a port the kernel
+ * handed out once can be taken by any outgoing connection before the server binds it.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 /** Spawns `node --import tsx apps/server/src/main.ts` with `env` and waits for "Concord listening". */

@@ -27,12 +27,20 @@ function run(args: string[], env: Record<string, string>): { child: ChildProcess
   return { child, output: () => out, exited: new Promise((r) => child.on('exit', (code) => r(code))) };
 }
 
+/**
+ * A port for a server this test spawns. Picked below Linux's ephemeral range (32768-60999): a port the kernel
+ * handed out once can be taken by any outgoing connection before the server binds it.
+ */
 async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
 }
 
 describe('configuration', () => {
