@@ -284,6 +284,27 @@ describe('nonces and the send extension', () => {
     expect((await owner.api.get(`/channels/${generalId}/messages`)).body).toHaveLength(2);
   });
 
+  it("bots follow Discord's rule: a nonce deduplicates only with enforce_nonce; people's nonces are per channel", async () => {
+    const owner = await register(server.base);
+    const { guild, generalId } = await createGuild(owner.api);
+    const app = (await owner.api.post('/applications', { name: 'Nonce Bot' })).body;
+    await owner.api.post(`/oauth2/authorize?client_id=${app.id}&scope=bot`, { guild_id: guild.id, permissions: '0', authorize: true });
+    const bot = new Api(server.base, `Bot ${app.bot.token}`);
+    const plain = [await bot.post(`/channels/${generalId}/messages`, { content: 'tick', nonce: '1' }), await bot.post(`/channels/${generalId}/messages`, { content: 'tick', nonce: '1' })];
+    expect(plain[0]!.body.id).not.toBe(plain[1]!.body.id);
+    expect(plain[1]!.body.nonce).toBe('1');
+    const enforced = [
+      await bot.post(`/channels/${generalId}/messages`, { content: 'once', nonce: 'e1', enforce_nonce: true }),
+      await bot.post(`/channels/${generalId}/messages`, { content: 'once', nonce: 'e1', enforce_nonce: true }),
+    ];
+    expect(enforced[1]!.body.id).toBe(enforced[0]!.body.id);
+    const other = (await owner.api.post(`/guilds/${guild.id}/channels`, { name: 'other' })).body;
+    const a = await owner.api.post(`/channels/${generalId}/messages`, { content: 'here', nonce: 'p1' });
+    const b = await owner.api.post(`/channels/${other.id}/messages`, { content: 'there', nonce: 'p1' });
+    expect(b.body.id).not.toBe(a.body.id);
+    expect(b.body.channel_id).toBe(other.id);
+  });
+
   it('op 100 stores the message and op 101 acknowledges it with the nonce; errors come back the same way', async () => {
     const owner = await register(server.base);
     const { generalId } = await createGuild(owner.api);

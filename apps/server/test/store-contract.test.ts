@@ -53,7 +53,7 @@ function channel(guildId: string, extra: Partial<ChannelRecord> = {}): ChannelRe
 
 function message(channelId: string, authorId: string, content: string, nonce: string | null = null): MessageRecord {
   return {
-    id: ids.next(), channel_id: channelId, guild_id: null, author_id: authorId, type: 0, content, nonce, edited_at: null, tts: false, pinned: false,
+    id: ids.next(), channel_id: channelId, guild_id: null, author_id: authorId, type: 0, content, nonce, dedupe: nonce !== null, edited_at: null, tts: false, pinned: false,
     flags: 0, mention_everyone: false, mentions: [], mention_roles: [], ref_message_id: null, ref_channel_id: null, embeds: [],
   };
 }
@@ -199,6 +199,13 @@ for (const adapter of adapters) {
         const around = await s.messages.list(chan.id, { limit: 4, around: many[10]!.message.id });
         expect(around.map((m) => m.content)).toEqual(['m11', 'm10', 'm9', 'm8']);
 
+        // A nonce that only echoes (a bot without enforce_nonce) never deduplicates.
+        const echoed = [1, 2].map(() => ({ ...message(chan.id, owner.id, 'echo', 'n-2'), dedupe: false }));
+        for (const m of echoed) expect((await s.messages.create(m)).created).toBe(true);
+        // Deduplication is per channel: the same nonce in another channel is a new message.
+        const other = channel(chan.guild_id!);
+        await s.channels.create(other);
+        expect((await s.messages.create(message(other.id, owner.id, 'elsewhere', 'n-1'))).created).toBe(true);
         const edited = await s.messages.update(chan.id, first.message.id, { content: 'edited', edited_at: 123 });
         expect(edited).toMatchObject({ content: 'edited', edited_at: 123 });
         expect(await s.messages.delete(chan.id, first.message.id)).toBe(true);

@@ -246,7 +246,7 @@ export class Gateway {
         const error = { code: 0, message: 'You are being rate limited.', status: 429, retry_after: retryAfter };
         return conn.sendOp(Op.XMessageAck, { nonce: d.nonce, channel_id, error });
       }
-      const message = await sendMessage(this.deps, { user: session.user }, channel_id, body);
+      const message = await sendMessage(this.deps, { user: session.user }, channel_id, { ...body, enforce_nonce: true });
       conn.sendOp(Op.XMessageAck, { nonce: d.nonce, channel_id, id: message.id });
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;

@@ -199,6 +199,18 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    id: 5,
+    name: 'nonce dedupe per channel, by choice',
+    // `nonce` is echoed; `dedupe_nonce` is set only when the sender asked for deduplication (people's clients,
+    // op 100, enforce_nonce), and is unique per channel and author. Earlier messages keep deduplicating.
+    shared: `
+      ALTER TABLE messages ADD COLUMN dedupe_nonce TEXT;
+      UPDATE messages SET dedupe_nonce = nonce WHERE nonce IS NOT NULL;
+      DROP INDEX messages_nonce;
+      CREATE UNIQUE INDEX messages_dedupe ON messages(channel_id, author_id, dedupe_nonce) WHERE dedupe_nonce IS NOT NULL;
+    `,
+  },
 ];
 
 /** Applies pending migrations, each in its own transaction; safe when several processes start at once. */

@@ -135,6 +135,8 @@ export async function sendMessage(deps: Deps, ctx: Ctx, channelId: string, body:
     type: reference ? MessageTypes.REPLY : MessageTypes.DEFAULT,
     content,
     nonce: body.nonce === undefined ? null : String(body.nonce),
+    // People's clients (and op 100) send a nonce to be deduplicated; bots get Discord's rule: only with enforce_nonce.
+    dedupe: body.nonce !== undefined && (!ctx.user.bot || body.enforce_nonce === true),
     edited_at: null,
     tts: body.tts ?? false,
     pinned: false,

@@ -8,6 +8,8 @@ export interface MessageRecord {
   type: number;
   content: string;
   nonce: string | null;
+  /** The nonce deduplicates: a second send with it (same channel and author) returns this message. */
+  dedupe: boolean;
   edited_at: number | null;
   tts: boolean;
   pinned: boolean;
@@ -52,6 +54,7 @@ const toMessage = (r: Row): MessageRecord => ({
   type: r.type,
   content: r.content,
   nonce: r.nonce ?? null,
+  dedupe: r.dedupe_nonce != null,
   edited_at: r.edited_at ?? null,
   tts: Boolean(r.tts),
   pinned: Boolean(r.pinned),
@@ -162,16 +165,20 @@ export class SqlMessageStore implements MessageStore {
 
 async function insertMessage(q: Queryable, m: MessageRecord): Promise<{ message: MessageRecord; created: boolean }> {
   const { changes } = await q.run(
-    `INSERT INTO messages (channel_id, id, guild_id, author_id, type, content, nonce, edited_at, tts, pinned, flags,
+    `INSERT INTO messages (channel_id, id, guild_id, author_id, type, content, nonce, dedupe_nonce, edited_at, tts, pinned, flags,
        mention_everyone, mentions, mention_roles, ref_message_id, ref_channel_id, embeds)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     [
-      m.channel_id, m.id, m.guild_id, m.author_id, m.type, m.content, m.nonce, m.edited_at, m.tts ? 1 : 0, m.pinned ? 1 : 0, m.flags,
+      m.channel_id, m.id, m.guild_id, m.author_id, m.type, m.content, m.nonce, m.dedupe ? m.nonce : null, m.edited_at, m.tts ? 1 : 0, m.pinned ? 1 : 0, m.flags,
       m.mention_everyone ? 1 : 0, json(m.mentions), json(m.mention_roles), m.ref_message_id, m.ref_channel_id, json(m.embeds),
     ],
   );
   if (changes > 0) return { message: m, created: true };
-  const existing = await q.get('SELECT * FROM messages WHERE author_id = ? AND nonce = ? AND nonce IS NOT NULL', [m.author_id, m.nonce]);
+  const existing = await q.get('SELECT * FROM messages WHERE channel_id = ? AND author_id = ? AND dedupe_nonce = ? AND dedupe_nonce IS NOT NULL', [
+    m.channel_id,
+    m.author_id,
+    m.nonce,
+  ]);
   if (!existing) throw new Error('message insert conflicted without a matching nonce');
   return { message: toMessage(existing), created: false };
 }
