@@ -184,6 +184,14 @@ for (const adapter of adapters) {
         expect(first.created).toBe(true);
         const retry = await s.messages.create(message(chan.id, owner.id, 'hello again', 'n-1'));
         expect(retry).toEqual({ message: first.message, created: false });
+        // A row the database refuses fails alone, not the sends committed with it.
+        const mixed = await Promise.allSettled([
+          s.messages.create(message(chan.id, owner.id, 'good 1')),
+          s.messages.create({ ...message(chan.id, owner.id, 'bad'), content: null as unknown as string }),
+          s.messages.create(message(chan.id, owner.id, 'good 2')),
+        ]);
+        expect(mixed.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        for (const r of mixed) if (r.status === 'fulfilled') await s.messages.delete(chan.id, r.value.message.id);
         // Concurrent sends are group-committed and each resolves with its own result.
         const many = await Promise.all(Array.from({ length: 30 }, (_, i) => s.messages.create(message(chan.id, owner.id, `m${i}`))));
         expect(many.every((r) => r.created)).toBe(true);

@@ -217,6 +217,7 @@ export async function deleteMessage(deps: Deps, ctx: Ctx, channelId: string, mes
 
 export async function triggerTyping(deps: Deps, ctx: Ctx, channelId: string): Promise<void> {
   const access = await deps.access.channel(ctx, channelId, Permissions.SEND_MESSAGES);
+  requireTextChannel(access);
   const guildId = access.state.guild.id;
   await emit(deps, guildTopic(guildId), {
     t: 'TYPING_START',

@@ -101,25 +101,41 @@ export class SqlMessageStore implements MessageStore {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
-        const results = await this.db.tx(async (q) => {
-          const out: { message: MessageRecord; created: boolean }[] = [];
-          const lastIds = new Map<string, string>();
-          for (const p of batch) {
-            const r = await insertMessage(q, p.message);
-            out.push(r);
-            if (r.created) lastIds.set(r.message.channel_id, r.message.id);
-          }
-          for (const [channelId, id] of lastIds) {
-            await q.run('UPDATE channels SET last_message_id = ? WHERE id = ?', [id, channelId]);
-          }
-          return out;
-        });
+        const results = await this.insertAll(batch.map((p) => p.message));
         batch.forEach((p, i) => p.resolve(results[i]!));
       } catch (err) {
-        for (const p of batch) p.reject(err);
+        if (batch.length === 1) {
+          batch[0]!.reject(err);
+          continue;
+        }
+        // One bad row must not fail everyone's sends: commit them one by one, so only that one is refused.
+        for (const p of batch) {
+          try {
+            p.resolve((await this.insertAll([p.message]))[0]!);
+          } catch (one) {
+            p.reject(one);
+          }
+        }
       }
     }
     this.flushing = false;
+  }
+
+  /** Inserts in one transaction, with each channel's last_message_id. */
+  private insertAll(messages: MessageRecord[]): Promise<{ message: MessageRecord; created: boolean }[]> {
+    return this.db.tx(async (q) => {
+      const out: { message: MessageRecord; created: boolean }[] = [];
+      const lastIds = new Map<string, string>();
+      for (const m of messages) {
+        const r = await insertMessage(q, m);
+        out.push(r);
+        if (r.created) lastIds.set(r.message.channel_id, r.message.id);
+      }
+      for (const [channelId, id] of lastIds) {
+        await q.run('UPDATE channels SET last_message_id = ? WHERE id = ?', [id, channelId]);
+      }
+      return out;
+    });
   }
 
   async get(channelId: string, id: string) {
