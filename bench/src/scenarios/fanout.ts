@@ -110,7 +110,7 @@ function comparisonTable(rows: StepResult[]): Table {
 
 export function profileTable(file: string): Table {
   const p = summariseProfile(file);
-  return { title: `Server CPU profile, self time (${p.total_ms} ms sampled, ${path.basename(file)})`, columns: ['function', 'where', 'ms', '%'], rows: p.rows };
+  return { title: `Server CPU profile, self time (${p.total_ms} ms busy, ${path.basename(file)})`, columns: ['function', 'where', 'ms', '%'], rows: p.rows };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
