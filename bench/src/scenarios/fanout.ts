@@ -12,7 +12,7 @@ import { checkStep, fanoutStep, type FanoutTarget, type Step, type StepResult } 
 import { newestProfile, summariseProfile } from '../profile.js';
 import { DEFAULT_RESULTS_DIR, writeResult, type Result, type Table } from '../report.js';
 import { startRaw } from '../servers.js';
-import { singleProcess, type ConcordUnderTest } from '../under-test.js';
+import { concordFor, type ConcordUnderTest } from '../under-test.js';
 import { concordChannel, rawTarget } from '../setup.js';
 import { ratio } from '../stats.js';
 
@@ -114,5 +114,5 @@ export function profileTable(file: string): Table {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main(() => runFanoutScenario('fanout', process.argv.slice(2), (o) => singleProcess('fanout', o.profile)));
+  main(() => runFanoutScenario('fanout', process.argv.slice(2), (o) => concordFor('fanout', o)));
 }

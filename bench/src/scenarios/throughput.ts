@@ -19,7 +19,7 @@ import { commitLoop } from '../sqlite-baseline.js';
 import { dist, ratio, round, type Dist } from '../stats.js';
 import { benchContent } from '../receiver.js';
 import { profileTable } from './fanout.js';
-import { profileArgs } from '../under-test.js';
+import { external, profileArgs } from '../under-test.js';
 import { newestProfile } from '../profile.js';
 
 const OPTIONS = {
@@ -110,7 +110,7 @@ export async function runThroughput(argv: string[]) {
   const seconds = Number(o.duration ?? (o.quick ? 1 : 10));
   const senderCounts = csv(o.senders, o.quick ? '1,4' : '1,4,16').map(Number);
   const contentBytes = Number(o['content-bytes'] ?? 80);
-  const stores = csv(o.stores, o.quick ? 'sqlite' : postgresAvailable() ? 'sqlite,postgres' : 'sqlite');
+  const stores = o['base-url'] ? ['external'] : csv(o.stores, o.quick ? 'sqlite' : postgresAvailable() ? 'sqlite,postgres' : 'sqlite');
   const result = newResult('throughput', { senders: senderCounts, duration_s: seconds, content_bytes: contentBytes, stores, transport: 'REST POST /channels/:id/messages, keep-alive' });
   const rows: Row[] = [];
 
@@ -124,7 +124,7 @@ export async function runThroughput(argv: string[]) {
     const pg = store === 'postgres' ? freshPostgres() : undefined;
     const prof = profileArgs(o.profile && store === 'sqlite', 'throughput');
     profileDir ??= prof.profileDir;
-    const server = await startConcord({ databaseUrl: pg?.url, nodeArgs: prof.nodeArgs });
+    const server = store === 'external' ? external(o).servers[0]! : await startConcord({ databaseUrl: pg?.url, nodeArgs: prof.nodeArgs });
     try {
       const api = new Api(server.apiBase, 8);
       const max = Math.max(...senderCounts);
@@ -140,7 +140,8 @@ export async function runThroughput(argv: string[]) {
       }
     } finally {
       await server.stop();
-      fs.rmSync(server.dataDir, { recursive: true, force: true });
+      const dataDir = (server as { dataDir?: string }).dataDir;
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
       pg?.drop();
     }
   }
