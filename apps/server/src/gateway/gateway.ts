@@ -8,6 +8,7 @@ import {
   GatewayCloseCodes as Close,
   GatewayIntents,
   GatewayOpcodes as Op,
+  GATEWAY_SEND_LIMIT,
   PRIVILEGED_INTENTS,
   type IdentifyData,
   type ResumeData,
@@ -30,6 +31,8 @@ export class Gateway {
   readonly sessions = new Map<string, Session>();
   readonly connections = new Set<Connection>();
   readonly heartbeatInterval: number;
+  /** Frames a connection may send per GATEWAY_SEND_LIMIT window; scaled like every rate limit (0 = off). */
+  readonly floodLimit: number;
   private readonly wss: WebSocketServer;
   private readonly fanout: Fanout;
   private readonly sweeper: NodeJS.Timeout;
@@ -37,6 +40,8 @@ export class Gateway {
 
   constructor(private readonly deps: Deps) {
     this.heartbeatInterval = deps.config.heartbeatIntervalMs;
+    const scale = deps.config.rateLimitScale;
+    this.floodLimit = scale > 0 ? Math.max(1, Math.round(GATEWAY_SEND_LIMIT.count * scale)) : Infinity;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES * 4, perMessageDeflate: false });
     this.fanout = new Fanout(deps, {
       onGuildJoin: async (s, guildId) => void (await this.addGuild(s, guildId, true)),
