@@ -12,7 +12,10 @@ export class GatewaySession {
   private seq: number | null = null;
   /** True once the server closed or dropped the socket after READY. */
   lostAfterReady = false;
+  /** Extension op 101: the answer to an op 100 send ({nonce, channel_id, id} or {nonce, error}). */
+  onAck?: (d: { nonce: string; id?: string; error?: unknown }) => void;
   private isReady = false;
+  closeCode = 0;
 
   private constructor(
     readonly ws: WebSocket,
@@ -33,6 +36,7 @@ export class GatewaySession {
       const timer = setTimeout(() => fail('timed out before READY'), timeoutMs);
       ws.on('error', (err) => (s.isReady ? undefined : fail(err.message)));
       ws.on('close', (code) => {
+        s.closeCode = code;
         s.stopHeartbeat();
         if (s.isReady) s.lostAfterReady = code !== 1000;
         else fail(`closed with ${code} before READY`);
@@ -53,6 +57,8 @@ export class GatewaySession {
           s.onDispatch(text);
         } else if (frame.op === 9) {
           fail('invalid session');
+        } else if (frame.op === 101) {
+          s.onAck?.(frame.d);
         }
       });
     });
@@ -77,6 +83,26 @@ export class GatewaySession {
   /** Sends a gateway frame (e.g. the op 100 send extension). */
   send(frame: unknown): void {
     this.ws.send(JSON.stringify(frame));
+  }
+
+  private readonly acks = new Map<string, (d: { id?: string; error?: unknown }) => void>();
+
+  /** Extension op 100: sends a message over the gateway and resolves with the op 101 answer. */
+  sendMessage(channelId: string, content: string, nonce: string): Promise<{ id?: string; error?: unknown }> {
+    this.onAck ??= (d) => {
+      this.acks.get(String(d.nonce))?.(d);
+      this.acks.delete(String(d.nonce));
+    };
+    return new Promise((resolve, reject) => {
+      if (this.ws.readyState !== WebSocket.OPEN) return reject(new Error(`gateway closed (${this.closeCode})`));
+      const onClose = () => reject(new Error(`gateway closed (${this.closeCode}) before op 101`));
+      this.ws.once('close', onClose);
+      this.acks.set(nonce, (d) => {
+        this.ws.off('close', onClose);
+        resolve(d);
+      });
+      this.send({ op: 100, d: { channel_id: channelId, nonce, content } });
+    });
   }
 
   close(): Promise<void> {

@@ -15,8 +15,9 @@ export function summariseProfile(file: string, top = 15): { total_ms: number; ro
   let total = 0;
   p.samples.forEach((id, i) => {
     const dt = (p.timeDeltas[i] ?? 0) / 1000;
-    total += dt;
     const n = byId.get(id)!;
+    if (n.callFrame.functionName === '(idle)') return;
+    total += dt;
     const where = n.callFrame.url ? `${shorten(n.callFrame.url)}:${n.callFrame.lineNumber + 1}` : '';
     const key = `${n.callFrame.functionName || '(anonymous)'}\u0000${where}`;
     self.set(key, (self.get(key) ?? 0) + dt);
@@ -39,9 +40,10 @@ function shorten(url: string): string {
   return apps >= 0 ? u.slice(apps + 1) : path.basename(u);
 }
 
+/** The main thread's profile: the largest one (tsx's loader thread writes a small one beside it). */
 export function newestProfile(dir: string): string | undefined {
   if (!fs.existsSync(dir)) return undefined;
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
-  files.sort((a, b) => fs.statSync(path.join(dir, b)).mtimeMs - fs.statSync(path.join(dir, a)).mtimeMs);
+  files.sort((a, b) => fs.statSync(path.join(dir, b)).size - fs.statSync(path.join(dir, a)).size);
   return files[0] && path.join(dir, files[0]);
 }

@@ -58,3 +58,27 @@ export async function twoProcessCluster(scenario: string, profile: boolean): Pro
     },
   };
 }
+
+export interface TargetOptions {
+  profile: boolean;
+  'base-url'?: string;
+  'gateway-url'?: string;
+  'server-pid'?: string;
+}
+
+/** A server the tool did not start (--base-url): nothing to stop; memory and CPU only with --server-pid. */
+export function external(o: TargetOptions): ConcordUnderTest {
+  const base = new URL(o['base-url']!);
+  const gatewayUrl = o['gateway-url'] ?? `ws://${base.host}/gateway?v=10&encoding=json`;
+  const pid = o['server-pid'] ? Number(o['server-pid']) : undefined;
+  return {
+    label: 'external',
+    servers: [{ apiBase: o['base-url']!.replace(/\/$/, ''), gatewayUrl, pid, log: () => '', stop: async () => undefined }],
+    gatewayUrls: [gatewayUrl],
+    config: { target: 'external', base_url: o['base-url'], gateway_url: gatewayUrl, server_pid: pid },
+    stop: async () => undefined,
+  };
+}
+
+/** The one-process target: the server at --base-url when given, else a fresh Concord on SQLite. */
+export const concordFor = (scenario: string, o: TargetOptions) => (o['base-url'] ? Promise.resolve(external(o)) : singleProcess(scenario, o.profile));

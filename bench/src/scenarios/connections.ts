@@ -16,7 +16,7 @@ import { DEFAULT_RESULTS_DIR, writeResult } from '../report.js';
 import { startRaw } from '../servers.js';
 import { concordChannel } from '../setup.js';
 import { ratio, round } from '../stats.js';
-import { singleProcess, twoProcessCluster } from '../under-test.js';
+import { concordFor, twoProcessCluster } from '../under-test.js';
 import { WorkerPool } from '../workers.js';
 import { Api } from '../api.js';
 
@@ -66,8 +66,11 @@ async function ramp(side: Side, targets: number[], settleMs: number, failures: s
       // Every session must still be there and authenticated: one message, received once by each.
       const tag = runTag();
       await pool.arm(tag, 1);
-      const r = await api.http.request('POST', `/channels/${side.channelId}/messages`, { content: benchContent(tag, 0, now(), 80), nonce: `${tag}0`, x_frame_bytes: 900 }, side.senderToken);
-      const d = await pool.collect(1, 30_000);
+      // A server out of file descriptors may refuse the send itself: that ends the ramp like a failed session.
+      const r = await api.http
+        .request('POST', `/channels/${side.channelId}/messages`, { content: benchContent(tag, 0, now(), 80), nonce: `${tag}0`, x_frame_bytes: 900 }, side.senderToken)
+        .catch((err: Error) => ({ status: 0, body: err.message }));
+      const d = await pool.collect(1, r.status ? 30_000 : 1000);
       const alive = d.delivered - d.duplicated;
       const rss = rssOf(side.pids);
       rows.push({
@@ -78,10 +81,13 @@ async function ramp(side: Side, targets: number[], settleMs: number, failures: s
         connect_s: round(c.ms / 1000, 1),
         rss_mib: round(rss / 2 ** 20, 1),
         kib_per_session: round((rss - rss0) / 1024 / target, 2),
-        alive_check: r.status < 300 ? `${alive}/${target} received${d.duplicated ? `, ${d.duplicated} duplicated` : ''}` : `send failed: HTTP ${r.status}`,
+        alive_check: r.status < 300 ? `${alive}/${target} received${d.duplicated ? `, ${d.duplicated} duplicated` : ''}` : `send failed: ${r.status ? `HTTP ${r.status}` : String(r.body)}`,
       });
       console.info(`${side.name}: ${target} sessions (${c.failed} failed), RSS ${round(rss / 2 ** 20, 1)} MiB, ${rows[rows.length - 1]!.kib_per_session} KiB/session, alive ${alive}`);
-      if (c.failed > 0 || alive < target) break;
+      if (c.failed > 0 || alive < target) {
+        held = Math.max(held, alive);
+        break;
+      }
       if (d.duplicated) failures.push(`${side.name} at ${target} sessions: ${d.duplicated} duplicated deliveries`);
       held = target;
     }
@@ -98,7 +104,7 @@ export async function runConnections(argv: string[]) {
   const targets = csv(o.targets, o.quick ? '50,200' : o.cluster ? '1000,10000,20000,30000,35000,36000' : '1000,10000,15000,19000,19900,20500').map(Number);
   const settleMs = Number(o.settle ?? (o.quick ? 200 : 3000));
   const scenario = o.cluster ? 'connections-cluster' : 'connections';
-  const concord = o.cluster ? await twoProcessCluster(scenario, o.profile) : await singleProcess(scenario, o.profile);
+  const concord = o.cluster ? await twoProcessCluster(scenario, o.profile) : await concordFor(scenario, o);
   const result = newResult(scenario, { targets, settle_ms: settleMs, receiver_accounts: 100, ...concord.config });
   const rows: Held[] = [];
   let concordMax = 0;
@@ -109,6 +115,9 @@ export async function runConnections(argv: string[]) {
     const r = await ramp({ name: concord.label, apiBase: concord.servers[0]!.apiBase, gatewayUrls: concord.gatewayUrls, pids, tokens: ch.receiverTokens, senderToken: ch.senderToken, channelId: ch.channelId }, targets, settleMs, result.failures);
     rows.push(...r.rows);
     concordMax = r.max;
+  } catch (err) {
+    for (const s of concord.servers) console.error(`server ${s.apiBase} output:\n${s.log()}`);
+    throw err;
   } finally {
     await concord.stop();
   }
@@ -140,7 +149,7 @@ export async function runConnections(argv: string[]) {
   result.notes.push(
     'KiB/session = (server RSS with the sessions - RSS before the first) / sessions, read after a settle pause; RSS includes garbage not yet collected, so small steps are noisy',
     `sessions spread over ${concord.config.processes === 2 ? 'both processes (RSS summed)' : 'one process'}; every session identifies (the raw server answers READY at once) and heartbeats`,
-    'the ramp stops at the first step where a session fails to connect or misses the alive-check message; the open-file limit is 20,000 per process (the server needs one fd per socket)',
+    'the ramp stops at the first step where a session fails to connect or misses the alive-check message (max = sessions alive then); the open-file limit is 20,000 per process (the server needs one fd per socket)',
   );
   const written = writeResult(result, o.out ?? (o.quick ? path.join(DEFAULT_RESULTS_DIR, 'quick') : DEFAULT_RESULTS_DIR));
   return Object.assign(result, { written });

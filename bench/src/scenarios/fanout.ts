@@ -12,7 +12,7 @@ import { checkStep, fanoutStep, type FanoutTarget, type Step, type StepResult } 
 import { newestProfile, summariseProfile } from '../profile.js';
 import { DEFAULT_RESULTS_DIR, writeResult, type Result, type Table } from '../report.js';
 import { startRaw } from '../servers.js';
-import { singleProcess, type ConcordUnderTest } from '../under-test.js';
+import { concordFor, type ConcordUnderTest } from '../under-test.js';
 import { concordChannel, rawTarget } from '../setup.js';
 import { ratio } from '../stats.js';
 
@@ -110,9 +110,9 @@ function comparisonTable(rows: StepResult[]): Table {
 
 export function profileTable(file: string): Table {
   const p = summariseProfile(file);
-  return { title: `Server CPU profile, self time (${p.total_ms} ms sampled, ${path.basename(file)})`, columns: ['function', 'where', 'ms', '%'], rows: p.rows };
+  return { title: `Server CPU profile, self time (${p.total_ms} ms busy, ${path.basename(file)})`, columns: ['function', 'where', 'ms', '%'], rows: p.rows };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main(() => runFanoutScenario('fanout', process.argv.slice(2), (o) => singleProcess('fanout', o.profile)));
+  main(() => runFanoutScenario('fanout', process.argv.slice(2), (o) => concordFor('fanout', o)));
 }

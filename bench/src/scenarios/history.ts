@@ -61,6 +61,7 @@ async function timed(api: Api, token: string, channelId: string, query: string, 
 
 export async function runHistory(argv: string[]) {
   const o = options(OPTIONS, argv);
+  if (o['base-url']) throw new Error('history seeds the database with the server stopped, so it always starts its own server (no --base-url)');
   const count = Number(o.messages ?? (o.quick ? 10_000 : 1_000_000));
   const requests = Number(o.requests ?? (o.quick ? 200 : 2000));
   const concurrency = Number(o.concurrency ?? 8);

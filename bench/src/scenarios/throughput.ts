@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Api, setupGuild } from '../api.js';
+import { GatewaySession } from '../gateway.js';
 import { csv, main, newResult, options, runTag } from '../cli.js';
 import { cpuMs, now } from '../env.js';
 import { DEFAULT_RESULTS_DIR, writeResult } from '../report.js';
@@ -19,13 +20,15 @@ import { commitLoop } from '../sqlite-baseline.js';
 import { dist, ratio, round, type Dist } from '../stats.js';
 import { benchContent } from '../receiver.js';
 import { profileTable } from './fanout.js';
-import { profileArgs } from '../under-test.js';
+import { external, profileArgs } from '../under-test.js';
 import { newestProfile } from '../profile.js';
 
 const OPTIONS = {
   senders: { type: 'string' },
   stores: { type: 'string' },
   'content-bytes': { type: 'string' },
+  /** rest (POST /channels/:id/messages) or gateway (extension op 100 -> op 101) */
+  via: { type: 'string', default: 'rest' },
 } as const;
 
 interface Row {
@@ -39,6 +42,7 @@ interface Row {
   missing: number;
   duplicated: number;
   server_cpu_us_per_msg: number;
+  problems: string[];
 }
 
 /** Every acknowledged id must be in the channel exactly once: page back through history until past the first. */
@@ -68,13 +72,16 @@ async function verify(api: Api, token: string, channelId: string, tag: string, a
   return { persisted: seen.size, missing, duplicated: duplicated + unacked };
 }
 
-async function measure(store: string, apiBase: string, pid: number | undefined, senders: number, seconds: number, contentBytes: number, tokens: string[], channelId: string): Promise<Row> {
+async function measure(store: string, apiBase: string, pid: number | undefined, senders: number, seconds: number, contentBytes: number, tokens: string[], channelId: string, gatewayUrl?: string): Promise<Row> {
   const api = new Api(apiBase, senders + 2);
+  // --via gateway: each sender is one gateway session using the op 100 send extension (acked by op 101).
+  const gateways = gatewayUrl ? await Promise.all(tokens.slice(0, senders).map((t) => GatewaySession.connect(gatewayUrl, t, () => undefined))) : undefined;
   const tag = runTag();
   const acked = new Map<string, string>();
   const acks: number[] = [];
   let errors = 0;
   let seq = 0;
+  const problems = new Set<string>();
   const cpu0 = pid ? cpuMs(pid) : undefined;
   const start = now();
   const end = start + seconds * 1000;
@@ -82,9 +89,17 @@ async function measure(store: string, apiBase: string, pid: number | undefined, 
     while (now() < end) {
       const n = seq++;
       const t = now();
-      const res = await api.send(tokens[i]!, channelId, benchContent(tag, n, t, contentBytes), `${tag}${n}`);
+      const content = benchContent(tag, n, t, contentBytes);
+      let id: string | undefined;
+      try {
+        id = gateways ? (await gateways[i]!.sendMessage(channelId, content, `${tag}${n}`)).id : (await api.send(tokens[i]!, channelId, content, `${tag}${n}`)).body.id;
+      } catch (err) {
+        errors++;
+        problems.add((err as Error).message);
+        return;
+      }
       acks.push(now() - t);
-      if (res.status < 300 && res.body.id) acked.set(res.body.id, `${tag}${n}`);
+      if (id) acked.set(id, `${tag}${n}`);
       else errors++;
     }
   };
@@ -92,6 +107,7 @@ async function measure(store: string, apiBase: string, pid: number | undefined, 
   const elapsed = (now() - start) / 1000;
   const cpu = pid && cpu0 !== undefined ? cpuMs(pid)! - cpu0 : NaN;
   const v = acked.size ? await verify(api, tokens[0]!, channelId, tag, acked) : { persisted: 0, missing: 0, duplicated: 0 };
+  await Promise.all((gateways ?? []).map((g) => g.close()));
   api.close();
   return {
     store,
@@ -102,6 +118,7 @@ async function measure(store: string, apiBase: string, pid: number | undefined, 
     ack_ms: dist(acks),
     ...v,
     server_cpu_us_per_msg: round((cpu * 1000) / acked.size, 1),
+    problems: [...problems],
   };
 }
 
@@ -110,8 +127,15 @@ export async function runThroughput(argv: string[]) {
   const seconds = Number(o.duration ?? (o.quick ? 1 : 10));
   const senderCounts = csv(o.senders, o.quick ? '1,4' : '1,4,16').map(Number);
   const contentBytes = Number(o['content-bytes'] ?? 80);
-  const stores = csv(o.stores, o.quick ? 'sqlite' : postgresAvailable() ? 'sqlite,postgres' : 'sqlite');
-  const result = newResult('throughput', { senders: senderCounts, duration_s: seconds, content_bytes: contentBytes, stores, transport: 'REST POST /channels/:id/messages, keep-alive' });
+  const stores = o['base-url'] ? ['external'] : csv(o.stores, o.quick ? 'sqlite' : postgresAvailable() ? 'sqlite,postgres' : 'sqlite');
+  const via = o.via === 'gateway' ? 'gateway' : 'rest';
+  const result = newResult(via === 'gateway' ? 'throughput-gateway' : 'throughput', {
+    senders: senderCounts,
+    duration_s: seconds,
+    content_bytes: contentBytes,
+    stores,
+    transport: via === 'gateway' ? 'gateway op 100 -> op 101 ack, one session per sender' : 'REST POST /channels/:id/messages, keep-alive',
+  });
   const rows: Row[] = [];
 
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-bench-sqlite-'));
@@ -124,23 +148,24 @@ export async function runThroughput(argv: string[]) {
     const pg = store === 'postgres' ? freshPostgres() : undefined;
     const prof = profileArgs(o.profile && store === 'sqlite', 'throughput');
     profileDir ??= prof.profileDir;
-    const server = await startConcord({ databaseUrl: pg?.url, nodeArgs: prof.nodeArgs });
+    const server = store === 'external' ? external(o).servers[0]! : await startConcord({ databaseUrl: pg?.url, nodeArgs: prof.nodeArgs });
     try {
       const api = new Api(server.apiBase, 8);
       const max = Math.max(...senderCounts);
       const { accounts, channelId } = await setupGuild(api, o['user-prefix'] ?? `t${runTag()}u`, max, o.password);
       api.close();
       for (const n of senderCounts) {
-        const r = await measure(store, server.apiBase, server.pid, n, seconds, contentBytes, accounts.map((a) => a.token), channelId);
+        const r = await measure(store, server.apiBase, server.pid, n, seconds, contentBytes, accounts.map((a) => a.token), channelId, via === 'gateway' ? server.gatewayUrl : undefined);
         rows.push(r);
         console.info(`${store} ${n} senders: ${r.msgs_per_s} msgs/s, missing ${r.missing}, dup ${r.duplicated}`);
-        if (r.errors) result.failures.push(`${store} ${n} senders: ${r.errors} sends were not accepted`);
+        if (r.errors) result.failures.push(`${store} ${n} senders: ${r.errors} sends were not accepted ${r.problems.join('; ')}`.trim());
         if (r.missing) result.failures.push(`${store} ${n} senders: ${r.missing} acknowledged messages not in history`);
         if (r.duplicated) result.failures.push(`${store} ${n} senders: ${r.duplicated} duplicated or unacknowledged messages in history`);
       }
     } finally {
       await server.stop();
-      fs.rmSync(server.dataDir, { recursive: true, force: true });
+      const dataDir = (server as { dataDir?: string }).dataDir;
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
       pg?.drop();
     }
   }

@@ -83,7 +83,7 @@ export class Connection implements SessionSocket {
       this.windowStart = now;
       this.windowCount = 0;
     }
-    if (++this.windowCount > GATEWAY_SEND_LIMIT.count) return this.close(Close.RateLimited, 'You are being rate limited.');
+    if (++this.windowCount > this.gateway.floodLimit) return this.close(Close.RateLimited, 'You are being rate limited.');
     if (isBinary || data.length > MAX_FRAME_BYTES) return this.close(Close.DecodeError, 'Error while decoding payload.');
     let frame: GatewayFrame;
     try {

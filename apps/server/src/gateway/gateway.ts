@@ -8,6 +8,7 @@ import {
   GatewayCloseCodes as Close,
   GatewayIntents,
   GatewayOpcodes as Op,
+  GATEWAY_SEND_LIMIT,
   PRIVILEGED_INTENTS,
   type IdentifyData,
   type RequestGuildMembersData,
@@ -33,6 +34,8 @@ export class Gateway {
   readonly sessions = new Map<string, Session>();
   readonly connections = new Set<Connection>();
   readonly heartbeatInterval: number;
+  /** Frames a connection may send per GATEWAY_SEND_LIMIT window (Infinity when rate limits are off). */
+  readonly floodLimit: number;
   private readonly wss: WebSocketServer;
   private readonly fanout: Fanout;
   private readonly sweeper: NodeJS.Timeout;
@@ -41,6 +44,8 @@ export class Gateway {
 
   constructor(private readonly deps: Deps) {
     this.heartbeatInterval = deps.config.heartbeatIntervalMs;
+    // Discord's protocol limit (clients pace themselves to it), so it is not scaled; RATE_LIMIT_SCALE=0 lifts it.
+    this.floodLimit = deps.config.rateLimitScale > 0 ? GATEWAY_SEND_LIMIT.count : Infinity;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, perMessageDeflate: false });
     this.fanout = new Fanout(deps, {
       onGuildJoin: async (s, guildId) => void (await this.addGuild(s, guildId, true)),
