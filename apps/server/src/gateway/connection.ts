@@ -2,6 +2,7 @@
  * One WebSocket: Hello, then Identify or Resume, heartbeats, and the client ops. Protocol violations
  * close with Discord's codes (see docs/gateway.md for the table).
  */
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import {
   GATEWAY_SEND_LIMIT,
@@ -22,10 +23,19 @@ export const MAX_FRAME_BYTES = 16 * 1024;
 /** A client that lets this much pile up unread is dropped (it can resume). */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
+/** ws keeps the TCP socket it frames onto as `_socket`; corking it batches writes. */
+const socketOf = (ws: WebSocket) => (ws as unknown as { _socket: Socket })._socket;
+
+function uncork(c: Connection): void {
+  c.corked = false;
+  socketOf(c.ws).uncork();
+}
+
 export class Connection implements SessionSocket {
   session: Session | null = null;
   state: 'new' | 'starting' | 'ready' | 'closed' = 'new';
   lastHeartbeat = Date.now();
+  corked = false;
   private windowStart = Date.now();
   private windowCount = 0;
 
@@ -55,6 +65,12 @@ export class Connection implements SessionSocket {
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.close(Close.UnknownError, 'Client is not reading fast enough');
       return;
+    }
+    if (!this.corked) {
+      // Frames written in the same tick (a burst of dispatches) leave in one write instead of one each.
+      this.corked = true;
+      socketOf(this.ws).cork();
+      process.nextTick(uncork, this);
     }
     this.ws.send(frame, { binary: false });
   }
