@@ -23,7 +23,7 @@ export class GatewaySession {
   ) {}
 
   /** Connects and identifies; resolves after READY (when the session is subscribed to its guilds). */
-  static connect(url: string, token: string, onDispatch: (frame: string) => void, timeoutMs = 30_000): Promise<GatewaySession> {
+  static connect(url: string, token: string, onDispatch: (frame: string) => void, timeoutMs = 30_000, intents = BENCH_INTENTS): Promise<GatewaySession> {
     const ws = new WebSocket(url, { perMessageDeflate: false });
     const s = new GatewaySession(ws, onDispatch);
     return new Promise((resolve, reject) => {
@@ -48,7 +48,7 @@ export class GatewaySession {
         if (frame.s !== null && frame.s !== undefined) s.seq = frame.s;
         if (frame.op === 10) {
           s.startHeartbeat(frame.d.heartbeat_interval);
-          ws.send(JSON.stringify({ op: 2, d: { token, intents: BENCH_INTENTS, properties: { os: 'linux', browser: 'concord-bench', device: 'concord-bench' } } }));
+          ws.send(JSON.stringify({ op: 2, d: { token, intents, properties: { os: 'linux', browser: 'concord-bench', device: 'concord-bench' } } }));
         } else if (frame.op === 0 && frame.t === 'READY') {
           s.isReady = true;
           clearTimeout(timer);

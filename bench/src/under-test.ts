@@ -1,5 +1,6 @@
 /** The Concord deployments scenarios run against: one process on embedded defaults, or a PostgreSQL + Redis cluster. */
 import { DEFAULT_RESULTS_DIR } from './report.js';
+import fs from 'node:fs';
 import path from 'node:path';
 import { freshPostgres, REDIS_URL, startConcord, type Target } from './servers.js';
 
@@ -28,7 +29,10 @@ export async function singleProcess(scenario: string, profile: boolean): Promise
     gatewayUrls: [server.gatewayUrl],
     config: { store: 'sqlite', bus: 'in-process', processes: 1, data_dir: server.dataDir },
     profileDir: prof.profileDir,
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      fs.rmSync(server.dataDir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -54,6 +58,7 @@ export async function twoProcessCluster(scenario: string, profile: boolean): Pro
     profileDir: prof.profileDir,
     stop: async () => {
       await Promise.all(servers.map((s) => s.stop()));
+      for (const s of servers) fs.rmSync(s.dataDir, { recursive: true, force: true });
       pg.drop();
     },
   };

@@ -74,8 +74,9 @@ async function verify(api: Api, token: string, channelId: string, tag: string, a
 
 async function measure(store: string, apiBase: string, pid: number | undefined, senders: number, seconds: number, contentBytes: number, tokens: string[], channelId: string, gatewayUrl?: string): Promise<Row> {
   const api = new Api(apiBase, senders + 2);
-  // --via gateway: each sender is one gateway session using the op 100 send extension (acked by op 101).
-  const gateways = gatewayUrl ? await Promise.all(tokens.slice(0, senders).map((t) => GatewaySession.connect(gatewayUrl, t, () => undefined))) : undefined;
+  // --via gateway: each sender is one gateway session using the op 100 send extension (acked by op 101). It identifies
+  // with GUILDS only, so the server does not also fan every message out to the senders' own sessions.
+  const gateways = gatewayUrl ? await Promise.all(tokens.slice(0, senders).map((t) => GatewaySession.connect(gatewayUrl, t, () => undefined, 30_000, 1))) : undefined;
   const tag = runTag();
   const acked = new Map<string, string>();
   const acks: number[] = [];
