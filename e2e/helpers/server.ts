@@ -3,38 +3,17 @@
  * processes (node --import tsx apps/server/src/main.ts) for multi-process tests on PostgreSQL + Redis.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildApp, type App } from '@concord/server';
+import { freePort, startTestServer, type TestServer } from '@concord/server/testing';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export interface InProcessServer {
-  app: App;
-  /** http://127.0.0.1:port */
-  base: string;
-  /** ws://127.0.0.1:port/gateway */
-  gatewayUrl: string;
-  close(): Promise<void>;
-}
+export type InProcessServer = TestServer;
 
 /** A fresh server on SQLite in a temporary directory, listening on a free port. */
-export async function startInProcess(overrides: Record<string, unknown> = {}): Promise<InProcessServer> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-e2e-'));
-  const app = await buildApp({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', argon2MemoryKib: 1024, argon2TimeCost: 1, rateLimitScale: 100, ...overrides });
-  const base = await app.listen();
-  return {
-    app,
-    base,
-    gatewayUrl: base.replace(/^http/, 'ws') + '/gateway',
-    async close() {
-      await app.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+export function startInProcess(overrides: Record<string, unknown> = {}): Promise<InProcessServer> {
+  return startTestServer(overrides);
 }
 
 export interface SpawnedServer {
@@ -48,21 +27,7 @@ export interface SpawnedServer {
   stop(timeoutMs?: number): Promise<number | null>;
 }
 
-/**
- * A port for a server this test spawns. Picked below Linux's ephemeral range (32768-60999): a port the kernel
- * handed out once can be taken by any outgoing connection before the server binds it.
- */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    const free = await new Promise<boolean>((resolve) => {
-      const srv = net.createServer();
-      srv.once('error', () => resolve(false));
-      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
+export { freePort };
 
 /** Spawns `node --import tsx apps/server/src/main.ts` with `env` and waits for "Concord listening". */
 export async function spawnServer(env: Record<string, string>, timeoutMs = 30_000): Promise<SpawnedServer> {

@@ -1,41 +1,12 @@
 /** Test helpers: a real server on a free port, a small REST caller, and a raw gateway client. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import WebSocket from 'ws';
-import { buildApp, type App } from '../src/app.js';
 import type { ConfigInput } from '../src/config.js';
+import { startTestServer, type TestServer } from '../src/testing.js';
 
-export interface TestServer {
-  app: App;
-  base: string;
-  gatewayUrl: string;
-  close(): Promise<void>;
-}
+export type { TestServer };
 
-/** Cheap password hashing and generous rate limits, unless a test says otherwise. */
-export async function startServer(overrides: ConfigInput = {}): Promise<TestServer> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-test-'));
-  const app = await buildApp({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    logLevel: 'silent',
-    argon2MemoryKib: 1024,
-    argon2TimeCost: 1,
-    rateLimitScale: 100,
-    ...overrides,
-  });
-  const base = await app.listen();
-  return {
-    app,
-    base,
-    gatewayUrl: `${base.replace('http', 'ws')}/gateway`,
-    async close() {
-      await app.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+export function startServer(overrides: ConfigInput = {}): Promise<TestServer> {
+  return startTestServer(overrides);
 }
 
 export interface Res<T = any> {

@@ -1,12 +1,12 @@
 /** The server as an operator runs it: `main.ts` with env and flags, clear config errors, graceful SIGTERM. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { freePort } from '../src/testing.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const children: ChildProcess[] = [];
@@ -27,21 +27,6 @@ function run(args: string[], env: Record<string, string>): { child: ChildProcess
   return { child, output: () => out, exited: new Promise((r) => child.on('exit', (code) => r(code))) };
 }
 
-/**
- * A port for a server this test spawns. Picked below Linux's ephemeral range (32768-60999): a port the kernel
- * handed out once can be taken by any outgoing connection before the server binds it.
- */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    const free = await new Promise<boolean>((resolve) => {
-      const srv = net.createServer();
-      srv.once('error', () => resolve(false));
-      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
 
 describe('configuration', () => {
   it('reads env vars and flags (flags win) and names the bad option', () => {

@@ -1,8 +1,6 @@
 /** A real Concord server on a free port with a throwaway data directory, for the client's tests. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { buildApp, type App } from '@concord/server';
+import type { App } from '@concord/server';
+import { startTestServer } from '@concord/server/testing';
 import { RestClient } from '../src/index.js';
 
 export interface TestServer {
@@ -13,27 +11,8 @@ export interface TestServer {
 }
 
 export async function startServer(overrides: Record<string, unknown> = {}): Promise<TestServer> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-client-'));
-  const app = await buildApp({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    logLevel: 'silent',
-    argon2MemoryKib: 1024,
-    argon2TimeCost: 1,
-    rateLimitScale: 100,
-    ...overrides,
-  });
-  const url = await app.listen();
-  return {
-    app,
-    url,
-    wsUrl: url.replace(/^http/, 'ws') + '/gateway',
-    async close() {
-      await app.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  const s = await startTestServer(overrides);
+  return { app: s.app, url: s.base, wsUrl: s.gatewayUrl, close: s.close };
 }
 
 let counter = 0;
