@@ -26,6 +26,15 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** ws keeps the TCP socket it frames onto as `_socket`; corking it batches writes. */
 const socketOf = (ws: WebSocket) => (ws as unknown as { _socket: Socket })._socket;
 
+const connections = new WeakMap<WebSocket, Connection>();
+function onSocketMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  connections.get(this)?.onMessage(data, isBinary);
+}
+function onSocketClose(this: WebSocket, code: number): void {
+  connections.get(this)?.onClose(code);
+}
+const ignore = () => undefined;
+
 function uncork(c: Connection): void {
   c.corked = false;
   socketOf(c.ws).uncork();
@@ -45,9 +54,11 @@ export class Connection implements SessionSocket {
     /** Origin the client reached us by (http[s]://host[:port]), for READY's resume_gateway_url. */
     readonly baseUrl?: string,
   ) {
-    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
-    ws.on('close', (code) => this.onClose(code));
-    ws.on('error', () => undefined);
+    // Shared listeners (ws calls them with the socket as `this`): no closures per connection.
+    connections.set(ws, this);
+    ws.on('message', onSocketMessage);
+    ws.on('close', onSocketClose);
+    ws.on('error', ignore);
     this.sendOp(Op.Hello, { heartbeat_interval: gateway.heartbeatInterval });
   }
 
@@ -86,13 +97,13 @@ export class Connection implements SessionSocket {
     this.gateway.onConnectionClosed(this, code, true);
   }
 
-  private onClose(code: number): void {
+  onClose(code: number): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.gateway.onConnectionClosed(this, code, false);
   }
 
-  private onMessage(data: Buffer, isBinary: boolean): void {
+  onMessage(data: Buffer, isBinary: boolean): void {
     if (this.state === 'closed') return;
     const now = Date.now();
     if (now - this.windowStart >= GATEWAY_SEND_LIMIT.windowMs) {
