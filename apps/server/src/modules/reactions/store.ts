@@ -1,3 +1,4 @@
+import { compareSnowflakes } from '@concord/protocol';
 import type { Db } from '../../store/db.js';
 
 /** `emoji` is the key Discord clients use: the custom emoji's id, or the unicode emoji itself. */
@@ -76,13 +77,17 @@ export class SqlReactionStore implements ReactionStore {
 
   async summaries(channelId: string, messageIds: string[], viewerId: string | undefined) {
     if (messageIds.length === 0) return [];
+    // History pages are contiguous runs of a channel's ids: one range scan of the primary key covers them, with
+    // one statement for every page size; ids in the range but not asked for are dropped below.
+    const sorted = [...messageIds].sort(compareSnowflakes);
+    const wanted = new Set(messageIds);
     const rows = await this.db.all(
       `SELECT message_id, emoji_id, emoji_name, COUNT(*) AS n, SUM(CASE WHEN user_id = ? THEN 1 ELSE 0 END) AS mine, MIN(created_at) AS first
-       FROM reactions WHERE channel_id = ? AND message_id IN (${messageIds.map(() => '?').join(', ')})
+       FROM reactions WHERE channel_id = ? AND message_id >= ? AND message_id <= ?
        GROUP BY message_id, emoji, emoji_id, emoji_name ORDER BY first, emoji`,
-      [viewerId ?? '0', channelId, ...messageIds],
+      [viewerId ?? '0', channelId, sorted[0]!, sorted[sorted.length - 1]!],
     );
-    return rows.map((r) => ({
+    return rows.filter((r) => wanted.has(String(r.message_id))).map((r) => ({
       message_id: String(r.message_id),
       emoji: { id: r.emoji_id == null ? null : String(r.emoji_id), name: r.emoji_name as string },
       count: Number(r.n),
