@@ -17,6 +17,7 @@ import {
 } from '@concord/protocol';
 import { ApiError } from '../lib/errors.js';
 import type { Deps } from '../modules/deps.js';
+import type { UserRecord } from '../modules/users/store.js';
 import { userForToken } from '../modules/auth/service.js';
 import { hashToken } from '../modules/auth/tokens.js';
 import { grantedPrivilegedIntents } from '../modules/applications/service.js';
@@ -32,6 +33,8 @@ import { parseStatus, sessionOffline, sessionOnline } from '../modules/presence/
 
 export class Gateway {
   readonly sessions = new Map<string, Session>();
+  /** One account record per user with sessions here, shared by all of them (people connect from several devices). */
+  private readonly accounts = new Map<string, { user: UserRecord; sessions: number }>();
   readonly connections = new Set<Connection>();
   readonly heartbeatInterval: number;
   /** Frames a connection may send per GATEWAY_SEND_LIMIT window (Infinity when rate limits are off). */
@@ -111,9 +114,7 @@ export class Gateway {
     if (conn.closed) return;
 
     const seesContent = !user.bot || Boolean(d.intents & GatewayIntents.MessageContent);
-    // The session keeps the account without its password hash: it lives as long as the connection.
-    const { password_hash: _hash, ...account } = user;
-    const session = new Session(randomBytes(16).toString('hex'), { ...account, password_hash: null }, d.intents, shard, d.large_threshold ?? 50, seesContent, this.deps.config.replayBufferSize);
+    const session = new Session(randomBytes(16).toString('hex'), this.account(user), d.intents, shard, d.large_threshold ?? 50, seesContent, this.deps.config.replayBufferSize);
     session.tokenHash = hashToken(token);
     this.sessions.set(session.id, session);
     session.socket = conn;
@@ -224,8 +225,20 @@ export class Gateway {
     else session.detachedAt = Date.now();
   }
 
+  /** The shared record for a user's sessions, kept without its password hash (it lives as long as they do). */
+  private account(user: UserRecord): UserRecord {
+    let entry = this.accounts.get(user.id);
+    if (!entry) this.accounts.set(user.id, (entry = { user: { ...user, password_hash: null }, sessions: 0 }));
+    // Just read from the store: newer than what the user's other sessions hold.
+    else Object.assign(entry.user, user, { password_hash: null });
+    entry.sessions++;
+    return entry.user;
+  }
+
   private destroySession(session: Session): void {
     if (!this.sessions.delete(session.id)) return;
+    const entry = this.accounts.get(session.user.id);
+    if (entry && --entry.sessions === 0) this.accounts.delete(session.user.id);
     for (const guildId of [...session.guilds]) this.removeGuild(session, guildId);
     this.fanout.removeUserSession(session);
     sessionOffline(this.deps, session.user.id, session.id).catch((err) => console.error('presence update failed:', err));
