@@ -41,21 +41,8 @@ class Worker {
   }
 }
 
-export interface Delivery {
-  sessions: number;
-  expected: number;
-  delivered: number;
-  missing: number;
-  duplicated: number;
-  outOfOrder: number;
-  seqGaps: number;
-  unparsed: number;
-  lost: number;
-  frameBytes: number;
-  firstAt: number;
-  lastAt: number;
-  latency: Histogram;
-}
+/** A receiver report merged over workers, with the latency histogram in full form. */
+export type Delivery = Omit<ReceiverReport, 'latency'> & { latency: Histogram };
 
 export class WorkerPool {
   private readonly workers: Worker[];

@@ -27,29 +27,23 @@ export function invalidateHistory(): void {
  */
 export async function loadLatest(channelId: string): Promise<void> {
   if (getState().history[channelId]?.loading) return;
-  setHistory(channelId, { loading: true, hasMore: true });
   setState((s) => (s.client.messages[channelId] ? {} : { client: { ...s.client, messages: { ...s.client.messages, [channelId]: [] } } }));
-  const started = epoch;
-  try {
-    const page = await rest.listMessages(channelId, { limit: PAGE_SIZE });
-    if (started !== epoch) return;
-    addMessages(channelId, page);
-    setHistory(channelId, { loading: false, hasMore: page.length === PAGE_SIZE });
-  } catch (err) {
-    if (started !== epoch) return;
-    setHistory(channelId, { loading: false, hasMore: true });
-    reportError(err);
-  }
+  await loadPage(channelId);
 }
 
 export async function loadOlder(channelId: string): Promise<void> {
   const h = getState().history[channelId];
   const oldest = getState().client.messages[channelId]?.[0];
   if (!h || h.loading || !h.hasMore || !oldest) return;
+  await loadPage(channelId, oldest.id);
+}
+
+/** One page (the newest, or the one before `before`); a page that straddles a resync is dropped. */
+async function loadPage(channelId: string, before?: string): Promise<void> {
   setHistory(channelId, { loading: true, hasMore: true });
   const started = epoch;
   try {
-    const page = await rest.listMessages(channelId, { limit: PAGE_SIZE, before: oldest.id });
+    const page = await rest.listMessages(channelId, { limit: PAGE_SIZE, ...(before ? { before } : {}) });
     if (started !== epoch) return;
     addMessages(channelId, page);
     setHistory(channelId, { loading: false, hasMore: page.length === PAGE_SIZE });
