@@ -27,3 +27,24 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
     </div>
   );
 }
+
+/** A form dialog's footer: its error, if any, then Cancel and the submit button. */
+export function FormFooter({ error, busy, onCancel, submitLabel }: { error: string | null; busy: boolean; onCancel: () => void; submitLabel: string }) {
+  return (
+    <>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="modal-actions">
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={busy}>
+          {submitLabel}
+        </button>
+      </div>
+    </>
+  );
+}

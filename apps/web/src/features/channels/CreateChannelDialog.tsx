@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { Channel } from '@concord/protocol';
-import { Modal } from '../../components/Modal';
+import { FormFooter, Modal } from '../../components/Modal';
 import { describeError, rest } from '../../state/api';
 import { navigate } from '../../state/store';
 
@@ -66,15 +66,7 @@ export function CreateChannelDialog({ guildId, onClose, category = false, parent
             </label>
           </>
         )}
-        {error && <p className="form-error" role="alert">{error}</p>}
-        <div className="modal-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            Create
-          </button>
-        </div>
+        <FormFooter error={error} busy={busy} onCancel={onClose} submitLabel="Create" />
       </form>
     </Modal>
   );

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Modal } from '../../components/Modal';
+import { FormFooter, Modal } from '../../components/Modal';
 import { describeError, rest } from '../../state/api';
 import { navigate } from '../../state/store';
 
@@ -29,15 +29,7 @@ export function CreateGuildDialog({ onClose }: { onClose: () => void }) {
           Server name
           <input name="guild-name" required minLength={2} maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
         </label>
-        {error && <p className="form-error" role="alert">{error}</p>}
-        <div className="modal-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            Create
-          </button>
-        </div>
+        <FormFooter error={error} busy={busy} onCancel={onClose} submitLabel="Create" />
       </form>
     </Modal>
   );
