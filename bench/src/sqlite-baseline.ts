@@ -3,7 +3,7 @@
  * own messages table (from the server's migrations), no HTTP, no JSON, no batching.
  */
 import Database from 'better-sqlite3';
-import { migrations } from '../../apps/server/src/store/migrations.js';
+import { messageMigrations } from '../../apps/server/src/modules/messages/migrations.js';
 import { now } from './env.js';
 import { dist, round, type Dist } from './stats.js';
 
@@ -23,7 +23,7 @@ function open(file: string): Database.Database {
 /** One single-row INSERT per transaction (autocommit), for `seconds`; answers commits/s and commit latency. */
 export function commitLoop(file: string, seconds: number, contentBytes = 80): { commits_per_s: number; commits: number; latency_ms: Dist } {
   const db = open(file);
-  const ddl = migrations.find((m) => m.name === 'messages')!.sqlite!;
+  const ddl = messageMigrations.find((m) => m.name === 'messages')!.sqlite!;
   db.exec(ddl);
   const insert = db.prepare(INSERT_MESSAGE);
   const content = 'x'.repeat(contentBytes);

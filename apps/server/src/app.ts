@@ -11,19 +11,17 @@ import type { Db } from './store/db.js';
 import { SqliteDb } from './store/sqlite/driver.js';
 import { PostgresDb } from './store/postgres/driver.js';
 import { migrate } from './store/migrations.js';
+import { modules } from './modules/index.js';
+import type { Migration } from './modules/module.js';
+import { bindStores, createTxRunner } from './modules/tx.js';
+import { Events } from './modules/events.js';
+import { RateLimits, collectBuckets } from './lib/ratelimit.js';
 import type { Bus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory.js';
 import { RedisBus } from './bus/redis.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './lib/ratelimiter.js';
 import { MemoryPresenceStore, RedisPresenceStore, type PresenceStore } from './modules/presence/store.js';
 import { createIdSource } from './lib/ids.js';
-import { SqlUserStore } from './modules/users/store.js';
-import { SqlApplicationStore } from './modules/applications/store.js';
-import { SqlGuildStore } from './modules/guilds/store.js';
-import { SqlChannelStore } from './modules/channels/store.js';
-import { SqlMessageStore } from './modules/messages/store.js';
-import { SqlReactionStore } from './modules/reactions/store.js';
-import { SqlInviteStore } from './modules/invites/store.js';
 import { GuildCache } from './modules/guilds/cache.js';
 import { Access } from './modules/access.js';
 import type { Deps, Stores } from './modules/deps.js';
@@ -47,22 +45,22 @@ export function openDb(config: Config): Db {
   return config.databaseUrl ? new PostgresDb(config.databaseUrl) : new SqliteDb(path.join(config.dataDir, 'concord.db'), config.sqliteSynchronous);
 }
 
+/** Every module's migrations, for the runner. */
+export const allMigrations: Migration[] = modules.flatMap((m) => m.migrations ?? []);
+
+/** Every module's store on the database (outside any transaction). */
 export function createStores(db: Db): Stores {
-  return {
-    users: new SqlUserStore(db),
-    applications: new SqlApplicationStore(db),
-    guilds: new SqlGuildStore(db),
-    channels: new SqlChannelStore(db),
-    messages: new SqlMessageStore(db),
-    reactions: new SqlReactionStore(db),
-    invites: new SqlInviteStore(db),
-  };
+  return bindStores(modules, db);
 }
 
-export async function buildApp(input: Config | ConfigInput = {}): Promise<App> {
-  const config = 'dataDir' in input && path.isAbsolute(String(input.dataDir)) && 'processId' in input ? (input as Config) : parseConfig(input);
+/** Builds from raw options (env, flags, test overrides), validated and defaulted. */
+export function buildAppFrom(input: ConfigInput = {}): Promise<App> {
+  return buildApp(parseConfig(input));
+}
+
+export async function buildApp(config: Config): Promise<App> {
   const db = openDb(config);
-  await migrate(db);
+  await migrate(db, allMigrations);
 
   let bus: Bus;
   let limiter: RateLimiter;
@@ -83,15 +81,19 @@ export async function buildApp(input: Config | ConfigInput = {}): Promise<App> {
 
   const stores = createStores(db);
   const cache = new GuildCache({ guilds: stores.guilds, channels: stores.channels, users: stores.users, bus });
+  const events = new Events(bus);
   const deps: Deps = {
     ...stores,
     config: { ...config, webDir: config.webDir ?? defaultWebDir },
+    db,
     ids: createIdSource(config.workerId, config.processId),
     bus,
-    limiter,
+    events,
+    limits: new RateLimits(limiter, config.rateLimitScale, collectBuckets(modules)),
     presence,
     cache,
     access: new Access(cache, stores.channels),
+    tx: createTxRunner(db, modules, events),
   };
   const gateway = new Gateway(deps);
   const http = buildHttp(deps, () => gateway.stats());
@@ -99,7 +101,9 @@ export async function buildApp(input: Config | ConfigInput = {}): Promise<App> {
 
   let closed = false;
   return {
-    config: deps.config,
+    get config() {
+      return deps.config;
+    },
     http,
     gateway,
     deps,
@@ -107,7 +111,8 @@ export async function buildApp(input: Config | ConfigInput = {}): Promise<App> {
       await http.listen({ port: config.port, host: config.host });
       const addr = http.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
-      (deps.config as { port: number }).port = port;
+      // Port 0 picked a free port: the gateway's resume URL falls back to it.
+      deps.config = { ...deps.config, port };
       return `http://127.0.0.1:${port}`;
     },
     async close() {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { buildApp, type App } from './app.js';
+import { buildAppFrom, type App } from './app.js';
 import type { ConfigInput } from './config.js';
 
 export interface TestServer {
@@ -22,7 +22,7 @@ export interface TestServer {
 /** Cheap password hashing and generous rate limits, unless a test says otherwise. */
 export async function startTestServer(overrides: ConfigInput = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-test-'));
-  const app = await buildApp({
+  const app = await buildAppFrom({
     port: 0,
     host: '127.0.0.1',
     dataDir,

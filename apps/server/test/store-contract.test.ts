@@ -4,12 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SnowflakeGenerator } from '@concord/protocol';
-import { createStores } from '../src/app.js';
-import type { Db } from '../src/store/db.js';
+import { allMigrations, createStores } from '../src/app.js';
+import { UniqueViolation, type Db } from '../src/store/db.js';
 import { migrate } from '../src/store/migrations.js';
 import { SqliteDb } from '../src/store/sqlite/driver.js';
 import { PostgresDb } from '../src/store/postgres/driver.js';
-import type { Stores } from '../src/modules/deps.js';
+import { MemoryBus } from '../src/bus/memory.js';
+import type { BusMessage } from '../src/bus/bus.js';
+import { Events } from '../src/modules/events.js';
+import { modules } from '../src/modules/index.js';
+import { createTxRunner } from '../src/modules/tx.js';
+import type { Stores, TxRunner } from '../src/modules/deps.js';
 import type { UserRecord } from '../src/modules/users/store.js';
 import type { MessageRecord } from '../src/modules/messages/store.js';
 import type { ChannelRecord } from '../src/modules/channels/store.js';
@@ -44,10 +49,10 @@ function user(name: string, extra: Partial<UserRecord> = {}): UserRecord {
   return { id: ids.next(), username: name, email: `${name}@example.com`, password_hash: 'h', global_name: null, avatar: null, bot: false, flags: 0, created_at: Date.now(), ...extra };
 }
 
-function channel(guildId: string, extra: Partial<ChannelRecord> = {}): ChannelRecord {
+function channel(guildId: string | null, extra: Partial<ChannelRecord> = {}): ChannelRecord {
   return {
     id: ids.next(), guild_id: guildId, type: 0, name: 'general', position: 0, parent_id: null, topic: null, nsfw: false,
-    rate_limit_per_user: 0, bitrate: null, user_limit: null, last_message_id: null, created_at: Date.now(), overwrites: [], ...extra,
+    rate_limit_per_user: 0, bitrate: null, user_limit: null, last_message_id: null, owner_id: null, created_at: Date.now(), overwrites: [], ...extra,
   };
 }
 
@@ -62,12 +67,18 @@ for (const adapter of adapters) {
   describe(`store contract: ${adapter.name}`, () => {
     let db: Db;
     let s: Stores;
+    let tx: TxRunner;
+    /** Every bus message published on the guild topics tests use, in order. */
+    const published: BusMessage[] = [];
     let cleanup: () => Promise<void>;
 
     beforeAll(async () => {
       ({ db, cleanup } = await adapter.open());
-      await migrate(db);
+      await migrate(db, allMigrations);
       s = createStores(db);
+      const bus = new MemoryBus();
+      tx = createTxRunner(db, modules, new Events(bus));
+      await bus.subscribe('g:tx-test', (m) => published.push(m));
     });
     afterAll(async () => {
       await db?.close();
@@ -75,7 +86,7 @@ for (const adapter of adapters) {
     });
 
     it('migrations are idempotent', async () => {
-      expect(await migrate(db)).toEqual([]);
+      expect(await migrate(db, allMigrations)).toEqual([]);
     });
 
     it('users: create, look up, unique username and email, update', async () => {
@@ -84,8 +95,13 @@ for (const adapter of adapters) {
       expect(await s.users.get(u.id)).toEqual(u);
       expect((await s.users.getByEmail('alice@example.com'))?.id).toBe(u.id);
       expect((await s.users.getByUsername('alice'))?.id).toBe(u.id);
-      await expect(s.users.create(user('alice', { email: 'other@example.com' }))).rejects.toThrow();
-      await expect(s.users.create(user('alice2', { email: 'alice@example.com' }))).rejects.toThrow();
+      // A unique key is a typed error of the Db surface, naming what was taken.
+      const byName = await s.users.create(user('alice', { email: 'other@example.com' })).catch((e: unknown) => e);
+      expect(byName).toBeInstanceOf(UniqueViolation);
+      expect((byName as UniqueViolation).target).toMatch(/username/);
+      const byEmail = await s.users.create(user('alice2', { email: 'alice@example.com' })).catch((e: unknown) => e);
+      expect(byEmail).toBeInstanceOf(UniqueViolation);
+      expect((byEmail as UniqueViolation).target).toMatch(/email/);
       const updated = await s.users.update(u.id, { global_name: 'Alice A.' });
       expect(updated?.global_name).toBe('Alice A.');
       expect(await s.users.getMany([u.id, '1'])).toHaveLength(1);
@@ -106,14 +122,20 @@ for (const adapter of adapters) {
       await s.users.create(owner);
       const bot = user('botty', { email: null, bot: true, password_hash: null });
       const app = { id: ids.next(), name: 'Botty', description: '', owner_id: owner.id, bot_id: bot.id, flags: 0, created_at: Date.now() };
-      await s.applications.create(app, bot, 'bot-hash');
+      const createAll = (a: typeof app, b: UserRecord, hash: string) =>
+        tx(async (t) => {
+          await t.users.create(b);
+          await t.applications.create(a);
+          await t.users.addToken(hash, b.id, a.created_at);
+        });
+      await createAll(app, bot, 'bot-hash');
       expect(await s.applications.get(app.id)).toEqual(app);
       expect((await s.applications.getByBot(bot.id))?.id).toBe(app.id);
       expect((await s.users.get(bot.id))?.bot).toBe(true);
       expect(await s.users.userIdForToken('bot-hash')).toBe(bot.id);
       // A failing part rolls the whole creation back.
       const dupBot = user('botty', { email: null, bot: true });
-      await expect(s.applications.create({ ...app, id: ids.next(), bot_id: dupBot.id }, dupBot, 'other-hash')).rejects.toThrow();
+      await expect(createAll({ ...app, id: ids.next(), bot_id: dupBot.id }, dupBot, 'other-hash')).rejects.toThrow();
       expect(await s.users.userIdForToken('other-hash')).toBeUndefined();
     });
 
@@ -128,12 +150,12 @@ for (const adapter of adapters) {
         guildId = ids.next();
         chan = channel(guildId);
         const now = Date.now();
-        await s.guilds.create(
-          { id: guildId, name: 'G', icon: null, description: null, owner_id: owner.id, system_channel_id: chan.id, afk_channel_id: null, afk_timeout: 300, created_at: now },
-          { id: guildId, guild_id: guildId, name: '@everyone', color: 0, hoist: false, position: 0, permissions: '1024', managed: false, mentionable: false, bot_id: null },
-          [chan],
-          { guild_id: guildId, user_id: owner.id, nick: null, joined_at: now, deaf: false, mute: false, communication_disabled_until: null, roles: [] },
-        );
+        await tx(async (t) => {
+          await t.guilds.create({ id: guildId, name: 'G', icon: null, description: null, owner_id: owner.id, system_channel_id: chan.id, afk_channel_id: null, afk_timeout: 300, created_at: now });
+          await t.guilds.createRole({ id: guildId, guild_id: guildId, name: '@everyone', color: 0, hoist: false, position: 0, permissions: '1024', managed: false, mentionable: false, bot_id: null });
+          await t.channels.create(chan);
+          await t.guilds.addMember({ guild_id: guildId, user_id: owner.id, nick: null, joined_at: now, deaf: false, mute: false, communication_disabled_until: null, roles: [] });
+        });
       });
 
       it('guild with @everyone, channel and owner', async () => {
@@ -173,8 +195,8 @@ for (const adapter of adapters) {
         const child = channel(guildId, { parent_id: cat.id, overwrites: [{ id: guildId, type: 0, allow: '0', deny: '1024' }] });
         await s.channels.create(child);
         expect((await s.channels.get(child.id))?.overwrites).toEqual([{ id: guildId, type: 0, allow: '0', deny: '1024' }]);
-        const upd = await s.channels.update(child.id, { name: 'renamed', nsfw: true, overwrites: [] });
-        expect(upd).toMatchObject({ name: 'renamed', nsfw: true, overwrites: [] });
+        expect(await s.channels.update(child.id, { name: 'renamed', nsfw: true, overwrites: [] })).toBe(true);
+        expect(await s.channels.get(child.id)).toMatchObject({ name: 'renamed', nsfw: true, overwrites: [] });
         expect(await s.channels.delete(cat.id)).toBe(true);
         expect((await s.channels.get(child.id))?.parent_id).toBeNull();
       });
@@ -240,24 +262,102 @@ for (const adapter of adapters) {
         expect(await Promise.all([s.guilds.removeMember(guildId, x.id), s.guilds.removeMember(guildId, y.id)])).toEqual([true, true]);
       });
 
-      it('invites: accept adds the member and counts a use together, or neither', async () => {
-        const now = Date.now();
+      it('transactions: a failing step leaves nothing written and publishes nothing; a commit publishes after it', async () => {
         const joiner = user('joiner');
         await s.users.create(joiner);
-        const member = { guild_id: guildId, user_id: joiner.id, nick: null, joined_at: now, deaf: false, mute: false, communication_disabled_until: null, roles: [] };
-        await s.invites.create({ code: 'one', guild_id: guildId, channel_id: chan.id, inviter_id: owner.id, max_age: 0, max_uses: 1, uses: 0, temporary: false, created_at: now });
-        const twice = await Promise.all([s.invites.accept('one', member, now), s.invites.accept('one', member, now)]);
-        expect(twice.sort()).toEqual(['joined', 'member']);
-        expect((await s.invites.get('one'))!.uses).toBe(1);
-        const late = user('late');
-        await s.users.create(late);
-        expect(await s.invites.accept('one', { ...member, user_id: late.id }, now)).toBe('unusable');
-        expect(await s.guilds.getMember(guildId, late.id)).toBeUndefined();
+        const member = { guild_id: guildId, user_id: joiner.id, nick: null, joined_at: Date.now(), deaf: false, mute: false, communication_disabled_until: null, roles: [] };
+        const dupRole = { id: guildId, guild_id: guildId, name: 'dup', color: 0, hoist: false, position: 0, permissions: '0', managed: false, mentionable: false, bot_id: null };
+        const before = published.length;
+        const failed = await tx(async (t) => {
+          expect(await t.guilds.addMember(member)).toBe(true);
+          t.emit({ guild: 'tx-test' }, 'GUILD_MEMBER_REMOVE', { guild_id: guildId, user: { id: joiner.id, username: 'x', discriminator: '0', global_name: null, avatar: null } });
+          // The @everyone role's id again: the unique key refuses it, and the member goes with the rollback.
+          await t.guilds.createRole(dupRole);
+        }).catch((e: unknown) => e);
+        expect(failed).toBeInstanceOf(UniqueViolation);
+        expect(await s.guilds.getMember(guildId, joiner.id)).toBeUndefined();
+        expect(published.length).toBe(before);
+
+        let seenInside = -1;
+        await tx(async (t) => {
+          await t.guilds.addMember(member);
+          t.emit({ guild: 'tx-test' }, 'GUILD_MEMBER_REMOVE', { guild_id: guildId, user: { id: joiner.id, username: 'x', discriminator: '0', global_name: null, avatar: null } });
+          seenInside = published.length;
+        });
+        expect(seenInside).toBe(before);
+        expect(published.length).toBe(before + 1);
+        expect(published[before]).toMatchObject({ kind: 'dispatch', t: 'GUILD_MEMBER_REMOVE' });
+        expect((await s.guilds.getMember(guildId, joiner.id))?.user_id).toBe(joiner.id);
         await s.guilds.removeMember(guildId, joiner.id);
       });
 
+      it('purges: deleting messages or channels removes their reactions (and messages) in the same transaction', async () => {
+        const ch = channel(guildId);
+        const other = channel(guildId);
+        await tx(async (t) => {
+          await t.channels.create(ch);
+          await t.channels.create(other);
+        });
+        const a = (await s.messages.create(message(ch.id, owner.id, 'a'))).message;
+        const b = (await s.messages.create(message(ch.id, owner.id, 'b'))).message;
+        const c = (await s.messages.create(message(other.id, owner.id, 'c'))).message;
+        for (const m of [a, b, c]) await s.reactions.add(m.channel_id, m.id, { id: null, name: '👍' }, owner.id);
+        const count = async (channelId: string) => Number((await db.get('SELECT COUNT(*) AS n FROM reactions WHERE channel_id = ?', [channelId]))!.n);
+
+        await tx(async (t) => {
+          await t.purgeMessages(ch.id, [a.id]);
+          await t.messages.delete(ch.id, a.id);
+        });
+        expect(await count(ch.id)).toBe(1);
+        // A rolled-back purge leaves everything.
+        await tx(async (t) => {
+          await t.purgeChannels([ch.id]);
+          throw new Error('changed my mind');
+        }).catch(() => undefined);
+        expect(await count(ch.id)).toBe(1);
+        expect(await s.messages.get(ch.id, b.id)).toBeDefined();
+
+        await tx(async (t) => {
+          await t.purgeChannels([ch.id]);
+          await t.channels.delete(ch.id);
+        });
+        expect(await count(ch.id)).toBe(0);
+        expect(await s.messages.list(ch.id, { limit: 10 })).toEqual([]);
+        expect(await count(other.id)).toBe(1);
+      });
+
+      it('private channels: members (recipients) and the channels a user is in', async () => {
+        const [x, y, z] = [user('dmx'), user('dmy'), user('dmz')];
+        for (const u of [x, y, z]) await s.users.create(u);
+        const dm = channel(null, { guild_id: null, type: 1, name: null });
+        const group = channel(null, { guild_id: null, type: 3, name: 'pals', owner_id: x.id });
+        await tx(async (t) => {
+          for (const c of [dm, group]) await t.channels.create(c);
+          await t.channels.addMember(dm.id, x.id, 1);
+          await t.channels.addMember(dm.id, y.id, 2);
+          for (const [i, u] of [x, y, z].entries()) await t.channels.addMember(group.id, u.id, 10 + i);
+        });
+        expect(await s.channels.addMember(dm.id, x.id, 3)).toBe(false);
+        expect(await s.channels.members(group.id)).toEqual([x.id, y.id, z.id]);
+        const ofY = await s.channels.privateChannelsOf(y.id);
+        expect(ofY.map((p) => p.channel.id)).toEqual([dm.id, group.id]);
+        expect(ofY[0]!.recipients).toEqual([x.id, y.id]);
+        expect(ofY[1]!.channel.owner_id).toBe(x.id);
+        expect(await s.channels.removeMember(group.id, z.id)).toBe(true);
+        expect((await s.channels.privateChannelsOf(z.id)).map((p) => p.channel.id)).toEqual([]);
+      });
+
       it('deleting a guild removes what belongs to it', async () => {
-        expect(await s.guilds.delete(guildId)).toBe(true);
+        const m = (await s.messages.create(message(chan.id, owner.id, 'last words'))).message;
+        await s.reactions.add(chan.id, m.id, { id: null, name: '👋' }, owner.id);
+        expect(
+          await tx(async (t) => {
+            await t.purgeChannels(await t.channels.idsByGuild(guildId));
+            return t.guilds.delete(guildId);
+          }),
+        ).toBe(true);
+        expect(await db.get('SELECT 1 AS x FROM reactions WHERE channel_id = ?', [chan.id])).toBeUndefined();
+        expect(await db.get('SELECT 1 AS x FROM messages WHERE channel_id = ?', [chan.id])).toBeUndefined();
         expect(await s.guilds.get(guildId)).toBeUndefined();
         expect(await s.channels.listByGuild(guildId)).toEqual([]);
         expect(await s.guilds.guildIdsForUser(owner.id)).toEqual([]);

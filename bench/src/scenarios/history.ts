@@ -18,6 +18,7 @@ import { INSERT_MESSAGE, readLoop } from '../sqlite-baseline.js';
 import { dist, ratio, round, type Dist } from '../stats.js';
 import { SqliteDb } from '../../../apps/server/src/store/sqlite/driver.js';
 import { migrate } from '../../../apps/server/src/store/migrations.js';
+import { allMigrations } from '../../../apps/server/src/app.js';
 import { profileTable } from './fanout.js';
 import { profileArgs } from '../under-test.js';
 import { newestProfile } from '../profile.js';
@@ -33,7 +34,7 @@ const EPOCH = 1420070400000n;
 /** Seeds `count` messages, 1 ms apart, ending a day ago; answers the newest and the middle id. */
 async function seed(file: string, channelId: string, guildId: string, authorId: string, count: number) {
   const db = new SqliteDb(file);
-  await migrate(db);
+  await migrate(db, allMigrations);
   const insert = db.raw.prepare(INSERT_MESSAGE);
   const first = BigInt(Date.now() - 86_400_000 - count);
   const idAt = (i: number) => ((first + BigInt(i) - EPOCH) << 22n) | (31n << 17n) | (31n << 12n);

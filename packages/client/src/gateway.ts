@@ -34,9 +34,8 @@ export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 export type GatewayState = 'idle' | 'connecting' | 'identifying' | 'resuming' | 'ready' | 'reconnecting' | 'closed';
 
-export interface GatewayDispatch extends DispatchEvent {
-  s: number;
-}
+/** A dispatch as received: the contract's event plus its sequence number. */
+export type GatewayDispatch = DispatchEvent & { s: number };
 
 export interface GatewayEvents {
   state: [state: GatewayState, previous: GatewayState];
@@ -210,12 +209,14 @@ export class GatewayClient extends Emitter<GatewayEvents> {
 
   private onDispatch(t: string, d: any, s: number): void {
     if (s) this.seq = s;
+    // The server speaks the contract; an event this client does not know passes through untyped.
+    const ev = { t, d, s } as GatewayDispatch;
     if (t === 'READY') {
       const ready = d as ReadyData;
       this.sessionId = ready.session_id;
       this.attempt = 0;
       this.setState('ready');
-      this.emit('dispatch', { t, d, s });
+      this.emit('dispatch', ev);
       if (this.hadSession) this.emit('resync', ready);
       this.hadSession = true;
       return;
@@ -224,7 +225,7 @@ export class GatewayClient extends Emitter<GatewayEvents> {
       this.attempt = 0;
       this.setState('ready');
     }
-    this.emit('dispatch', { t, d, s });
+    this.emit('dispatch', ev);
   }
 
   private onInvalidSession(resumable: boolean): void {

@@ -54,14 +54,14 @@ describe('GatewayClient against a real server', () => {
     return { ...user, guild, channel };
   }
 
-  const creates = (events: GatewayDispatch[]) => events.filter((e) => e.t === 'MESSAGE_CREATE').map((e) => e.d.content as string);
+  const creates = (events: GatewayDispatch[]) => events.filter((e) => e.t === 'MESSAGE_CREATE').map((e) => (e.d as { content: string }).content);
 
   it('identifies, receives READY then GUILD_CREATE, and dispatches in order', async () => {
     const { rest, guild, channel } = await guildWithChannel();
     const c = connect(rest.token!);
     await c.until(() => c.events.some((e) => e.t === 'GUILD_CREATE'));
     expect(c.events[0]!.t).toBe('READY');
-    expect(c.events[1]!.d.id).toBe(guild.id);
+    expect((c.events[1]!.d as { id: string }).id).toBe(guild.id);
     expect(c.states.slice(0, 3)).toEqual(['connecting', 'identifying', 'ready']);
 
     for (let i = 0; i < 5; i++) await rest.sendMessage(channel.id, { content: `m${i}` });

@@ -1,11 +1,17 @@
 /**
  * The pure client-side state reducer: READY + GUILD_CREATE snapshot, then every dispatch applied in order.
  * Shared by the web client and tests; "snapshot + events = fresh snapshot" is checked against it.
+ *
+ * Checklist when the contract (events.ts) or the snapshot (the server's gateway/snapshot.ts) changes: give the
+ * event a handler below (the compiler insists), make the snapshot carry the state the event changes, and add the
+ * event to the server's snapshot test, which applies each event to a READY and compares with a fresh one.
  */
+import type { DispatchEvent, DispatchPayloads, EventName, ReactionEmojiData } from './events.js';
 import type { Channel, GuildCreateData, Member, Message, ReadyData, Role, User } from './schemas.js';
 import { compareSnowflakes } from './snowflake.js';
 
-export interface GuildState {
+/** A guild as the client holds it (not the server's replica). */
+export interface ClientGuild {
   id: string;
   name: string;
   icon: string | null;
@@ -19,7 +25,8 @@ export interface GuildState {
 export interface ClientState {
   user: User | null;
   sessionId: string | null;
-  guilds: Record<string, GuildState>;
+  /** Guild channels carry guild_id; private channels (DMs, group DMs) do not. */
+  guilds: Record<string, ClientGuild>;
   channels: Record<string, Channel>;
   /** Loaded messages per channel, oldest first, unique by id. */
   messages: Record<string, Message[]>;
@@ -39,11 +46,6 @@ export const initialClientState: ClientState = {
   users: {},
   presences: {},
 };
-
-export interface DispatchEvent {
-  t: string;
-  d: any;
-}
 
 function upsertMessage(list: readonly Message[], msg: Message): Message[] {
   const idx = list.findIndex((m) => m.id === msg.id);
@@ -66,7 +68,7 @@ export function mergeMessages(list: readonly Message[], page: readonly Message[]
   return [...byId.values()].sort((a, b) => compareSnowflakes(a.id, b.id));
 }
 
-function guildFromCreate(d: GuildCreateData): GuildState {
+function guildFromCreate(d: GuildCreateData): ClientGuild {
   const members: Record<string, Member> = {};
   for (const m of d.members) if (m.user) members[m.user.id] = m;
   return {
@@ -81,131 +83,201 @@ function guildFromCreate(d: GuildCreateData): GuildState {
   };
 }
 
-export function reduce(state: ClientState, ev: DispatchEvent): ClientState {
-  const d = ev.d;
-  switch (ev.t) {
-    case 'READY': {
-      const r = d as ReadyData;
-      return { ...initialClientState, user: r.user, sessionId: r.session_id, users: { [r.user.id]: r.user } };
-    }
-    case 'GUILD_CREATE': {
-      const g = d as GuildCreateData;
-      const channels = { ...state.channels };
-      for (const c of g.channels) channels[c.id] = { ...c, guild_id: g.id };
-      const users = { ...state.users };
-      for (const m of g.members) if (m.user) users[m.user.id] = m.user;
-      const presences = { ...state.presences };
-      for (const p of g.presences as { user: { id: string }; status: PresenceStatus }[]) presences[p.user.id] = p.status;
-      return { ...state, guilds: { ...state.guilds, [g.id]: guildFromCreate(g) }, channels, users, presences };
-    }
-    case 'GUILD_UPDATE': {
-      const g = state.guilds[d.id];
-      if (!g) return state;
-      return { ...state, guilds: { ...state.guilds, [d.id]: { ...g, name: d.name, icon: d.icon, owner_id: d.owner_id } } };
-    }
-    case 'GUILD_DELETE': {
-      const g = state.guilds[d.id];
-      if (!g) return state;
-      const guilds = { ...state.guilds };
-      delete guilds[d.id];
-      const channels = { ...state.channels };
-      const messages = { ...state.messages };
-      for (const id of g.channelIds) {
-        delete channels[id];
-        delete messages[id];
-      }
-      return { ...state, guilds, channels, messages };
-    }
-    case 'CHANNEL_CREATE':
-    case 'CHANNEL_UPDATE': {
-      const c = d as Channel;
-      const channels = { ...state.channels, [c.id]: c };
-      const g = c.guild_id ? state.guilds[c.guild_id] : undefined;
-      if (!g) return { ...state, channels };
-      const channelIds = g.channelIds.includes(c.id) ? g.channelIds : [...g.channelIds, c.id];
-      return { ...state, channels, guilds: { ...state.guilds, [g.id]: { ...g, channelIds } } };
-    }
-    case 'CHANNEL_DELETE': {
-      const c = d as Channel;
-      const channels = { ...state.channels };
-      delete channels[c.id];
-      const messages = { ...state.messages };
-      delete messages[c.id];
-      const g = c.guild_id ? state.guilds[c.guild_id] : undefined;
-      if (!g) return { ...state, channels, messages };
-      const guild = { ...g, channelIds: g.channelIds.filter((id) => id !== c.id) };
-      return { ...state, channels, messages, guilds: { ...state.guilds, [g.id]: guild } };
-    }
-    case 'GUILD_ROLE_CREATE':
-    case 'GUILD_ROLE_UPDATE': {
-      const g = state.guilds[d.guild_id];
-      if (!g) return state;
-      const role = d.role as Role;
-      return { ...state, guilds: { ...state.guilds, [g.id]: { ...g, roles: { ...g.roles, [role.id]: role } } } };
-    }
-    case 'GUILD_ROLE_DELETE': {
-      const g = state.guilds[d.guild_id];
-      if (!g) return state;
-      const roles = { ...g.roles };
-      delete roles[d.role_id];
-      return { ...state, guilds: { ...state.guilds, [g.id]: { ...g, roles } } };
-    }
-    case 'GUILD_MEMBER_ADD':
-    case 'GUILD_MEMBER_UPDATE': {
-      const g = state.guilds[d.guild_id];
-      if (!g || !d.user) return state;
-      const existed = Boolean(g.members[d.user.id]);
-      const { guild_id: _g, ...member } = d;
-      const guild = {
-        ...g,
-        members: { ...g.members, [d.user.id]: member as Member },
-        member_count: g.member_count + (ev.t === 'GUILD_MEMBER_ADD' && !existed ? 1 : 0),
-      };
-      return { ...state, guilds: { ...state.guilds, [g.id]: guild }, users: { ...state.users, [d.user.id]: d.user } };
-    }
-    case 'GUILD_MEMBER_REMOVE': {
-      const g = state.guilds[d.guild_id];
-      if (!g) return state;
-      const members = { ...g.members };
-      const existed = Boolean(members[d.user.id]);
-      delete members[d.user.id];
-      const guild = { ...g, members, member_count: Math.max(0, g.member_count - (existed ? 1 : 0)) };
-      return { ...state, guilds: { ...state.guilds, [g.id]: guild } };
-    }
-    case 'MESSAGE_CREATE': {
-      const m = d as Message;
-      const list = state.messages[m.channel_id];
-      const channel = state.channels[m.channel_id];
-      const channels = channel ? { ...state.channels, [m.channel_id]: { ...channel, last_message_id: m.id } } : state.channels;
-      // Only channels whose history is loaded keep messages; others learn of them through last_message_id.
-      if (!list) return { ...state, channels };
-      return { ...state, channels, messages: { ...state.messages, [m.channel_id]: upsertMessage(list, m) } };
-    }
-    case 'MESSAGE_UPDATE': {
-      const list = state.messages[d.channel_id];
-      if (!list) return state;
-      const idx = list.findIndex((m) => m.id === d.id);
-      if (idx < 0) return state;
-      const copy = list.slice();
-      copy[idx] = { ...list[idx]!, ...d };
-      return { ...state, messages: { ...state.messages, [d.channel_id]: copy } };
-    }
-    case 'MESSAGE_DELETE': {
-      const list = state.messages[d.channel_id];
-      if (!list) return state;
-      return { ...state, messages: { ...state.messages, [d.channel_id]: list.filter((m) => m.id !== d.id) } };
-    }
-    case 'PRESENCE_UPDATE': {
-      const presences = { ...state.presences };
-      if (d.status === 'offline') delete presences[d.user.id];
-      else presences[d.user.id] = d.status;
-      return { ...state, presences };
-    }
-    case 'USER_UPDATE': {
-      const u = d as User;
-      return { ...state, user: state.user?.id === u.id ? u : state.user, users: { ...state.users, [u.id]: u } };
-    }
-    default:
-      return state;
+
+type Handler<K extends EventName> = (state: ClientState, d: DispatchPayloads[K]) => ClientState;
+const keep = (state: ClientState): ClientState => state;
+
+function withUsers(state: ClientState, list: readonly (User | undefined)[]): Record<string, User> {
+  const users = { ...state.users };
+  for (const u of list) if (u) users[u.id] = u;
+  return users;
+}
+
+function putChannel(state: ClientState, c: Channel): ClientState {
+  const channels = { ...state.channels, [c.id]: c };
+  const users = c.recipients?.length ? withUsers(state, c.recipients) : state.users;
+  const g = c.guild_id ? state.guilds[c.guild_id] : undefined;
+  if (!g) return { ...state, channels, users };
+  const channelIds = g.channelIds.includes(c.id) ? g.channelIds : [...g.channelIds, c.id];
+  return { ...state, channels, users, guilds: { ...state.guilds, [g.id]: { ...g, channelIds } } };
+}
+
+function withoutChannels(state: ClientState, ids: Iterable<string>): Pick<ClientState, 'channels' | 'messages'> {
+  const channels = { ...state.channels };
+  const messages = { ...state.messages };
+  for (const id of ids) {
+    delete channels[id];
+    delete messages[id];
   }
+  return { channels, messages };
+}
+
+/** Applies `f` to one loaded message; channels whose history is not loaded are left as they are. */
+function updateMessage(state: ClientState, channelId: string, messageId: string, f: (m: Message) => Message): ClientState {
+  const list = state.messages[channelId];
+  const idx = list ? list.findIndex((m) => m.id === messageId) : -1;
+  if (!list || idx < 0) return state;
+  const copy = list.slice();
+  copy[idx] = f(list[idx]!);
+  return { ...state, messages: { ...state.messages, [channelId]: copy } };
+}
+
+const emojiKey = (e: ReactionEmojiData) => e.id ?? e.name ?? '';
+
+function guildMember(state: ClientState, d: Member & { guild_id: string }, added: boolean): ClientState {
+  const g = state.guilds[d.guild_id];
+  if (!g || !d.user) return state;
+  const existed = Boolean(g.members[d.user.id]);
+  const { guild_id: _g, ...member } = d;
+  const guild = { ...g, members: { ...g.members, [d.user.id]: member }, member_count: g.member_count + (added && !existed ? 1 : 0) };
+  return { ...state, guilds: { ...state.guilds, [g.id]: guild }, users: withUsers(state, [d.user]) };
+}
+
+/** One handler per event of the contract; an event with no effect on this state says so with `keep`. */
+const handlers: { [K in EventName]: Handler<K> } = {
+  READY(_state, r) {
+    const users = withUsers({ ...initialClientState, users: { [r.user.id]: r.user } }, r.private_channels.flatMap((c) => c.recipients ?? []));
+    const channels = Object.fromEntries(r.private_channels.map((c) => [c.id, c]));
+    return { ...initialClientState, user: r.user, sessionId: r.session_id, users, channels };
+  },
+  RESUMED: keep,
+  GUILD_CREATE(state, g) {
+    // The guild's channel list is replaced: channels deleted while this session was away go too.
+    const current = new Set(g.channels.map((c) => c.id));
+    const stale = Object.values(state.channels).filter((c) => c.guild_id === g.id && !current.has(c.id)).map((c) => c.id);
+    const { channels, messages } = withoutChannels(state, stale);
+    for (const c of g.channels) channels[c.id] = { ...c, guild_id: g.id };
+    for (const t of g.threads) channels[t.id] = { ...t, guild_id: g.id };
+    const presences = { ...state.presences };
+    for (const p of g.presences) presences[p.user.id] = p.status;
+    const guilds = { ...state.guilds, [g.id]: guildFromCreate(g) };
+    return { ...state, guilds, channels, messages, users: withUsers(state, g.members.map((m) => m.user)), presences };
+  },
+  GUILD_UPDATE(state, d) {
+    const g = state.guilds[d.id];
+    if (!g) return state;
+    return { ...state, guilds: { ...state.guilds, [d.id]: { ...g, name: d.name, icon: d.icon, owner_id: d.owner_id } } };
+  },
+  GUILD_DELETE(state, d) {
+    const g = state.guilds[d.id];
+    if (!g) return state;
+    const guilds = { ...state.guilds };
+    delete guilds[d.id];
+    const inGuild = Object.values(state.channels).filter((c) => c.guild_id === d.id).map((c) => c.id);
+    return { ...state, guilds, ...withoutChannels(state, inGuild) };
+  },
+  GUILD_ROLE_CREATE(state, d) {
+    const g = state.guilds[d.guild_id];
+    if (!g) return state;
+    return { ...state, guilds: { ...state.guilds, [g.id]: { ...g, roles: { ...g.roles, [d.role.id]: d.role } } } };
+  },
+  GUILD_MEMBER_ADD: (state, d) => guildMember(state, d, true),
+  GUILD_MEMBER_REMOVE(state, d) {
+    const g = state.guilds[d.guild_id];
+    if (!g) return state;
+    const members = { ...g.members };
+    const existed = Boolean(members[d.user.id]);
+    delete members[d.user.id];
+    const guild = { ...g, members, member_count: Math.max(0, g.member_count - (existed ? 1 : 0)) };
+    return { ...state, guilds: { ...state.guilds, [g.id]: guild } };
+  },
+  GUILD_MEMBERS_CHUNK(state, d) {
+    const g = state.guilds[d.guild_id];
+    if (!g) return state;
+    const members = { ...g.members };
+    for (const m of d.members) if (m.user) members[m.user.id] = m;
+    return { ...state, guilds: { ...state.guilds, [g.id]: { ...g, members } }, users: withUsers(state, d.members.map((m) => m.user)) };
+  },
+  CHANNEL_CREATE: putChannel,
+  CHANNEL_UPDATE: putChannel,
+  CHANNEL_DELETE(state, c) {
+    const g = c.guild_id ? state.guilds[c.guild_id] : undefined;
+    const rest = withoutChannels(state, [c.id]);
+    if (!g) return { ...state, ...rest };
+    const guild = { ...g, channelIds: g.channelIds.filter((id) => id !== c.id) };
+    return { ...state, ...rest, guilds: { ...state.guilds, [g.id]: guild } };
+  },
+  // Invites are fetched when a dialog asks for them; typing lives in the app's own expiring state.
+  INVITE_CREATE: keep,
+  INVITE_DELETE: keep,
+  TYPING_START: keep,
+  MESSAGE_CREATE(state, m) {
+    const list = state.messages[m.channel_id];
+    const channel = state.channels[m.channel_id];
+    const channels = channel ? { ...state.channels, [m.channel_id]: { ...channel, last_message_id: m.id } } : state.channels;
+    // Only channels whose history is loaded keep messages; others learn of them through last_message_id.
+    if (!list) return { ...state, channels };
+    return { ...state, channels, messages: { ...state.messages, [m.channel_id]: upsertMessage(list, m) } };
+  },
+  MESSAGE_UPDATE: (state, d) => updateMessage(state, d.channel_id, d.id, (m) => ({ ...m, ...d })),
+  MESSAGE_DELETE(state, d) {
+    const list = state.messages[d.channel_id];
+    if (!list) return state;
+    return { ...state, messages: { ...state.messages, [d.channel_id]: list.filter((m) => m.id !== d.id) } };
+  },
+  MESSAGE_REACTION_ADD(state, d) {
+    const me = d.user_id === state.user?.id;
+    return updateMessage(state, d.channel_id, d.message_id, (m) => {
+      const list = m.reactions ?? [];
+      const idx = list.findIndex((r) => emojiKey(r.emoji) === emojiKey(d.emoji));
+      if (idx < 0) {
+        const emoji = { id: d.emoji.id, name: d.emoji.name };
+        const added = { emoji, count: 1, count_details: { burst: 0, normal: 1 }, me, me_burst: false, burst_colors: [] };
+        return { ...m, reactions: [...list, added] };
+      }
+      const r = list[idx]!;
+      const copy = list.slice();
+      copy[idx] = { ...r, count: r.count + 1, count_details: { ...r.count_details, normal: r.count_details.normal + 1 }, me: r.me || me };
+      return { ...m, reactions: copy };
+    });
+  },
+  MESSAGE_REACTION_REMOVE(state, d) {
+    const me = d.user_id === state.user?.id;
+    return updateMessage(state, d.channel_id, d.message_id, (m) => {
+      const list = m.reactions ?? [];
+      const idx = list.findIndex((r) => emojiKey(r.emoji) === emojiKey(d.emoji));
+      if (idx < 0) return m;
+      const r = list[idx]!;
+      if (r.count <= 1) return { ...m, reactions: list.filter((_, i) => i !== idx) };
+      const copy = list.slice();
+      copy[idx] = { ...r, count: r.count - 1, count_details: { ...r.count_details, normal: Math.max(0, r.count_details.normal - 1) }, me: r.me && !me };
+      return { ...m, reactions: copy };
+    });
+  },
+  MESSAGE_REACTION_REMOVE_ALL: (state, d) => updateMessage(state, d.channel_id, d.message_id, (m) => ({ ...m, reactions: [] })),
+  MESSAGE_REACTION_REMOVE_EMOJI: (state, d) =>
+    updateMessage(state, d.channel_id, d.message_id, (m) => ({ ...m, reactions: (m.reactions ?? []).filter((r) => emojiKey(r.emoji) !== emojiKey(d.emoji)) })),
+  PRESENCE_UPDATE(state, d) {
+    const presences = { ...state.presences };
+    if (d.status === 'offline') delete presences[d.user.id];
+    else presences[d.user.id] = d.status;
+    return { ...state, presences };
+  },
+  USER_UPDATE: (state, u) => ({ ...state, user: state.user?.id === u.id ? u : state.user, users: { ...state.users, [u.id]: u } }),
+};
+
+export interface ReduceOptions {
+  /**
+   * On a READY for the same user (a re-identify), keep the guilds it still lists and their channels until
+   * their GUILD_CREATE replaces them, so an open channel does not vanish for a moment. Loaded messages are not
+   * kept: the gap may hide edits, deletes or more than a page, so history is fetched again.
+   */
+  carryOver?: boolean;
+}
+
+export function reduce(state: ClientState, ev: DispatchEvent | { t: string; d: unknown }, opts: ReduceOptions = {}): ClientState {
+  // A newer server may send events this client does not know: they change nothing.
+  const handler = (handlers as Record<string, Handler<any> | undefined>)[ev.t];
+  if (!handler) return state;
+  const next = handler(state, ev.d);
+  if (ev.t === 'READY' && opts.carryOver) return carryOver(state, next, ev.d as ReadyData);
+  return next;
+}
+
+function carryOver(prev: ClientState, next: ClientState, ready: ReadyData): ClientState {
+  if (prev.user?.id !== ready.user.id) return next;
+  const listed = new Set(ready.guilds.map((g) => g.id));
+  const guilds = Object.fromEntries(Object.entries(prev.guilds).filter(([id]) => listed.has(id)));
+  const kept = Object.entries(prev.channels).filter(([, c]) => c.guild_id && listed.has(c.guild_id));
+  return { ...next, guilds, channels: { ...Object.fromEntries(kept), ...next.channels }, users: { ...prev.users, ...next.users } };
 }

@@ -1,5 +1,6 @@
 /** Wire shapes (Discord v10, snake_case, snowflakes as strings) and request bodies, as zod schemas. */
 import { z } from 'zod';
+import type { PresenceUpdateData } from './events.js';
 
 const MAX_ID = (1n << 63n) - 1n;
 export const snowflake = z.string().refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_ID, 'Value is not snowflake.');
@@ -11,7 +12,23 @@ export const ChannelTypes = {
   GUILD_VOICE: 2,
   GROUP_DM: 3,
   GUILD_CATEGORY: 4,
+  GUILD_ANNOUNCEMENT: 5,
+  ANNOUNCEMENT_THREAD: 10,
+  PUBLIC_THREAD: 11,
+  PRIVATE_THREAD: 12,
+  GUILD_STAGE_VOICE: 13,
+  GUILD_FORUM: 15,
 } as const;
+
+/** Channels with no guild: recipients decide who may see them. */
+export const isPrivateChannelType = (type: number): boolean => type === ChannelTypes.DM || type === ChannelTypes.GROUP_DM;
+/** Threads live in a parent guild channel and inherit its permissions. */
+export const isThreadType = (type: number): boolean =>
+  type === ChannelTypes.ANNOUNCEMENT_THREAD || type === ChannelTypes.PUBLIC_THREAD || type === ChannelTypes.PRIVATE_THREAD;
+/** Channels that hold messages (voice channels have a text chat, as on Discord). */
+export const isTextBasedType = (type: number): boolean =>
+  type === ChannelTypes.GUILD_TEXT || type === ChannelTypes.GUILD_VOICE || type === ChannelTypes.GUILD_ANNOUNCEMENT ||
+  isPrivateChannelType(type) || isThreadType(type);
 
 export const MessageTypes = { DEFAULT: 0, REPLY: 19 } as const;
 
@@ -315,6 +332,18 @@ export const EmbedList = z
   .max(10)
   .refine((list) => list.reduce((n, e) => n + embedChars(e), 0) <= 6000, 'Embeds must not exceed 6000 characters in total.');
 
+/** Discord's allowed_mentions: which of the content's mentions count (are listed in `mentions`, notify). */
+export const AllowedMentions = z
+  .object({
+    parse: z.array(z.enum(['users', 'roles', 'everyone'])).optional(),
+    users: z.array(snowflake).max(100).optional(),
+    roles: z.array(snowflake).max(100).optional(),
+    replied_user: z.boolean().optional(),
+  })
+  .nullable()
+  .optional();
+export type AllowedMentions = z.infer<typeof AllowedMentions>;
+
 export const CreateMessageBody = z.object({
   content: z.string().max(2000).optional(),
   nonce: z.union([z.string().max(25), z.number().int()]).optional(),
@@ -323,7 +352,7 @@ export const CreateMessageBody = z.object({
   message_reference: MessageReference.optional(),
   embeds: EmbedList.optional(),
   components: z.array(z.unknown()).optional(),
-  allowed_mentions: z.unknown().optional(),
+  allowed_mentions: AllowedMentions,
   flags: z.number().int().optional(),
   sticker_ids: z.array(snowflake).max(3).optional(),
   attachments: z.array(z.unknown()).optional(),
@@ -334,7 +363,7 @@ export const EditMessageBody = z.object({
   content: z.string().max(2000).nullable().optional(),
   embeds: EmbedList.nullable().optional(),
   flags: z.number().int().nullable().optional(),
-  allowed_mentions: z.unknown().optional(),
+  allowed_mentions: AllowedMentions,
   components: z.array(z.unknown()).nullable().optional(),
   attachments: z.array(z.unknown()).nullable().optional(),
 });
@@ -440,25 +469,11 @@ export interface GuildCreateData extends Guild {
   channels: Channel[];
   threads: Channel[];
   members: Member[];
-  presences: unknown[];
+  presences: PresenceUpdateData[];
   voice_states: unknown[];
   stage_instances: unknown[];
   guild_scheduled_events: unknown[];
   soundboard_sounds: unknown[];
-}
-
-export interface TypingStartData {
-  channel_id: string;
-  guild_id?: string;
-  user_id: string;
-  timestamp: number;
-  member?: Member;
-}
-
-export interface MessageDeleteData {
-  id: string;
-  channel_id: string;
-  guild_id?: string;
 }
 
 export const GatewayBotInfo = z.object({

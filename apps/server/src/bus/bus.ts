@@ -1,31 +1,51 @@
+import type { BusEventName, DispatchPayloads, Overwrite } from '@concord/protocol';
+
 /**
- * What services publish after a commit and gateways subscribe to. Topics: `g:<guild id>` for a guild's
- * events, `u:<user id>` for events aimed at one user's sessions (DMs, joins, leaves).
+ * What services publish after a commit and gateways subscribe to. Topics (see `topics.ts`): `g:<guild id>`
+ * carries a guild's events (its channels' and threads' too); `u:<user id>` carries what is aimed at one user's
+ * sessions: their own changes, their private channels' events, and control messages.
+ * Subscribers of a `g:` topic: the guild replica (modules/guilds/cache.ts), which applies the event and then
+ * hands it to the gateway fan-out. Subscribers of a `u:` topic: the fan-out.
  */
-export interface BusEvent {
-  /** Gateway event name; names starting with `@` are internal and never dispatched as they are. */
-  t: string;
-  d: any;
-  guild_id?: string;
-  /** Channel-scoped events reach only sessions that can view this channel. */
+
+/** Who may see a dispatch: travels beside the payload, never sent to clients. */
+export interface Route {
+  /** Channel-scoped events reach only sessions that can view this channel (guild topics). */
   channel_id?: string;
   /** Also needed in `channel_id`, besides VIEW_CHANNEL (a decimal permission bit set; e.g. invites need MANAGE_CHANNELS). */
   permission?: string;
+  /** These users need only VIEW_CHANNEL, not `permission` (a private thread's members). */
+  or_user_ids?: string[];
   /**
-   * CHANNEL_UPDATE: the channel before the change. A session that could see it and now cannot gets
+   * CHANNEL_UPDATE: the channel's overwrites before the change. A session that could see it and now cannot gets
    * CHANNEL_DELETE; one that could not and now can gets CHANNEL_CREATE, as on Discord.
    */
-  previous?: { permission_overwrites?: { id: string; type: 0 | 1; allow: string; deny: string }[] };
+  previous?: { permission_overwrites: Overwrite[] };
   /** Only these users' sessions receive it. */
   user_ids?: string[];
   /** Sessions of these users skip it (e.g. the joiner gets GUILD_CREATE instead of GUILD_MEMBER_ADD). */
   exclude_user_ids?: string[];
 }
 
-export type BusHandler = (event: BusEvent) => void;
+export type DispatchMessage = { [K in BusEventName]: { kind: 'dispatch'; t: K; d: DispatchPayloads[K]; route: Route } }[BusEventName];
+
+/** Internal messages to a user's sessions, never dispatched as they are. */
+export type Control =
+  /** The user joined a guild: their sessions add it and get GUILD_CREATE. */
+  | { type: 'GUILD_JOIN'; guild_id: string }
+  /** A token was revoked: sessions identified with it close 4004. */
+  | { type: 'TOKEN_REVOKED'; token_hash: string };
+
+export interface ControlMessage {
+  kind: 'control';
+  control: Control;
+}
+
+export type BusMessage = DispatchMessage | ControlMessage;
+export type BusHandler = (message: BusMessage) => void;
 
 export interface Bus {
-  publish(topic: string, event: BusEvent): Promise<void>;
+  publish(topic: string, message: BusMessage): Promise<void>;
   /**
    * Ref-counted per topic: the transport subscribes on the first handler and unsubscribes after the last.
    * Resolves once events published from then on are sure to arrive; gives back the unsubscribe function.
@@ -33,9 +53,6 @@ export interface Bus {
   subscribe(topic: string, handler: BusHandler): Promise<() => void>;
   close(): Promise<void>;
 }
-
-export const guildTopic = (guildId: string) => `g:${guildId}`;
-export const userTopic = (userId: string) => `u:${userId}`;
 
 /** Shared handler bookkeeping for both transports. */
 export class TopicHandlers {
@@ -58,12 +75,12 @@ export class TopicHandlers {
     return true;
   }
 
-  deliver(topic: string, event: BusEvent): void {
+  deliver(topic: string, message: BusMessage): void {
     const set = this.handlers.get(topic);
     if (!set) return;
     for (const h of set) {
       try {
-        h(event);
+        h(message);
       } catch (err) {
         console.error(`bus handler for ${topic} failed:`, err);
       }

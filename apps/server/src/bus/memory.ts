@@ -1,11 +1,11 @@
-import { TopicHandlers, type Bus, type BusEvent, type BusHandler } from './bus.js';
+import { TopicHandlers, type Bus, type BusMessage, type BusHandler } from './bus.js';
 
 /** One process: delivery is synchronous and in publish order. */
 export class MemoryBus implements Bus {
   private readonly topics = new TopicHandlers();
 
-  async publish(topic: string, event: BusEvent): Promise<void> {
-    this.topics.deliver(topic, event);
+  async publish(topic: string, message: BusMessage): Promise<void> {
+    this.topics.deliver(topic, message);
   }
 
   async subscribe(topic: string, handler: BusHandler): Promise<() => void> {

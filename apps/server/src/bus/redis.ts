@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { TopicHandlers, type Bus, type BusEvent, type BusHandler } from './bus.js';
+import { TopicHandlers, type Bus, type BusMessage, type BusHandler } from './bus.js';
 
 /**
  * Redis pub/sub between processes. One connection publishes (so one process's events stay in order),
@@ -17,7 +17,7 @@ export class RedisBus implements Bus {
     this.sub.on('error', (err) => console.error('redis subscribe connection:', err.message));
     this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
       const topic = channel.toString().slice(this.prefix.length);
-      this.topics.deliver(topic, JSON.parse(message.toString()) as BusEvent);
+      this.topics.deliver(topic, JSON.parse(message.toString()) as BusMessage);
     });
   }
 
@@ -25,8 +25,8 @@ export class RedisBus implements Bus {
     await Promise.all([this.pub.ping(), this.sub.ping()]);
   }
 
-  async publish(topic: string, event: BusEvent): Promise<void> {
-    await this.pub.publish(this.prefix + topic, JSON.stringify(event));
+  async publish(topic: string, message: BusMessage): Promise<void> {
+    await this.pub.publish(this.prefix + topic, JSON.stringify(message));
   }
 
   private readonly pending = new Map<string, Promise<unknown>>();

@@ -4,8 +4,10 @@
  * the payload once per variant (full, or content-redacted for bots without MESSAGE_CONTENT); each session
  * only appends its own sequence number.
  */
-import { GatewayIntents, Permissions, hasPermission, intentForEvent } from '@concord/protocol';
-import { guildTopic, userTopic, type BusEvent } from '../bus/bus.js';
+import { EventInfo, GatewayIntents, Permissions, hasPermission, intentFor, type DispatchPayloads } from '@concord/protocol';
+import type { BusMessage, DispatchMessage, Route } from '../bus/bus.js';
+import { guildTopic, shardOf, userTopic } from '../bus/topics.js';
+import { addressedTo, redacted, type ContentPayload } from '../modules/messages/content.js';
 import type { Deps } from '../modules/deps.js';
 import type { GuildState } from '../modules/guilds/cache.js';
 import type { Session } from './session.js';
@@ -25,12 +27,6 @@ export function framePrefix(t: string, d: unknown): Buffer {
   const out = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
   out.write(text);
   return out;
-}
-
-const CONTENT_EVENTS = new Set(['MESSAGE_CREATE', 'MESSAGE_UPDATE']);
-
-function redacted(d: any): any {
-  return { ...d, content: '', embeds: [], attachments: [], components: [] };
 }
 
 export interface FanoutHooks {
@@ -71,7 +67,7 @@ export class Fanout {
     return this.byGuild.get(guildId)?.sessions.size ?? 0;
   }
 
-  private async join(index: Map<string, Group>, topic: string, key: string, session: Session, handler: (ev: BusEvent) => void) {
+  private async join(index: Map<string, Group>, topic: string, key: string, session: Session, handler: (message: BusMessage) => void) {
     let group = index.get(key);
     if (!group) {
       const g: Group = { sessions: new Set(), subscribed: this.deps.bus.subscribe(topic, handler) };
@@ -92,67 +88,71 @@ export class Fanout {
     }
   }
 
-  private onUserEvent(userId: string, ev: BusEvent): void {
+  /** A user's topic: control messages, the user's own changes and their private channels' events (private-scope intents). */
+  private onUserEvent(userId: string, message: BusMessage): void {
     const group = this.byUser.get(userId);
     if (!group) return;
-    if (ev.t === '@GUILD_JOIN') {
-      for (const s of group.sessions) {
-        if (!s.guilds.has(ev.d.guild_id)) {
-          this.hooks.onGuildJoin(s, ev.d.guild_id).catch((err) => console.error('guild join dispatch failed:', err));
+    if (message.kind === 'control') {
+      const c = message.control;
+      if (c.type === 'GUILD_JOIN') {
+        for (const s of group.sessions) {
+          if (!s.guilds.has(c.guild_id)) this.hooks.onGuildJoin(s, c.guild_id).catch((err) => console.error('guild join dispatch failed:', err));
         }
+      } else {
+        for (const s of [...group.sessions]) if (s.tokenHash === c.token_hash) this.hooks.onTokenRevoked(s);
       }
       return;
     }
-    if (ev.t === '@TOKEN_REVOKED') {
-      for (const s of [...group.sessions]) if (s.tokenHash === ev.d.token_hash) this.hooks.onTokenRevoked(s);
-      return;
-    }
+    const intent = intentFor(message.t, 'private');
     let prefix: Buffer | undefined;
-    for (const s of group.sessions) s.dispatch((prefix ??= framePrefix(ev.t, ev.d)));
+    for (const s of group.sessions) {
+      if (intent !== undefined && !(s.intents & intent)) continue;
+      s.dispatch((prefix ??= framePrefix(message.t, message.d)));
+    }
   }
 
-  private onGuildEvent(guildId: string, ev: BusEvent): void {
+  private onGuildEvent(guildId: string, message: BusMessage): void {
     const group = this.byGuild.get(guildId);
-    if (!group) return;
-    if (ev.t === 'GUILD_DELETE' || ev.t === 'GUILD_MEMBER_REMOVE') return this.onGuildLoss(guildId, group, ev);
+    if (!group || message.kind !== 'dispatch') return;
+    if (message.t === 'GUILD_DELETE' || message.t === 'GUILD_MEMBER_REMOVE') return this.onGuildLoss(guildId, group, message);
+    const { t, d, route } = message;
     const state = this.deps.cache.peek(guildId);
-    const intent = intentForEvent(ev.t, 'guild');
-    const contentScoped = CONTENT_EVENTS.has(ev.t);
-    const shardKey = Number(BigInt(guildId) >> 22n);
-    const required = ev.permission ? BigInt(ev.permission) : 0n;
+    const intent = intentFor(t, 'guild');
+    const contentScoped = 'content' in EventInfo[t];
+    const required = route.permission ? BigInt(route.permission) : 0n;
     let full: Buffer | undefined;
     let hidden: Buffer | undefined;
     let appeared: Buffer | undefined;
     let vanished: Buffer | undefined;
 
     for (const s of group.sessions) {
-      if (s.shard[1] > 1 && shardKey % s.shard[1] !== s.shard[0]) continue;
-      if (ev.user_ids && !ev.user_ids.includes(s.user.id)) continue;
-      if (ev.exclude_user_ids?.includes(s.user.id)) continue;
-      const own = ev.t === 'GUILD_MEMBER_UPDATE' && ev.d.user?.id === s.user.id;
-      if (intent !== undefined && !own && !(s.intents & intent)) continue;
-      if (ev.channel_id) {
-        const sees = this.canView(state, ev.channel_id, s, required);
-        if (ev.previous) {
+      if (s.shard[1] > 1 && shardOf(guildId, s.shard[1]) !== s.shard[0]) continue;
+      if (route.user_ids && !route.user_ids.includes(s.user.id)) continue;
+      if (route.exclude_user_ids?.includes(s.user.id)) continue;
+      if (intent !== undefined && !(s.intents & intent)) continue;
+      if (route.channel_id) {
+        const sees = this.canView(state, route, s, required);
+        if (route.previous) {
           // A permission change: what this session is told depends on whether it saw the channel before.
-          const saw = this.couldView(state, ev.channel_id, ev.previous, s);
-          if (sees && !saw) s.dispatch((appeared ??= framePrefix('CHANNEL_CREATE', ev.d)));
-          else if (!sees && saw) s.dispatch((vanished ??= framePrefix('CHANNEL_DELETE', ev.d)));
+          const saw = this.couldView(state, route.channel_id, route.previous, s);
+          const channel = d as DispatchPayloads['CHANNEL_UPDATE'];
+          if (sees && !saw) s.dispatch((appeared ??= framePrefix('CHANNEL_CREATE', channel)));
+          else if (!sees && saw) s.dispatch((vanished ??= framePrefix('CHANNEL_DELETE', channel)));
           if (sees !== saw) continue;
         }
         if (!sees) continue;
       }
-      if (contentScoped && !s.seesContent && !this.mentions(ev.d, s.user.id)) {
-        s.dispatch((hidden ??= framePrefix(ev.t, redacted(ev.d))));
+      if (contentScoped && !s.seesContent && !addressedTo(d as ContentPayload, s.user.id)) {
+        s.dispatch((hidden ??= framePrefix(t, redacted(d as ContentPayload))));
       } else {
-        s.dispatch((full ??= framePrefix(ev.t, ev.d)));
+        s.dispatch((full ??= framePrefix(t, d)));
       }
     }
   }
 
   /** The guild is gone, or a member left: that member's sessions (or all) get GUILD_DELETE and drop it. */
-  private onGuildLoss(guildId: string, group: Group, ev: BusEvent): void {
-    const leaver: string | undefined = ev.t === 'GUILD_MEMBER_REMOVE' ? ev.d.user?.id : undefined;
+  private onGuildLoss(guildId: string, group: Group, ev: Extract<DispatchMessage, { t: 'GUILD_DELETE' | 'GUILD_MEMBER_REMOVE' }>): void {
+    const leaver = ev.t === 'GUILD_MEMBER_REMOVE' ? ev.d.user.id : undefined;
     let removed: Buffer | undefined;
     let full: Buffer | undefined;
     for (const s of [...group.sessions]) {
@@ -165,21 +165,19 @@ export class Fanout {
     }
   }
 
-  private canView(state: GuildState | undefined, channelId: string, s: Session, required = 0n): boolean {
-    if (!state) return false;
-    const member = state.members.get(s.user.id);
-    if (!member) return false;
-    return hasPermission(this.deps.cache.channelPermissions(state, channelId, s.user.id, member), Permissions.VIEW_CHANNEL | required);
+  /** VIEW_CHANNEL plus the route's permission, which a private thread's members do not need. */
+  private canView(state: GuildState | undefined, route: Route, s: Session, required: bigint): boolean {
+    const member = state?.members.get(s.user.id);
+    if (!state || !member || !route.channel_id) return false;
+    const perms = this.deps.cache.channelPermissions(state, route.channel_id, s.user.id, member);
+    const need = route.or_user_ids?.includes(s.user.id) ? 0n : required;
+    return hasPermission(perms, Permissions.VIEW_CHANNEL | need);
   }
 
-  private couldView(state: GuildState | undefined, channelId: string, previous: NonNullable<BusEvent['previous']>, s: Session): boolean {
+  private couldView(state: GuildState | undefined, channelId: string, previous: NonNullable<Route['previous']>, s: Session): boolean {
     const member = state?.members.get(s.user.id);
     // A channel no longer here was deleted after this change: its CHANNEL_DELETE has been sent already.
     if (!state || !member || !state.channels.has(channelId)) return false;
-    return hasPermission(this.deps.cache.permissionsWith(state, previous.permission_overwrites ?? [], s.user.id, member), Permissions.VIEW_CHANNEL);
-  }
-
-  private mentions(d: any, userId: string): boolean {
-    return d.author?.id === userId || (Array.isArray(d.mentions) && d.mentions.some((u: { id: string }) => u.id === userId));
+    return hasPermission(this.deps.cache.permissionsWith(state, previous.permission_overwrites, s.user.id, member), Permissions.VIEW_CHANNEL);
   }
 }

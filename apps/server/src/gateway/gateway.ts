@@ -24,11 +24,10 @@ import { grantedPrivilegedIntents } from '../modules/applications/service.js';
 import { sendMessage } from '../modules/messages/service.js';
 import { wireMember } from '../modules/wire.js';
 import { gatewayUrl } from '../modules/gateway/routes.js';
-import { consumeBucket } from '../http/ratelimit.js';
 import { Connection } from './connection.js';
 import { Fanout, framePrefix } from './fanout.js';
 import { Session } from './session.js';
-import { buildGuildCreate, buildReady } from './snapshot.js';
+import { buildGuildCreate, buildReady, loadPrivateChannels } from './snapshot.js';
 import { parseStatus, sessionOffline, sessionOnline } from '../modules/presence/service.js';
 
 export class Gateway {
@@ -100,7 +99,7 @@ export class Gateway {
     if (!user) return conn.close(Close.AuthenticationFailed, 'Authentication failed.');
     // Bitwise operators see only the low 32 bits, so anything above every defined intent is refused first.
     if (d.intents > ALL_INTENTS || d.intents & ~ALL_INTENTS) return conn.close(Close.InvalidIntents, 'Invalid intent(s).');
-    const starts = await consumeBucket(this.deps.limiter, this.deps.config.rateLimitScale, 'gateway.identify', user.id);
+    const starts = await this.deps.limits.consume('gateway.identify', user.id);
     if (starts && !starts.allowed) return conn.close(Close.RateLimited, 'Too many sessions started today.');
     let applicationId: string | undefined;
     if (user.bot) {
@@ -121,6 +120,7 @@ export class Gateway {
     conn.session = session;
 
     await this.fanout.addUserSession(session);
+    const privateChannels = await loadPrivateChannels(this.deps, user.id);
     const guildIds = await this.deps.guilds.guildIdsForUser(user.id);
     const creates: Buffer[] = [];
     for (const guildId of guildIds) {
@@ -130,7 +130,7 @@ export class Gateway {
       if (prefix) creates.push(prefix);
     }
     if (conn.closed) return;
-    session.dispatchFirst(framePrefix('READY', buildReady(session, this.resumeUrl(conn), applicationId)));
+    session.dispatchFirst(framePrefix('READY', buildReady(session, this.resumeUrl(conn), applicationId, privateChannels)));
     if (session.intents & GatewayIntents.Guilds) for (const p of creates) session.dispatchFirst(p);
     session.flushPending();
     conn.state = 'ready';
@@ -258,7 +258,7 @@ export class Gateway {
     const { channel_id, ...body } = d;
     try {
       // The same bucket and key as POST /channels/:id/messages, so the two paths share one allowance.
-      const r = await consumeBucket(this.deps.limiter, this.deps.config.rateLimitScale, 'messages.create', `${channel_id}:u${session.user.id}`);
+      const r = await this.deps.limits.consume('messages.create', `${channel_id}:u${session.user.id}`);
       if (r && !r.allowed) {
         const retryAfter = Number((r.resetAfterMs / 1000).toFixed(3));
         const error = { code: 0, message: 'You are being rate limited.', status: 429, retry_after: retryAfter };

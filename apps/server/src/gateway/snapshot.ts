@@ -1,12 +1,36 @@
-/** READY and GUILD_CREATE, shaped per session (intents, large_threshold), from the guild cache. */
-import { GatewayIntents, hasPermission, Permissions, type GuildCreateData, type Member, type ReadyData } from '@concord/protocol';
+/**
+ * READY and GUILD_CREATE, shaped per session (intents, large_threshold), from the guild replica and the stores.
+ * Checklist: state added here needs the events that change it (packages/protocol/src/events.ts), a handler in
+ * the client reducer, and an entry in the server's snapshot test (snapshot + events = fresh snapshot).
+ */
+import {
+  ChannelTypes,
+  GatewayIntents,
+  Permissions,
+  computeThreadPermissions,
+  hasPermission,
+  type Channel,
+  type GuildCreateData,
+  type Member,
+  type PresenceUpdateData,
+  type ReadyData,
+} from '@concord/protocol';
 import type { Deps } from '../modules/deps.js';
 import type { GuildState } from '../modules/guilds/cache.js';
-import { wireMember, wirePrivateUser } from '../modules/wire.js';
+import { wireChannel, wireMember, wirePrivateChannel, wirePrivateUser } from '../modules/wire.js';
 import type { Session } from './session.js';
 import { presenceData } from '../modules/presence/service.js';
 
-export function buildReady(session: Session, resumeUrl: string, applicationId: string | undefined): ReadyData {
+/** The user's DMs and group DMs, each with the other recipients. */
+export async function loadPrivateChannels(deps: Pick<Deps, 'channels' | 'users'>, userId: string): Promise<Channel[]> {
+  const list = await deps.channels.privateChannelsOf(userId);
+  const users = new Map((await deps.users.getMany([...new Set(list.flatMap((c) => c.recipients))])).map((u) => [u.id, u]));
+  return list.map(({ channel, recipients }) =>
+    wirePrivateChannel(channel, recipients.filter((id) => id !== userId).flatMap((id) => users.get(id) ?? [])),
+  );
+}
+
+export function buildReady(session: Session, resumeUrl: string, applicationId: string | undefined, privateChannels: Channel[]): ReadyData {
   return {
     v: 10,
     user: wirePrivateUser(session.user),
@@ -15,7 +39,7 @@ export function buildReady(session: Session, resumeUrl: string, applicationId: s
     resume_gateway_url: resumeUrl,
     shard: session.shard,
     ...(applicationId ? { application: { id: applicationId, flags: 0 } } : {}),
-    private_channels: [],
+    private_channels: privateChannels,
     user_settings: {},
   };
 }
@@ -30,14 +54,24 @@ export async function buildGuildCreate(deps: Deps, state: GuildState, session: S
     members = records.map((m) => wireMember(m, users.get(m.user_id)));
   }
   // People always see who is online; bots need GUILD_PRESENCES.
-  let presences: unknown[] = [];
+  let presences: PresenceUpdateData[] = [];
   if (!session.user.bot || session.intents & GatewayIntents.GuildPresences) {
     const statuses = await deps.presence.statuses(members.map((m) => m.user!.id));
     presences = [...statuses].filter(([, s]) => s !== 'offline').map(([id, s]) => presenceData(id, s));
   }
-  const channels = [...state.channels.values()].filter((c) =>
-    hasPermission(deps.cache.channelPermissions(state, c.id, session.user.id, self), Permissions.VIEW_CHANNEL),
-  );
+  const canView = (channelId: string) => hasPermission(deps.cache.channelPermissions(state, channelId, session.user.id, self), Permissions.VIEW_CHANNEL);
+  const channels = [...state.channels.values()].filter((c) => canView(c.id));
+  const threads: Channel[] = [];
+  for (const t of await deps.channels.threadsByGuild(state.guild.id)) {
+    if (!t.parent_id || !state.channels.has(t.parent_id)) continue;
+    const isPrivate = t.type === ChannelTypes.PRIVATE_THREAD;
+    const perms = computeThreadPermissions({
+      parentPermissions: deps.cache.channelPermissions(state, t.parent_id, session.user.id, self),
+      isPrivate,
+      isMember: isPrivate && (await deps.channels.members(t.id)).includes(session.user.id),
+    });
+    if (hasPermission(perms, Permissions.VIEW_CHANNEL)) threads.push(wireChannel(t));
+  }
   return {
     ...state.guild,
     roles: [...state.roles.values()],
@@ -46,12 +80,12 @@ export async function buildGuildCreate(deps: Deps, state: GuildState, session: S
     large,
     member_count: state.memberCount,
     channels,
-    threads: [],
+    threads,
     members,
     presences,
     voice_states: [],
     stage_instances: [],
     guild_scheduled_events: [],
     soundboard_sounds: [],
-  } as GuildCreateData;
+  };
 }

@@ -3,35 +3,8 @@
  * headers. The major parameter (channel or guild id) gets its own window, as on Discord.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { RateLimitResult, RateLimiter } from '../lib/ratelimiter.js';
 import { ApiError } from '../lib/errors.js';
-
-interface Limit {
-  limit: number;
-  windowMs: number;
-}
-
-export const BUCKETS: Record<string, Limit> = {
-  'messages.create': { limit: 5, windowMs: 5_000 },
-  'messages.modify': { limit: 10, windowMs: 5_000 },
-  typing: { limit: 10, windowMs: 10_000 },
-  'auth.register': { limit: 5, windowMs: 60_000 },
-  'auth.login': { limit: 10, windowMs: 60_000 },
-  'guilds.create': { limit: 10, windowMs: 60_000 },
-  'invites.accept': { limit: 10, windowMs: 60_000 },
-  reactions: { limit: 5, windowMs: 1_000 },
-  // Discord's session_start_limit: identifies per user per day.
-  'gateway.identify': { limit: 1000, windowMs: 24 * 3600_000 },
-  default: { limit: 20, windowMs: 1_000 },
-};
-export const GLOBAL_LIMIT: Limit = { limit: 50, windowMs: 1_000 };
-
-/** Counts one hit of `bucket` for `key` (user, channel...); undefined when limits are off. */
-export async function consumeBucket(limiter: RateLimiter, scale: number, bucket: string, key: string): Promise<RateLimitResult | undefined> {
-  if (scale === 0) return undefined;
-  const conf = BUCKETS[bucket] ?? BUCKETS.default!;
-  return limiter.consume(`${bucket}:${key}`, Math.max(1, Math.round(conf.limit * scale)), conf.windowMs);
-}
+import type { RateLimits } from '../lib/ratelimit.js';
 
 export class RateLimitedError extends ApiError {
   constructor(
@@ -51,9 +24,9 @@ function setHeaders(reply: FastifyReply, bucket: string, r: { limit: number; rem
   reply.header('X-RateLimit-Bucket', bucket);
 }
 
-export function rateLimitHook(limiter: RateLimiter, scale: number) {
+export function rateLimitHook(limits: RateLimits) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (scale === 0) return;
+    if (!limits.enabled) return;
     const route = request.routeOptions.config.bucket;
     if (!route) return;
     const who = request.ctx ? `u${request.ctx.user.id}` : `ip${request.ip}`;
@@ -61,7 +34,7 @@ export function rateLimitHook(limiter: RateLimiter, scale: number) {
     const major = params.channel_id ?? params.guild_id ?? params.webhook_id ?? '';
 
     if (request.ctx) {
-      const g = await limiter.consume(`global:${who}`, Math.max(1, Math.round(GLOBAL_LIMIT.limit * scale)), GLOBAL_LIMIT.windowMs);
+      const g = (await limits.global(who))!;
       if (!g.allowed) {
         reply.header('X-RateLimit-Global', 'true');
         reply.header('X-RateLimit-Scope', 'global');
@@ -69,8 +42,8 @@ export function rateLimitHook(limiter: RateLimiter, scale: number) {
       }
     }
     // Named buckets are shared by their routes; every other route gets a default-sized window of its own.
-    const named = BUCKETS[route] !== undefined;
-    const r = (await consumeBucket(limiter, scale, named ? route : 'default', named ? `${major}:${who}` : `${route}:${major}:${who}`))!;
+    const named = limits.isNamed(route);
+    const r = (await limits.consume(named ? route : 'default', named ? `${major}:${who}` : `${route}:${major}:${who}`))!;
     setHeaders(reply, named ? route : `default:${route}`, r);
     if (!r.allowed) {
       reply.header('X-RateLimit-Scope', 'user');

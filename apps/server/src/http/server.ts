@@ -10,15 +10,7 @@ import type { Deps } from '../modules/deps.js';
 import { authenticate } from '../modules/auth/service.js';
 import { createRouter, type Router } from './router.js';
 import { RateLimitedError, rateLimitHook } from './ratelimit.js';
-import { authRoutes } from '../modules/auth/routes.js';
-import { userRoutes } from '../modules/users/routes.js';
-import { applicationRoutes } from '../modules/applications/routes.js';
-import { guildRoutes } from '../modules/guilds/routes.js';
-import { channelRoutes } from '../modules/channels/routes.js';
-import { inviteRoutes } from '../modules/invites/routes.js';
-import { messageRoutes } from '../modules/messages/routes.js';
-import { reactionRoutes } from '../modules/reactions/routes.js';
-import { gatewayInfoRoutes } from '../modules/gateway/routes.js';
+import { modules } from '../modules/index.js';
 
 const API_PREFIXES = ['/api/v10', '/api/v9', '/api'];
 
@@ -44,17 +36,11 @@ function decodeReason(raw: string): string {
 }
 
 function registerRoutes(r: Router, deps: Deps): void {
-  gatewayInfoRoutes(r, deps);
-  // A gateway-only process answers discovery and nothing else; API processes serve everything.
-  if (deps.config.role === 'gateway') return;
-  authRoutes(r, deps);
-  userRoutes(r, deps);
-  applicationRoutes(r, deps);
-  guildRoutes(r, deps);
-  channelRoutes(r, deps);
-  inviteRoutes(r, deps);
-  messageRoutes(r, deps);
-  reactionRoutes(r, deps);
+  for (const m of modules) {
+    // A gateway-only process answers discovery and nothing else; API processes serve everything.
+    if (deps.config.role === 'gateway' && m.name !== 'discovery') continue;
+    m.routes?.(r, deps);
+  }
 }
 
 export function buildHttp(deps: Deps, stats: () => Record<string, number>): FastifyInstance {
@@ -106,7 +92,7 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>): Fast
       if (typeof reason === 'string') request.ctx.reason = decodeReason(reason);
     }
   });
-  app.addHook('preHandler', rateLimitHook(deps.limiter, deps.config.rateLimitScale));
+  app.addHook('preHandler', rateLimitHook(deps.limits));
 
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
     if (err instanceof RateLimitedError) {

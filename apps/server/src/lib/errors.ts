@@ -54,6 +54,7 @@ export const errors = {
   cannotEditOthers: () => new ApiError(403, ErrorCodes.CANNOT_EDIT_OTHER_USERS_MESSAGE, 'Cannot edit a message authored by another user'),
   emptyMessage: () => new ApiError(400, ErrorCodes.EMPTY_MESSAGE, 'Cannot send an empty message'),
   botsOnly: () => new ApiError(403, ErrorCodes.ONLY_BOTS_CAN_USE_ENDPOINT, 'Only bots can use this endpoint'),
+  cannotExecuteOnDm: () => new ApiError(400, ErrorCodes.CANNOT_EXECUTE_ON_DM, 'Cannot execute action on a DM channel'),
   usersOnly: () => new ApiError(403, ErrorCodes.BOTS_CANNOT_USE_ENDPOINT, 'Bots cannot use this endpoint'),
 };
 

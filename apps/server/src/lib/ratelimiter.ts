@@ -1,5 +1,11 @@
 import type { Redis } from 'ioredis';
 
+/** A named bucket's allowance: `limit` hits per `windowMs`. */
+export interface Limit {
+  limit: number;
+  windowMs: number;
+}
+
 export interface RateLimitResult {
   allowed: boolean;
   limit: number;

@@ -1,12 +1,26 @@
 /**
- * Access helpers: every guild or channel a request touches is fetched through these, which check
- * membership and permissions with the pure math from the protocol package.
+ * Access helpers: every guild or channel a request or an op touches is fetched through these. A channel
+ * resolves to a scope: a guild channel, a private channel (DM / group DM: recipients decide access) or a
+ * thread (its parent guild channel's permissions, with the protocol's thread rules). Permission math is the
+ * protocol's pure functions; where an event of a scope is published is decided by `audienceOf`/`routeOf`.
  */
-import { hasPermission, Permissions, type Channel, type Member } from '@concord/protocol';
+import {
+  computePrivateChannelPermissions,
+  computeThreadPermissions,
+  hasPermission,
+  isThreadType,
+  ChannelTypes,
+  Permissions,
+  type Channel,
+  type Member,
+} from '@concord/protocol';
 import { errors } from '../lib/errors.js';
-import type { ChannelStore } from './channels/store.js';
+import type { Route } from '../bus/bus.js';
+import type { Audience } from '../bus/topics.js';
+import type { ChannelRecord, ChannelStore } from './channels/store.js';
 import type { GuildCache, GuildState } from './guilds/cache.js';
 import type { UserRecord } from './users/store.js';
+import { wireChannel } from './wire.js';
 
 export interface Ctx {
   user: UserRecord;
@@ -20,8 +34,44 @@ export interface GuildAccess {
   perms: bigint;
 }
 
-export interface ChannelAccess extends GuildAccess {
+export interface GuildChannelScope extends GuildAccess {
+  kind: 'guild';
   channel: Channel;
+}
+
+export interface ThreadScope extends GuildAccess {
+  kind: 'thread';
+  channel: Channel;
+  parent: Channel;
+  /** A private thread's members (who see it besides those with MANAGE_THREADS); empty for public threads. */
+  members: string[];
+}
+
+export interface PrivateChannelScope {
+  kind: 'private';
+  channel: Channel;
+  /** Every recipient, the caller included. */
+  recipients: string[];
+  perms: bigint;
+}
+
+export type ChannelScope = GuildChannelScope | ThreadScope | PrivateChannelScope;
+export type GuildScope = GuildChannelScope | ThreadScope;
+
+/** The guild a scope belongs to, if any. */
+export const guildIdOf = (scope: ChannelScope): string | undefined => (scope.kind === 'private' ? undefined : scope.state.guild.id);
+
+/** Who hears about an event of this scope: the guild's topic, or each recipient. */
+export function audienceOf(scope: ChannelScope): Audience {
+  return scope.kind === 'private' ? { users: scope.recipients } : { guild: scope.state.guild.id };
+}
+
+/** Which sessions of the audience may see it: those who view the channel (or the thread's parent). */
+export function routeOf(scope: ChannelScope): Route {
+  if (scope.kind === 'guild') return { channel_id: scope.channel.id };
+  if (scope.kind === 'private') return {};
+  if (scope.channel.type !== ChannelTypes.PRIVATE_THREAD) return { channel_id: scope.parent.id };
+  return { channel_id: scope.parent.id, permission: Permissions.MANAGE_THREADS.toString(), or_user_ids: scope.members };
 }
 
 export class Access {
@@ -41,22 +91,55 @@ export class Access {
     return { state, member, perms };
   }
 
-  /** The channel, if the user can view it, and has `required` in it. */
-  async channel(ctx: Ctx, channelId: string, required = 0n): Promise<ChannelAccess> {
+  /** The channel's scope, if the user can view it and has `required` in it. */
+  async channel(ctx: Ctx, channelId: string, required = 0n): Promise<ChannelScope> {
+    const scope = await this.resolve(ctx.user.id, channelId);
+    if (!hasPermission(scope.perms, Permissions.VIEW_CHANNEL)) throw errors.missingAccess();
+    if (!hasPermission(scope.perms, required)) throw errors.missingPermissions();
+    return scope;
+  }
+
+  /** A guild channel (or thread), refusing private channels where only guilds make sense. */
+  async guildChannel(ctx: Ctx, channelId: string, required = 0n): Promise<GuildScope> {
+    const scope = await this.channel(ctx, channelId, required);
+    if (scope.kind === 'private') throw errors.cannotExecuteOnDm();
+    return scope;
+  }
+
+  private async resolve(userId: string, channelId: string): Promise<ChannelScope> {
+    let record: ChannelRecord | undefined;
     let guildId = this.cache.guildIdForChannel(channelId);
     if (!guildId) {
-      const rec = await this.channels.get(channelId);
-      if (!rec || !rec.guild_id) throw errors.unknown('channel');
-      guildId = rec.guild_id;
+      record = await this.channels.get(channelId);
+      if (!record) throw errors.unknown('channel');
+      if (!record.guild_id) return this.privateScope(userId, record);
+      guildId = record.guild_id;
     }
     const state = await this.cache.get(guildId);
-    const channel = state?.channels.get(channelId);
-    if (!state || !channel) throw errors.unknown('channel');
-    const member = await this.cache.member(state, ctx.user.id);
+    if (!state) throw errors.unknown('channel');
+    const member = await this.cache.member(state, userId);
     if (!member) throw errors.missingAccess();
-    const perms = this.cache.channelPermissions(state, channelId, ctx.user.id, member);
-    if (!hasPermission(perms, Permissions.VIEW_CHANNEL)) throw errors.missingAccess();
-    if (!hasPermission(perms, required)) throw errors.missingPermissions();
-    return { state, member, perms, channel };
+    const channel = state.channels.get(channelId);
+    if (channel) return { kind: 'guild', state, member, channel, perms: this.cache.channelPermissions(state, channelId, userId, member) };
+    // Threads are not in the replica: they are read when touched (a guild may have any number of them).
+    record ??= await this.channels.get(channelId);
+    const parent = record?.parent_id ? state.channels.get(record.parent_id) : undefined;
+    if (!record || !parent || !isThreadType(record.type) || record.guild_id !== guildId) throw errors.unknown('channel');
+    const isPrivate = record.type === ChannelTypes.PRIVATE_THREAD;
+    const members = isPrivate ? await this.channels.members(channelId) : [];
+    const perms = computeThreadPermissions({
+      parentPermissions: this.cache.channelPermissions(state, parent.id, userId, member),
+      isPrivate,
+      isMember: members.includes(userId),
+    });
+    return { kind: 'thread', state, member, channel: wireChannel(record), parent, members, perms };
+  }
+
+  private async privateScope(userId: string, record: ChannelRecord): Promise<PrivateChannelScope> {
+    const recipients = await this.channels.members(record.id);
+    const perms = computePrivateChannelPermissions({ userId, recipientIds: recipients, ownerId: record.owner_id });
+    // Someone else's DM is not a channel this user can know about.
+    if (perms === 0n) throw errors.missingAccess();
+    return { kind: 'private', channel: wireChannel(record), recipients, perms };
   }
 }

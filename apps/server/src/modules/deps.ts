@@ -1,47 +1,62 @@
-import type { Bus, BusEvent } from '../bus/bus.js';
+/**
+ * The dependency bag. `Stores` is derived from the module list (each module's `store`), so a new domain's
+ * store appears here without an edit. Services declare the narrow part they use with `Needs<...>`.
+ */
+import type { BusEventName, DispatchPayloads } from '@concord/protocol';
+import type { Bus, Control, Route } from '../bus/bus.js';
 import type { Config } from '../config.js';
 import type { IdSource } from '../lib/ids.js';
-import type { RateLimiter } from '../lib/ratelimiter.js';
+import type { RateLimits } from '../lib/ratelimit.js';
+import type { Db } from '../store/db.js';
 import type { Access } from './access.js';
-import type { ApplicationStore } from './applications/store.js';
-import type { ChannelStore } from './channels/store.js';
+import type { Events, Target } from './events.js';
 import type { GuildCache } from './guilds/cache.js';
-import type { GuildStore } from './guilds/store.js';
-import type { InviteStore } from './invites/store.js';
-import type { MessageStore } from './messages/store.js';
-import type { ReactionStore } from './reactions/store.js';
-import type { UserStore } from './users/store.js';
+import type { Module } from './module.js';
+import type { modules } from './index.js';
 import type { PresenceStore } from './presence/store.js';
 
-export interface Stores {
-  users: UserStore;
-  applications: ApplicationStore;
-  guilds: GuildStore;
-  channels: ChannelStore;
-  messages: MessageStore;
-  reactions: ReactionStore;
-  invites: InviteStore;
+type StoreOf<M> = M extends Module<string, infer S> ? S : never;
+type NameOf<M> = M extends Module<infer N, infer S> ? ([S] extends [never] ? never : N) : never;
+
+/** Every module's store, by module name. */
+export type Stores = { [M in (typeof modules)[number] as NameOf<M>]: StoreOf<M> };
+export type StoreName = keyof Stores;
+
+/** What a transaction gives a service besides its stores bound to it. */
+export interface TxHooks {
+  /** Runs after the commit, in the order registered; never when the transaction rolls back. */
+  afterCommit(fn: () => unknown): void;
+  /** Publishes a dispatch after the commit. */
+  emit<K extends BusEventName>(to: Target, t: K, d: DispatchPayloads[K], route?: Route): void;
+  /** Sends a control message to a user's sessions after the commit. */
+  control(userId: string, control: Control): void;
+  /** Every module removes its rows of these channels (messages, reactions, ...), in this transaction. */
+  purgeChannels(channelIds: readonly string[]): Promise<void>;
+  /** Every module removes its rows of these messages (reactions, ...), in this transaction. */
+  purgeMessages(channelId: string, messageIds: readonly string[]): Promise<void>;
 }
 
-/** Everything a service function may use; built once in app.ts. */
-export interface Deps extends Stores {
+/** A transaction: the stores `S`, bound to it, and its hooks. */
+export type Tx<S extends StoreName = StoreName> = Pick<Stores, S> & TxHooks;
+/** Opens a transaction, runs `fn` in it, commits, then runs the after-commit hooks. */
+export type TxRunner<S extends StoreName = StoreName> = <T>(fn: (tx: Tx<S>) => Promise<T>) => Promise<T>;
+
+/** Everything besides stores, built once in app.ts. */
+export interface Infra {
   config: Config;
+  db: Db;
   ids: IdSource;
   bus: Bus;
-  limiter: RateLimiter;
+  events: Events;
+  /** Every module's named rate-limit buckets over the limiter app.ts chose. */
+  limits: RateLimits;
   presence: PresenceStore;
   cache: GuildCache;
   access: Access;
+  tx: TxRunner;
 }
 
-/**
- * Publishes an event after its write committed. A failed publish does not undo or fail the write
- * (it is durable and clients resync from history); it is logged.
- */
-export async function emit(deps: Pick<Deps, 'bus'>, topic: string, event: BusEvent): Promise<void> {
-  try {
-    await deps.bus.publish(topic, event);
-  } catch (err) {
-    console.error(`publish ${event.t} to ${topic} failed:`, err);
-  }
-}
+export interface Deps extends Stores, Infra {}
+
+/** A service's narrow view: the stores it reads and writes (also in its transactions) and the infrastructure it uses. */
+export type Needs<S extends StoreName, I extends Exclude<keyof Infra, 'tx'> = never> = Pick<Stores, S> & Pick<Infra, I> & { tx: TxRunner<S> };

@@ -58,6 +58,18 @@ export function wireChannel(c: ChannelRecord): Channel {
   return { ...base, topic: c.topic, last_message_id: c.last_message_id, rate_limit_per_user: c.rate_limit_per_user };
 }
 
+/** A DM or group DM as its recipients see it: the other recipients, and a group's name and owner. */
+export function wirePrivateChannel(c: ChannelRecord, others: UserRecord[]): Channel {
+  return {
+    id: c.id,
+    type: c.type,
+    last_message_id: c.last_message_id,
+    recipients: others.map(wireUser),
+    flags: 0,
+    ...(c.type === 3 ? { name: c.name, owner_id: c.owner_id ?? undefined } : {}),
+  };
+}
+
 export function wireMember(m: MemberRecord, user?: UserRecord): Member {
   return {
     ...(user ? { user: wireUser(user) } : {}),

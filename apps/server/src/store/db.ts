@@ -19,6 +19,20 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
+/**
+ * A unique key refused a row. Drivers throw this instead of their own error, so services can answer "taken"
+ * without reading driver messages. `target` names the table and column (SQLite) or the constraint (PostgreSQL).
+ */
+export class UniqueViolation extends Error {
+  constructor(
+    readonly target: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`unique key violated: ${target}`, options);
+    this.name = 'UniqueViolation';
+  }
+}
+
 /** Turns a BigInt from a driver into the value the stores expect (see the note at the top). */
 export function normaliseInt(v: bigint): number | string {
   return v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER) ? v.toString() : Number(v);

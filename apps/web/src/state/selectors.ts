@@ -1,6 +1,6 @@
-import { ChannelTypes, computeBasePermissions, hasPermission, Permissions, type Channel, type GuildState } from '@concord/protocol';
+import { ChannelTypes, computeBasePermissions, hasPermission, Permissions, type Channel, type ClientGuild } from '@concord/protocol';
 
-export function canManageChannels(guild: GuildState | undefined, userId: string | undefined): boolean {
+export function canManageChannels(guild: ClientGuild | undefined, userId: string | undefined): boolean {
   if (!guild || !userId) return false;
   const member = guild.members[userId];
   const perms = computeBasePermissions({

@@ -3,6 +3,7 @@ import { GatewayIntents, Permissions, hasPermission, isSnowflake, type Applicati
 import { errors } from '../../lib/errors.js';
 import type { Ctx } from '../access.js';
 import type { Deps } from '../deps.js';
+import { UniqueViolation } from '../../store/db.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import { addMember } from '../guilds/service.js';
 import type { UserRecord } from '../users/store.js';
@@ -82,10 +83,15 @@ export async function createApplication(deps: Deps, ctx: Ctx, body: { name: stri
   // one, and the other takes a suffixed name instead of failing.
   for (let attempt = 0; ; attempt++) {
     try {
-      await deps.applications.create(app, bot, hashToken(token));
+      // The application, its bot user and the bot's first token, or none of them.
+      await deps.tx(async (tx) => {
+        await tx.users.create(bot);
+        await tx.applications.create(app);
+        await tx.users.addToken(hashToken(token), bot.id, now);
+      });
       break;
     } catch (err) {
-      if (attempt >= 4 || !/UNIQUE|unique|duplicate key/.test(String((err as Error)?.message))) throw err;
+      if (attempt >= 4 || !(err instanceof UniqueViolation)) throw err;
       bot.username = `${bot.username.slice(0, 27)}_${randomBytes(2).toString('hex')}`.slice(0, 32);
     }
   }

@@ -1,5 +1,4 @@
-import type { Db, Row } from '../../store/db.js';
-import { insertUser, type UserRecord } from '../users/store.js';
+import type { Queryable, Row } from '../../store/db.js';
 
 export interface ApplicationRecord {
   id: string;
@@ -12,8 +11,7 @@ export interface ApplicationRecord {
 }
 
 export interface ApplicationStore {
-  /** Creates the application, its bot user and the bot's first token in one transaction. */
-  create(app: ApplicationRecord, bot: UserRecord, tokenHash: string): Promise<void>;
+  create(app: ApplicationRecord): Promise<void>;
   get(id: string): Promise<ApplicationRecord | undefined>;
   getByBot(botId: string): Promise<ApplicationRecord | undefined>;
   listByOwner(ownerId: string): Promise<ApplicationRecord[]>;
@@ -30,17 +28,18 @@ const toApp = (r: Row): ApplicationRecord => ({
 });
 
 export class SqlApplicationStore implements ApplicationStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Queryable) {}
 
-  async create(app: ApplicationRecord, bot: UserRecord, tokenHash: string) {
-    await this.db.tx(async (q) => {
-      await insertUser(q, bot);
-      await q.run(
-        'INSERT INTO applications (id, name, description, owner_id, bot_id, flags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        [app.id, app.name, app.description, app.owner_id, app.bot_id, app.flags, app.created_at],
-      );
-      await q.run('INSERT INTO tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)', [tokenHash, bot.id, app.created_at]);
-    });
+  async create(app: ApplicationRecord) {
+    await this.db.run('INSERT INTO applications (id, name, description, owner_id, bot_id, flags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      app.id,
+      app.name,
+      app.description,
+      app.owner_id,
+      app.bot_id,
+      app.flags,
+      app.created_at,
+    ]);
   }
   async get(id: string) {
     const r = await this.db.get('SELECT * FROM applications WHERE id = ?', [id]);

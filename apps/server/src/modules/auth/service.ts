@@ -1,8 +1,8 @@
 import argon2 from 'argon2';
 import { type LoginBody, type RegisterBody } from '@concord/protocol';
 import { errors } from '../../lib/errors.js';
-import { userTopic } from '../../bus/bus.js';
-import { emit, type Deps } from '../deps.js';
+import { UniqueViolation } from '../../store/db.js';
+import type { Deps } from '../deps.js';
 import type { UserRecord } from '../users/store.js';
 import { hashToken, newToken } from './tokens.js';
 
@@ -11,8 +11,6 @@ type AuthDeps = Pick<Deps, 'users' | 'ids' | 'config' | 'applications'>;
 function hashOptions(deps: AuthDeps) {
   return { type: argon2.argon2id, memoryCost: deps.config.argon2MemoryKib, timeCost: deps.config.argon2TimeCost, parallelism: 1 };
 }
-
-const isUniqueViolation = (err: unknown) => /UNIQUE|unique|duplicate key/.test(String((err as Error)?.message));
 
 export async function register(deps: AuthDeps, body: RegisterBody): Promise<{ token: string; user_id: string }> {
   const email = body.email.toLowerCase();
@@ -35,8 +33,8 @@ export async function register(deps: AuthDeps, body: RegisterBody): Promise<{ to
     await deps.users.create(user);
   } catch (err) {
     // Two registrations raced past the checks above; the unique index decides.
-    if (isUniqueViolation(err)) {
-      const field = String((err as Error).message).includes('email') ? 'email' : 'username';
+    if (err instanceof UniqueViolation) {
+      const field = err.target.includes('email') ? 'email' : 'username';
       throw errors.invalidField([field], field === 'email' ? 'EMAIL_ALREADY_REGISTERED' : 'USERNAME_ALREADY_TAKEN', `That ${field} is already taken.`);
     }
     throw err;
@@ -62,13 +60,15 @@ export async function login(deps: AuthDeps, body: LoginBody): Promise<{ token: s
 }
 
 /** Revokes the token, and ends the gateway sessions it opened (they close with 4004, as on Discord). */
-export async function logout(deps: Pick<Deps, 'users' | 'bus'>, user: UserRecord, token: string): Promise<void> {
+export async function logout(deps: Pick<Deps, 'tx'>, user: UserRecord, token: string): Promise<void> {
   // A bot's token is its application's only one: revoking it would lock the bot out for good.
   if (user.bot) throw errors.usersOnly();
   const userId = user.id;
   const tokenHash = hashToken(token);
-  await deps.users.revokeToken(tokenHash);
-  await emit(deps, userTopic(userId), { t: '@TOKEN_REVOKED', d: { token_hash: tokenHash }, user_ids: [userId] });
+  await deps.tx(async (tx) => {
+    await tx.users.revokeToken(tokenHash);
+    tx.control(userId, { type: 'TOKEN_REVOKED', token_hash: tokenHash });
+  });
 }
 
 /**

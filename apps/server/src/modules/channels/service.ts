@@ -1,12 +1,11 @@
-import { ALL_PERMISSIONS, ChannelTypes, Permissions, hasPermission, type Channel } from '@concord/protocol';
-import { ApiError, errors } from '../../lib/errors.js';
-import { guildTopic } from '../../bus/bus.js';
+import { ChannelTypes, Permissions, hasPermission, mayWriteOverwrites, overwriteChange, type Channel } from '@concord/protocol';
+import { errors } from '../../lib/errors.js';
 import type { Ctx } from '../access.js';
 import type { GuildState } from '../guilds/cache.js';
-import { emit, type Deps } from '../deps.js';
+import type { Deps } from '../deps.js';
 import { wireChannel } from '../wire.js';
 import type { GuildPatch } from '../guilds/store.js';
-import { updateGuild } from '../guilds/service.js';
+import { writeGuild } from '../guilds/service.js';
 import type { ChannelPatch, ChannelRecord, OverwriteRecord } from './store.js';
 
 interface ChannelInput {
@@ -34,25 +33,9 @@ function checkParent(state: GuildState, type: number, parentId: string | null | 
 const overwrites = (list: ChannelInput['permission_overwrites']): OverwriteRecord[] | undefined =>
   list?.map((o) => ({ id: o.id, type: o.type, allow: BigInt(o.allow ?? 0).toString(), deny: BigInt(o.deny ?? 0).toString() }));
 
-/**
- * Writing overwrites is managing permissions, as on Discord: it needs MANAGE_ROLES, and every bit an overwrite
- * changes (allowed, denied or cleared) must be one the caller has. Overwrites sent back unchanged need nothing.
- */
+/** Writing overwrites is managing permissions, as on Discord (see `mayWriteOverwrites`); unchanged ones need nothing. */
 function checkOverwriteChanges(perms: bigint, next: OverwriteRecord[] | undefined, current: Channel['permission_overwrites']): void {
-  if (!next) return;
-  const before = new Map((current ?? []).map((o) => [`${o.type}:${o.id}`, { allow: BigInt(o.allow), deny: BigInt(o.deny) }]));
-  let changed = 0n;
-  for (const o of next) {
-    const key = `${o.type}:${o.id}`;
-    const old = before.get(key) ?? { allow: 0n, deny: 0n };
-    before.delete(key);
-    changed |= (old.allow ^ BigInt(o.allow)) | (old.deny ^ BigInt(o.deny));
-  }
-  for (const removed of before.values()) changed |= removed.allow | removed.deny;
-  const touched = next.length !== (current ?? []).length || changed !== 0n;
-  if (!touched) return;
-  // Bits no permission uses carry no power, so they need none.
-  if (!hasPermission(perms, Permissions.MANAGE_ROLES) || !hasPermission(perms, changed & ALL_PERMISSIONS)) throw errors.missingPermissions();
+  if (next && !mayWriteOverwrites(perms, overwriteChange(current ?? [], next))) throw errors.missingPermissions();
 }
 
 /** Channels of a guild the caller can see. */
@@ -84,22 +67,25 @@ export async function createChannel(deps: Deps, ctx: Ctx, guildId: string, body:
     bitrate: type === ChannelTypes.GUILD_VOICE ? (body.bitrate ?? 64000) : null,
     user_limit: type === ChannelTypes.GUILD_VOICE ? (body.user_limit ?? 0) : null,
     last_message_id: null,
+    owner_id: null,
     created_at: Date.now(),
     overwrites: overwrites(body.permission_overwrites) ?? [],
   };
-  await deps.channels.create(channel);
   const wire = wireChannel(channel);
-  await emit(deps, guildTopic(guildId), { t: 'CHANNEL_CREATE', d: wire, guild_id: guildId, channel_id: channel.id });
+  await deps.tx(async (tx) => {
+    await tx.channels.create(channel);
+    tx.emit({ guild: guildId }, 'CHANNEL_CREATE', wire, { channel_id: channel.id });
+  });
   return wire;
 }
 
 export async function getChannel(deps: Deps, ctx: Ctx, channelId: string): Promise<Channel> {
-  const { channel, state } = await deps.access.channel(ctx, channelId);
-  return { ...channel, guild_id: state.guild.id };
+  const scope = await deps.access.channel(ctx, channelId);
+  return scope.kind === 'private' ? scope.channel : { ...scope.channel, guild_id: scope.state.guild.id };
 }
 
 export async function modifyChannel(deps: Deps, ctx: Ctx, channelId: string, body: ChannelInput): Promise<Channel> {
-  const { state, channel, perms } = await deps.access.channel(ctx, channelId, Permissions.MANAGE_CHANNELS);
+  const { state, channel, perms } = await deps.access.guildChannel(ctx, channelId, Permissions.MANAGE_CHANNELS);
   if (body.parent_id !== undefined) checkParent(state, channel.type, body.parent_id);
   checkOverwriteChanges(perms, overwrites(body.permission_overwrites), channel.permission_overwrites);
   const patch: ChannelPatch = {
@@ -113,41 +99,46 @@ export async function modifyChannel(deps: Deps, ctx: Ctx, channelId: string, bod
     user_limit: body.user_limit,
     overwrites: overwrites(body.permission_overwrites),
   };
-  const updated = await deps.channels.update(channelId, patch);
-  if (!updated) throw errors.unknown('channel');
-  const wire = wireChannel(updated);
-  await emit(deps, guildTopic(state.guild.id), {
-    t: 'CHANNEL_UPDATE',
-    d: wire,
-    guild_id: state.guild.id,
-    channel_id: channelId,
-    // Who could see it before: fan-out turns the update into CHANNEL_DELETE / CHANNEL_CREATE where that changed.
-    ...(patch.overwrites ? { previous: { permission_overwrites: channel.permission_overwrites ?? [] } } : {}),
+  const wire = await deps.tx(async (tx) => {
+    if (!(await tx.channels.update(channelId, patch))) return undefined;
+    const updated = await tx.channels.get(channelId);
+    if (!updated) return undefined;
+    const wire = wireChannel(updated);
+    tx.emit({ guild: state.guild.id }, 'CHANNEL_UPDATE', wire, {
+      channel_id: channelId,
+      // Who could see it before: fan-out turns the update into CHANNEL_DELETE / CHANNEL_CREATE where that changed.
+      ...(patch.overwrites ? { previous: { permission_overwrites: channel.permission_overwrites ?? [] } } : {}),
+    });
+    return wire;
   });
+  if (!wire) throw errors.unknown('channel');
   return wire;
 }
 
+/**
+ * One transaction: the channel, every module's rows of it (messages, reactions, ...), its children moved to the
+ * top level, and the guild no longer pointing at it (system or AFK channel), each announced after the commit.
+ */
 export async function deleteChannel(deps: Deps, ctx: Ctx, channelId: string): Promise<Channel> {
-  const { state, channel } = await deps.access.channel(ctx, channelId, Permissions.MANAGE_CHANNELS);
-  const children = [...state.channels.values()].filter((c) => c.parent_id === channelId);
-  // A concurrent delete already took it: that one answers and announces; this one found nothing.
-  if (!(await deps.channels.delete(channelId))) throw errors.unknown('channel');
+  const { state, channel } = await deps.access.guildChannel(ctx, channelId, Permissions.MANAGE_CHANNELS);
+  const guild = { guild: state.guild.id };
   const wire = { ...channel, guild_id: state.guild.id };
-  // Not channel-scoped: everyone who had it must drop it, and the viewer check would fail once it is gone.
-  await emit(deps, guildTopic(state.guild.id), { t: 'CHANNEL_DELETE', d: wire, guild_id: state.guild.id });
-  // The store moved a deleted category's channels to the top level; say so, as Discord does.
-  for (const child of children) {
-    await emit(deps, guildTopic(state.guild.id), { t: 'CHANNEL_UPDATE', d: { ...child, parent_id: null }, guild_id: state.guild.id, channel_id: child.id });
-  }
-  // The guild no longer points at it, as on Discord.
-  const cleared: GuildPatch = {};
-  if (state.guild.system_channel_id === channelId) cleared.system_channel_id = null;
-  if (state.guild.afk_channel_id === channelId) cleared.afk_channel_id = null;
-  if (Object.keys(cleared).length > 0) {
-    // A guild deleted meanwhile has nothing left to clear.
-    await updateGuild(deps, state.guild.id, cleared).catch((err) => {
-      if (!(err instanceof ApiError)) throw err;
-    });
-  }
+  const deleted = await deps.tx(async (tx) => {
+    await tx.purgeChannels([channelId]);
+    // A concurrent delete already took it: that one answers and announces; this one found nothing.
+    if (!(await tx.channels.delete(channelId))) return false;
+    // Not channel-scoped: everyone who had it must drop it, and the viewer check would fail once it is gone.
+    tx.emit(guild, 'CHANNEL_DELETE', wire);
+    // A deleted category's channels move to the top level; say so, as Discord does.
+    for (const child of state.channels.values()) {
+      if (child.parent_id === channelId) tx.emit(guild, 'CHANNEL_UPDATE', { ...child, parent_id: null }, { channel_id: child.id });
+    }
+    const cleared: GuildPatch = {};
+    if (state.guild.system_channel_id === channelId) cleared.system_channel_id = null;
+    if (state.guild.afk_channel_id === channelId) cleared.afk_channel_id = null;
+    if (Object.keys(cleared).length > 0) await writeGuild(tx, state.guild.id, cleared);
+    return true;
+  });
+  if (!deleted) throw errors.unknown('channel');
   return wire;
 }

@@ -1,4 +1,5 @@
-import type { Db, Queryable, Row } from '../../store/db.js';
+import { ChannelTypes } from '@concord/protocol';
+import type { Queryable, Row } from '../../store/db.js';
 
 export interface OverwriteRecord {
   id: string;
@@ -20,6 +21,8 @@ export interface ChannelRecord {
   bitrate: number | null;
   user_limit: number | null;
   last_message_id: string | null;
+  /** A group DM's or a thread's owner. */
+  owner_id: string | null;
   created_at: number;
   overwrites: OverwriteRecord[];
 }
@@ -28,13 +31,26 @@ export type ChannelPatch = Partial<
   Pick<ChannelRecord, 'name' | 'position' | 'parent_id' | 'topic' | 'nsfw' | 'rate_limit_per_user' | 'bitrate' | 'user_limit' | 'overwrites'>
 >;
 
+/** Several statements each: call them in a transaction (the services do). */
 export interface ChannelStore {
   create(channel: ChannelRecord): Promise<void>;
   get(id: string): Promise<ChannelRecord | undefined>;
+  /** The guild's channels, not its threads. */
   listByGuild(guildId: string): Promise<ChannelRecord[]>;
-  update(id: string, patch: ChannelPatch): Promise<ChannelRecord | undefined>;
-  /** Deletes the channel and its messages; children of a deleted category lose their parent. */
+  /** The guild's threads (none are archived yet: every thread is active). */
+  threadsByGuild(guildId: string): Promise<ChannelRecord[]>;
+  /** Every channel id of a guild, threads included. */
+  idsByGuild(guildId: string): Promise<string[]>;
+  /** False when the channel is gone (a concurrent delete), so nothing was written. */
+  update(id: string, patch: ChannelPatch): Promise<boolean>;
+  /** Deletes the channel (its overwrites and members go with it); children of a deleted category lose their parent. */
   delete(id: string): Promise<boolean>;
+  /** A private channel's recipients, or a thread's members, by user id. */
+  members(channelId: string): Promise<string[]>;
+  addMember(channelId: string, userId: string, now: number): Promise<boolean>;
+  removeMember(channelId: string, userId: string): Promise<boolean>;
+  /** The private channels (DMs, group DMs) the user is a recipient of, with every recipient. */
+  privateChannelsOf(userId: string): Promise<{ channel: ChannelRecord; recipients: string[] }[]>;
 }
 
 const COLUMNS = ['name', 'position', 'parent_id', 'topic', 'nsfw', 'rate_limit_per_user', 'bitrate', 'user_limit'] as const;
@@ -52,6 +68,7 @@ const toChannel = (r: Row, overwrites: OverwriteRecord[]): ChannelRecord => ({
   bitrate: r.bitrate ?? null,
   user_limit: r.user_limit ?? null,
   last_message_id: r.last_message_id == null ? null : String(r.last_message_id),
+  owner_id: r.owner_id == null ? null : String(r.owner_id),
   created_at: r.created_at,
   overwrites,
 });
@@ -65,19 +82,27 @@ async function writeOverwrites(q: Queryable, channelId: string, overwrites: Over
   }
 }
 
-export async function insertChannel(q: Queryable, c: ChannelRecord): Promise<void> {
-  await q.run(
-    'INSERT INTO channels (id, guild_id, type, name, position, parent_id, topic, nsfw, rate_limit_per_user, bitrate, user_limit, last_message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [c.id, c.guild_id, c.type, c.name, c.position, c.parent_id, c.topic, c.nsfw ? 1 : 0, c.rate_limit_per_user, c.bitrate, c.user_limit, c.last_message_id, c.created_at],
-  );
-  if (c.overwrites.length > 0) await writeOverwrites(q, c.id, c.overwrites);
+const THREAD_TYPES = `${ChannelTypes.ANNOUNCEMENT_THREAD}, ${ChannelTypes.PUBLIC_THREAD}, ${ChannelTypes.PRIVATE_THREAD}`;
+
+function byChannel(rows: Row[], map: (r: Row) => OverwriteRecord): Map<string, OverwriteRecord[]> {
+  const out = new Map<string, OverwriteRecord[]>();
+  for (const r of rows) {
+    const list = out.get(String(r.channel_id)) ?? [];
+    list.push(map(r));
+    out.set(String(r.channel_id), list);
+  }
+  return out;
 }
 
 export class SqlChannelStore implements ChannelStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Queryable) {}
 
-  create(channel: ChannelRecord) {
-    return this.db.tx((q) => insertChannel(q, channel));
+  async create(c: ChannelRecord) {
+    await this.db.run(
+      'INSERT INTO channels (id, guild_id, type, name, position, parent_id, topic, nsfw, rate_limit_per_user, bitrate, user_limit, last_message_id, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [c.id, c.guild_id, c.type, c.name, c.position, c.parent_id, c.topic, c.nsfw ? 1 : 0, c.rate_limit_per_user, c.bitrate, c.user_limit, c.last_message_id, c.owner_id, c.created_at],
+    );
+    if (c.overwrites.length > 0) await writeOverwrites(this.db, c.id, c.overwrites);
   }
   async get(id: string) {
     const r = await this.db.get('SELECT * FROM channels WHERE id = ?', [id]);
@@ -86,41 +111,62 @@ export class SqlChannelStore implements ChannelStore {
     return toChannel(r, ows.map(toOverwrite));
   }
   async listByGuild(guildId: string) {
-    const rows = await this.db.all('SELECT * FROM channels WHERE guild_id = ? ORDER BY position, id', [guildId]);
+    const rows = await this.db.all(`SELECT * FROM channels WHERE guild_id = ? AND type NOT IN (${THREAD_TYPES}) ORDER BY position, id`, [guildId]);
     const ows = await this.db.all(
       'SELECT o.* FROM overwrites o JOIN channels c ON c.id = o.channel_id WHERE c.guild_id = ? ORDER BY o.target_id',
       [guildId],
     );
-    const byChannel = new Map<string, OverwriteRecord[]>();
-    for (const o of ows) {
-      const list = byChannel.get(String(o.channel_id)) ?? [];
-      list.push(toOverwrite(o));
-      byChannel.set(String(o.channel_id), list);
-    }
-    return rows.map((r) => toChannel(r, byChannel.get(String(r.id)) ?? []));
+    const overwrites = byChannel(ows, toOverwrite);
+    return rows.map((r) => toChannel(r, overwrites.get(String(r.id)) ?? []));
+  }
+  async threadsByGuild(guildId: string) {
+    const rows = await this.db.all(`SELECT * FROM channels WHERE guild_id = ? AND type IN (${THREAD_TYPES}) ORDER BY id`, [guildId]);
+    return rows.map((r) => toChannel(r, []));
+  }
+  async idsByGuild(guildId: string) {
+    return (await this.db.all('SELECT id FROM channels WHERE guild_id = ?', [guildId])).map((r) => String(r.id));
   }
   async update(id: string, patch: ChannelPatch) {
-    const found = await this.db.tx(async (q) => {
-      const keys = COLUMNS.filter((k) => patch[k] !== undefined);
-      const values = keys.map((k) => {
-        const v = patch[k];
-        return typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null);
-      });
-      // Always touch the row: it is locked against a concurrent delete, and a channel already deleted is
-      // reported as gone instead of getting orphan overwrites (a foreign-key failure on PostgreSQL).
-      const sets = keys.length > 0 ? keys.map((k) => `${k} = ?`).join(', ') : 'id = id';
-      const { changes } = await q.run(`UPDATE channels SET ${sets} WHERE id = ?`, [...values, id]);
-      if (changes === 0) return false;
-      if (patch.overwrites) await writeOverwrites(q, id, patch.overwrites);
-      return true;
+    const keys = COLUMNS.filter((k) => patch[k] !== undefined);
+    const values = keys.map((k) => {
+      const v = patch[k];
+      return typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null);
     });
-    return found ? this.get(id) : undefined;
+    // Always touch the row: it is locked against a concurrent delete, and a channel already deleted is
+    // reported as gone instead of getting orphan overwrites (a foreign-key failure on PostgreSQL).
+    const sets = keys.length > 0 ? keys.map((k) => `${k} = ?`).join(', ') : 'id = id';
+    const { changes } = await this.db.run(`UPDATE channels SET ${sets} WHERE id = ?`, [...values, id]);
+    if (changes === 0) return false;
+    if (patch.overwrites) await writeOverwrites(this.db, id, patch.overwrites);
+    return true;
   }
   async delete(id: string) {
-    return this.db.tx(async (q) => {
-      await q.run('UPDATE channels SET parent_id = NULL WHERE parent_id = ?', [id]);
-      await q.run('DELETE FROM messages WHERE channel_id = ?', [id]);
-      return (await q.run('DELETE FROM channels WHERE id = ?', [id])).changes > 0;
-    });
+    await this.db.run('UPDATE channels SET parent_id = NULL WHERE parent_id = ?', [id]);
+    return (await this.db.run('DELETE FROM channels WHERE id = ?', [id])).changes > 0;
+  }
+  async members(channelId: string) {
+    return (await this.db.all('SELECT user_id FROM channel_members WHERE channel_id = ? ORDER BY joined_at, user_id', [channelId])).map((r) => String(r.user_id));
+  }
+  async addMember(channelId: string, userId: string, now: number) {
+    const { changes } = await this.db.run('INSERT INTO channel_members (channel_id, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [channelId, userId, now]);
+    return changes > 0;
+  }
+  async removeMember(channelId: string, userId: string) {
+    return (await this.db.run('DELETE FROM channel_members WHERE channel_id = ? AND user_id = ?', [channelId, userId])).changes > 0;
+  }
+  async privateChannelsOf(userId: string) {
+    const rows = await this.db.all(
+      'SELECT c.* FROM channels c JOIN channel_members m ON m.channel_id = c.id WHERE m.user_id = ? AND c.guild_id IS NULL ORDER BY c.id',
+      [userId],
+    );
+    if (rows.length === 0) return [];
+    const members = await this.db.all(
+      `SELECT m.channel_id, m.user_id FROM channel_members m JOIN channel_members mine ON mine.channel_id = m.channel_id
+       JOIN channels c ON c.id = m.channel_id WHERE mine.user_id = ? AND c.guild_id IS NULL ORDER BY m.joined_at, m.user_id`,
+      [userId],
+    );
+    const byId = new Map<string, string[]>();
+    for (const m of members) byId.set(String(m.channel_id), [...(byId.get(String(m.channel_id)) ?? []), String(m.user_id)]);
+    return rows.map((r) => ({ channel: toChannel(r, []), recipients: byId.get(String(r.id)) ?? [] }));
   }
 }

@@ -4,8 +4,9 @@
  * checks and gateway fan-out read it synchronously; permission results are memoised until the next
  * structural event in that guild.
  */
-import { computeChannelPermissions, computeBasePermissions, type Channel, type Member, type Role } from '@concord/protocol';
-import { guildTopic, type Bus, type BusEvent } from '../../bus/bus.js';
+import { computeChannelPermissions, computeBasePermissions, type BusEventName, type Channel, type DispatchPayloads, type Member, type Role } from '@concord/protocol';
+import type { Bus, BusMessage } from '../../bus/bus.js';
+import { guildTopic } from '../../bus/topics.js';
 import type { ChannelStore } from '../channels/store.js';
 import type { GuildStore } from './store.js';
 import type { UserStore } from '../users/store.js';
@@ -71,7 +72,7 @@ export class GuildCache {
   private async load(guildId: string): Promise<GuildState | undefined> {
     // Subscribe before reading so no event between the read and the subscription is missed; events that
     // arrive while loading are applied after, and applying one twice is harmless (they carry whole objects).
-    const early: BusEvent[] = [];
+    const early: BusMessage[] = [];
     let state: GuildState | undefined;
     const unsubscribe = await this.deps.bus.subscribe(guildTopic(guildId), (ev) => (state ? this.apply(state, ev) : early.push(ev)));
     try {
@@ -194,63 +195,72 @@ export class GuildCache {
     };
   }
 
-  /** Applies one of the guild's events to its replica. */
-  apply(state: GuildState, ev: BusEvent): void {
-    const d = ev.d;
-    switch (ev.t) {
-      case 'GUILD_UPDATE': {
-        const { roles: _r, ...g } = d;
-        state.guild = { ...state.guild, ...g };
-        state.perms.clear();
-        break;
-      }
-      case 'GUILD_DELETE':
-        this.drop(state.guild.id);
-        break;
-      case 'GUILD_ROLE_CREATE':
-      case 'GUILD_ROLE_UPDATE':
-        state.roles.set(d.role.id, d.role);
-        state.perms.clear();
-        break;
-      case 'GUILD_ROLE_DELETE':
-        state.roles.delete(d.role_id);
-        for (const [id, m] of state.members) if (m) state.members.set(id, { ...m, roles: m.roles.filter((r) => r !== d.role_id) });
-        state.perms.clear();
-        break;
-      case 'CHANNEL_CREATE':
-      case 'CHANNEL_UPDATE':
-        // An update published after the channel's delete (the two raced; the update committed first) must not
-        // bring it back: every live channel is known here, from the load or its CHANNEL_CREATE.
-        if (ev.t === 'CHANNEL_UPDATE' && !state.channels.has(d.id)) break;
-        state.channels.set(d.id, d);
-        this.channelGuild.set(d.id, state.guild.id);
-        state.perms.clear();
-        break;
-      case 'CHANNEL_DELETE':
-        state.channels.delete(d.id);
-        this.channelGuild.delete(d.id);
-        for (const [id, c] of state.channels) if (c.parent_id === d.id) state.channels.set(id, { ...c, parent_id: null });
-        state.perms.clear();
-        break;
-      case 'GUILD_MEMBER_ADD':
-        state.memberCount++;
-        if (state.members.has(d.user.id)) state.members.set(d.user.id, stripGuildId(d));
-        break;
-      case 'GUILD_MEMBER_UPDATE':
-        if (state.members.has(d.user.id)) state.members.set(d.user.id, stripGuildId(d));
-        this.clearUserPerms(state, d.user.id);
-        break;
-      case 'GUILD_MEMBER_REMOVE':
-        state.memberCount = Math.max(0, state.memberCount - 1);
-        if (state.members.has(d.user.id)) state.members.set(d.user.id, null);
-        this.clearUserPerms(state, d.user.id);
-        break;
-      case 'MESSAGE_CREATE': {
-        const c = state.channels.get(d.channel_id);
-        if (c) c.last_message_id = d.id;
-        break;
-      }
-    }
+  /** Applies one of the guild's bus messages to its replica. */
+  apply(state: GuildState, message: BusMessage): void {
+    if (message.kind !== 'dispatch') return;
+    const handler = this.handlers[message.t] as ReplicaHandler<BusEventName> | null;
+    handler?.(state, message.d);
+  }
+
+  /**
+   * One entry per event the bus carries: what it changes in a replica, or null for none. A new event in the
+   * contract must be added here (the compiler insists), so the replica never silently misses a change.
+   */
+  private readonly handlers: { [K in BusEventName]: ReplicaHandler<K> | null } = {
+    GUILD_UPDATE: (state, d) => {
+      const { roles: _r, ...g } = d as DispatchPayloads['GUILD_UPDATE'] & { roles?: unknown };
+      state.guild = { ...state.guild, ...g };
+      state.perms.clear();
+    },
+    GUILD_DELETE: (state) => this.drop(state.guild.id),
+    GUILD_ROLE_CREATE: (state, d) => {
+      state.roles.set(d.role.id, d.role);
+      state.perms.clear();
+    },
+    CHANNEL_CREATE: (state, d) => this.putChannel(state, d),
+    CHANNEL_UPDATE: (state, d) => {
+      // An update published after the channel's delete (the two raced; the update committed first) must not
+      // bring it back: every live channel is known here, from the load or its CHANNEL_CREATE.
+      if (state.channels.has(d.id)) this.putChannel(state, d);
+    },
+    CHANNEL_DELETE: (state, d) => {
+      state.channels.delete(d.id);
+      this.channelGuild.delete(d.id);
+      for (const [id, c] of state.channels) if (c.parent_id === d.id) state.channels.set(id, { ...c, parent_id: null });
+      state.perms.clear();
+    },
+    GUILD_MEMBER_ADD: (state, d) => {
+      state.memberCount++;
+      if (state.members.has(d.user!.id)) state.members.set(d.user!.id, stripGuildId(d));
+    },
+    GUILD_MEMBER_REMOVE: (state, d) => {
+      state.memberCount = Math.max(0, state.memberCount - 1);
+      if (state.members.has(d.user.id)) state.members.set(d.user.id, null);
+      this.clearUserPerms(state, d.user.id);
+    },
+    MESSAGE_CREATE: (state, d) => {
+      const c = state.channels.get(d.channel_id);
+      if (c) c.last_message_id = d.id;
+    },
+    // Nothing a replica holds: content, invites, reactions, typing and presence are not part of it.
+    MESSAGE_UPDATE: null,
+    MESSAGE_DELETE: null,
+    MESSAGE_REACTION_ADD: null,
+    MESSAGE_REACTION_REMOVE: null,
+    MESSAGE_REACTION_REMOVE_ALL: null,
+    MESSAGE_REACTION_REMOVE_EMOJI: null,
+    INVITE_CREATE: null,
+    INVITE_DELETE: null,
+    TYPING_START: null,
+    PRESENCE_UPDATE: null,
+    // Published on user topics, never on a guild's.
+    USER_UPDATE: null,
+  };
+
+  private putChannel(state: GuildState, channel: Channel): void {
+    state.channels.set(channel.id, channel);
+    this.channelGuild.set(channel.id, state.guild.id);
+    state.perms.clear();
   }
 
   private clearUserPerms(state: GuildState, userId: string): void {
@@ -261,6 +271,8 @@ export class GuildCache {
     for (const id of [...this.states.keys()]) this.drop(id);
   }
 }
+
+type ReplicaHandler<K extends BusEventName> = (state: GuildState, d: DispatchPayloads[K]) => void;
 
 function stripGuildId(d: Member & { guild_id?: string }): Member {
   const { guild_id: _g, ...m } = d;

@@ -1,8 +1,7 @@
-import { ChannelTypes, DEFAULT_EVERYONE_PERMISSIONS, Permissions, isSnowflake, type Member } from '@concord/protocol';
+import { ChannelTypes, DEFAULT_EVERYONE_PERMISSIONS, ErrorCodes, Permissions, isSnowflake, type Member } from '@concord/protocol';
 import { ApiError, errors } from '../../lib/errors.js';
-import { guildTopic, userTopic } from '../../bus/bus.js';
 import type { Ctx } from '../access.js';
-import { emit, type Deps } from '../deps.js';
+import type { Deps, Tx } from '../deps.js';
 import type { ChannelRecord } from '../channels/store.js';
 import type { UserRecord } from '../users/store.js';
 import { wireChannel, wireGuild, wireMember, wireRole, wireUser } from '../wire.js';
@@ -23,6 +22,7 @@ function newChannel(deps: Deps, guildId: string, type: number, name: string, pos
     bitrate: type === ChannelTypes.GUILD_VOICE ? 64000 : null,
     user_limit: type === ChannelTypes.GUILD_VOICE ? 0 : null,
     last_message_id: null,
+    owner_id: null,
     created_at: now,
     overwrites: [],
   };
@@ -61,8 +61,13 @@ export async function createGuild(deps: Deps, ctx: Ctx, body: { name: string; ic
   };
   const owner: MemberRecord = { guild_id: id, user_id: ctx.user.id, nick: null, joined_at: now, deaf: false, mute: false, communication_disabled_until: null, roles: [] };
   const channels = [textCat, general, voiceCat, voice];
-  await deps.guilds.create(guild, everyone, channels, owner);
-  await emit(deps, userTopic(ctx.user.id), { t: '@GUILD_JOIN', d: { guild_id: id }, user_ids: [ctx.user.id] });
+  await deps.tx(async (tx) => {
+    await tx.guilds.create(guild);
+    await tx.guilds.createRole(everyone);
+    for (const c of channels) await tx.channels.create(c);
+    await tx.guilds.addMember(owner);
+    tx.control(ctx.user.id, { type: 'GUILD_JOIN', guild_id: id });
+  });
   return { ...wireGuild(guild, [everyone]), channels: channels.map(wireChannel) };
 }
 
@@ -102,32 +107,41 @@ export async function modifyGuild(deps: Deps, ctx: Ctx, guildId: string, body: G
   return updateGuild(deps, guildId, body);
 }
 
-/** Writes a guild change and announces it (GUILD_UPDATE); the guild's own routes and the channel module use it. */
 export async function updateGuild(deps: Deps, guildId: string, patch: GuildPatch) {
-  const updated = await deps.guilds.update(guildId, patch);
-  if (!updated) throw errors.unknown('guild');
-  const roles = await deps.guilds.roles(guildId);
-  const wire = wireGuild(updated, roles);
-  await emit(deps, guildTopic(guildId), { t: 'GUILD_UPDATE', d: wire, guild_id: guildId });
+  const wire = await deps.tx((tx) => writeGuild(tx, guildId, patch));
+  if (!wire) throw errors.unknown('guild');
   return wire;
 }
 
+/** Writes a guild change in `tx` and announces it (GUILD_UPDATE) after the commit; undefined when the guild is gone. */
+export async function writeGuild(tx: Tx<'guilds'>, guildId: string, patch: GuildPatch) {
+  const updated = await tx.guilds.update(guildId, patch);
+  if (!updated) return undefined;
+  const wire = wireGuild(updated, await tx.guilds.roles(guildId));
+  tx.emit({ guild: guildId }, 'GUILD_UPDATE', wire);
+  return wire;
+}
+
+/** The guild and everything in it: every module purges its rows of the guild's channels in the same transaction. */
 export async function deleteGuild(deps: Deps, ctx: Ctx, guildId: string): Promise<void> {
   const { state } = await deps.access.guild(ctx, guildId);
   if (state.guild.owner_id !== ctx.user.id) throw errors.missingPermissions();
-  if (!(await deps.guilds.delete(guildId))) throw errors.unknown('guild');
-  await emit(deps, guildTopic(guildId), { t: 'GUILD_DELETE', d: { id: guildId }, guild_id: guildId });
+  const deleted = await deps.tx(async (tx) => {
+    await tx.purgeChannels(await tx.channels.idsByGuild(guildId));
+    if (!(await tx.guilds.delete(guildId))) return false;
+    tx.emit({ guild: guildId }, 'GUILD_DELETE', { id: guildId });
+    return true;
+  });
+  if (!deleted) throw errors.unknown('guild');
 }
 
 export async function leaveGuild(deps: Deps, ctx: Ctx, guildId: string): Promise<void> {
   const { state } = await deps.access.guild(ctx, guildId);
-  if (state.guild.owner_id === ctx.user.id) throw new ApiError(400, 50055, 'Invalid Guild: the owner cannot leave; transfer or delete it');
-  await removeMember(deps, guildId, ctx.user);
-}
-
-export async function removeMember(deps: Deps, guildId: string, user: UserRecord): Promise<void> {
-  if (!(await deps.guilds.removeMember(guildId, user.id))) return;
-  await emit(deps, guildTopic(guildId), { t: 'GUILD_MEMBER_REMOVE', d: { guild_id: guildId, user: wireUser(user) }, guild_id: guildId });
+  if (state.guild.owner_id === ctx.user.id) throw new ApiError(400, ErrorCodes.INVALID_GUILD, 'Invalid Guild: the owner cannot leave; transfer or delete it');
+  await deps.tx(async (tx) => {
+    if (!(await tx.guilds.removeMember(guildId, ctx.user.id))) return;
+    tx.emit({ guild: guildId }, 'GUILD_MEMBER_REMOVE', { guild_id: guildId, user: wireUser(ctx.user) });
+  });
 }
 
 /**
@@ -142,38 +156,41 @@ export async function addMember(
 ): Promise<{ member: Member; added: boolean }> {
   const existing = await deps.guilds.getMember(guildId, user.id);
   if (existing) return { member: wireMember(existing, user), added: false };
-  const now = Date.now();
-  let role: RoleRecord | undefined;
-  if (user.bot && opts.botRolePermissions !== undefined) {
-    const roles = await deps.guilds.roles(guildId);
-    role = {
-      id: deps.ids.next(),
-      guild_id: guildId,
-      name: opts.botName ?? user.username,
-      color: 0,
-      hoist: false,
-      position: Math.max(0, ...roles.map((r) => r.position)) + 1,
-      permissions: opts.botRolePermissions.toString(),
-      managed: true,
-      mentionable: false,
-      bot_id: user.id,
-    };
-    await deps.guilds.createRole(role);
-  }
-  const record: MemberRecord = {
+  return deps.tx(async (tx) => {
+    const record = newMemberRecord(guildId, user.id);
+    const role = user.bot && opts.botRolePermissions !== undefined ? await addBotRole(deps, tx, guildId, user, opts.botRolePermissions, opts.botName) : undefined;
+    if (role) record.roles.push(role.id);
+    const added = await tx.guilds.addMember(record);
+    // Someone else added them meanwhile: the bot role goes with the rollback.
+    if (!added) throw new MemberExists();
+    await announceMember(deps, tx, user, record, role);
+    return { member: wireMember(record, user), added };
+  }).catch(async (err) => {
+    if (!(err instanceof MemberExists)) throw err;
+    const now = await deps.guilds.getMember(guildId, user.id);
+    return { member: wireMember(now ?? newMemberRecord(guildId, user.id), user), added: false };
+  });
+}
+
+class MemberExists extends Error {}
+
+/** A bot joins with a managed role carrying the permissions it was authorised with, above every other role. */
+async function addBotRole(deps: Pick<Deps, 'ids'>, tx: Tx<'guilds'>, guildId: string, user: UserRecord, permissions: bigint, name?: string) {
+  const roles = await tx.guilds.roles(guildId);
+  const role: RoleRecord = {
+    id: deps.ids.next(),
     guild_id: guildId,
-    user_id: user.id,
-    nick: null,
-    joined_at: now,
-    deaf: false,
-    mute: false,
-    communication_disabled_until: null,
-    roles: role ? [role.id] : [],
+    name: name ?? user.username,
+    color: 0,
+    hoist: false,
+    position: Math.max(0, ...roles.map((r) => r.position)) + 1,
+    permissions: permissions.toString(),
+    managed: true,
+    mentionable: false,
+    bot_id: user.id,
   };
-  const added = await deps.guilds.addMember(record);
-  const member = wireMember(record, user);
-  if (added) await announceMember(deps, user, record, role);
-  return { member, added };
+  await tx.guilds.createRole(role);
+  return role;
 }
 
 /** A plain new member record (no roles), as an invite join stores it. */
@@ -181,16 +198,19 @@ export function newMemberRecord(guildId: string, userId: string): MemberRecord {
   return { guild_id: guildId, user_id: userId, nick: null, joined_at: Date.now(), deaf: false, mute: false, communication_disabled_until: null, roles: [] };
 }
 
-/** After a member's row committed: GUILD_MEMBER_ADD (and presence) to the guild, GUILD_CREATE (via @GUILD_JOIN) to the user. */
-export async function announceMember(deps: Deps, user: UserRecord, record: MemberRecord, role?: RoleRecord): Promise<void> {
-  const guildId = record.guild_id;
+/**
+ * A member's row is written in `tx`: after the commit, GUILD_MEMBER_ADD (and presence) to the guild and
+ * GUILD_CREATE (through the GUILD_JOIN control) to the user.
+ */
+export async function announceMember(deps: Pick<Deps, 'presence'>, tx: Tx<never>, user: UserRecord, record: MemberRecord, role?: RoleRecord): Promise<void> {
+  const guild = { guild: record.guild_id };
   const member = wireMember(record, user);
-  if (role) await emit(deps, guildTopic(guildId), { t: 'GUILD_ROLE_CREATE', d: { guild_id: guildId, role: wireRole(role) }, guild_id: guildId });
-  await emit(deps, guildTopic(guildId), { t: 'GUILD_MEMBER_ADD', d: { ...member, guild_id: guildId }, guild_id: guildId, exclude_user_ids: [user.id] });
+  if (role) tx.emit(guild, 'GUILD_ROLE_CREATE', { guild_id: record.guild_id, role: wireRole(role) });
+  tx.emit(guild, 'GUILD_MEMBER_ADD', { ...member, guild_id: record.guild_id }, { exclude_user_ids: [user.id] });
   // Someone already online joins: the guild learns it now, as it would have at their connect.
   const status = (await deps.presence.statuses([user.id])).get(user.id) ?? 'offline';
-  if (status !== 'offline') await emit(deps, guildTopic(guildId), { t: 'PRESENCE_UPDATE', d: presenceData(user.id, status, guildId), guild_id: guildId });
-  await emit(deps, userTopic(user.id), { t: '@GUILD_JOIN', d: { guild_id: guildId }, user_ids: [user.id] });
+  if (status !== 'offline') tx.emit(guild, 'PRESENCE_UPDATE', presenceData(user.id, status, record.guild_id));
+  tx.control(user.id, { type: 'GUILD_JOIN', guild_id: record.guild_id });
 }
 
 export async function listMembers(deps: Deps, ctx: Ctx, guildId: string, q: { limit?: number; after?: string }) {

@@ -1,5 +1,4 @@
-import type { Db, Queryable, Row } from '../../store/db.js';
-import { insertChannel, type ChannelRecord } from '../channels/store.js';
+import type { Queryable, Row } from '../../store/db.js';
 
 export interface GuildRecord {
   id: string;
@@ -40,11 +39,12 @@ export interface MemberRecord {
 
 export type GuildPatch = Partial<Pick<GuildRecord, 'name' | 'icon' | 'description' | 'system_channel_id' | 'afk_channel_id' | 'afk_timeout' | 'owner_id'>>;
 
+/** Some methods write several rows (a member and its roles): services call them in a transaction. */
 export interface GuildStore {
-  /** The guild, its @everyone role, its first channels and the owner's membership, in one transaction. */
-  create(guild: GuildRecord, everyone: RoleRecord, channels: ChannelRecord[], owner: MemberRecord): Promise<void>;
+  create(guild: GuildRecord): Promise<void>;
   get(id: string): Promise<GuildRecord | undefined>;
   update(id: string, patch: GuildPatch): Promise<GuildRecord | undefined>;
+  /** Deletes the guild; its roles, members, channels and invites go with it (foreign keys). */
   delete(id: string): Promise<boolean>;
   guildIdsForUser(userId: string): Promise<string[]>;
   roles(guildId: string): Promise<RoleRecord[]>;
@@ -93,38 +93,14 @@ const toMember = (r: Row, roles: string[]): MemberRecord => ({
   roles,
 });
 
-async function insertRole(q: Queryable, r: RoleRecord) {
-  await q.run(
-    'INSERT INTO roles (id, guild_id, name, color, hoist, position, permissions, managed, mentionable, bot_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [r.id, r.guild_id, r.name, r.color, r.hoist ? 1 : 0, r.position, r.permissions, r.managed ? 1 : 0, r.mentionable ? 1 : 0, r.bot_id],
-  );
-}
-
-export async function insertMember(q: Queryable, m: MemberRecord): Promise<boolean> {
-  const { changes } = await q.run(
-    'INSERT INTO members (guild_id, user_id, nick, joined_at, deaf, mute, communication_disabled_until) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-    [m.guild_id, m.user_id, m.nick, m.joined_at, m.deaf ? 1 : 0, m.mute ? 1 : 0, m.communication_disabled_until],
-  );
-  if (changes === 0) return false;
-  for (const roleId of m.roles) {
-    await q.run('INSERT INTO member_roles (guild_id, user_id, role_id) VALUES (?, ?, ?)', [m.guild_id, m.user_id, roleId]);
-  }
-  return true;
-}
-
 export class SqlGuildStore implements GuildStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Queryable) {}
 
-  async create(guild: GuildRecord, everyone: RoleRecord, channels: ChannelRecord[], owner: MemberRecord) {
-    await this.db.tx(async (q) => {
-      await q.run(
-        'INSERT INTO guilds (id, name, icon, description, owner_id, system_channel_id, afk_channel_id, afk_timeout, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [guild.id, guild.name, guild.icon, guild.description, guild.owner_id, guild.system_channel_id, guild.afk_channel_id, guild.afk_timeout, guild.created_at],
-      );
-      await insertRole(q, everyone);
-      for (const c of channels) await insertChannel(q, c);
-      await insertMember(q, owner);
-    });
+  async create(guild: GuildRecord) {
+    await this.db.run(
+      'INSERT INTO guilds (id, name, icon, description, owner_id, system_channel_id, afk_channel_id, afk_timeout, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [guild.id, guild.name, guild.icon, guild.description, guild.owner_id, guild.system_channel_id, guild.afk_channel_id, guild.afk_timeout, guild.created_at],
+    );
   }
   async get(id: string) {
     const r = await this.db.get('SELECT * FROM guilds WHERE id = ?', [id]);
@@ -141,10 +117,7 @@ export class SqlGuildStore implements GuildStore {
     return this.get(id);
   }
   async delete(id: string) {
-    return this.db.tx(async (q) => {
-      await q.run('DELETE FROM messages WHERE channel_id IN (SELECT id FROM channels WHERE guild_id = ?)', [id]);
-      return (await q.run('DELETE FROM guilds WHERE id = ?', [id])).changes > 0;
-    });
+    return (await this.db.run('DELETE FROM guilds WHERE id = ?', [id])).changes > 0;
   }
   async guildIdsForUser(userId: string) {
     return (await this.db.all('SELECT guild_id FROM members WHERE user_id = ? ORDER BY guild_id', [userId])).map((r) => String(r.guild_id));
@@ -152,11 +125,22 @@ export class SqlGuildStore implements GuildStore {
   async roles(guildId: string) {
     return (await this.db.all('SELECT * FROM roles WHERE guild_id = ? ORDER BY position, id', [guildId])).map(toRole);
   }
-  createRole(role: RoleRecord) {
-    return insertRole(this.db, role);
+  async createRole(r: RoleRecord) {
+    await this.db.run(
+      'INSERT INTO roles (id, guild_id, name, color, hoist, position, permissions, managed, mentionable, bot_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [r.id, r.guild_id, r.name, r.color, r.hoist ? 1 : 0, r.position, r.permissions, r.managed ? 1 : 0, r.mentionable ? 1 : 0, r.bot_id],
+    );
   }
-  addMember(member: MemberRecord) {
-    return this.db.tx((q) => insertMember(q, member));
+  async addMember(m: MemberRecord) {
+    const { changes } = await this.db.run(
+      'INSERT INTO members (guild_id, user_id, nick, joined_at, deaf, mute, communication_disabled_until) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      [m.guild_id, m.user_id, m.nick, m.joined_at, m.deaf ? 1 : 0, m.mute ? 1 : 0, m.communication_disabled_until],
+    );
+    if (changes === 0) return false;
+    for (const roleId of m.roles) {
+      await this.db.run('INSERT INTO member_roles (guild_id, user_id, role_id) VALUES (?, ?, ?)', [m.guild_id, m.user_id, roleId]);
+    }
+    return true;
   }
   async removeMember(guildId: string, userId: string) {
     return (await this.db.run('DELETE FROM members WHERE guild_id = ? AND user_id = ?', [guildId, userId])).changes > 0;

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Permissions, type Invite } from '@concord/protocol';
 import { errors } from '../../lib/errors.js';
-import { guildTopic } from '../../bus/bus.js';
 import { iso } from '../../lib/time.js';
 import type { Ctx } from '../access.js';
-import { emit, type Deps } from '../deps.js';
+import type { Deps } from '../deps.js';
 import { announceMember, newMemberRecord } from '../guilds/service.js';
 import { wireUser } from '../wire.js';
 import type { InviteRecord } from './store.js';
@@ -34,7 +33,7 @@ async function wireInvite(deps: Deps, i: InviteRecord, withMeta: boolean): Promi
 }
 
 export async function createInvite(deps: Deps, ctx: Ctx, channelId: string, body: { max_age?: number; max_uses?: number; temporary?: boolean }) {
-  const { state } = await deps.access.channel(ctx, channelId, Permissions.CREATE_INSTANT_INVITE);
+  const { state } = await deps.access.guildChannel(ctx, channelId, Permissions.CREATE_INSTANT_INVITE);
   const invite: InviteRecord = {
     code: newCode(),
     guild_id: state.guild.id,
@@ -46,15 +45,15 @@ export async function createInvite(deps: Deps, ctx: Ctx, channelId: string, body
     temporary: body.temporary ?? false,
     created_at: Date.now(),
   };
-  await deps.invites.create(invite);
   const wire = await wireInvite(deps, invite, true);
-  await emit(deps, guildTopic(state.guild.id), {
-    t: 'INVITE_CREATE',
-    d: { ...wire, channel_id: channelId, guild_id: state.guild.id },
-    guild_id: state.guild.id,
-    channel_id: channelId,
-    // As on Discord: invite codes reach only those who manage the channel.
-    permission: Permissions.MANAGE_CHANNELS.toString(),
+  await deps.tx(async (tx) => {
+    await tx.invites.create(invite);
+    const { guild: _g, channel: _c, ...d } = wire;
+    tx.emit({ guild: state.guild.id }, 'INVITE_CREATE', { ...d, channel_id: channelId, guild_id: state.guild.id }, {
+      channel_id: channelId,
+      // As on Discord: invite codes reach only those who manage the channel.
+      permission: Permissions.MANAGE_CHANNELS.toString(),
+    });
   });
   return wire;
 }
@@ -75,11 +74,15 @@ export async function acceptInvite(deps: Deps, ctx: Ctx, code: string) {
   let joined = false;
   if (!already) {
     // Member row and use count commit together: a double click joins once and uses the invite once.
-    const record = newMemberRecord(invite.guild_id, ctx.user.id);
-    const outcome = await deps.invites.accept(code, record, Date.now());
-    if (outcome === 'unusable') throw errors.unknown('invite');
-    joined = outcome === 'joined';
-    if (joined) await announceMember(deps, ctx.user, record);
+    joined = await deps.tx(async (tx) => {
+      const record = newMemberRecord(invite.guild_id, ctx.user.id);
+      // The member row first: a concurrent accept by the same person waits on it, then finds them a member.
+      if (!(await tx.guilds.addMember(record))) return false;
+      // Used up or expired meanwhile: the member row goes with the rollback.
+      if (!(await tx.invites.use(code, Date.now()))) throw errors.unknown('invite');
+      await announceMember(deps, tx, ctx.user, record);
+      return true;
+    });
   }
   return { ...(await wireInvite(deps, invite, false)), new_member: joined };
 }
@@ -96,14 +99,13 @@ export async function deleteInvite(deps: Deps, ctx: Ctx, code: string) {
   if (!invite) throw errors.unknown('invite');
   const { perms } = await deps.access.guild(ctx, invite.guild_id);
   if (!(perms & (Permissions.MANAGE_GUILD | Permissions.MANAGE_CHANNELS))) throw errors.missingPermissions();
-  if (!(await deps.invites.delete(code))) throw errors.unknown('invite');
   const wire = await wireInvite(deps, invite, true);
-  await emit(deps, guildTopic(invite.guild_id), {
-    t: 'INVITE_DELETE',
-    d: { code, channel_id: invite.channel_id, guild_id: invite.guild_id },
-    guild_id: invite.guild_id,
-    channel_id: invite.channel_id,
-    permission: Permissions.MANAGE_CHANNELS.toString(),
+  const deleted = await deps.tx(async (tx) => {
+    if (!(await tx.invites.delete(code))) return false;
+    const route = { channel_id: invite.channel_id, permission: Permissions.MANAGE_CHANNELS.toString() };
+    tx.emit({ guild: invite.guild_id }, 'INVITE_DELETE', { code, channel_id: invite.channel_id, guild_id: invite.guild_id }, route);
+    return true;
   });
+  if (!deleted) throw errors.unknown('invite');
   return wire;
 }

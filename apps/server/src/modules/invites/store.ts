@@ -1,5 +1,4 @@
-import type { Db, Row } from '../../store/db.js';
-import { insertMember, type MemberRecord } from '../guilds/store.js';
+import type { Queryable, Row } from '../../store/db.js';
 
 export interface InviteRecord {
   code: string;
@@ -17,13 +16,8 @@ export interface InviteStore {
   create(invite: InviteRecord): Promise<void>;
   get(code: string): Promise<InviteRecord | undefined>;
   listByGuild(guildId: string): Promise<InviteRecord[]>;
-  /** Counts one use unless the invite is used up or expired at `now`; false when it could not be used. */
+  /** Counts one use unless the invite is used up or expired at `now` (one conditional write, so concurrent uses never exceed max_uses); false when it could not be used. */
   use(code: string, now: number): Promise<boolean>;
-  /**
-   * Joins through the invite in one transaction: adds the member and counts one use, or neither. 'member' when
-   * the user already was one (no use counted), 'unusable' when the invite is used up, expired or gone.
-   */
-  accept(code: string, member: MemberRecord, now: number): Promise<'joined' | 'member' | 'unusable'>;
   delete(code: string): Promise<boolean>;
 }
 
@@ -43,11 +37,8 @@ const toInvite = (r: Row): InviteRecord => ({
 const USE =
   'UPDATE invites SET uses = uses + 1 WHERE code = ? AND (max_uses = 0 OR uses < max_uses) AND (max_age = 0 OR created_at + max_age * 1000 > ?)';
 
-/** Thrown inside `accept`'s transaction to roll the member back. */
-class Unusable extends Error {}
-
 export class SqlInviteStore implements InviteStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Queryable) {}
 
   async create(i: InviteRecord) {
     await this.db.run(
@@ -64,19 +55,6 @@ export class SqlInviteStore implements InviteStore {
   }
   async use(code: string, now: number) {
     return (await this.db.run(USE, [code, now])).changes > 0;
-  }
-  async accept(code: string, member: MemberRecord, now: number) {
-    try {
-      return await this.db.tx(async (q) => {
-        // The member row first: a concurrent accept by the same person waits on it, then finds them a member.
-        if (!(await insertMember(q, member))) return 'member' as const;
-        if ((await q.run(USE, [code, now])).changes === 0) throw new Unusable();
-        return 'joined' as const;
-      });
-    } catch (err) {
-      if (err instanceof Unusable) return 'unusable';
-      throw err;
-    }
   }
   async delete(code: string) {
     return (await this.db.run('DELETE FROM invites WHERE code = ?', [code])).changes > 0;

@@ -1,21 +1,34 @@
-import { GatewayIntents, MessageTypes, Permissions, hasPermission, snowflake, type CreateMessageBody, type Message, type Reaction } from '@concord/protocol';
-import { z } from 'zod';
-import { ApiError, errors, parse } from '../../lib/errors.js';
-import { guildTopic } from '../../bus/bus.js';
-import type { ChannelAccess, Ctx } from '../access.js';
-import { emit, type Deps } from '../deps.js';
+import {
+  ErrorCodes,
+  GatewayIntents,
+  MessageTypes,
+  Permissions,
+  hasPermission,
+  isTextBasedType,
+  type AllowedMentions,
+  type CreateMessageBody,
+  type Message,
+  type Reaction,
+} from '@concord/protocol';
+import { ApiError, errors } from '../../lib/errors.js';
+import { guildIdOf, type ChannelScope, type Ctx } from '../access.js';
+import type { Deps } from '../deps.js';
 import { grantedPrivilegedIntents } from '../applications/service.js';
 import type { UserRecord } from '../users/store.js';
 import { wireMessage, withoutUser } from '../wire.js';
+import { reactionsFor } from '../reactions/service.js';
+import { redactFor } from './content.js';
 import type { HistoryQuery, MessageRecord } from './store.js';
 
-const TEXT_TYPES = new Set([0, 2]);
 const USER_MENTION = /<@!?(\d{1,19})>/g;
 const ROLE_MENTION = /<@&(\d{1,19})>/g;
 
-function requireTextChannel(access: ChannelAccess): void {
-  if (!TEXT_TYPES.has(access.channel.type)) throw new ApiError(400, 50008, 'Cannot send messages in a non-text channel');
+function requireTextChannel(scope: ChannelScope): void {
+  if (!isTextBasedType(scope.channel.type)) throw new ApiError(400, ErrorCodes.CANNOT_SEND_IN_NON_TEXT_CHANNEL, 'Cannot send messages in a non-text channel');
 }
+
+/** The author's member, as guild messages carry it; private channels have none. */
+const memberOf = (scope: ChannelScope) => (scope.kind === 'private' ? undefined : scope.member);
 
 interface Mentions {
   users: UserRecord[];
@@ -23,20 +36,7 @@ interface Mentions {
   everyone: boolean;
 }
 
-/** Discord's allowed_mentions: which of the content's mentions count (are listed in `mentions`, notify). */
-const AllowedMentions = z
-  .object({
-    parse: z.array(z.enum(['users', 'roles', 'everyone'])).optional(),
-    users: z.array(snowflake).max(100).optional(),
-    roles: z.array(snowflake).max(100).optional(),
-    replied_user: z.boolean().optional(),
-  })
-  .nullable()
-  .optional();
-type AllowedMentions = z.infer<typeof AllowedMentions>;
-
-function parseAllowedMentions(raw: unknown): AllowedMentions {
-  const allowed = parse(z.object({ allowed_mentions: AllowedMentions }), { allowed_mentions: raw }).allowed_mentions;
+function checkAllowedMentions(allowed: AllowedMentions): AllowedMentions {
   for (const kind of ['users', 'roles'] as const) {
     if (allowed?.parse?.includes(kind) && allowed[kind]?.length) {
       throw errors.invalidField(['allowed_mentions', kind], 'MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE', `parse:["${kind}"] and ${kind}: [ids] are mutually exclusive.`);
@@ -45,27 +45,22 @@ function parseAllowedMentions(raw: unknown): AllowedMentions {
   return allowed;
 }
 
-async function parseMentions(deps: Deps, access: ChannelAccess, content: string, allowed: AllowedMentions): Promise<Mentions> {
+async function parseMentions(deps: Deps, access: ChannelScope, content: string, allowed: AllowedMentions): Promise<Mentions> {
   const may = (kind: 'users' | 'roles' | 'everyone', id?: string) =>
     !allowed || Boolean(allowed.parse?.includes(kind)) || (id !== undefined && kind !== 'everyone' && Boolean(allowed[kind]?.includes(id)));
   const everyone = /@(everyone|here)\b/.test(content) && hasPermission(access.perms, Permissions.MENTION_EVERYONE) && may('everyone');
   if (!content.includes('<@')) return { users: [], roles: [], everyone };
   const userIds = [...new Set([...content.matchAll(USER_MENTION)].map((m) => m[1]!))].filter((id) => may('users', id)).slice(0, 100);
-  const roles = [...new Set([...content.matchAll(ROLE_MENTION)].map((m) => m[1]!))].filter((id) => access.state.roles.has(id) && may('roles', id));
+  const roles = [...new Set([...content.matchAll(ROLE_MENTION)].map((m) => m[1]!))].filter((id) => access.kind !== 'private' && access.state.roles.has(id) && may('roles', id));
   const users = await deps.users.getMany(userIds);
   return { users, roles, everyone };
 }
 
-/** Messages whose author is a bot without MESSAGE_CONTENT see only what mentions them, as on Discord. */
-async function contentVisibleTo(deps: Deps, ctx: Ctx): Promise<boolean> {
-  if (!ctx.user.bot || deps.config.privilegedIntents === 'all') return true;
+/** In guilds, bots without MESSAGE_CONTENT see only what mentions them, as on Discord; DMs always show it. */
+async function contentVisibleTo(deps: Deps, ctx: Ctx, scope: ChannelScope): Promise<boolean> {
+  if (scope.kind === 'private' || !ctx.user.bot || deps.config.privilegedIntents === 'all') return true;
   const app = await deps.applications.getByBot(ctx.user.id);
   return Boolean(app && grantedPrivilegedIntents(app.flags) & GatewayIntents.MessageContent);
-}
-
-export function redactFor(botId: string, m: Message): Message {
-  if (m.author.id === botId || m.mentions.some((u) => u.id === botId)) return m;
-  return { ...m, content: '', embeds: [], attachments: [], components: [] };
 }
 
 /** Wire messages; with `viewerId`, with reaction counts as that user sees them (`me`). */
@@ -74,11 +69,7 @@ async function toWire(deps: Deps, records: MessageRecord[], channelType: number,
   if (viewerId) {
     for (const channelId of new Set(records.map((r) => r.channel_id))) {
       const ids = records.filter((r) => r.channel_id === channelId).map((r) => r.id);
-      for (const s of await deps.reactions.summaries(channelId, ids, viewerId)) {
-        const list = reactions.get(s.message_id) ?? [];
-        list.push({ emoji: s.emoji, count: s.count, count_details: { burst: 0, normal: s.count }, me: s.me, me_burst: false, burst_colors: [] });
-        reactions.set(s.message_id, list);
-      }
+      for (const [id, list] of await reactionsFor(deps, channelId, ids, viewerId)) reactions.set(id, list);
     }
   }
   const ids = new Set<string>();
@@ -105,13 +96,18 @@ async function toWire(deps: Deps, records: MessageRecord[], channelType: number,
   return out;
 }
 
+/** A message of the channel, for services of other domains (after their own access check). */
+export function findMessage(deps: Pick<Deps, 'messages'>, channelId: string, messageId: string): Promise<MessageRecord | undefined> {
+  return deps.messages.get(channelId, messageId);
+}
+
 /** Send: permission, validation, nonce dedupe, durable insert, then MESSAGE_CREATE after commit. */
 export async function sendMessage(deps: Deps, ctx: Ctx, channelId: string, body: CreateMessageBody): Promise<Message> {
   const access = await deps.access.channel(ctx, channelId, Permissions.SEND_MESSAGES);
   requireTextChannel(access);
   const content = body.content ?? '';
   if (content.trim() === '' && !(body.embeds && body.embeds.length > 0)) throw errors.emptyMessage();
-  const guildId = access.state.guild.id;
+  const guildId = guildIdOf(access) ?? null;
 
   let reference: MessageRecord | undefined;
   if (body.message_reference?.message_id) {
@@ -120,7 +116,7 @@ export async function sendMessage(deps: Deps, ctx: Ctx, channelId: string, body:
       throw errors.invalidField(['message_reference'], 'REPLIES_UNKNOWN_MESSAGE', 'Unknown message');
     }
   }
-  const allowed = parseAllowedMentions(body.allowed_mentions);
+  const allowed = checkAllowedMentions(body.allowed_mentions);
   const mentions = await parseMentions(deps, access, content, allowed);
   // A reply mentions the replied-to author, unless allowed_mentions is given without replied_user: true.
   if (reference && (!allowed || allowed.replied_user) && !mentions.users.some((u) => u.id === reference!.author_id)) {
@@ -154,8 +150,9 @@ export async function sendMessage(deps: Deps, ctx: Ctx, channelId: string, body:
     return (await toWire(deps, [stored], access.channel.type, ctx.user.id))[0]!;
   }
   const referenced = reference ? (await toWire(deps, [{ ...reference, ref_message_id: null }], access.channel.type))[0] : null;
-  const wire = wireMessage(stored, { author: ctx.user, member: access.member, channelType: access.channel.type, mentions: mentions.users, referenced });
-  await emit(deps, guildTopic(guildId), { t: 'MESSAGE_CREATE', d: wire, guild_id: guildId, channel_id: channelId });
+  const wire = wireMessage(stored, { author: ctx.user, member: memberOf(access), channelType: access.channel.type, mentions: mentions.users, referenced });
+  // Group-committed (the one exception to actions owning their transaction): published once the commit resolved.
+  await deps.events.dispatch(access, 'MESSAGE_CREATE', wire);
   return wire;
 }
 
@@ -165,14 +162,14 @@ export async function getMessage(deps: Deps, ctx: Ctx, channelId: string, messag
   if (!record) throw errors.unknown('message');
   const [m] = await toWire(deps, [record], access.channel.type, ctx.user.id);
   if (!m) throw errors.unknown('message');
-  return (await contentVisibleTo(deps, ctx)) ? m : redactFor(ctx.user.id, m);
+  return (await contentVisibleTo(deps, ctx, access)) ? m : redactFor(ctx.user.id, m);
 }
 
 export async function listMessages(deps: Deps, ctx: Ctx, channelId: string, q: Partial<HistoryQuery>): Promise<Message[]> {
   const access = await deps.access.channel(ctx, channelId, Permissions.READ_MESSAGE_HISTORY);
   const records = await deps.messages.list(channelId, { limit: q.limit ?? 50, before: q.before, after: q.after, around: q.around });
   const list = await toWire(deps, records, access.channel.type, ctx.user.id);
-  return (await contentVisibleTo(deps, ctx)) ? list : list.map((m) => redactFor(ctx.user.id, m));
+  return (await contentVisibleTo(deps, ctx, access)) ? list : list.map((m) => redactFor(ctx.user.id, m));
 }
 
 export async function editMessage(
@@ -180,7 +177,7 @@ export async function editMessage(
   ctx: Ctx,
   channelId: string,
   messageId: string,
-  body: { content?: string | null; embeds?: unknown[] | null; allowed_mentions?: unknown },
+  body: { content?: string | null; embeds?: unknown[] | null; allowed_mentions?: AllowedMentions },
 ): Promise<Message> {
   const access = await deps.access.channel(ctx, channelId);
   const existing = await deps.messages.get(channelId, messageId);
@@ -189,40 +186,46 @@ export async function editMessage(
   const content = body.content === undefined ? existing.content : (body.content ?? '');
   const embeds = body.embeds === undefined ? existing.embeds : (body.embeds ?? []);
   if (content.trim() === '' && embeds.length === 0) throw errors.emptyMessage();
-  const mentions = body.content === undefined ? undefined : await parseMentions(deps, access, content, parseAllowedMentions(body.allowed_mentions));
-  const updated = await deps.messages.update(channelId, messageId, {
+  const mentions = body.content === undefined ? undefined : await parseMentions(deps, access, content, checkAllowedMentions(body.allowed_mentions));
+  const patch = {
     content,
     embeds,
     edited_at: Date.now(),
     ...(mentions ? { mentions: mentions.users.map((u) => u.id), mention_roles: mentions.roles, mention_everyone: mentions.everyone } : {}),
-  });
+  };
+  // One statement: it commits by itself, and the event follows it.
+  const updated = await deps.messages.update(channelId, messageId, patch);
   if (!updated) throw errors.unknown('message');
   const [wire] = await toWire(deps, [updated], access.channel.type, ctx.user.id);
+  const member = memberOf(access);
   // The event leaves reactions out: `me` differs per reader, and discord.js replaces its reaction cache with what it gets.
-  const { reactions: _reactions, ...full } = { ...wire!, member: withoutUser(access.member) };
-  await emit(deps, guildTopic(access.state.guild.id), { t: 'MESSAGE_UPDATE', d: full, guild_id: access.state.guild.id, channel_id: channelId });
+  const { reactions: _reactions, ...full } = { ...wire!, ...(member ? { member: withoutUser(member) } : {}) };
+  await deps.events.dispatch(access, 'MESSAGE_UPDATE', full);
   return wire!;
 }
 
+/** The message and every module's rows of it (reactions, ...) in one transaction. */
 export async function deleteMessage(deps: Deps, ctx: Ctx, channelId: string, messageId: string): Promise<void> {
   const access = await deps.access.channel(ctx, channelId);
   const existing = await deps.messages.get(channelId, messageId);
   if (!existing) throw errors.unknown('message');
   if (existing.author_id !== ctx.user.id && !hasPermission(access.perms, Permissions.MANAGE_MESSAGES)) throw errors.missingPermissions();
-  if (!(await deps.messages.delete(channelId, messageId))) throw errors.unknown('message');
-  await deps.reactions.removeAll(channelId, messageId);
-  const guildId = access.state.guild.id;
-  await emit(deps, guildTopic(guildId), { t: 'MESSAGE_DELETE', d: { id: messageId, channel_id: channelId, guild_id: guildId }, guild_id: guildId, channel_id: channelId });
+  const guildId = guildIdOf(access);
+  const deleted = await deps.tx(async (tx) => {
+    await tx.purgeMessages(channelId, [messageId]);
+    if (!(await tx.messages.delete(channelId, messageId))) return false;
+    tx.emit(access, 'MESSAGE_DELETE', { id: messageId, channel_id: channelId, ...(guildId ? { guild_id: guildId } : {}) });
+    return true;
+  });
+  if (!deleted) throw errors.unknown('message');
 }
 
 export async function triggerTyping(deps: Deps, ctx: Ctx, channelId: string): Promise<void> {
   const access = await deps.access.channel(ctx, channelId, Permissions.SEND_MESSAGES);
   requireTextChannel(access);
-  const guildId = access.state.guild.id;
-  await emit(deps, guildTopic(guildId), {
-    t: 'TYPING_START',
-    d: { channel_id: channelId, guild_id: guildId, user_id: ctx.user.id, timestamp: Math.floor(Date.now() / 1000), member: access.member },
-    guild_id: guildId,
-    channel_id: channelId,
-  });
+  const guildId = guildIdOf(access);
+  const member = memberOf(access);
+  const d = { channel_id: channelId, user_id: ctx.user.id, timestamp: Math.floor(Date.now() / 1000), ...(guildId ? { guild_id: guildId } : {}), ...(member ? { member } : {}) };
+  // Nothing is written: typing is published at once.
+  await deps.events.dispatch(access, 'TYPING_START', d);
 }

@@ -1,5 +1,7 @@
 import type { Db, Queryable, Row } from '../../store/db.js';
 
+const isDb = (q: Queryable): q is Db => 'tx' in q;
+
 export interface MessageRecord {
   id: string;
   channel_id: string;
@@ -34,7 +36,8 @@ export type MessagePatch = Partial<Pick<MessageRecord, 'content' | 'edited_at' |
 export interface MessageStore {
   /**
    * Stores the message, or, when the author already sent one with the same nonce, returns that one
-   * (`created: false`). Resolves only after the commit.
+   * (`created: false`). On the database it is group-committed and resolves only after the commit; in an
+   * open transaction it is part of that transaction.
    */
   create(message: MessageRecord): Promise<{ message: MessageRecord; created: boolean }>;
   get(channelId: string, id: string): Promise<MessageRecord | undefined>;
@@ -42,6 +45,8 @@ export interface MessageStore {
   list(channelId: string, q: HistoryQuery): Promise<MessageRecord[]>;
   update(channelId: string, id: string, patch: MessagePatch): Promise<MessageRecord | undefined>;
   delete(channelId: string, id: string): Promise<boolean>;
+  /** Every message of these channels (the channels are being deleted). */
+  deleteByChannels(channelIds: readonly string[]): Promise<void>;
 }
 
 const idOrNull = (v: unknown) => (v == null ? null : String(v));
@@ -78,16 +83,23 @@ interface Pending {
 const MAX_BATCH = 256;
 
 /**
- * Creates are group-committed: while one transaction commits, new sends queue, and the next transaction
- * takes them all. Every send still resolves only after its own commit, in the order it was queued.
+ * Creates on the database are group-committed: while one transaction commits, new sends queue, and the next
+ * transaction takes them all. Every send still resolves only after its own commit, in the order it was
+ * queued. This is the one place a store opens transactions itself (see modules/tx.ts); the batch also moves
+ * each channel's last_message_id, which belongs to the message it points at.
  */
 export class SqlMessageStore implements MessageStore {
   private queue: Pending[] = [];
   private flushing = false;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Queryable) {}
 
   create(message: MessageRecord): Promise<{ message: MessageRecord; created: boolean }> {
+    const db = this.db;
+    if (!isDb(db)) return insertMessage(db, message).then(async (r) => {
+      if (r.created) await db.run('UPDATE channels SET last_message_id = ? WHERE id = ?', [r.message.id, r.message.channel_id]);
+      return r;
+    });
     return new Promise((resolve, reject) => {
       this.queue.push({ message, resolve, reject });
       if (!this.flushing) {
@@ -123,7 +135,7 @@ export class SqlMessageStore implements MessageStore {
 
   /** Inserts in one transaction, with each channel's last_message_id. */
   private insertAll(messages: MessageRecord[]): Promise<{ message: MessageRecord; created: boolean }[]> {
-    return this.db.tx(async (q) => {
+    return (this.db as Db).tx(async (q) => {
       const out: { message: MessageRecord; created: boolean }[] = [];
       const lastIds = new Map<string, string>();
       for (const m of messages) {
@@ -176,6 +188,10 @@ export class SqlMessageStore implements MessageStore {
 
   async delete(channelId: string, id: string) {
     return (await this.db.run('DELETE FROM messages WHERE channel_id = ? AND id = ?', [channelId, id])).changes > 0;
+  }
+
+  async deleteByChannels(channelIds: readonly string[]) {
+    for (const id of channelIds) await this.db.run('DELETE FROM messages WHERE channel_id = ?', [id]);
   }
 }
 

@@ -1,16 +1,8 @@
-import { guildTopic } from '../../bus/bus.js';
-import { emit, type Deps } from '../deps.js';
+import type { PresenceUpdateData } from '@concord/protocol';
+import type { Deps } from '../deps.js';
 import type { Status, VisibleStatus } from './store.js';
 
-export interface PresenceData {
-  user: { id: string };
-  guild_id?: string;
-  status: VisibleStatus;
-  activities: unknown[];
-  client_status: Record<string, string>;
-}
-
-export function presenceData(userId: string, status: VisibleStatus, guildId?: string): PresenceData {
+export function presenceData(userId: string, status: VisibleStatus, guildId?: string): PresenceUpdateData {
   return {
     user: { id: userId },
     ...(guildId ? { guild_id: guildId } : {}),
@@ -24,7 +16,7 @@ export function presenceData(userId: string, status: VisibleStatus, guildId?: st
 async function announce(deps: Deps, userId: string, change: { before: VisibleStatus; after: VisibleStatus }): Promise<void> {
   if (change.before === change.after) return;
   for (const guildId of await deps.guilds.guildIdsForUser(userId)) {
-    await emit(deps, guildTopic(guildId), { t: 'PRESENCE_UPDATE', d: presenceData(userId, change.after, guildId), guild_id: guildId });
+    await deps.events.dispatch({ guild: guildId }, 'PRESENCE_UPDATE', presenceData(userId, change.after, guildId));
   }
 }
 

@@ -2,17 +2,16 @@
  * Reactions: one row per user and emoji; MESSAGE_REACTION_ADD / REMOVE / REMOVE_ALL / REMOVE_EMOJI after
  * each write. Only unicode emoji exist until guild emojis do; a custom `name:id` is an Unknown Emoji.
  */
-import { ErrorCodes, Permissions, hasPermission, isSnowflake, type User } from '@concord/protocol';
+import { ErrorCodes, Permissions, hasPermission, isSnowflake, type Reaction, type User } from '@concord/protocol';
 import { ApiError, errors } from '../../lib/errors.js';
-import { guildTopic } from '../../bus/bus.js';
-import type { ChannelAccess, Ctx } from '../access.js';
-import { emit, type Deps } from '../deps.js';
+import { guildIdOf, type Ctx } from '../access.js';
+import type { Deps } from '../deps.js';
 import { wireUser } from '../wire.js';
+import { findMessage } from '../messages/service.js';
 import { emojiKey, type ReactionEmoji } from './store.js';
 
 /** Discord's limit of distinct emojis on one message. */
 export const MAX_REACTION_EMOJIS = 20;
-const MAX_REACTIONS_CODE = 30010;
 
 const CUSTOM = /^(?:a:)?([\w~-]{1,32}):(\d{1,20})$/;
 /** Something drawn as an emoji: pictographs, flags (regional indicators) and keycaps, with their joiners. */
@@ -29,74 +28,65 @@ export function parseEmoji(raw: string): ReactionEmoji {
 
 async function messageIn(deps: Deps, ctx: Ctx, channelId: string, messageId: string, required: bigint) {
   const access = await deps.access.channel(ctx, channelId, Permissions.READ_MESSAGE_HISTORY | required);
-  const message = await deps.messages.get(channelId, messageId);
+  const message = await findMessage(deps, channelId, messageId);
   if (!message) throw errors.unknown('message');
-  return { access, message };
+  const guildId = guildIdOf(access);
+  return { access, message, ids: { channel_id: channelId, message_id: messageId, ...(guildId ? { guild_id: guildId } : {}) } };
 }
 
 const wireEmoji = (e: ReactionEmoji) => ({ id: e.id, name: e.name });
 
-function scope(access: ChannelAccess, channelId: string) {
-  const guildId = access.state.guild.id;
-  return { topic: guildTopic(guildId), guild_id: guildId, channel_id: channelId };
+/** Reaction counts of a page of messages as `viewerId` sees them (`me`), by message id, in first-reaction order. */
+export async function reactionsFor(deps: Pick<Deps, 'reactions'>, channelId: string, messageIds: string[], viewerId: string): Promise<Map<string, Reaction[]>> {
+  const out = new Map<string, Reaction[]>();
+  for (const s of await deps.reactions.summaries(channelId, messageIds, viewerId)) {
+    const list = out.get(s.message_id) ?? [];
+    list.push({ emoji: s.emoji, count: s.count, count_details: { burst: 0, normal: s.count }, me: s.me, me_burst: false, burst_colors: [] });
+    out.set(s.message_id, list);
+  }
+  return out;
 }
 
 /** `PUT .../reactions/:emoji/@me`: the first of an emoji needs ADD_REACTIONS; joining an existing one does not. */
 export async function addReaction(deps: Deps, ctx: Ctx, channelId: string, messageId: string, raw: string): Promise<void> {
-  const { access, message } = await messageIn(deps, ctx, channelId, messageId, 0n);
+  const { access, message, ids } = await messageIn(deps, ctx, channelId, messageId, 0n);
   const emoji = parseEmoji(raw);
   const key = emojiKey(emoji);
   if ((await deps.reactions.count(channelId, messageId, key)) === 0) {
     if (!hasPermission(access.perms, Permissions.ADD_REACTIONS)) throw errors.missingPermissions();
     if ((await deps.reactions.emojiCount(channelId, messageId)) >= MAX_REACTION_EMOJIS) {
-      throw new ApiError(400, MAX_REACTIONS_CODE, `Maximum number of reactions reached (${MAX_REACTION_EMOJIS})`);
+      throw new ApiError(400, ErrorCodes.MAX_REACTIONS, `Maximum number of reactions reached (${MAX_REACTION_EMOJIS})`);
     }
   }
-  if (!(await deps.reactions.add(channelId, messageId, emoji, ctx.user.id))) return;
-  const s = scope(access, channelId);
-  await emit(deps, s.topic, {
-    t: 'MESSAGE_REACTION_ADD',
-    d: {
-      user_id: ctx.user.id,
-      channel_id: channelId,
-      message_id: messageId,
-      guild_id: s.guild_id,
-      member: access.member,
-      emoji: wireEmoji(emoji),
-      message_author_id: message.author_id,
-      burst: false,
-      burst_colors: [],
-      type: 0,
-    },
-    guild_id: s.guild_id,
-    channel_id: channelId,
+  await deps.tx(async (tx) => {
+    if (!(await tx.reactions.add(channelId, messageId, emoji, ctx.user.id))) return;
+    const member = access.kind === 'private' ? {} : { member: access.member };
+    const d = { user_id: ctx.user.id, ...ids, ...member, emoji: wireEmoji(emoji), message_author_id: message.author_id, burst: false, burst_colors: [], type: 0 };
+    tx.emit(access, 'MESSAGE_REACTION_ADD', d);
   });
 }
 
 /** `DELETE .../reactions/:emoji/@me`, or another user's with MANAGE_MESSAGES. */
 export async function removeReaction(deps: Deps, ctx: Ctx, channelId: string, messageId: string, raw: string, userId: string): Promise<void> {
   const own = userId === '@me' || userId === ctx.user.id;
-  const { access } = await messageIn(deps, ctx, channelId, messageId, own ? 0n : Permissions.MANAGE_MESSAGES);
+  const { access, ids } = await messageIn(deps, ctx, channelId, messageId, own ? 0n : Permissions.MANAGE_MESSAGES);
   const emoji = parseEmoji(raw);
   const target = own ? ctx.user.id : userId;
-  if (!(await deps.reactions.remove(channelId, messageId, emojiKey(emoji), target))) return;
-  const s = scope(access, channelId);
-  await emit(deps, s.topic, {
-    t: 'MESSAGE_REACTION_REMOVE',
-    d: { user_id: target, channel_id: channelId, message_id: messageId, guild_id: s.guild_id, emoji: wireEmoji(emoji), burst: false, type: 0 },
-    guild_id: s.guild_id,
-    channel_id: channelId,
+  await deps.tx(async (tx) => {
+    if (!(await tx.reactions.remove(channelId, messageId, emojiKey(emoji), target))) return;
+    tx.emit(access, 'MESSAGE_REACTION_REMOVE', { user_id: target, ...ids, emoji: wireEmoji(emoji), burst: false, type: 0 });
   });
 }
 
 /** `DELETE .../reactions` (all) or `DELETE .../reactions/:emoji` (one emoji): MANAGE_MESSAGES. */
 export async function removeAllReactions(deps: Deps, ctx: Ctx, channelId: string, messageId: string, raw?: string): Promise<void> {
-  const { access } = await messageIn(deps, ctx, channelId, messageId, Permissions.MANAGE_MESSAGES);
+  const { access, ids } = await messageIn(deps, ctx, channelId, messageId, Permissions.MANAGE_MESSAGES);
   const emoji = raw === undefined ? undefined : parseEmoji(raw);
-  if ((await deps.reactions.removeAll(channelId, messageId, emoji && emojiKey(emoji))) === 0) return;
-  const s = scope(access, channelId);
-  const d = { channel_id: channelId, message_id: messageId, guild_id: s.guild_id };
-  await emit(deps, s.topic, emoji ? { t: 'MESSAGE_REACTION_REMOVE_EMOJI', d: { ...d, emoji: wireEmoji(emoji) }, ...s } : { t: 'MESSAGE_REACTION_REMOVE_ALL', d, ...s });
+  await deps.tx(async (tx) => {
+    if ((await tx.reactions.removeAll(channelId, messageId, emoji && emojiKey(emoji))) === 0) return;
+    if (emoji) tx.emit(access, 'MESSAGE_REACTION_REMOVE_EMOJI', { ...ids, emoji: wireEmoji(emoji) });
+    else tx.emit(access, 'MESSAGE_REACTION_REMOVE_ALL', ids);
+  });
 }
 
 /** `GET .../reactions/:emoji?after&limit`: the users who reacted, by id. */

@@ -1,5 +1,5 @@
 import { compareSnowflakes } from '@concord/protocol';
-import type { Db } from '../../store/db.js';
+import type { Queryable } from '../../store/db.js';
 
 /** `emoji` is the key Discord clients use: the custom emoji's id, or the unicode emoji itself. */
 export interface ReactionEmoji {
@@ -21,6 +21,10 @@ export interface ReactionStore {
   remove(channelId: string, messageId: string, emojiKey: string, userId: string): Promise<boolean>;
   /** Removes one emoji's reactions (or all, without `emojiKey`); answers how many rows went. */
   removeAll(channelId: string, messageId: string, emojiKey?: string): Promise<number>;
+  /** Every reaction on these messages of one channel (the messages are being deleted). */
+  deleteForMessages(channelId: string, messageIds: readonly string[]): Promise<void>;
+  /** Every reaction in these channels (the channels are being deleted). */
+  deleteByChannels(channelIds: readonly string[]): Promise<void>;
   /** Distinct emojis on a message. */
   emojiCount(channelId: string, messageId: string): Promise<number>;
   /** How many users reacted with this emoji. */
@@ -34,7 +38,7 @@ export interface ReactionStore {
 export const emojiKey = (e: ReactionEmoji) => e.id ?? e.name;
 
 export class SqlReactionStore implements ReactionStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Queryable) {}
 
   async add(channelId: string, messageId: string, emoji: ReactionEmoji, userId: string) {
     const { changes } = await this.db.run(
@@ -55,6 +59,14 @@ export class SqlReactionStore implements ReactionStore {
       ? await this.db.run('DELETE FROM reactions WHERE channel_id = ? AND message_id = ? AND emoji = ?', [channelId, messageId, key])
       : await this.db.run('DELETE FROM reactions WHERE channel_id = ? AND message_id = ?', [channelId, messageId]);
     return changes;
+  }
+
+  async deleteForMessages(channelId: string, messageIds: readonly string[]) {
+    for (const id of messageIds) await this.db.run('DELETE FROM reactions WHERE channel_id = ? AND message_id = ?', [channelId, id]);
+  }
+
+  async deleteByChannels(channelIds: readonly string[]) {
+    for (const id of channelIds) await this.db.run('DELETE FROM reactions WHERE channel_id = ?', [id]);
   }
 
   async emojiCount(channelId: string, messageId: string) {

@@ -1,7 +1,7 @@
 import { isSnowflake, type ModifyMeBody, type User } from '@concord/protocol';
 import { errors } from '../../lib/errors.js';
-import { userTopic } from '../../bus/bus.js';
-import { emit, type Deps } from '../deps.js';
+import type { Deps } from '../deps.js';
+import { UniqueViolation } from '../../store/db.js';
 import type { Ctx } from '../access.js';
 import { wirePrivateUser, wireUser } from '../wire.js';
 
@@ -14,9 +14,16 @@ export async function modifyMe(deps: Deps, ctx: Ctx, body: ModifyMeBody): Promis
     const taken = await deps.users.getByUsername(body.username);
     if (taken) throw errors.invalidField(['username'], 'USERNAME_ALREADY_TAKEN', 'Username is unavailable.');
   }
-  const updated = await deps.users.update(ctx.user.id, body);
+  const updated = await deps.tx(async (tx) => {
+    const updated = await tx.users.update(ctx.user.id, body);
+    if (updated) tx.emit({ user: updated.id }, 'USER_UPDATE', wirePrivateUser(updated));
+    return updated;
+  }).catch((err: unknown) => {
+    // Taken by someone else between the check above and the write: the unique index decides.
+    if (err instanceof UniqueViolation) throw errors.invalidField(['username'], 'USERNAME_ALREADY_TAKEN', 'Username is unavailable.');
+    throw err;
+  });
   if (!updated) throw errors.unknown('user');
-  await emit(deps, userTopic(updated.id), { t: 'USER_UPDATE', d: wirePrivateUser(updated), user_ids: [updated.id] });
   return wirePrivateUser(updated);
 }
 

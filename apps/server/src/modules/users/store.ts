@@ -1,4 +1,4 @@
-import type { Db, Queryable, Row } from '../../store/db.js';
+import type { Queryable, Row } from '../../store/db.js';
 
 export interface UserRecord {
   id: string;
@@ -36,18 +36,14 @@ export const toUser = (r: Row): UserRecord => ({
   created_at: r.created_at,
 });
 
-export async function insertUser(q: Queryable, u: UserRecord): Promise<void> {
-  await q.run(
-    'INSERT INTO users (id, username, email, password_hash, global_name, avatar, bot, flags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [u.id, u.username, u.email, u.password_hash, u.global_name, u.avatar, u.bot ? 1 : 0, u.flags, u.created_at],
-  );
-}
-
 export class SqlUserStore implements UserStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Queryable) {}
 
-  create(user: UserRecord) {
-    return insertUser(this.db, user);
+  async create(u: UserRecord) {
+    await this.db.run(
+      'INSERT INTO users (id, username, email, password_hash, global_name, avatar, bot, flags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [u.id, u.username, u.email, u.password_hash, u.global_name, u.avatar, u.bot ? 1 : 0, u.flags, u.created_at],
+    );
   }
   async get(id: string) {
     const r = await this.db.get('SELECT * FROM users WHERE id = ?', [id]);

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { normaliseInt, type Db, type Param, type Queryable, type Row } from '../db.js';
+import { normaliseInt, UniqueViolation, type Db, type Param, type Queryable, type Row } from '../db.js';
 
 // int8 (and count(*)) -> number when safe, decimal string otherwise (snowflakes).
 pg.types.setTypeParser(20, (v: string) => normaliseInt(BigInt(v)));
@@ -15,17 +15,24 @@ function toPg(sql: string): string {
   return out;
 }
 
+/** 23505 unique_violation -> UniqueViolation(constraint name, e.g. users_email_key). */
+function translate(err: unknown): unknown {
+  const e = err as { code?: string; constraint?: string };
+  return e?.code === '23505' ? new UniqueViolation(e.constraint ?? 'unknown', { cause: err }) : err;
+}
+
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
+  const query = (sql: string, params: Param[]) => client.query(toPg(sql), params as unknown[]).catch((err: unknown) => Promise.reject(translate(err)));
   return {
     dialect: 'postgres',
     async all<T extends Row>(sql: string, params: Param[] = []) {
-      return (await client.query(toPg(sql), params as unknown[])).rows as T[];
+      return (await query(sql, params)).rows as T[];
     },
     async get<T extends Row>(sql: string, params: Param[] = []) {
-      return (await client.query(toPg(sql), params as unknown[])).rows[0] as T | undefined;
+      return (await query(sql, params)).rows[0] as T | undefined;
     },
     async run(sql: string, params: Param[] = []) {
-      return { changes: (await client.query(toPg(sql), params as unknown[])).rowCount ?? 0 };
+      return { changes: (await query(sql, params)).rowCount ?? 0 };
     },
   };
 }

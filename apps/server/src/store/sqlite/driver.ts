@@ -1,7 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { normaliseInt, type Db, type Param, type Queryable, type Row } from '../db.js';
+import { normaliseInt, UniqueViolation, type Db, type Param, type Queryable, type Row } from '../db.js';
 
 function convertRow(row: Row): Row {
   for (const k in row) {
@@ -9,6 +10,13 @@ function convertRow(row: Row): Row {
     if (typeof v === 'bigint') row[k] = normaliseInt(v);
   }
   return row;
+}
+
+/** "UNIQUE constraint failed: users.email" -> UniqueViolation('users.email'). */
+function uniqueViolation(err: unknown): UniqueViolation | undefined {
+  const e = err as { code?: string; message?: string };
+  if (e?.code !== 'SQLITE_CONSTRAINT_UNIQUE' && e?.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return undefined;
+  return new UniqueViolation(String(e.message).replace(/^.*constraint failed: /, ''), { cause: err });
 }
 
 /**
@@ -56,14 +64,25 @@ export class SqliteDb implements Db {
   }
   runSync(sql: string, params: Param[] = []): { changes: number } {
     if (!this.prepare(sql).reader) {
-      const r = this.prepare(sql).run(...params);
+      let r: Database.RunResult;
+      try {
+        r = this.prepare(sql).run(...params);
+      } catch (err) {
+        throw uniqueViolation(err) ?? err;
+      }
       return { changes: Number(r.changes) };
     }
     this.prepare(sql).all(...params);
     return { changes: 0 };
   }
 
+  /** Set inside a transaction's callback: a query on the database itself from there would wait for its own lock. */
+  private readonly inside = new AsyncLocalStorage<SqliteDb>();
+
   private async waitForLock(): Promise<void> {
+    if (this.inTx && this.inside.getStore() === this) {
+      throw new Error('query on the database inside its own transaction: use the stores the transaction gives');
+    }
     while (this.inTx) await this.lock;
   }
 
@@ -98,7 +117,7 @@ export class SqliteDb implements Db {
     };
     this.raw.prepare('BEGIN IMMEDIATE').run();
     try {
-      const result = await fn(inner);
+      const result = await this.inside.run(this, () => fn(inner));
       this.raw.prepare('COMMIT').run();
       return result;
     } catch (err) {

@@ -1,0 +1,50 @@
+import type { Migration } from '../module.js';
+
+export const channelMigrations: Migration[] = [
+  {
+    id: 210,
+    name: 'channels and overwrites',
+    shared: `
+      CREATE TABLE channels (
+        id BIGINT PRIMARY KEY,
+        guild_id BIGINT REFERENCES guilds(id) ON DELETE CASCADE,
+        type SMALLINT NOT NULL,
+        name TEXT,
+        position INTEGER NOT NULL DEFAULT 0,
+        parent_id BIGINT,
+        topic TEXT,
+        nsfw SMALLINT NOT NULL DEFAULT 0,
+        rate_limit_per_user INTEGER NOT NULL DEFAULT 0,
+        bitrate INTEGER,
+        user_limit INTEGER,
+        last_message_id BIGINT,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX channels_guild ON channels(guild_id);
+      CREATE TABLE overwrites (
+        channel_id BIGINT NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+        target_id BIGINT NOT NULL,
+        type SMALLINT NOT NULL,
+        allow TEXT NOT NULL,
+        deny TEXT NOT NULL,
+        PRIMARY KEY (channel_id, target_id)
+      );
+    `,
+  },
+  {
+    id: 400,
+    name: 'channel members and owners',
+    // Who is in a channel that has no guild (DM and group DM recipients) or that is private to some (thread
+    // members); the owner of a group DM or a thread.
+    shared: `
+      ALTER TABLE channels ADD COLUMN owner_id BIGINT;
+      CREATE TABLE channel_members (
+        channel_id BIGINT NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+        user_id BIGINT NOT NULL REFERENCES users(id),
+        joined_at BIGINT NOT NULL,
+        PRIMARY KEY (channel_id, user_id)
+      );
+      CREATE INDEX channel_members_user ON channel_members(user_id);
+    `,
+  },
+];

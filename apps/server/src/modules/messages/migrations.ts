@@ -1,0 +1,67 @@
+import type { Migration } from '../module.js';
+
+export const messageMigrations: Migration[] = [
+  {
+    id: 300,
+    name: 'messages',
+    // History reads are "latest N in a channel": store messages clustered by (channel_id, id).
+    sqlite: `
+      CREATE TABLE messages (
+        channel_id BIGINT NOT NULL,
+        id BIGINT NOT NULL,
+        guild_id BIGINT,
+        author_id BIGINT NOT NULL,
+        type SMALLINT NOT NULL DEFAULT 0,
+        content TEXT NOT NULL,
+        nonce TEXT,
+        edited_at BIGINT,
+        tts SMALLINT NOT NULL DEFAULT 0,
+        pinned SMALLINT NOT NULL DEFAULT 0,
+        flags INTEGER NOT NULL DEFAULT 0,
+        mention_everyone SMALLINT NOT NULL DEFAULT 0,
+        mentions TEXT,
+        mention_roles TEXT,
+        ref_message_id BIGINT,
+        ref_channel_id BIGINT,
+        embeds TEXT,
+        PRIMARY KEY (channel_id, id)
+      ) WITHOUT ROWID;
+      CREATE UNIQUE INDEX messages_nonce ON messages(author_id, nonce) WHERE nonce IS NOT NULL;
+    `,
+    postgres: `
+      CREATE TABLE messages (
+        channel_id BIGINT NOT NULL,
+        id BIGINT NOT NULL,
+        guild_id BIGINT,
+        author_id BIGINT NOT NULL,
+        type SMALLINT NOT NULL DEFAULT 0,
+        content TEXT NOT NULL,
+        nonce TEXT,
+        edited_at BIGINT,
+        tts SMALLINT NOT NULL DEFAULT 0,
+        pinned SMALLINT NOT NULL DEFAULT 0,
+        flags INTEGER NOT NULL DEFAULT 0,
+        mention_everyone SMALLINT NOT NULL DEFAULT 0,
+        mentions TEXT,
+        mention_roles TEXT,
+        ref_message_id BIGINT,
+        ref_channel_id BIGINT,
+        embeds TEXT,
+        PRIMARY KEY (channel_id, id)
+      );
+      CREATE UNIQUE INDEX messages_nonce ON messages(author_id, nonce) WHERE nonce IS NOT NULL;
+    `,
+  },
+  {
+    id: 310,
+    name: 'nonce dedupe per channel, by choice',
+    // `nonce` is echoed; `dedupe_nonce` is set only when the sender asked for deduplication (people's clients,
+    // op 100, enforce_nonce), and is unique per channel and author. Earlier messages keep deduplicating.
+    shared: `
+      ALTER TABLE messages ADD COLUMN dedupe_nonce TEXT;
+      UPDATE messages SET dedupe_nonce = nonce WHERE nonce IS NOT NULL;
+      DROP INDEX messages_nonce;
+      CREATE UNIQUE INDEX messages_dedupe ON messages(channel_id, author_id, dedupe_nonce) WHERE dedupe_nonce IS NOT NULL;
+    `,
+  },
+];

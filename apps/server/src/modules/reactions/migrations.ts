@@ -1,0 +1,21 @@
+import type { Migration } from '../module.js';
+
+export const reactionMigrations: Migration[] = [
+  {
+    id: 320,
+    name: 'reactions',
+    // One row per user and emoji on a message; `emoji` is the custom emoji id or the unicode emoji.
+    shared: `
+      CREATE TABLE reactions (
+        channel_id BIGINT NOT NULL,
+        message_id BIGINT NOT NULL,
+        emoji TEXT NOT NULL,
+        emoji_id BIGINT,
+        emoji_name TEXT NOT NULL,
+        user_id BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (channel_id, message_id, emoji, user_id)
+      );
+    `,
+  },
+];

@@ -1,0 +1,210 @@
+/**
+ * The gateway's event contract: every dispatch name the server sends, mapped to its payload type, and what
+ * gates it (intents per scope, content redaction). Adding an event is a compile-time change: the server's
+ * emit, its guild replica and the client reducer are typed by `DispatchPayloads` and must each decide what
+ * the new name means to them.
+ */
+import { GatewayIntents as I } from './gateway.js';
+import type { Channel, Guild, GuildCreateData, Member, Message, ReadyData, Role, User } from './schemas.js';
+
+export interface GuildMemberAddData extends Member {
+  guild_id: string;
+}
+
+export interface GuildMemberRemoveData {
+  guild_id: string;
+  user: User;
+}
+
+export interface GuildMembersChunkData {
+  guild_id: string;
+  members: Member[];
+  chunk_index: number;
+  chunk_count: number;
+  not_found?: string[];
+  nonce?: string;
+}
+
+export interface GuildRoleCreateData {
+  guild_id: string;
+  role: Role;
+}
+
+export interface InviteCreateData {
+  code: string;
+  channel_id: string;
+  guild_id?: string;
+  inviter?: User;
+  uses?: number;
+  max_uses?: number;
+  max_age?: number;
+  temporary?: boolean;
+  created_at?: string;
+  expires_at: string | null;
+}
+
+export interface InviteDeleteData {
+  code: string;
+  channel_id: string;
+  guild_id?: string;
+}
+
+export interface MessageDeleteData {
+  id: string;
+  channel_id: string;
+  guild_id?: string;
+}
+
+/** MESSAGE_UPDATE carries the whole message (Concord always sends it whole), without reactions. */
+export type MessageUpdateData = Omit<Message, 'reactions'>;
+
+export interface ReactionEmojiData {
+  id: string | null;
+  name: string | null;
+  animated?: boolean;
+}
+
+export interface MessageReactionAddData {
+  user_id: string;
+  channel_id: string;
+  message_id: string;
+  guild_id?: string;
+  member?: Member;
+  emoji: ReactionEmojiData;
+  message_author_id?: string;
+  burst: boolean;
+  burst_colors: string[];
+  type: number;
+}
+
+export interface MessageReactionRemoveData {
+  user_id: string;
+  channel_id: string;
+  message_id: string;
+  guild_id?: string;
+  emoji: ReactionEmojiData;
+  burst: boolean;
+  type: number;
+}
+
+export interface MessageReactionRemoveAllData {
+  channel_id: string;
+  message_id: string;
+  guild_id?: string;
+}
+
+export interface MessageReactionRemoveEmojiData extends MessageReactionRemoveAllData {
+  emoji: ReactionEmojiData;
+}
+
+export interface TypingStartData {
+  channel_id: string;
+  guild_id?: string;
+  user_id: string;
+  timestamp: number;
+  member?: Member;
+}
+
+export type VisibleStatus = 'online' | 'idle' | 'dnd' | 'offline';
+
+export interface PresenceUpdateData {
+  user: { id: string };
+  guild_id?: string;
+  status: VisibleStatus;
+  activities: unknown[];
+  client_status: Record<string, string>;
+}
+
+export interface GuildDeleteData {
+  id: string;
+  unavailable?: boolean;
+}
+
+/** Every dispatch the server sends, by name. */
+export interface DispatchPayloads {
+  READY: ReadyData;
+  RESUMED: Record<string, never>;
+  GUILD_CREATE: GuildCreateData;
+  GUILD_UPDATE: Guild;
+  GUILD_DELETE: GuildDeleteData;
+  GUILD_ROLE_CREATE: GuildRoleCreateData;
+  GUILD_MEMBER_ADD: GuildMemberAddData;
+  GUILD_MEMBER_REMOVE: GuildMemberRemoveData;
+  GUILD_MEMBERS_CHUNK: GuildMembersChunkData;
+  CHANNEL_CREATE: Channel;
+  CHANNEL_UPDATE: Channel;
+  CHANNEL_DELETE: Channel;
+  INVITE_CREATE: InviteCreateData;
+  INVITE_DELETE: InviteDeleteData;
+  MESSAGE_CREATE: Message;
+  MESSAGE_UPDATE: MessageUpdateData;
+  MESSAGE_DELETE: MessageDeleteData;
+  MESSAGE_REACTION_ADD: MessageReactionAddData;
+  MESSAGE_REACTION_REMOVE: MessageReactionRemoveData;
+  MESSAGE_REACTION_REMOVE_ALL: MessageReactionRemoveAllData;
+  MESSAGE_REACTION_REMOVE_EMOJI: MessageReactionRemoveEmojiData;
+  TYPING_START: TypingStartData;
+  PRESENCE_UPDATE: PresenceUpdateData;
+  USER_UPDATE: User;
+}
+
+export type EventName = keyof DispatchPayloads;
+export type Dispatch<K extends EventName = EventName> = { [T in K]: { t: T; d: DispatchPayloads[T] } }[K];
+/** Any dispatch, discriminated by `t`. */
+export type DispatchEvent = Dispatch<EventName>;
+
+/** Built for one session and sent to it alone; never published to other processes. */
+export type SessionEventName = 'READY' | 'RESUMED' | 'GUILD_CREATE' | 'GUILD_MEMBERS_CHUNK';
+/** What services publish on the bus. */
+export type BusEventName = Exclude<EventName, SessionEventName>;
+
+export interface EventMeta {
+  /** The intent a session needs for this event of a guild (or thread) channel; absent: always sent. */
+  guild?: number;
+  /** The intent for this event of a private channel (DM, group DM); absent: always sent. */
+  private?: number;
+  /** Carries message content: bots without MESSAGE_CONTENT get it blanked in guilds, unless they are mentioned. */
+  content?: true;
+}
+
+/** Discord's intent table, one row per event; the compiler insists on a row for every name in the contract. */
+export const EventInfo = {
+  READY: {},
+  RESUMED: {},
+  GUILD_CREATE: { guild: I.Guilds },
+  GUILD_UPDATE: { guild: I.Guilds },
+  GUILD_DELETE: { guild: I.Guilds },
+  GUILD_ROLE_CREATE: { guild: I.Guilds },
+  GUILD_MEMBER_ADD: { guild: I.GuildMembers },
+  GUILD_MEMBER_REMOVE: { guild: I.GuildMembers },
+  GUILD_MEMBERS_CHUNK: {},
+  CHANNEL_CREATE: { guild: I.Guilds },
+  CHANNEL_UPDATE: { guild: I.Guilds },
+  CHANNEL_DELETE: { guild: I.Guilds },
+  INVITE_CREATE: { guild: I.GuildInvites },
+  INVITE_DELETE: { guild: I.GuildInvites },
+  MESSAGE_CREATE: { guild: I.GuildMessages, private: I.DirectMessages, content: true },
+  MESSAGE_UPDATE: { guild: I.GuildMessages, private: I.DirectMessages, content: true },
+  MESSAGE_DELETE: { guild: I.GuildMessages, private: I.DirectMessages },
+  MESSAGE_REACTION_ADD: { guild: I.GuildMessageReactions, private: I.DirectMessageReactions },
+  MESSAGE_REACTION_REMOVE: { guild: I.GuildMessageReactions, private: I.DirectMessageReactions },
+  MESSAGE_REACTION_REMOVE_ALL: { guild: I.GuildMessageReactions, private: I.DirectMessageReactions },
+  MESSAGE_REACTION_REMOVE_EMOJI: { guild: I.GuildMessageReactions, private: I.DirectMessageReactions },
+  TYPING_START: { guild: I.GuildMessageTyping, private: I.DirectMessageTyping },
+  PRESENCE_UPDATE: { guild: I.GuildPresences },
+  USER_UPDATE: {},
+} as const satisfies Record<EventName, EventMeta>;
+
+export const EVENT_NAMES = Object.keys(EventInfo) as EventName[];
+
+export type EventScope = 'guild' | 'private';
+
+/** The intent that gates `event` in a channel of this scope (threads count as guild); undefined: always sent. */
+export function intentFor(event: EventName, scope: EventScope): number | undefined {
+  const meta: EventMeta = EventInfo[event];
+  return meta[scope];
+}
+
+export function isEventName(t: string): t is EventName {
+  return Object.prototype.hasOwnProperty.call(EventInfo, t);
+}
