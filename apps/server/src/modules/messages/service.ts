@@ -1,10 +1,10 @@
-import { GatewayIntents, MessageTypes, Permissions, hasPermission, snowflake, type CreateMessageBody, type Message, type Reaction } from '@concord/protocol';
+import { MessageTypes, Permissions, hasPermission, snowflake, type CreateMessageBody, type Message, type Reaction } from '@concord/protocol';
 import { z } from 'zod';
 import { ApiError, errors, parse } from '../../lib/errors.js';
 import { guildTopic } from '../../bus/bus.js';
 import type { ChannelAccess, Ctx } from '../access.js';
 import { emit, type Deps } from '../deps.js';
-import { grantedPrivilegedIntents } from '../applications/service.js';
+import { grantedPrivilegedIntents, seesMessageContent } from '../applications/service.js';
 import type { UserRecord } from '../users/store.js';
 import { wireMessage, withoutUser } from '../wire.js';
 import type { HistoryQuery, MessageRecord } from './store.js';
@@ -60,7 +60,7 @@ async function parseMentions(deps: Deps, access: ChannelAccess, content: string,
 async function contentVisibleTo(deps: Deps, ctx: Ctx): Promise<boolean> {
   if (!ctx.user.bot || deps.config.privilegedIntents === 'all') return true;
   const app = await deps.applications.getByBot(ctx.user.id);
-  return Boolean(app && grantedPrivilegedIntents(app.flags) & GatewayIntents.MessageContent);
+  return seesMessageContent(ctx.user, grantedPrivilegedIntents(app?.flags ?? 0));
 }
 
 export function redactFor(botId: string, m: Message): Message {
