@@ -150,7 +150,7 @@ export class Connection implements SessionSocket {
     const op = this.host.ops[frame.op];
     if (!op) {
       // Ops Discord clients legitimately send (31, 43, ...) are ignored rather than answered with 4001, which would
-      // make them resume in a loop; anything outside Discord's and Concord's ranges is an error.
+      // make them resume in a loop; an unknown op in Concord's extension range (or a negative one) is an error.
       if (frame.op >= 0 && frame.op < 100) return;
       return this.close(Close.UnknownOpcode, 'Unknown opcode.');
     }
