@@ -26,7 +26,7 @@ import { GuildCache } from './modules/guilds/cache.js';
 import { Access } from './modules/access.js';
 import type { Deps, Stores } from './modules/deps.js';
 import { buildHttp } from './http/server.js';
-import { Gateway } from './gateway/gateway.js';
+import { Gateway } from './gateway/server.js';
 
 export interface App {
   config: Config;

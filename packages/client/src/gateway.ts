@@ -11,7 +11,7 @@
  * the client re-identifies and resyncs.
  */
 import {
-  CloseCodeActions,
+  closeCodeInfo,
   GatewayOpcodes as Op,
   type DispatchEvent,
   type HelloData,
@@ -285,7 +285,8 @@ export class GatewayClient extends Emitter<GatewayEvents> {
     if (ws !== this.ws) return;
     detach(ws);
     this.ws = null;
-    const action = CloseCodeActions[code] ?? 'resume';
+    // Codes outside the table (1005, 1006: the network) are drops: the session is still there to resume.
+    const action = closeCodeInfo(code)?.client ?? 'resume';
     if (action === 'fatal') {
       this.clearTimers();
       this.sessionId = null;

@@ -36,25 +36,49 @@ export const GatewayCloseCodes = {
 } as const;
 export type GatewayCloseCode = (typeof GatewayCloseCodes)[keyof typeof GatewayCloseCodes];
 
-/** What a client should do after each close code (Discord's documented table). */
-export const CloseCodeActions: Record<number, 'resume' | 'reidentify' | 'fatal'> = {
-  1000: 'reidentify',
-  1001: 'reidentify',
-  4000: 'resume',
-  4001: 'resume',
-  4002: 'resume',
-  4003: 'reidentify',
-  4004: 'fatal',
-  4005: 'reidentify',
-  4007: 'reidentify',
-  4008: 'resume',
-  4009: 'reidentify',
-  4010: 'fatal',
-  4011: 'fatal',
-  4012: 'fatal',
-  4013: 'fatal',
-  4014: 'fatal',
+export type CloseAction = 'resume' | 'reidentify' | 'fatal';
+
+export interface CloseCodeInfo {
+  name: string;
+  /** What a client does next: resume the session, identify afresh, or stop for good. */
+  client: CloseAction;
+  /** The server forgets the session at once (otherwise it stays resumable for the resume window). */
+  endsSession: boolean;
+}
+
+/**
+ * The one close-code table: server, client and docs/gateway.md all follow it (a test checks the docs).
+ * 1000/1001 come from clients ending their session on purpose; 4009 keeps the session, so clients resume
+ * (as discord.js does). 4006 is not listed: Discord retired it.
+ */
+export const CloseCodes: Record<1000 | 1001 | GatewayCloseCode, CloseCodeInfo> = {
+  1000: { name: 'Normal', client: 'reidentify', endsSession: true },
+  1001: { name: 'GoingAway', client: 'reidentify', endsSession: true },
+  4000: { name: 'UnknownError', client: 'resume', endsSession: false },
+  4001: { name: 'UnknownOpcode', client: 'resume', endsSession: false },
+  4002: { name: 'DecodeError', client: 'resume', endsSession: false },
+  4003: { name: 'NotAuthenticated', client: 'reidentify', endsSession: false },
+  4004: { name: 'AuthenticationFailed', client: 'fatal', endsSession: true },
+  4005: { name: 'AlreadyAuthenticated', client: 'reidentify', endsSession: false },
+  4007: { name: 'InvalidSeq', client: 'reidentify', endsSession: false },
+  4008: { name: 'RateLimited', client: 'resume', endsSession: false },
+  4009: { name: 'SessionTimedOut', client: 'resume', endsSession: false },
+  4010: { name: 'InvalidShard', client: 'fatal', endsSession: true },
+  4011: { name: 'ShardingRequired', client: 'fatal', endsSession: true },
+  4012: { name: 'InvalidAPIVersion', client: 'fatal', endsSession: true },
+  4013: { name: 'InvalidIntents', client: 'fatal', endsSession: true },
+  4014: { name: 'DisallowedIntents', client: 'fatal', endsSession: true },
 };
+
+/** The table's entry for a code, if it has one (1005, 1006 and the like do not). */
+export function closeCodeInfo(code: number): CloseCodeInfo | undefined {
+  return (CloseCodes as Record<number, CloseCodeInfo | undefined>)[code];
+}
+
+/** What a client should do after each close code, read from `CloseCodes`. */
+export const CloseCodeActions: Record<number, CloseAction> = Object.fromEntries(
+  Object.entries(CloseCodes).map(([code, info]) => [code, info.client]),
+);
 
 export const GatewayIntents = {
   Guilds: 1 << 0,

@@ -1,22 +1,42 @@
 /**
- * One WebSocket: Hello, then Identify or Resume, heartbeats, and the client ops. Protocol violations
+ * One WebSocket: Hello, then frames checked (flood window, size, JSON, NUL) and dispatched through the host's
+ * op table, which says in which state each op is allowed and how its payload is validated. Protocol violations
  * close with Discord's codes (see docs/gateway.md for the table).
  */
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import {
-  GATEWAY_SEND_LIMIT,
-  GatewayCloseCodes as Close,
-  GatewayFrame,
-  GatewayOpcodes as Op,
-  IdentifyData,
-  RequestGuildMembersData,
-  ResumeData,
-  XSendMessageData,
-} from '@concord/protocol';
+import type { ZodType } from 'zod';
+import { GATEWAY_SEND_LIMIT, GatewayCloseCodes as Close, GatewayFrame, GatewayOpcodes as Op } from '@concord/protocol';
 import { findNul } from '../lib/text.js';
-import type { Gateway } from './gateway.js';
 import type { Session, SessionSocket } from './session.js';
+
+export type ConnectionState = 'new' | 'starting' | 'ready' | 'closed';
+
+/** One client op: in which state it is allowed, how its payload is checked, and what it does. */
+export interface OpHandler<Ctx = any, T = any> {
+  /** `any`: always; `new`: starts the handshake (once per connection); `ready`: needs a ready session. */
+  when: 'any' | 'new' | 'ready';
+  /** A payload that fails it closes 4002 with `invalid` as the reason. */
+  schema?: ZodType<T>;
+  invalid?: string;
+  /** For `new` ops: the 4005 reason when the connection has already begun a session. */
+  repeated?: string;
+  handle(ctx: Ctx, conn: Connection, d: T): void | Promise<void>;
+}
+
+export type OpTable<Ctx = any> = Readonly<Partial<Record<number, OpHandler<Ctx>>>>;
+
+/** What a connection needs from the gateway that accepted it. */
+export interface ConnectionHost<Ctx = any> {
+  readonly heartbeatInterval: number;
+  /** Frames a connection may send per GATEWAY_SEND_LIMIT window. */
+  readonly floodLimit: number;
+  readonly ops: OpTable<Ctx>;
+  /** Passed to every op handler. */
+  readonly context: Ctx;
+  /** The socket is closed, by either side; called once. */
+  onConnectionClosed(conn: Connection, code: number): void;
+}
 
 /** Larger than Discord's 4096 so a 2000-character message fits the send extension; still small. */
 export const MAX_FRAME_BYTES = 16 * 1024;
@@ -42,7 +62,7 @@ function uncork(c: Connection): void {
 
 export class Connection implements SessionSocket {
   session: Session | null = null;
-  state: 'new' | 'starting' | 'ready' | 'closed' = 'new';
+  state: ConnectionState = 'new';
   lastHeartbeat = Date.now();
   corked = false;
   private windowStart = Date.now();
@@ -50,7 +70,7 @@ export class Connection implements SessionSocket {
 
   constructor(
     readonly ws: WebSocket,
-    private readonly gateway: Gateway,
+    private readonly host: ConnectionHost,
     /** Origin the client reached us by (http[s]://host[:port]), for READY's resume_gateway_url. */
     readonly baseUrl?: string,
   ) {
@@ -59,7 +79,7 @@ export class Connection implements SessionSocket {
     ws.on('message', onSocketMessage);
     ws.on('close', onSocketClose);
     ws.on('error', ignore);
-    this.sendOp(Op.Hello, { heartbeat_interval: gateway.heartbeatInterval });
+    this.sendOp(Op.Hello, { heartbeat_interval: host.heartbeatInterval });
   }
 
   get closed(): boolean {
@@ -94,13 +114,13 @@ export class Connection implements SessionSocket {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.ws.close(code, reason);
-    this.gateway.onConnectionClosed(this, code, true);
+    this.host.onConnectionClosed(this, code);
   }
 
   onClose(code: number): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    this.gateway.onConnectionClosed(this, code, false);
+    this.host.onConnectionClosed(this, code);
   }
 
   onMessage(data: Buffer, isBinary: boolean): void {
@@ -110,7 +130,7 @@ export class Connection implements SessionSocket {
       this.windowStart = now;
       this.windowCount = 0;
     }
-    if (++this.windowCount > this.gateway.floodLimit) return this.close(Close.RateLimited, 'You are being rate limited.');
+    if (++this.windowCount > this.host.floodLimit) return this.close(Close.RateLimited, 'You are being rate limited.');
     if (isBinary || data.length > MAX_FRAME_BYTES) return this.close(Close.DecodeError, 'Error while decoding payload.');
     let frame: GatewayFrame;
     try {
@@ -127,51 +147,33 @@ export class Connection implements SessionSocket {
   }
 
   private handle(frame: GatewayFrame): void {
-    switch (frame.op) {
-      case Op.Heartbeat:
-        this.lastHeartbeat = Date.now();
-        if (typeof frame.d === 'number' && this.session) this.session.ack(frame.d);
-        this.sendRaw('{"op":11,"d":null,"s":null,"t":null}');
-        return;
-      case Op.Identify: {
-        if (this.state !== 'new') return this.close(Close.AlreadyAuthenticated, 'You sent more than one identify payload.');
-        const d = IdentifyData.safeParse(frame.d);
-        if (!d.success) return this.close(Close.DecodeError, 'Invalid identify payload.');
-        this.state = 'starting';
-        this.gateway.identify(this, d.data).catch((err) => this.fail(err));
-        return;
-      }
-      case Op.Resume: {
-        if (this.state !== 'new') return this.close(Close.AlreadyAuthenticated, 'Already authenticated.');
-        const d = ResumeData.safeParse(frame.d);
-        if (!d.success) return this.close(Close.DecodeError, 'Invalid resume payload.');
-        this.state = 'starting';
-        this.gateway.resume(this, d.data).catch((err) => this.fail(err));
-        return;
-      }
-      case Op.PresenceUpdate:
-      case Op.VoiceStateUpdate:
-      case Op.RequestGuildMembers:
-      case Op.XSendMessage:
-        if (this.state !== 'ready' || !this.session) return this.close(Close.NotAuthenticated, 'You sent a payload prior to identifying.');
-        if (frame.op === Op.PresenceUpdate) {
-          this.gateway.updatePresence(this.session, frame.d).catch((err) => this.fail(err));
-        } else if (frame.op === Op.RequestGuildMembers) {
-          const d = RequestGuildMembersData.safeParse(frame.d);
-          if (!d.success) return this.close(Close.DecodeError, 'Invalid request guild members payload.');
-          this.gateway.requestGuildMembers(this.session, d.data).catch((err) => this.fail(err));
-        } else if (frame.op === Op.XSendMessage) {
-          const d = XSendMessageData.safeParse(frame.d);
-          if (!d.success) return this.close(Close.DecodeError, 'Invalid send payload.');
-          this.gateway.sendMessage(this, this.session, d.data).catch((err) => this.fail(err));
-        }
-        // Voice lands with its own subsystem; Discord clients send op 4 routinely, so it is accepted.
-        return;
-      default:
-        // Ops Discord clients legitimately send (31, 43, ...) are ignored rather than answered with 4001, which would
-        // make them resume in a loop; anything outside Discord's and Concord's ranges is an error.
-        if (frame.op >= 0 && frame.op < 100) return;
-        return this.close(Close.UnknownOpcode, 'Unknown opcode.');
+    const op = this.host.ops[frame.op];
+    if (!op) {
+      // Ops Discord clients legitimately send (31, 43, ...) are ignored rather than answered with 4001, which would
+      // make them resume in a loop; an unknown op in Concord's extension range (or a negative one) is an error.
+      if (frame.op >= 0 && frame.op < 100) return;
+      return this.close(Close.UnknownOpcode, 'Unknown opcode.');
+    }
+    if (op.when === 'new' && this.state !== 'new') return this.close(Close.AlreadyAuthenticated, op.repeated ?? 'Already authenticated.');
+    if (op.when === 'ready' && (this.state !== 'ready' || !this.session)) {
+      return this.close(Close.NotAuthenticated, 'You sent a payload prior to identifying.');
+    }
+    let d = frame.d;
+    if (op.schema) {
+      const parsed = op.schema.safeParse(d);
+      if (!parsed.success) return this.close(Close.DecodeError, op.invalid ?? 'Error while decoding payload.');
+      d = parsed.data;
+    }
+    if (op.when === 'new') this.state = 'starting';
+    this.run(op, d);
+  }
+
+  private run(op: OpHandler, d: unknown): void {
+    try {
+      const pending = op.handle(this.host.context, this, d);
+      if (pending) pending.catch((err: unknown) => this.fail(err));
+    } catch (err) {
+      this.fail(err);
     }
   }
 

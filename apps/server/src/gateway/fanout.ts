@@ -1,18 +1,19 @@
 /**
- * Routes bus events to this process's sessions. One subscription per guild and per user that has local
- * sessions (ref-counted). Per event: pick sessions, filter by shard, intents and VIEW_CHANNEL, and encode
- * the payload once per variant (full, or content-redacted for bots without MESSAGE_CONTENT); each session
- * only appends its own sequence number.
+ * Routes bus events to this process's sessions. User topics are subscribed here (one subscription per user with
+ * local sessions, ref-counted); guild events arrive from the guild replica, which owns the one `g:` subscription
+ * per guild and hands each event on after applying it. Per event: pick sessions, filter by shard, intents and
+ * VIEW_CHANNEL, and encode the payload once per variant (full, or content-redacted for bots without
+ * MESSAGE_CONTENT); each session only appends its own sequence number.
  */
 import { EventInfo, GatewayIntents, Permissions, hasPermission, intentFor, type DispatchPayloads } from '@concord/protocol';
 import type { BusMessage, DispatchMessage, Route } from '../bus/bus.js';
-import { guildTopic, shardOf, userTopic } from '../bus/topics.js';
+import { shardOf, userTopic } from '../bus/topics.js';
 import { addressedTo, redacted, type ContentPayload } from '../modules/messages/content.js';
 import type { Deps } from '../modules/deps.js';
 import type { GuildState } from '../modules/guilds/cache.js';
 import type { Session } from './session.js';
 
-interface Group {
+interface UserGroup {
   sessions: Set<Session>;
   /** Resolves to the unsubscribe function once the bus delivers this topic here. */
   subscribed: Promise<() => void>;
@@ -39,8 +40,8 @@ export interface FanoutHooks {
 }
 
 export class Fanout {
-  private readonly byGuild = new Map<string, Group>();
-  private readonly byUser = new Map<string, Group>();
+  private readonly byGuild = new Map<string, Set<Session>>();
+  private readonly byUser = new Map<string, UserGroup>();
 
   constructor(
     private readonly deps: Deps,
@@ -48,44 +49,39 @@ export class Fanout {
   ) {}
 
   async addUserSession(session: Session): Promise<void> {
-    await this.join(this.byUser, userTopic(session.user.id), session.user.id, session, (ev) => this.onUserEvent(session.user.id, ev));
-  }
-
-  removeUserSession(session: Session): void {
-    this.leave(this.byUser, session.user.id, session);
-  }
-
-  async addGuildSession(guildId: string, session: Session): Promise<void> {
-    await this.join(this.byGuild, guildTopic(guildId), guildId, session, (ev) => this.onGuildEvent(guildId, ev));
-  }
-
-  removeGuildSession(guildId: string, session: Session): void {
-    this.leave(this.byGuild, guildId, session);
-  }
-
-  sessionsInGuild(guildId: string): number {
-    return this.byGuild.get(guildId)?.sessions.size ?? 0;
-  }
-
-  private async join(index: Map<string, Group>, topic: string, key: string, session: Session, handler: (message: BusMessage) => void) {
-    let group = index.get(key);
+    const userId = session.user.id;
+    let group = this.byUser.get(userId);
     if (!group) {
-      const g: Group = { sessions: new Set(), subscribed: this.deps.bus.subscribe(topic, handler) };
-      index.set(key, g);
+      const g: UserGroup = { sessions: new Set(), subscribed: this.deps.bus.subscribe(userTopic(userId), (ev) => this.onUserEvent(userId, ev)) };
+      this.byUser.set(userId, g);
       group = g;
     }
     group.sessions.add(session);
     await group.subscribed;
   }
 
-  private leave(index: Map<string, Group>, key: string, session: Session) {
-    const group = index.get(key);
+  removeUserSession(session: Session): void {
+    const group = this.byUser.get(session.user.id);
     if (!group) return;
     group.sessions.delete(session);
     if (group.sessions.size === 0) {
-      index.delete(key);
+      this.byUser.delete(session.user.id);
       void group.subscribed.then((unsubscribe) => unsubscribe(), () => undefined);
     }
+  }
+
+  /** The session hears the guild's events from now on (the replica must hold the guild: it delivers them). */
+  addGuildSession(guildId: string, session: Session): void {
+    let group = this.byGuild.get(guildId);
+    if (!group) this.byGuild.set(guildId, (group = new Set()));
+    group.add(session);
+  }
+
+  removeGuildSession(guildId: string, session: Session): void {
+    const group = this.byGuild.get(guildId);
+    if (!group) return;
+    group.delete(session);
+    if (group.size === 0) this.byGuild.delete(guildId);
   }
 
   /** A user's topic: control messages, the user's own changes and their private channels' events (private-scope intents). */
@@ -111,7 +107,8 @@ export class Fanout {
     }
   }
 
-  private onGuildEvent(guildId: string, message: BusMessage): void {
+  /** One of the guild's events, handed on by the replica once applied (GUILD_DELETE before it drops the guild). */
+  onGuildEvent(guildId: string, message: BusMessage): void {
     const group = this.byGuild.get(guildId);
     if (!group || message.kind !== 'dispatch') return;
     if (message.t === 'GUILD_DELETE' || message.t === 'GUILD_MEMBER_REMOVE') return this.onGuildLoss(guildId, group, message);
@@ -125,7 +122,7 @@ export class Fanout {
     let appeared: Buffer | undefined;
     let vanished: Buffer | undefined;
 
-    for (const s of group.sessions) {
+    for (const s of group) {
       if (s.shard[1] > 1 && shardOf(guildId, s.shard[1]) !== s.shard[0]) continue;
       if (route.user_ids && !route.user_ids.includes(s.user.id)) continue;
       if (route.exclude_user_ids?.includes(s.user.id)) continue;
@@ -151,11 +148,11 @@ export class Fanout {
   }
 
   /** The guild is gone, or a member left: that member's sessions (or all) get GUILD_DELETE and drop it. */
-  private onGuildLoss(guildId: string, group: Group, ev: Extract<DispatchMessage, { t: 'GUILD_DELETE' | 'GUILD_MEMBER_REMOVE' }>): void {
+  private onGuildLoss(guildId: string, group: Set<Session>, ev: Extract<DispatchMessage, { t: 'GUILD_DELETE' | 'GUILD_MEMBER_REMOVE' }>): void {
     const leaver = ev.t === 'GUILD_MEMBER_REMOVE' ? ev.d.user.id : undefined;
     let removed: Buffer | undefined;
     let full: Buffer | undefined;
-    for (const s of [...group.sessions]) {
+    for (const s of [...group]) {
       if (leaver !== undefined && s.user.id !== leaver) {
         if (s.intents & GatewayIntents.GuildMembers) s.dispatch((full ??= framePrefix(ev.t, ev.d)));
         continue;

@@ -30,6 +30,14 @@ export function grantedPrivilegedIntents(flags: number): number {
   return intents;
 }
 
+/**
+ * Whether a user gets message content, given the intents it holds (a bot's granted ones over REST, the ones it
+ * identified with on the gateway): people always; bots only with MESSAGE_CONTENT.
+ */
+export function seesMessageContent(user: { bot: boolean }, intents: number): boolean {
+  return !user.bot || Boolean(intents & GatewayIntents.MessageContent);
+}
+
 function wireApplication(app: ApplicationRecord, owner: UserRecord | undefined, bot: UserRecord | undefined, token?: string): Application {
   return {
     id: app.id,

@@ -1,11 +1,7 @@
 import type { GatewayBotInfo } from '@concord/protocol';
 import type { Router } from '../../http/router.js';
 import type { Deps } from '../deps.js';
-
-/** The WebSocket URL clients should use: the public URL, or the host they reached us by. */
-export function gatewayUrl(baseUrl: string): string {
-  return `${baseUrl.replace(/^http/, 'ws')}/gateway`;
-}
+import { gatewayUrl } from '../../lib/urls.js';
 
 export function gatewayInfoRoutes(r: Router, _deps: Deps): void {
   r.get('/gateway', (req) => ({ url: gatewayUrl(req.baseUrl) }), { auth: false });

@@ -2,7 +2,8 @@
  * A live, in-memory replica of each guild this process needs (roles, channels with overwrites, the
  * members it has looked at), kept current by applying the guild's own events from the bus. Permission
  * checks and gateway fan-out read it synchronously; permission results are memoised until the next
- * structural event in that guild.
+ * structural event in that guild. It owns the process's one subscription per guild topic and hands each
+ * event on (to the gateway's fan-out) after applying it, so fan-out always reads an up-to-date replica.
  */
 import { computeChannelPermissions, computeBasePermissions, type BusEventName, type Channel, type DispatchPayloads, type Member, type Role } from '@concord/protocol';
 import type { Bus, BusMessage } from '../../bus/bus.js';
@@ -41,6 +42,8 @@ interface Deps {
 }
 
 export class GuildCache {
+  /** Called with each of a loaded guild's events once the replica has applied it (the gateway's fan-out). */
+  onGuildEvent: ((guildId: string, message: BusMessage) => void) | undefined;
   private readonly states = new Map<string, GuildState>();
   private readonly loading = new Map<string, Promise<GuildState | undefined>>();
   private readonly channelGuild = new Map<string, string>();
@@ -74,7 +77,8 @@ export class GuildCache {
     // arrive while loading are applied after, and applying one twice is harmless (they carry whole objects).
     const early: BusMessage[] = [];
     let state: GuildState | undefined;
-    const unsubscribe = await this.deps.bus.subscribe(guildTopic(guildId), (ev) => (state ? this.apply(state, ev) : early.push(ev)));
+    // Early events are already in what GUILD_CREATE is built from, and no session follows the guild yet: not handed on.
+    const unsubscribe = await this.deps.bus.subscribe(guildTopic(guildId), (ev) => (state ? this.deliver(state, ev) : early.push(ev)));
     try {
       const guild = await this.deps.guilds.get(guildId);
       if (!guild) {
@@ -193,6 +197,14 @@ export class GuildCache {
       roles,
       communicationDisabledUntil: member.communication_disabled_until ? Date.parse(member.communication_disabled_until) : null,
     };
+  }
+
+  /** Applies the event, then hands it on; GUILD_DELETE is handed on first, while the guild is still here. */
+  private deliver(state: GuildState, message: BusMessage): void {
+    const deleted = message.kind === 'dispatch' && message.t === 'GUILD_DELETE';
+    if (deleted) this.onGuildEvent?.(state.guild.id, message);
+    this.apply(state, message);
+    if (!deleted) this.onGuildEvent?.(state.guild.id, message);
   }
 
   /** Applies one of the guild's bus messages to its replica. */

@@ -55,6 +55,13 @@ export interface GuildStore {
   getMember(guildId: string, userId: string): Promise<MemberRecord | undefined>;
   listMembers(guildId: string, opts: { after?: string; limit: number }): Promise<MemberRecord[]>;
   countMembers(guildId: string): Promise<number>;
+  /**
+   * Members whose username starts with `prefix` and, when `userIds` is given, who are among them; in user id
+   * order after `after`, at most `limit`. Filtered and paged in the database.
+   */
+  findMembers(guildId: string, filter: { prefix?: string; userIds?: readonly string[] }, page: { after?: string; limit: number }): Promise<MemberRecord[]>;
+  /** How many members `findMembers` would find without paging. */
+  countFoundMembers(guildId: string, filter: { prefix?: string; userIds?: readonly string[] }): Promise<number>;
 }
 
 const toGuild = (r: Row): GuildRecord => ({
@@ -174,5 +181,40 @@ export class SqlGuildStore implements GuildStore {
   async countMembers(guildId: string) {
     const r = await this.db.get('SELECT COUNT(*) AS n FROM members WHERE guild_id = ?', [guildId]);
     return Number(r?.n ?? 0);
+  }
+  async findMembers(guildId: string, filter: { prefix?: string; userIds?: readonly string[] }, page: { after?: string; limit: number }) {
+    const { where, params } = this.memberFilter(guildId, filter);
+    const rows = await this.db.all(
+      `SELECT m.* FROM members m JOIN users u ON u.id = m.user_id WHERE ${where} AND m.user_id > ? ORDER BY m.user_id LIMIT ?`,
+      [...params, page.after ?? '0', page.limit],
+    );
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => String(r.user_id));
+    const roleRows = await this.db.all(
+      `SELECT user_id, role_id FROM member_roles WHERE guild_id = ? AND user_id IN (${ids.map(() => '?').join(', ')}) ORDER BY role_id`,
+      [guildId, ...ids],
+    );
+    const byUser = new Map<string, string[]>();
+    for (const rr of roleRows) byUser.set(String(rr.user_id), [...(byUser.get(String(rr.user_id)) ?? []), String(rr.role_id)]);
+    return rows.map((r) => toMember(r, byUser.get(String(r.user_id)) ?? []));
+  }
+  async countFoundMembers(guildId: string, filter: { prefix?: string; userIds?: readonly string[] }) {
+    const { where, params } = this.memberFilter(guildId, filter);
+    const r = await this.db.get(`SELECT COUNT(*) AS n FROM members m JOIN users u ON u.id = m.user_id WHERE ${where}`, params);
+    return Number(r?.n ?? 0);
+  }
+  /** The WHERE clause shared by findMembers and countFoundMembers; `substr` compares the same way in both dialects (LIKE does not). */
+  private memberFilter(guildId: string, filter: { prefix?: string; userIds?: readonly string[] }) {
+    const where = ['m.guild_id = ?'];
+    const params: (string | number)[] = [guildId];
+    if (filter.prefix) {
+      where.push('substr(u.username, 1, ?) = ?');
+      params.push(filter.prefix.length, filter.prefix);
+    }
+    if (filter.userIds) {
+      where.push(filter.userIds.length ? `m.user_id IN (${filter.userIds.map(() => '?').join(', ')})` : '1 = 0');
+      params.push(...filter.userIds);
+    }
+    return { where: where.join(' AND '), params };
   }
 }

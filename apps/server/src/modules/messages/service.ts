@@ -1,6 +1,5 @@
 import {
   ErrorCodes,
-  GatewayIntents,
   MessageTypes,
   Permissions,
   hasPermission,
@@ -13,7 +12,7 @@ import {
 import { ApiError, errors } from '../../lib/errors.js';
 import { guildIdOf, type ChannelScope, type Ctx } from '../access.js';
 import type { Deps } from '../deps.js';
-import { grantedPrivilegedIntents } from '../applications/service.js';
+import { grantedPrivilegedIntents, seesMessageContent } from '../applications/service.js';
 import type { UserRecord } from '../users/store.js';
 import { wireMessage, withoutUser } from '../wire.js';
 import { reactionsFor } from '../reactions/service.js';
@@ -60,7 +59,7 @@ async function parseMentions(deps: Deps, access: ChannelScope, content: string, 
 async function contentVisibleTo(deps: Deps, ctx: Ctx, scope: ChannelScope): Promise<boolean> {
   if (scope.kind === 'private' || !ctx.user.bot || deps.config.privilegedIntents === 'all') return true;
   const app = await deps.applications.getByBot(ctx.user.id);
-  return Boolean(app && grantedPrivilegedIntents(app.flags) & GatewayIntents.MessageContent);
+  return seesMessageContent(ctx.user, grantedPrivilegedIntents(app?.flags ?? 0));
 }
 
 /** Wire messages; with `viewerId`, with reaction counts as that user sees them (`me`). */
