@@ -28,6 +28,7 @@ import { consumeBucket } from '../http/ratelimit.js';
 import { Connection } from './connection.js';
 import { Fanout, framePrefix } from './fanout.js';
 import { Session } from './session.js';
+import { resyncOnBusGap } from './resync.js';
 import { buildGuildCreate, buildReady } from './snapshot.js';
 import { parseStatus, sessionOffline, sessionOnline } from '../modules/presence/service.js';
 
@@ -66,6 +67,7 @@ export class Gateway {
       deps.presence.refresh(live).catch((err) => console.error('presence refresh failed:', err));
     }, 30_000);
     this.presenceRefresher.unref();
+    deps.bus.onGap(resyncOnBusGap(this, (s) => this.destroySession(s)));
   }
 
   /** Serves the gateway on the HTTP server's upgrade requests for /gateway. */
