@@ -38,6 +38,6 @@ export function resyncSessions(target: ResyncTarget, destroySession: (session: S
 export function resyncOnBusGap(target: ResyncTarget, destroySession: (session: Session) => void): () => void {
   return () => {
     const count = resyncSessions(target, destroySession);
-    console.warn(`bus subscriptions restored after a drop (events in between were missed): guild replicas reloaded, ${count} gateway session(s) told to resync (op 9)`);
+    console.warn(`bus subscriptions restored after a drop (events in between were missed): guild replicas dropped, ${count} gateway session(s) told to resync (op 9)`);
   };
 }

@@ -148,7 +148,8 @@ export class GuildCache {
 
   /**
    * Forgets every replica: the bus lost events (see Bus.onGap), so none can be trusted. The next get()
-   * loads afresh, and loads under way start over.
+   * loads afresh, and loads under way start over. Fan-out reads replicas too: the gateway ends its sessions
+   * on the same gap (gateway/resync.ts), and their new ones load the guilds again.
    */
   invalidateAll(): void {
     this.generation++;
