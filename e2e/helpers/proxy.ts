@@ -1,7 +1,8 @@
 /**
  * A TCP proxy in front of a server, for simulating network trouble deterministically: `drop()` cuts every
  * open connection (no WebSocket close frame, as a real network failure), `hold()` makes new connections
- * wait (accepted, not forwarded) until `release()`.
+ * wait (accepted, not forwarded) until `release()`, `down()` cuts every connection and closes new ones at
+ * once until `up()` (a link that is gone for a while).
  */
 import net from 'node:net';
 
@@ -9,6 +10,7 @@ export class TcpProxy {
   private readonly server: net.Server;
   private readonly pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
   private held: net.Socket[] | null = null;
+  private refusing = false;
   port = 0;
 
   private constructor(
@@ -17,7 +19,8 @@ export class TcpProxy {
   ) {
     this.server = net.createServer((client) => {
       client.on('error', () => undefined);
-      if (this.held) this.held.push(client);
+      if (this.refusing) client.destroy();
+      else if (this.held) this.held.push(client);
       else this.forward(client);
     });
   }
@@ -59,6 +62,16 @@ export class TcpProxy {
       client.destroy();
       upstream.destroy();
     }
+  }
+
+  /** The link is gone: open connections are cut, new ones closed as soon as they are accepted. */
+  down(): void {
+    this.refusing = true;
+    this.drop();
+  }
+
+  up(): void {
+    this.refusing = false;
   }
 
   /** New connections are accepted but wait until release(). */

@@ -71,6 +71,8 @@ export async function buildApp(config: Config): Promise<App> {
     await redisBus.ready();
     bus = redisBus;
     redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+    // A dropped link is retried by ioredis; say so once per error rather than crash on an unhandled event.
+    redis.on('error', (err: Error) => console.error('redis (rate limits, presence):', err.message));
     limiter = new RedisRateLimiter(redis);
     presence = new RedisPresenceStore(redis);
   } else {

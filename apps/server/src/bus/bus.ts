@@ -51,6 +51,12 @@ export interface Bus {
    * Resolves once events published from then on are sure to arrive; gives back the unsubscribe function.
    */
   subscribe(topic: string, handler: BusHandler): Promise<() => void>;
+  /**
+   * Called after this process's subscriptions were lost and restored: events published in between never
+   * arrived here, so whatever was kept current from them (replicas, sessions) must be rebuilt. The
+   * subscriptions are live again when it is called. Gives back the function that removes the listener.
+   */
+  onGap(listener: () => void): () => void;
   close(): Promise<void>;
 }
 

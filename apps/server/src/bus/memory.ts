@@ -13,5 +13,10 @@ export class MemoryBus implements Bus {
     return () => void this.topics.remove(topic, handler);
   }
 
+  /** In one process nothing can be lost in transit: there is never a gap. */
+  onGap(_listener: () => void): () => void {
+    return () => undefined;
+  }
+
   async close(): Promise<void> {}
 }

@@ -12,6 +12,7 @@ import { Connection, type ConnectionHost } from './connection.js';
 import { ops, type OpContext } from './ops/index.js';
 import type { Session } from './session.js';
 import { Sessions } from './sessions.js';
+import { resyncOnBusGap } from './resync.js';
 
 export class Gateway implements ConnectionHost<OpContext> {
   readonly connections = new Set<Connection>();
@@ -25,6 +26,7 @@ export class Gateway implements ConnectionHost<OpContext> {
   private readonly sweeper: NodeJS.Timeout;
   private readonly presenceRefresher: NodeJS.Timeout;
   private closing = false;
+  private readonly stopResync: () => void;
 
   constructor(private readonly deps: Deps) {
     this.heartbeatInterval = deps.config.heartbeatIntervalMs;
@@ -36,6 +38,8 @@ export class Gateway implements ConnectionHost<OpContext> {
     // The replica owns each guild's bus subscription and hands every applied event to the fan-out.
     const { fanout } = this.registry;
     deps.cache.onGuildEvent = (guildId, ev) => fanout.onGuildEvent(guildId, ev);
+    // Events missed while the bus link was down can never be sent: every session here resyncs.
+    this.stopResync = deps.bus.onGap(resyncOnBusGap({ sessions: this.registry.byId, connections: this.connections }, (s) => this.registry.destroy(s)));
     this.sweeper = setInterval(() => this.registry.sweep(this.connections, this.heartbeatInterval), Math.min(1000, this.heartbeatInterval / 4));
     this.sweeper.unref();
     this.presenceRefresher = setInterval(() => this.refreshPresence(), 30_000);
@@ -90,6 +94,7 @@ export class Gateway implements ConnectionHost<OpContext> {
   /** Graceful shutdown: op 7 tells clients to reconnect (and resume or re-identify elsewhere). */
   async close(graceMs = 500): Promise<void> {
     this.closing = true;
+    this.stopResync();
     clearInterval(this.sweeper);
     clearInterval(this.presenceRefresher);
     for (const c of this.connections) c.sendOp(Op.Reconnect, null);

@@ -47,8 +47,12 @@ export class GuildCache {
   private readonly states = new Map<string, GuildState>();
   private readonly loading = new Map<string, Promise<GuildState | undefined>>();
   private readonly channelGuild = new Map<string, string>();
+  /** Bumped by invalidateAll(): a load begun before it may have read what the missed events changed. */
+  private generation = 0;
 
-  constructor(private readonly deps: Deps) {}
+  constructor(private readonly deps: Deps) {
+    deps.bus.onGap(() => this.invalidateAll());
+  }
 
   peek(guildId: string): GuildState | undefined {
     return this.states.get(guildId);
@@ -75,6 +79,7 @@ export class GuildCache {
   private async load(guildId: string): Promise<GuildState | undefined> {
     // Subscribe before reading so no event between the read and the subscription is missed; events that
     // arrive while loading are applied after, and applying one twice is harmless (they carry whole objects).
+    const generation = this.generation;
     const early: BusMessage[] = [];
     let state: GuildState | undefined;
     // Early events are already in what GUILD_CREATE is built from, and no session follows the guild yet: not handed on.
@@ -90,6 +95,10 @@ export class GuildCache {
         this.deps.channels.listByGuild(guildId),
         this.deps.guilds.countMembers(guildId),
       ]);
+      if (generation !== this.generation) {
+        unsubscribe();
+        return this.load(guildId);
+      }
       const { roles: _r, ...g } = wireGuild(guild, []);
       state = {
         guild: g,
@@ -140,6 +149,16 @@ export class GuildCache {
     s.unsubscribe();
     this.states.delete(guildId);
     for (const id of s.channels.keys()) this.channelGuild.delete(id);
+  }
+
+  /**
+   * Forgets every replica: the bus lost events (see Bus.onGap), so none can be trusted. The next get()
+   * loads afresh, and loads under way start over. Fan-out reads replicas too: the gateway ends its sessions
+   * on the same gap (gateway/resync.ts), and their new ones load the guilds again.
+   */
+  invalidateAll(): void {
+    this.generation++;
+    for (const id of [...this.states.keys()]) this.drop(id);
   }
 
   /** The member, loading it on first use; undefined when the user is not a member. */
