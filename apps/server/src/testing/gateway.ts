@@ -29,6 +29,9 @@ export interface WaitOptions {
   what?: string;
 }
 
+/** What a wait resolves with: the condition's answer, which is never falsy by then. */
+export type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
+
 /** Intent bits 0-15: every event a test may want, privileged ones included. */
 export const TEST_INTENTS = 0b1111111111111111;
 
@@ -137,11 +140,11 @@ export class GatewayTester {
    * Resolves with `cond`'s first truthy answer, re-checked on every frame and on close. Rejects when the socket
    * closes first (unless `cond` holds then) or after the timeout; an exception from `cond` rejects too.
    */
-  waitUntil<T>(cond: () => T, opts: WaitOptions = {}): Promise<T> {
+  waitUntil<T>(cond: () => T, opts: WaitOptions = {}): Promise<Truthy<T>> {
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     const what = opts.what ?? 'a condition';
     const last = () => JSON.stringify(this.frames.slice(-3)).slice(0, 500);
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<Truthy<T>>((resolve, reject) => {
       const finish = (settle: () => void) => {
         clearTimeout(timer);
         this.waiters.delete(check);
@@ -154,7 +157,7 @@ export class GatewayTester {
         } catch (err) {
           return finish(() => reject(err));
         }
-        if (v) finish(() => resolve(v));
+        if (v) finish(() => resolve(v as Truthy<T>));
         else if (this.closeCode !== undefined) finish(() => reject(new Error(`socket closed (${this.closeCode}) while waiting for ${what}; last frames: ${last()}`)));
       };
       const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last frames: ${last()}`))), timeoutMs);
