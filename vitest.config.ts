@@ -1,13 +1,22 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** `npm run test:fast`: protocol, client, web unit tests and the server on SQLite; no PostgreSQL, Redis or browser. */
+const FAST = ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'];
+/** The rest of the full run: PostgreSQL suites (`*.pg.test.ts`), e2e (Chromium, discord.js, PostgreSQL + Redis), the bench. */
+const SERVICES = ['**/*.pg.test.ts', 'e2e/**/*.test.ts', 'bench/test/**/*.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'e2e/**/*.test.ts', 'bench/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Suites start servers and databases of their own; two workers suit a 2-core machine.
     pool: 'forks',
     maxWorkers: 2,
     reporters: ['default'],
+    // `vitest run` runs both projects; `vitest run --project fast` only the first.
+    projects: [
+      { extends: true, test: { name: 'fast', include: FAST, exclude: [...configDefaults.exclude, '**/*.pg.test.ts'] } },
+      { extends: true, test: { name: 'services', include: SERVICES } },
+    ],
   },
 });

@@ -9,21 +9,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { GatewayClient, type WebSocketConstructor } from '@concord/client';
-import { Intents } from '../helpers/gateway.js';
+import { GatewayIntents } from '@concord/protocol';
+import {
+  REDIS_URL,
+  assertRedisReachable,
+  createTestDatabase,
+  eventually,
+  join,
+  newGuild,
+  newUser,
+  type TestDatabase,
+  type TestGuild,
+  type TestUser,
+} from '@concord/server/testing';
 import { TcpProxy } from '../helpers/proxy.js';
-import { createGuild, joinGuild, registerPerson, type GuildSetup, type Person } from '../helpers/rest.js';
 import { spawnServer, type SpawnedServer } from '../helpers/server.js';
-import { assertRedisReachable, createTestDatabase, REDIS_URL, type TestDatabase } from '../helpers/services.js';
-import { eventually } from '../helpers/wait.js';
 
-const INTENTS = Intents.Guilds | Intents.GuildMessages | Intents.MessageContent;
+const INTENTS = GatewayIntents.Guilds | GatewayIntents.GuildMessages | GatewayIntents.MessageContent;
+type Person = TestUser;
 
 let db: TestDatabase | undefined;
 let proxy: TcpProxy | undefined;
 let a: SpawnedServer | undefined;
 let b: SpawnedServer | undefined;
 let owner: Person;
-let guild: GuildSetup;
+let guild: TestGuild;
 const watchers: Watcher[] = [];
 
 const byId = (x: string, y: string) => (BigInt(x) < BigInt(y) ? -1 : BigInt(x) > BigInt(y) ? 1 : 0);
@@ -52,7 +62,7 @@ async function fetchAfter(person: Person, channelId: string, after: string | und
   const ids: string[] = [];
   let cursor = after ?? '0';
   for (let page = 0; page < 100; page++) {
-    const got = await person.api.get<{ id: string; author: { id: string } }[]>(`/channels/${channelId}/messages?after=${cursor}&limit=100`);
+    const got = await person.api.ok.get<{ id: string; author: { id: string } }[]>(`/channels/${channelId}/messages?after=${cursor}&limit=100`);
     if (got.length === 0) return ids;
     ids.push(...got.filter((m) => m.author.id === authorId).map((m) => m.id));
     cursor = got.map((m) => m.id).sort(byId).at(-1)!;
@@ -75,7 +85,7 @@ async function watch(person: Person, authorId: string): Promise<Watcher> {
   watchers.push(w);
   gw.on('dispatch', (ev) => {
     if (ev.t === 'READY') w.sessions.push([]);
-    else if (ev.t === 'MESSAGE_CREATE' && ev.d.channel_id === guild.channelId && ev.d.author.id === authorId) w.sessions.at(-1)!.push(ev.d.id);
+    else if (ev.t === 'MESSAGE_CREATE' && ev.d.channel_id === guild.generalId && ev.d.author.id === authorId) w.sessions.at(-1)!.push(ev.d.id);
   });
   gw.on('debug', (line) => {
     if (line.startsWith('invalid session (resumable: false)')) w.invalidSessions++;
@@ -84,7 +94,7 @@ async function watch(person: Person, authorId: string): Promise<Watcher> {
     w.resyncs++;
     // After the new READY: anything newer arrives live; what came before it is fetched from the last id held.
     const after = maxId(view(w));
-    w.catchUps.push(fetchAfter(person, guild.channelId, after, authorId).then((ids) => void w.fetched.push(...ids)));
+    w.catchUps.push(fetchAfter(person, guild.generalId, after, authorId).then((ids) => void w.fetched.push(...ids)));
   });
   gw.connect();
   await eventually(() => (gw.state === 'ready' ? true : undefined), `READY for ${person.username} on A`, 10_000);
@@ -99,8 +109,8 @@ beforeAll(async () => {
   // One after the other, so the first runs the migrations on the fresh database alone.
   a = await spawnServer({ ...common, REDIS_URL: `redis://127.0.0.1:${proxy.port}`, WORKER_ID: '1', PROCESS_ID: '1' });
   b = await spawnServer({ ...common, REDIS_URL, WORKER_ID: '2', PROCESS_ID: '2' });
-  owner = await registerPerson(b.base);
-  guild = await createGuild(owner, 'redis gap guild');
+  owner = await newUser(b.base);
+  guild = await newGuild(owner.api, 'redis gap guild');
 }, 90_000);
 
 afterAll(async () => {
@@ -114,12 +124,12 @@ afterAll(async () => {
 
 describe('a process whose Redis link drops and comes back', () => {
   it('tells its sessions to resync, so no client on it misses a message', async () => {
-    const sender = await registerPerson(b!.base);
-    await joinGuild(owner, guild, sender);
+    const sender = await newUser(b!.base);
+    await join(owner.api, sender.api, guild.generalId);
     const members = [owner];
     for (let i = 0; i < 2; i++) {
-      const p = await registerPerson(b!.base);
-      await joinGuild(owner, guild, p);
+      const p = await newUser(b!.base);
+      await join(owner.api, p.api, guild.generalId);
       members.push(p);
     }
     // Three people on A, the owner from two devices.
@@ -129,7 +139,7 @@ describe('a process whose Redis link drops and comes back', () => {
     let sending = true;
     const sendLoop = (async () => {
       for (let i = 0; sending && i < 5000; i++) {
-        sent.push((await sender.api.post<{ id: string }>(`/channels/${guild.channelId}/messages`, { content: `gap ${i}` })).id);
+        sent.push((await sender.api.ok.post<{ id: string }>(`/channels/${guild.generalId}/messages`, { content: `gap ${i}` })).id);
         await new Promise((r) => setTimeout(r, 5));
       }
     })();

@@ -4,20 +4,33 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Events, GatewayIntentBits, MessageType, PermissionFlagsBits, type Message, type TextChannel } from 'discord.js';
-import { GatewayClient, Intents } from '../helpers/gateway.js';
-import { addBot, AppFlags, createBot, createGuild, registerPerson, type Bot, type GuildSetup, type Person } from '../helpers/rest.js';
+import { GatewayIntents } from '@concord/protocol';
+import {
+  AppFlags,
+  GatewayTester,
+  addBot,
+  eventually,
+  newBot,
+  newGuild,
+  newUser,
+  startTestServer,
+  waitForEvent,
+  withTimeout,
+  type TestBot,
+  type TestGuild,
+  type TestServer,
+  type TestUser,
+} from '@concord/server/testing';
 import { TcpProxy } from '../helpers/proxy.js';
-import { startInProcess, type InProcessServer } from '../helpers/server.js';
-import { eventually, waitForEvent, withTimeout } from '../helpers/wait.js';
 
-let server: InProcessServer;
+let server: TestServer;
 /** The bot reaches the server through this, so a test can cut its connection like a network failure. */
 let proxy: TcpProxy;
-let owner: Person;
-let guild: GuildSetup;
-let bot: Bot;
+let owner: TestUser;
+let guild: TestGuild;
+let bot: TestBot;
 let client: Client;
-let ownerGateway: GatewayClient | undefined;
+let ownerGateway: GatewayTester | undefined;
 /** Every messageCreate the bot saw, by id, with how often. */
 const seen = new Map<string, number>();
 /** Shard lifecycle events, to check nothing reconnects unless a test makes it. */
@@ -31,7 +44,7 @@ function newClient(intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildM
 function botSees(id: string, timeoutMs = 5000): Promise<Message> {
   return withTimeout(
     new Promise<Message>((resolve) => {
-      const cached = (client.channels.cache.get(guild.channelId) as TextChannel | undefined)?.messages.cache.get(id);
+      const cached = (client.channels.cache.get(guild.generalId) as TextChannel | undefined)?.messages.cache.get(id);
       if (cached && seen.has(id)) return resolve(cached);
       const on = (m: Message) => {
         if (m.id !== id) return;
@@ -47,17 +60,17 @@ function botSees(id: string, timeoutMs = 5000): Promise<Message> {
 
 beforeAll(async () => {
   // A short heartbeat interval, so heartbeats and their acks happen many times during the suite.
-  server = await startInProcess({ heartbeatIntervalMs: 1000 });
+  server = await startTestServer({ heartbeatIntervalMs: 1000 });
   proxy = await TcpProxy.start(server.base);
-  owner = await registerPerson(server.base);
-  guild = await createGuild(owner, 'discord.js guild');
-  bot = await createBot(owner, 'Compat Bot', AppFlags.GatewayMessageContent);
-  await addBot(owner, guild, bot);
+  owner = await newUser(server.base);
+  guild = await newGuild(owner.api, 'discord.js guild');
+  bot = await newBot(owner.api, 'Compat Bot', AppFlags.GatewayMessageContent);
+  await addBot(owner.api, guild.id, bot);
 });
 
 afterAll(async () => {
   await client?.destroy();
-  await ownerGateway?.close(1000);
+  await ownerGateway?.closeAndWait(1000);
   await proxy?.close();
   await server?.close();
 });
@@ -83,7 +96,7 @@ describe('discord.js v14 bot', () => {
     expect(g!.roles.everyone.id).toBe(guild.id);
     expect(g!.members.me?.id).toBe(bot.userId);
 
-    const channel = client.channels.cache.get(guild.channelId) as TextChannel;
+    const channel = client.channels.cache.get(guild.generalId) as TextChannel;
     expect(channel?.isTextBased()).toBe(true);
     const perms = channel.permissionsFor(client.user!);
     expect(perms?.has(PermissionFlagsBits.SendMessages)).toBe(true);
@@ -91,7 +104,7 @@ describe('discord.js v14 bot', () => {
   });
 
   it('gets messageCreate for a person’s message, replies, edits and deletes', async () => {
-    const sent = await owner.api.post<{ id: string }>(`/channels/${guild.channelId}/messages`, { content: 'hello bot' });
+    const sent = await owner.api.ok.post<{ id: string }>(`/channels/${guild.generalId}/messages`, { content: 'hello bot' });
     const incoming = await botSees(sent.id);
     expect(incoming.content).toBe('hello bot');
     expect(incoming.author.id).toBe(owner.id);
@@ -104,7 +117,7 @@ describe('discord.js v14 bot', () => {
     expect(reply.reference?.messageId).toBe(sent.id);
     const referenced = await reply.fetchReference();
     expect(referenced.id).toBe(sent.id);
-    const fromServer = await owner.api.get(`/channels/${guild.channelId}/messages/${reply.id}`);
+    const fromServer = await owner.api.ok.get(`/channels/${guild.generalId}/messages/${reply.id}`);
     expect(fromServer.type).toBe(19);
     expect(fromServer.referenced_message?.id).toBe(sent.id);
 
@@ -121,22 +134,22 @@ describe('discord.js v14 bot', () => {
     expect(edited.editedTimestamp).not.toBeNull();
 
     await reply.delete();
-    await expect(owner.api.get(`/channels/${guild.channelId}/messages/${reply.id}`)).rejects.toMatchObject({ status: 404 });
+    await expect(owner.api.ok.get(`/channels/${guild.generalId}/messages/${reply.id}`)).rejects.toMatchObject({ status: 404 });
 
     // The person edits and deletes theirs: messageUpdate (old and new) and messageDelete.
     const updated = waitForEvent(client, Events.MessageUpdate, 5000);
-    await owner.api.patch(`/channels/${guild.channelId}/messages/${sent.id}`, { content: 'hello bot, again' });
+    await owner.api.ok.patch(`/channels/${guild.generalId}/messages/${sent.id}`, { content: 'hello bot, again' });
     const [oldMessage, newMessage] = (await updated) as [Message, Message];
     expect(oldMessage.content).toBe('hello bot');
     expect(newMessage.content).toBe('hello bot, again');
     const deleted = waitForEvent(client, Events.MessageDelete, 5000);
-    await owner.api.delete(`/channels/${guild.channelId}/messages/${sent.id}`);
+    await owner.api.ok.delete(`/channels/${guild.generalId}/messages/${sent.id}`);
     const [gone] = (await deleted) as [Message];
     expect(gone.id).toBe(sent.id);
   });
 
   it('fetches history with limit and before', async () => {
-    const channel = client.channels.cache.get(guild.channelId) as TextChannel;
+    const channel = client.channels.cache.get(guild.generalId) as TextChannel;
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push((await channel.send(`history ${i}`)).id);
     const latest = await channel.messages.fetch({ limit: 2, cache: false });
@@ -148,39 +161,41 @@ describe('discord.js v14 bot', () => {
   });
 
   it('sends typing, which a person’s gateway session sees', async () => {
-    ownerGateway = await GatewayClient.connect({ url: server.gatewayUrl, token: owner.token, intents: Intents.Guilds | Intents.GuildMessages | Intents.GuildMessageTyping | Intents.GuildMessageReactions });
+    const intents = GatewayIntents.Guilds | GatewayIntents.GuildMessages | GatewayIntents.GuildMessageTyping | GatewayIntents.GuildMessageReactions;
+    ownerGateway = await GatewayTester.identify(server.gatewayUrl, owner.token, intents, {}, { timeoutMs: 10_000 });
+    ownerGateway.keepAlive();
     // Resuming goes to resume_gateway_url: it must be reachable the way the client reached the gateway.
     expect(ownerGateway.ready.resume_gateway_url).toBe(server.gatewayUrl);
-    const channel = client.channels.cache.get(guild.channelId) as TextChannel;
+    const channel = client.channels.cache.get(guild.generalId) as TextChannel;
     await withTimeout(channel.sendTyping(), 5000, 'sendTyping');
-    const typing = await ownerGateway.waitFor((f) => f.t === 'TYPING_START' && f.d.user_id === bot.userId, 'TYPING_START from the bot');
-    expect(typing.d.channel_id).toBe(guild.channelId);
+    const typing = await ownerGateway.next((f) => f.t === 'TYPING_START' && f.d.user_id === bot.userId, { what: 'TYPING_START from the bot' });
+    expect(typing.d.channel_id).toBe(guild.generalId);
     expect(typing.d.guild_id).toBe(guild.id);
     expect(Number.isInteger(typing.d.timestamp) && typing.d.timestamp < 1e11).toBe(true);
   });
 
   it('reacts, and people see the reaction', async () => {
-    const sent = await owner.api.post<{ id: string }>(`/channels/${guild.channelId}/messages`, { content: 'react to me' });
+    const sent = await owner.api.ok.post<{ id: string }>(`/channels/${guild.generalId}/messages`, { content: 'react to me' });
     const message = await botSees(sent.id);
     const reaction = await message.react('👍');
     expect(reaction.emoji.name).toBe('👍');
     expect(reaction.me).toBe(true);
-    const add = await ownerGateway!.waitFor((f) => f.t === 'MESSAGE_REACTION_ADD' && f.d.message_id === sent.id, 'MESSAGE_REACTION_ADD');
-    expect(add.d).toMatchObject({ user_id: bot.userId, channel_id: guild.channelId, guild_id: guild.id, emoji: { id: null, name: '👍' } });
+    const add = await ownerGateway!.next((f) => f.t === 'MESSAGE_REACTION_ADD' && f.d.message_id === sent.id, { what: 'MESSAGE_REACTION_ADD' });
+    expect(add.d).toMatchObject({ user_id: bot.userId, channel_id: guild.generalId, guild_id: guild.id, emoji: { id: null, name: '👍' } });
     expect(add.d.member.user.id).toBe(bot.userId);
 
     // The person adds the same emoji; counts and `me` are per reader.
-    await owner.api.put(`/channels/${guild.channelId}/messages/${sent.id}/reactions/${encodeURIComponent('👍')}/@me`);
+    await owner.api.ok.put(`/channels/${guild.generalId}/messages/${sent.id}/reactions/${encodeURIComponent('👍')}/@me`);
     const fetched = await message.fetch(true);
     const thumbs = fetched.reactions.cache.get('👍')!;
     expect(thumbs.count).toBe(2);
     expect(thumbs.me).toBe(true);
     expect(new Set((await thumbs.users.fetch()).keys())).toEqual(new Set([owner.id, bot.userId]));
-    const asOwner = await owner.api.get(`/channels/${guild.channelId}/messages/${sent.id}`);
+    const asOwner = await owner.api.ok.get(`/channels/${guild.generalId}/messages/${sent.id}`);
     expect(asOwner.reactions).toEqual([{ emoji: { id: null, name: '👍' }, count: 2, count_details: { burst: 0, normal: 2 }, me: true, me_burst: false, burst_colors: [] }]);
 
     await thumbs.users.remove(client.user!);
-    const remove = await ownerGateway!.waitFor((f) => f.t === 'MESSAGE_REACTION_REMOVE' && f.d.message_id === sent.id, 'MESSAGE_REACTION_REMOVE');
+    const remove = await ownerGateway!.next((f) => f.t === 'MESSAGE_REACTION_REMOVE' && f.d.message_id === sent.id, { what: 'MESSAGE_REACTION_REMOVE' });
     expect(remove.d.user_id).toBe(bot.userId);
     expect((await message.fetch(true)).reactions.cache.get('👍')?.count).toBe(1);
     // Custom emojis do not exist (yet): Discord's Unknown Emoji.
@@ -199,8 +214,8 @@ describe('discord.js v14 bot', () => {
     const user = await client.users.fetch(owner.id, { force: true });
     expect(user.username).toBe(owner.username);
     expect(user.bot).toBe(false);
-    const channel = await client.channels.fetch(guild.channelId, { force: true });
-    expect(channel?.id).toBe(guild.channelId);
+    const channel = await client.channels.fetch(guild.generalId, { force: true });
+    expect(channel?.id).toBe(guild.generalId);
     const g = await client.guilds.fetch({ guild: guild.id, force: true });
     expect(g.ownerId).toBe(owner.id);
     const roles = await g.roles.fetch();
@@ -214,21 +229,21 @@ describe('discord.js v14 bot', () => {
 
   it('follows guild and channel changes live', async () => {
     const created = waitForEvent(client, Events.ChannelCreate, 5000);
-    const ch = await owner.api.post<{ id: string }>(`/guilds/${guild.id}/channels`, { name: 'bots', type: 0 });
+    const ch = await owner.api.ok.post<{ id: string }>(`/guilds/${guild.id}/channels`, { name: 'bots', type: 0 });
     const [channel] = (await created) as [TextChannel];
     expect(channel.id).toBe(ch.id);
     expect(channel.guild.id).toBe(guild.id);
 
-    const second = await createGuild(owner, 'second guild');
+    const second = await newGuild(owner.api, 'second guild');
     const joined = waitForEvent(client, Events.GuildCreate, 5000);
-    await addBot(owner, second, bot);
+    await addBot(owner.api, second.id, bot);
     const [g] = (await joined) as [{ id: string; available: boolean; channels: { cache: Map<string, unknown> } }];
     expect(g.id).toBe(second.id);
     expect(g.available).toBe(true);
-    expect(g.channels.cache.has(second.channelId)).toBe(true);
+    expect(g.channels.cache.has(second.generalId)).toBe(true);
 
     const left = waitForEvent(client, Events.GuildDelete, 5000);
-    await owner.api.delete(`/guilds/${second.id}`);
+    await owner.api.ok.delete(`/guilds/${second.id}`);
     const [gone] = (await left) as [{ id: string }];
     expect(gone.id).toBe(second.id);
     expect(client.guilds.cache.has(second.id)).toBe(false);
@@ -248,7 +263,7 @@ describe('discord.js v14 bot', () => {
   });
 
   it('resumes after a dropped socket without losing a messageCreate', async () => {
-    const send = (content: string) => owner.api.post<{ id: string }>(`/channels/${guild.channelId}/messages`, { content });
+    const send = (content: string) => owner.api.ok.post<{ id: string }>(`/channels/${guild.generalId}/messages`, { content });
     const before = await send('before the drop');
     await botSees(before.id);
 

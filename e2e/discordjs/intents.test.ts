@@ -1,23 +1,49 @@
 /** Privileged and invalid intents: refused with Discord's close codes, as discord.js expects them. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Events, GatewayIntentBits, type Message, type TextChannel } from 'discord.js';
-import { identifyCloseCode } from '../helpers/gateway.js';
-import { addBot, createBot, createGuild, registerPerson, type Bot, type GuildSetup, type Person } from '../helpers/rest.js';
-import { startInProcess, type InProcessServer } from '../helpers/server.js';
-import { waitForEvent } from '../helpers/wait.js';
+import {
+  GatewayTester,
+  addBot,
+  newBot,
+  newGuild,
+  newUser,
+  startTestServer,
+  waitForEvent,
+  type TestBot,
+  type TestGuild,
+  type TestServer,
+  type TestUser,
+} from '@concord/server/testing';
 
-let server: InProcessServer;
+/** Connects, sends Identify, and resolves with the close code the server answers (rejects on READY or a timeout). */
+async function identifyCloseCode(url: string, token: string, intents: number): Promise<number> {
+  const t = await GatewayTester.connect(url);
+  try {
+    t.send({ op: 2, d: { token, intents, properties: { os: 'linux', browser: 'concord-e2e', device: 'concord-e2e' } } });
+    return await t.waitUntil(
+      () => {
+        if (t.ready) throw new Error('got READY, expected the server to close');
+        return t.closeCode;
+      },
+      { what: 'close code' },
+    );
+  } finally {
+    await t.closeAndWait(1000);
+  }
+}
+
+let server: TestServer;
 /** A bot whose application was not granted MESSAGE_CONTENT (flags 0). */
-let bot: Bot;
-let owner: Person;
-let guild: GuildSetup;
+let bot: TestBot;
+let owner: TestUser;
+let guild: TestGuild;
 
 beforeAll(async () => {
-  server = await startInProcess();
-  owner = await registerPerson(server.base);
-  guild = await createGuild(owner);
-  bot = await createBot(owner, 'Plain Bot', 0);
-  await addBot(owner, guild, bot);
+  server = await startTestServer();
+  owner = await newUser(server.base);
+  guild = await newGuild(owner.api);
+  bot = await newBot(owner.api, 'Plain Bot', 0);
+  await addBot(owner.api, guild.id, bot);
 });
 
 afterAll(async () => {
@@ -54,17 +80,17 @@ describe('intents', () => {
 
       const next = () => waitForEvent(client, Events.MessageCreate, 5000).then(([m]) => m as Message);
       let incoming = next();
-      await owner.api.post(`/channels/${guild.channelId}/messages`, { content: 'secret' });
+      await owner.api.ok.post(`/channels/${guild.generalId}/messages`, { content: 'secret' });
       const hidden = await incoming;
       expect(hidden.content).toBe('');
       expect(hidden.partial).toBe(false);
       incoming = next();
-      await owner.api.post(`/channels/${guild.channelId}/messages`, { content: `<@${bot.userId}> you may read this` });
+      await owner.api.ok.post(`/channels/${guild.generalId}/messages`, { content: `<@${bot.userId}> you may read this` });
       const mention = await incoming;
       expect(mention.content).toBe(`<@${bot.userId}> you may read this`);
       expect(mention.mentions.users.has(bot.userId)).toBe(true);
       // REST reads are redacted the same way.
-      const channel = client.channels.cache.get(guild.channelId) as TextChannel;
+      const channel = client.channels.cache.get(guild.generalId) as TextChannel;
       const history = await channel.messages.fetch({ limit: 2, cache: false });
       expect(history.map((m) => m.content)).toEqual([`<@${bot.userId}> you may read this`, '']);
     } finally {

@@ -1,20 +1,13 @@
 /**
- * Starting Concord for end-to-end tests: in-process (buildApp on SQLite in a temp dir), or as real child
- * processes (node --import tsx apps/server/src/main.ts) for multi-process tests on PostgreSQL + Redis.
+ * Concord as real child processes (node --import tsx apps/server/src/main.ts) for multi-process tests on
+ * PostgreSQL + Redis. In-process servers come from the test kit (`startTestServer` in @concord/server/testing).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, startTestServer, type TestServer } from '@concord/server/testing';
+import { freePort } from '@concord/server/testing';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-export type InProcessServer = TestServer;
-
-/** A fresh server on SQLite in a temporary directory, listening on a free port. */
-export function startInProcess(overrides: Record<string, unknown> = {}): Promise<InProcessServer> {
-  return startTestServer(overrides);
-}
 
 export interface SpawnedServer {
   proc: ChildProcess;
@@ -26,8 +19,6 @@ export interface SpawnedServer {
   /** SIGTERM (graceful: op 7 to clients) and wait for exit; SIGKILL after `timeoutMs`. */
   stop(timeoutMs?: number): Promise<number | null>;
 }
-
-export { freePort };
 
 /** Spawns `node --import tsx apps/server/src/main.ts` with `env` and waits for "Concord listening". */
 export async function spawnServer(env: Record<string, string>, timeoutMs = 30_000): Promise<SpawnedServer> {

@@ -1,7 +1,8 @@
 /**
- * The server's test harness, shared by this package's tests, the client's and the end-to-end suites:
- * a real server in-process on a free port with a throwaway SQLite directory, and a safe port for servers
- * a test spawns as processes.
+ * The test kit, shared by this package's tests, the client's, the end-to-end suites and the bench's:
+ * a real server in-process on a free port with a throwaway SQLite directory, a safe port for servers a test
+ * spawns as processes, a raw gateway tester, a REST helper with the usual setup steps (newUser, newGuild,
+ * join, newBot, addBot), waits that always time out, and PostgreSQL / Redis for the suites that need them.
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -9,6 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildAppFrom, type App } from './app.js';
 import type { ConfigInput } from './config.js';
+
+export * from './testing/gateway.js';
+export * from './testing/rest.js';
+export * from './testing/services.js';
+export * from './testing/wait.js';
 
 export interface TestServer {
   app: App;

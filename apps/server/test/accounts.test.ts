@@ -1,12 +1,12 @@
 /** Accounts and bots over REST, and a table of bad inputs that must be refused without changing anything. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, register, startServer, type TestServer } from './helpers.js';
+import { Api, newUser, startTestServer, type TestServer } from '../src/testing.js';
 
 let server: TestServer;
 let anon: Api;
 
 beforeAll(async () => {
-  server = await startServer({ bodyLimitBytes: 64 * 1024 });
+  server = await startTestServer({ bodyLimitBytes: 64 * 1024 });
   anon = new Api(server.base);
 });
 afterAll(() => server?.close());
@@ -41,14 +41,14 @@ describe('accounts', () => {
   });
 
   it('the API answers under /api/v10, /api/v9 and /api', async () => {
-    const { token } = await register(server.base);
+    const { token } = await newUser(server.base);
     for (const prefix of ['/api/v10', '/api/v9', '/api']) {
       expect((await new Api(server.base, token, prefix).get('/users/@me')).status).toBe(200);
     }
   });
 
   it('bot applications: the token works only as a Bot token; the owner cannot use it as their own', async () => {
-    const owner = await register(server.base);
+    const owner = await newUser(server.base);
     const created = await owner.api.post('/applications', { name: 'Helper Bot' });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ id: expect.any(String), name: 'Helper Bot', bot: { bot: true, token: expect.any(String) } });
@@ -66,7 +66,7 @@ describe('accounts', () => {
   });
 
   it('serves gateway discovery', async () => {
-    const { api } = await register(server.base);
+    const { api } = await newUser(server.base);
     expect((await anon.get('/gateway')).body).toEqual({ url: expect.stringMatching(/^ws:\/\/.+\/gateway$/) });
     const bot = await api.get('/gateway/bot');
     expect(bot.body).toEqual({
@@ -138,7 +138,7 @@ describe('bad input changes nothing', () => {
   });
 
   it('tokens: missing, garbage, revoked and oversize tokens are 401 with code 40001', async () => {
-    const { token } = await register(server.base);
+    const { token } = await newUser(server.base);
     await anon.as(token).post('/auth/logout');
     for (const header of [undefined, 'garbage', token, `Bot garbage`, 'x'.repeat(2000)]) {
       const res = await (header === undefined ? anon : anon.as(header)).get('/users/@me');
@@ -148,8 +148,8 @@ describe('bad input changes nothing', () => {
   });
 
   it('PATCH /users/@me with bad values changes nothing', async () => {
-    const a = await register(server.base);
-    const b = await register(server.base);
+    const a = await newUser(server.base);
+    const b = await newUser(server.base);
     const before = (await a.api.get('/users/@me')).body;
     const cases: unknown[] = [{ username: b.username }, { username: 'no spaces allowed' }, { global_name: 'g'.repeat(33) }, { username: ['x'] }];
     for (const c of cases) {
@@ -161,7 +161,7 @@ describe('bad input changes nothing', () => {
   });
 
   it('unknown routes and ids answer JSON 404s', async () => {
-    const { api } = await register(server.base);
+    const { api } = await newUser(server.base);
     const route = await api.get('/no/such/route');
     expect(route.status).toBe(404);
     expect(route.body).toEqual({ code: 0, message: '404: Not Found' });

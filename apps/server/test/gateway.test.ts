@@ -1,14 +1,14 @@
 /** Gateway v10 through real sockets: handshake shapes, fan-out, filtering, resume, the send extension. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayIntents as I, Permissions } from '@concord/protocol';
-import { Api, GatewayTester, createGuild, join, register, startServer, type TestServer } from './helpers.js';
+import { Api, GatewayTester, join, newGuild, newUser, startTestServer, type TestServer } from '../src/testing.js';
 
 let server: TestServer;
 const open: GatewayTester[] = [];
 const track = (t: GatewayTester) => (open.push(t), t);
 
 beforeAll(async () => {
-  server = await startServer({ replayBufferSize: 64 });
+  server = await startTestServer({ replayBufferSize: 64 });
 });
 afterAll(async () => {
   for (const t of open) t.terminate();
@@ -20,8 +20,8 @@ const identify = async (token: string, intents = ALL, extra = {}) => track(await
 
 describe('handshake', () => {
   it('Hello, heartbeat ACK, READY at s=1 with guild stubs, then a full GUILD_CREATE per guild', async () => {
-    const owner = await register(server.base);
-    const { guild } = await createGuild(owner.api, 'Shapes');
+    const owner = await newUser(server.base);
+    const { guild } = await newGuild(owner.api, 'Shapes');
     const t = track(await GatewayTester.connect(server.gatewayUrl));
     expect(t.frames[0]).toMatchObject({ op: 10, d: { heartbeat_interval: expect.any(Number) } });
     t.send({ op: 1, d: null });
@@ -51,8 +51,8 @@ describe('handshake', () => {
   });
 
   it('READY for a bot carries its application; without the Guilds intent no GUILD_CREATE follows', async () => {
-    const owner = await register(server.base);
-    const { guild } = await createGuild(owner.api);
+    const owner = await newUser(server.base);
+    const { guild } = await newGuild(owner.api);
     const app = (await owner.api.post('/applications', { name: 'Shape Bot' })).body;
     await owner.api.post(`/oauth2/authorize?client_id=${app.id}&scope=bot`, { guild_id: guild.id, permissions: '3072', authorize: true });
     const bot = await identify(app.bot.token, I.Guilds | I.GuildMessages);
@@ -72,13 +72,13 @@ describe('handshake', () => {
 
 describe('close codes', () => {
   async function closeCode(send: (t: GatewayTester) => void, query?: string): Promise<number> {
-    const t = track(await GatewayTester.connect(server.gatewayUrl, query));
+    const t = track(await GatewayTester.connect(server.gatewayUrl, { query }));
     send(t);
     return (await t.closed).code;
   }
 
   it('4001 4002 4003 4004 4005 4010 4012 4013 4014', async () => {
-    const owner = await register(server.base);
+    const owner = await newUser(server.base);
     const app = (await owner.api.post('/applications', { name: 'No Content Bot' })).body;
     const id = (token: string, more: Record<string, unknown> = {}) => ({ op: 2, d: { token, intents: 513, properties: {}, ...more } });
 
@@ -105,7 +105,7 @@ describe('close codes', () => {
   });
 
   it('4007 when resuming from a sequence the session never reached', async () => {
-    const owner = await register(server.base);
+    const owner = await newUser(server.base);
     const first = await identify(owner.token);
     const sessionId = first.dispatches('READY')[0]!.d.session_id;
     first.terminate();
@@ -114,9 +114,9 @@ describe('close codes', () => {
   });
 
   it('4009 when heartbeats stop', async () => {
-    const quick = await startServer({ heartbeatIntervalMs: 1000 });
+    const quick = await startTestServer({ heartbeatIntervalMs: 1000 });
     try {
-      const owner = await register(quick.base);
+      const owner = await newUser(quick.base);
       const t = track(await GatewayTester.identify(quick.gatewayUrl, owner.token));
       expect((await t.closed).code).toBe(4009);
     } finally {
@@ -125,7 +125,7 @@ describe('close codes', () => {
   });
 
   it('unknown Discord ops are ignored, not closed (clients send them routinely)', async () => {
-    const owner = await register(server.base);
+    const owner = await newUser(server.base);
     const t = await identify(owner.token);
     t.send({ op: 3, d: { status: 'online', since: null, activities: [], afk: false } });
     t.send({ op: 31, d: {} });
@@ -137,9 +137,9 @@ describe('close codes', () => {
 
 describe('dispatch', () => {
   it('fans a channel out to every session, in order, exactly once', async () => {
-    const owner = await register(server.base);
-    const { generalId } = await createGuild(owner.api);
-    const members = await Promise.all(Array.from({ length: 4 }, () => register(server.base)));
+    const owner = await newUser(server.base);
+    const { generalId } = await newGuild(owner.api);
+    const members = await Promise.all(Array.from({ length: 4 }, () => newUser(server.base)));
     for (const m of members) await join(owner.api, m.api, generalId);
     const sessions = await Promise.all([owner, ...members, ...members].map((u) => identify(u.token)));
     const sent: string[] = [];
@@ -153,8 +153,8 @@ describe('dispatch', () => {
   });
 
   it('a MESSAGE_CREATE has the fields discord.js reads', async () => {
-    const owner = await register(server.base);
-    const { guild, generalId } = await createGuild(owner.api);
+    const owner = await newUser(server.base);
+    const { guild, generalId } = await newGuild(owner.api);
     const t = await identify(owner.token);
     const sent = await owner.api.post(`/channels/${generalId}/messages`, { content: 'shape', nonce: '42' });
     const ev = await t.next((f) => f.t === 'MESSAGE_CREATE');
@@ -169,9 +169,9 @@ describe('dispatch', () => {
   });
 
   it('filters by VIEW_CHANNEL: a hidden channel reaches only those who can see it', async () => {
-    const owner = await register(server.base);
-    const { guild, generalId } = await createGuild(owner.api);
-    const member = await register(server.base);
+    const owner = await newUser(server.base);
+    const { guild, generalId } = await newGuild(owner.api);
+    const member = await newUser(server.base);
     await join(owner.api, member.api, generalId);
     const secret = (
       await owner.api.post(`/guilds/${guild.id}/channels`, {
@@ -199,8 +199,8 @@ describe('dispatch', () => {
   });
 
   it('filters by intents, and redacts content for bots without MESSAGE_CONTENT unless mentioned', async () => {
-    const owner = await register(server.base);
-    const { guild, generalId } = await createGuild(owner.api);
+    const owner = await newUser(server.base);
+    const { guild, generalId } = await newGuild(owner.api);
     const app = (await owner.api.post('/applications', { name: 'Redact Bot' })).body;
     await owner.api.post(`/oauth2/authorize?client_id=${app.id}&scope=bot`, { guild_id: guild.id, permissions: '0', authorize: true });
     const bot = await identify(app.bot.token, I.Guilds | I.GuildMessages);
@@ -226,9 +226,9 @@ describe('dispatch', () => {
   });
 
   it('joining through an invite: GUILD_CREATE to the joiner, GUILD_MEMBER_ADD to the others', async () => {
-    const owner = await register(server.base);
-    const { guild, generalId } = await createGuild(owner.api);
-    const joiner = await register(server.base);
+    const owner = await newUser(server.base);
+    const { guild, generalId } = await newGuild(owner.api);
+    const joiner = await newUser(server.base);
     const [o, j] = [await identify(owner.token), await identify(joiner.token)];
     const invite = (await owner.api.post(`/channels/${generalId}/invites`, { max_uses: 1 })).body;
     expect((await new Api(server.base).get(`/invites/${invite.code}`)).body).toMatchObject({ code: invite.code, guild: { id: guild.id } });
@@ -239,7 +239,7 @@ describe('dispatch', () => {
     expect(add.d).toMatchObject({ guild_id: guild.id, user: { id: joiner.id } });
     expect(j.dispatches('GUILD_MEMBER_ADD')).toHaveLength(0);
     // max_uses 1: the invite is spent.
-    const third = await register(server.base);
+    const third = await newUser(server.base);
     expect((await third.api.post(`/invites/${invite.code}`)).body.code).toBe(10006);
     // Leaving: GUILD_DELETE to the leaver, GUILD_MEMBER_REMOVE to the others.
     expect((await joiner.api.delete(`/users/@me/guilds/${guild.id}`)).status).toBe(204);
@@ -248,9 +248,9 @@ describe('dispatch', () => {
   });
 
   it('edits and deletes are dispatched; only the author edits, MANAGE_MESSAGES deletes', async () => {
-    const owner = await register(server.base);
-    const { generalId } = await createGuild(owner.api);
-    const member = await register(server.base);
+    const owner = await newUser(server.base);
+    const { generalId } = await newGuild(owner.api);
+    const member = await newUser(server.base);
     await join(owner.api, member.api, generalId);
     const t = await identify(owner.token);
     const msg = (await member.api.post(`/channels/${generalId}/messages`, { content: 'v1' })).body;
@@ -272,8 +272,8 @@ describe('dispatch', () => {
 
 describe('nonces and the send extension', () => {
   it('a retried REST send with the same nonce returns the first message and dispatches once', async () => {
-    const owner = await register(server.base);
-    const { generalId } = await createGuild(owner.api);
+    const owner = await newUser(server.base);
+    const { generalId } = await newGuild(owner.api);
     const t = await identify(owner.token);
     const a = await owner.api.post(`/channels/${generalId}/messages`, { content: 'once', nonce: 'retry-1' });
     const b = await owner.api.post(`/channels/${generalId}/messages`, { content: 'once', nonce: 'retry-1' });
@@ -285,8 +285,8 @@ describe('nonces and the send extension', () => {
   });
 
   it("bots follow Discord's rule: a nonce deduplicates only with enforce_nonce; people's nonces are per channel", async () => {
-    const owner = await register(server.base);
-    const { guild, generalId } = await createGuild(owner.api);
+    const owner = await newUser(server.base);
+    const { guild, generalId } = await newGuild(owner.api);
     const app = (await owner.api.post('/applications', { name: 'Nonce Bot' })).body;
     await owner.api.post(`/oauth2/authorize?client_id=${app.id}&scope=bot`, { guild_id: guild.id, permissions: '0', authorize: true });
     const bot = new Api(server.base, `Bot ${app.bot.token}`);
@@ -306,8 +306,8 @@ describe('nonces and the send extension', () => {
   });
 
   it('op 100 stores the message and op 101 acknowledges it with the nonce; errors come back the same way', async () => {
-    const owner = await register(server.base);
-    const { generalId } = await createGuild(owner.api);
+    const owner = await newUser(server.base);
+    const { generalId } = await newGuild(owner.api);
     const t = await identify(owner.token);
     t.send({ op: 100, d: { channel_id: generalId, nonce: 'gw-1', content: 'over the gateway' } });
     const ack = await t.next((f) => f.op === 101);
@@ -315,7 +315,7 @@ describe('nonces and the send extension', () => {
     const created = await t.next((f) => f.t === 'MESSAGE_CREATE');
     expect(created.d).toMatchObject({ id: ack.d.id, nonce: 'gw-1', content: 'over the gateway' });
     t.send({ op: 100, d: { channel_id: generalId, nonce: 'gw-1', content: 'over the gateway' } });
-    const again = await t.next((f) => f.op === 101, 5000, t.frames.indexOf(ack) + 1);
+    const again = await t.next((f) => f.op === 101, { from: t.frames.indexOf(ack) + 1 });
     expect(again.d.id).toBe(ack.d.id);
     t.send({ op: 100, d: { channel_id: '1234567890123456789', nonce: 'gw-2', content: 'nowhere' } });
     const err = await t.next((f) => f.op === 101 && f.d.nonce === 'gw-2');
@@ -326,8 +326,8 @@ describe('nonces and the send extension', () => {
 
 describe('resume', () => {
   it('replays exactly the missed dispatches, then RESUMED, and sequence numbers continue', async () => {
-    const owner = await register(server.base);
-    const { generalId } = await createGuild(owner.api);
+    const owner = await newUser(server.base);
+    const { generalId } = await newGuild(owner.api);
     const first = await identify(owner.token);
     const ready = first.dispatches('READY')[0]!;
     const seq = first.lastSeq()!;
@@ -357,8 +357,8 @@ describe('resume', () => {
   });
 
   it('forgets what a heartbeat confirmed: resuming from before it is op 9, from it replays the rest', async () => {
-    const owner = await register(server.base);
-    const { generalId } = await createGuild(owner.api);
+    const owner = await newUser(server.base);
+    const { generalId } = await newGuild(owner.api);
     const t = await identify(owner.token);
     const ready = t.dispatches('READY')[0]!.d;
     for (let i = 0; i < 3; i++) await owner.api.post(`/channels/${generalId}/messages`, { content: `seen ${i}` });
@@ -388,9 +388,9 @@ describe('resume', () => {
   });
 
   it('answers op 9 for unknown sessions, another user, sessions closed with 1000, and gaps beyond the buffer', async () => {
-    const owner = await register(server.base);
-    const other = await register(server.base);
-    const { generalId } = await createGuild(owner.api);
+    const owner = await newUser(server.base);
+    const other = await newUser(server.base);
+    const { generalId } = await newGuild(owner.api);
     const tryResume = async (token: string, session_id: string, seq: number) => {
       const t = track(await GatewayTester.connect(server.gatewayUrl));
       t.send({ op: 6, d: { token, session_id, seq } });
@@ -422,8 +422,8 @@ describe('resume', () => {
 
 describe('history and rate limits', () => {
   it('pages newest-first with before, after and around, and validates the query', async () => {
-    const owner = await register(server.base);
-    const { generalId } = await createGuild(owner.api);
+    const owner = await newUser(server.base);
+    const { generalId } = await newGuild(owner.api);
     const ids: string[] = [];
     for (let i = 0; i < 120; i++) ids.push((await owner.api.post(`/channels/${generalId}/messages`, { content: `h${i}` })).body.id);
     const latest = (await owner.api.get(`/channels/${generalId}/messages`)).body;
@@ -447,10 +447,10 @@ describe('history and rate limits', () => {
   });
 
   it("limits per route bucket with Discord's headers and 429 body", async () => {
-    const strict = await startServer({ rateLimitScale: 1 });
+    const strict = await startTestServer({ rateLimitScale: 1 });
     try {
-      const owner = await register(strict.base);
-      const { generalId } = await createGuild(owner.api);
+      const owner = await newUser(strict.base);
+      const { generalId } = await newGuild(owner.api);
       const results = [];
       for (let i = 0; i < 6; i++) results.push(await owner.api.post(`/channels/${generalId}/messages`, { content: `rl ${i}` }));
       expect(results.slice(0, 5).map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
@@ -473,10 +473,10 @@ describe('history and rate limits', () => {
 
 describe('send extension limits', () => {
   it('op 100 shares the message bucket with REST and answers 429 with retry_after in the ack', async () => {
-    const strict = await startServer({ rateLimitScale: 1 });
+    const strict = await startTestServer({ rateLimitScale: 1 });
     try {
-      const owner = await register(strict.base);
-      const { generalId } = await createGuild(owner.api);
+      const owner = await newUser(strict.base);
+      const { generalId } = await newGuild(owner.api);
       const t = track(await GatewayTester.identify(strict.gatewayUrl, owner.token));
       await owner.api.post(`/channels/${generalId}/messages`, { content: 'rest 1' });
       for (let i = 0; i < 5; i++) t.send({ op: 100, d: { channel_id: generalId, nonce: `rl-${i}`, content: `gw ${i}` } });
@@ -496,8 +496,8 @@ describe('send extension limits', () => {
 
 describe('shutdown', () => {
   it('sends op 7 to connected clients on graceful shutdown', async () => {
-    const s = await startServer();
-    const owner = await register(s.base);
+    const s = await startTestServer();
+    const owner = await newUser(s.base);
     const t = track(await GatewayTester.identify(s.gatewayUrl, owner.token));
     const closing = s.close();
     await t.next((f) => f.op === 7);
@@ -508,9 +508,9 @@ describe('shutdown', () => {
 
 describe('presence', () => {
   it('online on first session, status changes with op 3, offline after the last session ends', async () => {
-    const owner = await register(server.base);
-    const friend = await register(server.base);
-    const { generalId } = await createGuild(owner.api);
+    const owner = await newUser(server.base);
+    const friend = await newUser(server.base);
+    const { generalId } = await newGuild(owner.api);
     await join(owner.api, friend.api, generalId);
     const watcher = await identify(owner.token);
     const f1 = await identify(friend.token, ALL, { presence: { status: 'dnd', activities: [], since: null, afk: false } });
@@ -529,7 +529,7 @@ describe('presence', () => {
     f2.send({ op: 3, d: { status: 'invisible', since: null, activities: [], afk: false } });
     await watcher.next((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === friend.id && f.d.status === 'offline');
     f2.send({ op: 3, d: { status: 'online', since: null, activities: [], afk: false } });
-    await watcher.next((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === friend.id && f.d.status === 'online', 5000, watcher.frames.length - 1);
+    await watcher.next((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === friend.id && f.d.status === 'online', { from: watcher.frames.length - 1 });
     f2.close(1000);
     const updates = () => watcher.dispatches('PRESENCE_UPDATE').filter((f) => f.d.user.id === friend.id).map((f) => f.d.status);
     await watcher.waitUntil(() => updates().at(-1) === 'offline');
@@ -539,10 +539,10 @@ describe('presence', () => {
 
 describe('presence on join', () => {
   it('someone already online who joins a guild shows up online there', async () => {
-    const owner = await register(server.base);
-    const { generalId } = await createGuild(owner.api);
+    const owner = await newUser(server.base);
+    const { generalId } = await newGuild(owner.api);
     const watcher = await identify(owner.token);
-    const newcomer = await register(server.base);
+    const newcomer = await newUser(server.base);
     await identify(newcomer.token);
     await join(owner.api, newcomer.api, generalId);
     const p = await watcher.next((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === newcomer.id);

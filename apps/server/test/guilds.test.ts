@@ -1,18 +1,18 @@
 /** Guilds, channels, members and invites over REST, with their permission checks and bad inputs. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_EVERYONE_PERMISSIONS, Permissions } from '@concord/protocol';
-import { Api, GatewayTester, createGuild, join, register, startServer, type TestServer } from './helpers.js';
+import { Api, GatewayTester, join, newGuild, newUser, startTestServer, type TestServer } from '../src/testing.js';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startServer();
+  server = await startTestServer();
 });
 afterAll(() => server?.close());
 
 describe('guilds', () => {
   it('a new guild: owner, @everyone = guild id, categories with #general and a voice channel', async () => {
-    const owner = await register(server.base);
-    const { guild } = await createGuild(owner.api, 'Readers');
+    const owner = await newUser(server.base);
+    const { guild } = await newGuild(owner.api, 'Readers');
     expect(guild).toMatchObject({ name: 'Readers', owner_id: owner.id, features: [] });
     expect(guild.roles).toEqual([expect.objectContaining({ id: guild.id, name: '@everyone', permissions: DEFAULT_EVERYONE_PERMISSIONS.toString() })]);
     const channels = (await owner.api.get(`/guilds/${guild.id}/channels`)).body;
@@ -28,9 +28,9 @@ describe('guilds', () => {
   });
 
   it('modify needs MANAGE_GUILD; delete is for the owner; the owner cannot leave', async () => {
-    const owner = await register(server.base);
-    const member = await register(server.base);
-    const { guild, generalId } = await createGuild(owner.api);
+    const owner = await newUser(server.base);
+    const member = await newUser(server.base);
+    const { guild, generalId } = await newGuild(owner.api);
     await join(owner.api, member.api, generalId);
     const watcher = await GatewayTester.identify(server.gatewayUrl, member.token);
     try {
@@ -53,9 +53,9 @@ describe('guilds', () => {
   });
 
   it('members: list with pagination, get one, non-members are refused', async () => {
-    const owner = await register(server.base);
-    const { guild, generalId } = await createGuild(owner.api);
-    const others = await Promise.all(Array.from({ length: 3 }, () => register(server.base)));
+    const owner = await newUser(server.base);
+    const { guild, generalId } = await newGuild(owner.api);
+    const others = await Promise.all(Array.from({ length: 3 }, () => newUser(server.base)));
     for (const o of others) await join(owner.api, o.api, generalId);
     const all = (await owner.api.get(`/guilds/${guild.id}/members?limit=1000`)).body;
     expect(all.map((m: any) => m.user.id).sort()).toEqual([owner.id, ...others.map((o) => o.id)].sort());
@@ -63,7 +63,7 @@ describe('guilds', () => {
     const rest = (await owner.api.get(`/guilds/${guild.id}/members?limit=10&after=${first[1].user.id}`)).body;
     expect([...first, ...rest]).toHaveLength(4);
     expect((await owner.api.get(`/guilds/${guild.id}/members/${others[0]!.id}`)).body).toMatchObject({ user: { id: others[0]!.id }, roles: [] });
-    const outsider = await register(server.base);
+    const outsider = await newUser(server.base);
     expect((await owner.api.get(`/guilds/${guild.id}/members/${outsider.id}`)).body.code).toBe(10007);
     const refused = await outsider.api.get(`/guilds/${guild.id}/members`);
     expect(refused.status).toBe(403);
@@ -74,8 +74,8 @@ describe('guilds', () => {
 
 describe('channels', () => {
   it('create, modify and delete with position and parent; events reach members', async () => {
-    const owner = await register(server.base);
-    const { guild } = await createGuild(owner.api);
+    const owner = await newUser(server.base);
+    const { guild } = await newGuild(owner.api);
     const t = await GatewayTester.identify(server.gatewayUrl, owner.token);
     try {
       const cat = (await owner.api.post(`/guilds/${guild.id}/channels`, { name: 'Projects', type: 4 })).body;
@@ -98,9 +98,9 @@ describe('channels', () => {
   });
 
   it('refuses bad channel input and missing permissions without changing anything', async () => {
-    const owner = await register(server.base);
-    const member = await register(server.base);
-    const { guild, generalId } = await createGuild(owner.api);
+    const owner = await newUser(server.base);
+    const member = await newUser(server.base);
+    const { guild, generalId } = await newGuild(owner.api);
     await join(owner.api, member.api, generalId);
     const voice = (await owner.api.get(`/guilds/${guild.id}/channels`)).body.find((c: any) => c.type === 2);
     const before = (await owner.api.get(`/guilds/${guild.id}/channels`)).body;
@@ -137,9 +137,9 @@ describe('channels', () => {
   });
 
   it('a channel hidden from @everyone disappears from the member list of channels', async () => {
-    const owner = await register(server.base);
-    const member = await register(server.base);
-    const { guild, generalId } = await createGuild(owner.api);
+    const owner = await newUser(server.base);
+    const member = await newUser(server.base);
+    const { guild, generalId } = await newGuild(owner.api);
     await join(owner.api, member.api, generalId);
     await owner.api.patch(`/channels/${generalId}`, { permission_overwrites: [{ id: guild.id, type: 0, deny: String(Permissions.VIEW_CHANNEL) }] });
     expect((await member.api.get(`/guilds/${guild.id}/channels`)).body.map((c: any) => c.id)).not.toContain(generalId);
@@ -157,13 +157,13 @@ describe('channels', () => {
 
 describe('invites', () => {
   it('create, look up without a token, join, list and delete', async () => {
-    const owner = await register(server.base);
-    const { guild, generalId } = await createGuild(owner.api, 'Inviting');
+    const owner = await newUser(server.base);
+    const { guild, generalId } = await newGuild(owner.api, 'Inviting');
     const inv = (await owner.api.post(`/channels/${generalId}/invites`, { max_age: 3600, max_uses: 5 })).body;
     expect(inv).toMatchObject({ code: expect.stringMatching(/^[A-Za-z0-9]{10}$/), guild: { id: guild.id, name: 'Inviting' }, channel: { id: generalId }, max_uses: 5, max_age: 3600, uses: 0 });
     const looked = await new Api(server.base).get(`/invites/${inv.code}`);
     expect(looked.body).toMatchObject({ code: inv.code, guild: { id: guild.id }, inviter: { id: owner.id }, approximate_member_count: 1 });
-    const joiner = await register(server.base);
+    const joiner = await newUser(server.base);
     expect((await joiner.api.post(`/invites/${inv.code}`)).body).toMatchObject({ guild: { id: guild.id }, new_member: true });
     expect((await joiner.api.post(`/invites/${inv.code}`)).body.new_member).toBe(false);
     expect((await owner.api.get(`/guilds/${guild.id}/invites`)).body).toEqual([expect.objectContaining({ code: inv.code, uses: 1 })]);

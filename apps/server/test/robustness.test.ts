@@ -3,20 +3,19 @@
  * nothing; events reach only who may see them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from './pg.js';
-import { Api, GatewayTester, createGuild, join, register, startServer, type TestServer } from './helpers.js';
+import { Api, GatewayTester, join, newGuild, newUser, startTestServer, type TestServer, type TestUser } from '../src/testing.js';
 
 let srv: TestServer;
-let owner: Awaited<ReturnType<typeof register>>;
-let member: Awaited<ReturnType<typeof register>>;
-let outsider: Awaited<ReturnType<typeof register>>;
+let owner: TestUser;
+let member: TestUser;
+let outsider: TestUser;
 let guildId: string;
 let generalId: string;
 
 beforeAll(async () => {
-  srv = await startServer();
-  [owner, member, outsider] = [await register(srv.base), await register(srv.base), await register(srv.base)];
-  const g = await createGuild(owner.api);
+  srv = await startTestServer();
+  [owner, member, outsider] = [await newUser(srv.base), await newUser(srv.base), await newUser(srv.base)];
+  const g = await newGuild(owner.api);
   guildId = g.guild.id;
   generalId = g.generalId;
   await join(owner.api, member.api, generalId);
@@ -115,7 +114,7 @@ describe('REST input', () => {
   });
 
   it('deleting the system or AFK channel clears it on the guild (GUILD_UPDATE), as on Discord', async () => {
-    const { guild } = await createGuild(owner.api, 'Clears');
+    const { guild } = await newGuild(owner.api, 'Clears');
     const text = await owner.api.post(`/guilds/${guild.id}/channels`, { name: 'announcements' });
     const voice = await owner.api.post(`/guilds/${guild.id}/channels`, { name: 'afk', type: 2 });
     expect((await owner.api.patch(`/guilds/${guild.id}`, { system_channel_id: text.body.id, afk_channel_id: voice.body.id })).status).toBe(200);
@@ -215,12 +214,12 @@ describe('gateway payloads', () => {
   });
 
   it('a sharded session hears only about its own guilds: READY, GUILD_CREATE and GUILD_DELETE', async () => {
-    const sharded = await register(srv.base);
+    const sharded = await newUser(srv.base);
     const shardOf = (id: string) => Number((BigInt(id) >> 22n) % 2n);
     const ids: string[] = [];
     // Guild ids carry their creation time: a few guilds land on both shards.
     while (ids.length < 12 && (ids.every((id) => shardOf(id) === 0) || ids.every((id) => shardOf(id) === 1))) {
-      ids.push((await createGuild(sharded.api, `Shard ${ids.length}`)).guild.id);
+      ids.push((await newGuild(sharded.api, `Shard ${ids.length}`)).guild.id);
       await new Promise((r) => setTimeout(r, 3));
     }
     const shards = [] as GatewayTester[];
@@ -249,8 +248,8 @@ describe('gateway payloads', () => {
   });
 
   it('logging out closes the gateway sessions of that token with 4004; other tokens of the user stay', async () => {
-    const user = await register(srv.base);
-    const second = await new Api(srv.base).post('/auth/login', { login: `${user.username}@example.com`, password: 'correct horse battery' });
+    const user = await newUser(srv.base);
+    const second = await new Api(srv.base).post('/auth/login', { login: user.email, password: 'correct horse battery' });
     expect(second.status).toBe(200);
     const [a, b] = [await GatewayTester.identify(srv.gatewayUrl, user.token, 1), await GatewayTester.identify(srv.gatewayUrl, second.body.token, 1)];
     try {
@@ -258,7 +257,7 @@ describe('gateway payloads', () => {
       expect((await closeOf(a)).code).toBe(4004);
       expect((await user.api.get('/users/@me')).status).toBe(401);
       // The other token's session is untouched and still hears its own events.
-      const { guild } = await createGuild(new Api(srv.base, second.body.token), 'After logout');
+      const { guild } = await newGuild(new Api(srv.base, second.body.token), 'After logout');
       await b.next((f) => f.t === 'GUILD_CREATE' && f.d.id === guild.id);
     } finally {
       a.close();
@@ -298,14 +297,14 @@ describe('who receives what', () => {
       // A member may create invites (CREATE_INSTANT_INVITE) but still does not see others' codes.
       const inv = await member.api.post(`/channels/${generalId}/invites`, { max_uses: 1 });
       expect(inv.status).toBe(200);
-      const created = await own.next((f) => f.t === 'INVITE_CREATE', 5000, from[0]);
+      const created = await own.next((f) => f.t === 'INVITE_CREATE', { from: from[0] });
       expect(created.d).toMatchObject({ code: inv.body.code, channel_id: generalId, guild_id: guildId, max_uses: 1 });
       expect((await owner.api.delete(`/invites/${inv.body.code}`)).status).toBe(200);
-      await own.next((f) => f.t === 'INVITE_DELETE' && f.d.code === inv.body.code, 5000, from[0]);
+      await own.next((f) => f.t === 'INVITE_DELETE' && f.d.code === inv.body.code, { from: from[0] });
       // Everything published after the invite events reaches the member, so the member's stream is complete up to here.
       const marker = await owner.api.post(`/guilds/${guildId}/channels`, { name: 'marker-invites' });
       for (const [i, t] of [mem, ownNoIntent].entries()) {
-        await t.next((f) => f.t === 'CHANNEL_CREATE' && f.d.id === marker.body.id, 5000, from[i + 1]);
+        await t.next((f) => f.t === 'CHANNEL_CREATE' && f.d.id === marker.body.id, { from: from[i + 1] });
         expect(t.frames.slice(from[i + 1]!).filter((f) => f.t?.startsWith('INVITE_'))).toEqual([]);
       }
     } finally {
@@ -332,7 +331,7 @@ describe('who receives what', () => {
       const fromMem = mem.frames.length;
       const show = await owner.api.patch(`/channels/${ch.body.id}`, { permission_overwrites: [] });
       expect(show.status).toBe(200);
-      const back = await mem.next((f) => f.op === 0 && f.d?.id === ch.body.id, 5000, fromMem);
+      const back = await mem.next((f) => f.op === 0 && f.d?.id === ch.body.id, { from: fromMem });
       expect(back.t).toBe('CHANNEL_CREATE');
       expect(back.d).toMatchObject({ id: ch.body.id, guild_id: guildId, topic: 'still hidden', permission_overwrites: [] });
       expect(mem.frames.slice(fromMem).filter((f) => f.d?.id === ch.body.id).map((f) => f.t)).toEqual(['CHANNEL_CREATE']);
@@ -340,167 +339,6 @@ describe('who receives what', () => {
     } finally {
       own.close();
       mem.close();
-    }
-  });
-});
-
-/** Races need a database that really runs requests concurrently: PostgreSQL. */
-describe('races (PostgreSQL)', () => {
-  const pg = {} as { srv: TestServer; db: { url: string; drop(): Promise<void> }; owner: Awaited<ReturnType<typeof register>>; member: Awaited<ReturnType<typeof register>>; guildId: string; generalId: string };
-  beforeAll(async () => {
-    pg.db = await createTestDatabase();
-    pg.srv = await startServer({ databaseUrl: pg.db.url });
-    pg.owner = await register(pg.srv.base);
-    pg.member = await register(pg.srv.base);
-    const g = await createGuild(pg.owner.api);
-    pg.guildId = g.guild.id;
-    pg.generalId = g.generalId;
-    await join(pg.owner.api, pg.member.api, g.generalId);
-  });
-  afterAll(async () => {
-    await pg.srv?.close();
-    await pg.db?.drop();
-  });
-
-  it('two concurrent deletes of a channel: one succeeds, the other is 404, and one CHANNEL_DELETE is sent', async () => {
-    const ch = await pg.owner.api.post(`/guilds/${pg.guildId}/channels`, { name: 'doomed' });
-    const gw = await GatewayTester.identify(pg.srv.gatewayUrl, pg.member.token, 1);
-    try {
-      const from = gw.frames.length;
-      const results = await Promise.all([pg.owner.api.delete(`/channels/${ch.body.id}`), pg.owner.api.delete(`/channels/${ch.body.id}`)]);
-      expect(results.map((r) => r.status).sort()).toEqual([200, 404]);
-      expect(results.find((r) => r.status === 404)!.body.code).toBe(10003);
-      // A later event on the same guild marks the end of what the deletes published.
-      const marker = await pg.owner.api.post(`/guilds/${pg.guildId}/channels`, { name: 'marker' });
-      await gw.next((f) => f.t === 'CHANNEL_CREATE' && f.d.id === marker.body.id, 5000, from);
-      expect(gw.frames.slice(from).filter((f) => f.t === 'CHANNEL_DELETE' && f.d.id === ch.body.id)).toHaveLength(1);
-    } finally {
-      gw.close();
-    }
-  });
-
-  it('two concurrent deletes of an invite or a guild: one succeeds, the other is 404', async () => {
-    const inv = await pg.owner.api.post(`/channels/${pg.generalId}/invites`, {});
-    const invites = await Promise.all([pg.owner.api.delete(`/invites/${inv.body.code}`), pg.owner.api.delete(`/invites/${inv.body.code}`)]);
-    expect(invites.map((r) => r.status).sort()).toEqual([200, 404]);
-    expect(invites.find((r) => r.status === 404)!.body.code).toBe(10006);
-    const { guild } = await createGuild(pg.owner.api, 'Doomed');
-    const guilds = await Promise.all([pg.owner.api.delete(`/guilds/${guild.id}`), pg.owner.api.delete(`/guilds/${guild.id}`)]);
-    expect(guilds.map((r) => r.status).sort()).toEqual([204, 404]);
-    expect(guilds.find((r) => r.status === 404)!.body.code).toBe(10004);
-  });
-
-  it('an edit racing a delete of the same channel: 200 or 404, never 500', async () => {
-    for (let i = 0; i < 8; i++) {
-      const ch = await pg.owner.api.post(`/guilds/${pg.guildId}/channels`, { name: `race-${i}` });
-      const [patch, del] = await Promise.all([
-        pg.owner.api.patch(`/channels/${ch.body.id}`, { permission_overwrites: [{ id: pg.guildId, type: 0, deny: '1024' }] }),
-        pg.owner.api.delete(`/channels/${ch.body.id}`),
-      ]);
-      expect(del.status).toBe(200);
-      expect([200, 404], JSON.stringify(patch.body)).toContain(patch.status);
-      if (patch.status === 404) expect(patch.body.code).toBe(10003);
-    }
-    const channels = await pg.owner.api.get(`/guilds/${pg.guildId}/channels`);
-    expect(channels.body.filter((c: any) => c.name.startsWith('race-'))).toEqual([]);
-  });
-
-  it('NUL characters (which PostgreSQL text cannot hold) are refused as bad input, in bodies, paths, queries and gateway frames', async () => {
-    const { owner: o, generalId: ch } = pg;
-    const body = await o.api.post(`/channels/${ch}/messages`, { content: 'a\u0000b' });
-    expect(body.status).toBe(400);
-    expect(body.body.errors.content._errors[0].code).toBe('BASE_TYPE_INVALID');
-    const nested = await o.api.post(`/channels/${ch}/messages`, { content: 'ok', embeds: [{ fields: [{ name: 'n', value: '\u0000' }] }] });
-    expect(nested.status).toBe(400);
-    expect(nested.body.errors.embeds['0'].fields['0'].value._errors).toBeDefined();
-    for (const res of [await o.api.post('/guilds', { name: 'a\u0000b' }), await o.api.patch(`/channels/${ch}`, { topic: '\u0000' }), await o.api.post('/auth/login', { login: 'a\u0000@b.c', password: 'xxxxxxxx' })]) {
-      expect(res.status).toBe(400);
-      expect(res.body.code).toBe(50035);
-    }
-    for (const res of [await o.api.get('/invites/a%00b'), await o.api.post('/invites/a%00b')]) {
-      expect(res.status).toBe(404);
-      expect(res.body.code).toBe(10006);
-    }
-    const msg = await o.api.post(`/channels/${ch}/messages`, { content: 'react' });
-    const q = await o.api.get(`/channels/${ch}/messages/${msg.body.id}/reactions/%F0%9F%91%8D?after=1%00`);
-    expect(q.status).toBe(400);
-    expect((await o.api.get(`/channels/${ch}`)).body.topic).toBeNull();
-
-    const t = await GatewayTester.identify(pg.srv.gatewayUrl, o.token, 1 | 512);
-    t.send({ op: 100, d: { channel_id: ch, nonce: 'nul', content: 'a\u0000b' } });
-    expect((await Promise.race([t.closed, new Promise<{ code: number }>((_, no) => setTimeout(() => no(new Error('socket stayed open')), 5000))])).code).toBe(4002);
-  });
-
-  it('@me stands only for a user: as a guild, channel or message id it is unknown (was a 500 on PostgreSQL)', async () => {
-    const { owner: o, generalId: ch, guildId: g } = pg;
-    const cases: [string, string, number][] = [
-      ['GET', '/channels/@me', 10003],
-      ['POST', '/channels/@me/messages', 10003],
-      ['GET', '/guilds/@me', 10004],
-      ['GET', '/guilds/@me/channels', 10004],
-      ['DELETE', '/users/@me/guilds/@me', 10004],
-      ['GET', `/channels/${ch}/messages/@me`, 10008],
-      ['PUT', `/channels/${ch}/messages/@me/reactions/%F0%9F%91%8D/@me`, 10008],
-    ];
-    for (const [method, route, code] of cases) {
-      const res = await o.api.req(method, route, method === 'POST' ? { content: 'x' } : undefined);
-      expect([res.status, res.body.code], `${method} ${route}`).toEqual([404, code]);
-    }
-    const me = await o.api.get(`/guilds/${g}/members/@me`);
-    expect(me.status).toBe(200);
-    expect(me.body.user.id).toBe(o.id);
-  });
-
-  it('a channel position too large for the database is a 400, not a 500', async () => {
-    for (const position of [2 ** 31, 2 ** 40, 1e15]) {
-      const created = await pg.owner.api.post(`/guilds/${pg.guildId}/channels`, { name: 'far-away', position });
-      expect(created.status, String(position)).toBe(400);
-      expect(created.body.errors.position._errors[0].code).toBe('BASE_TYPE_BAD_LENGTH');
-      const moved = await pg.owner.api.patch(`/channels/${pg.generalId}`, { position });
-      expect(moved.status).toBe(400);
-    }
-    expect((await pg.owner.api.get(`/channels/${pg.generalId}`)).body.position).toBe(0);
-  });
-
-  it('one person accepting an invite twice at once joins once, is told so twice, and uses it once', async () => {
-    for (const maxUses of [1, 2]) {
-      const joiner = await register(pg.srv.base);
-      const inv = await pg.owner.api.post(`/channels/${pg.generalId}/invites`, { max_uses: maxUses });
-      const both = await Promise.all([joiner.api.post(`/invites/${inv.body.code}`), joiner.api.post(`/invites/${inv.body.code}`)]);
-      expect(both.map((r) => r.status), JSON.stringify(both.map((r) => r.body))).toEqual([200, 200]);
-      expect(both.map((r) => r.body.new_member).sort()).toEqual([false, true]);
-      expect((await joiner.api.get(`/guilds/${pg.guildId}/members/@me`)).status).toBe(200);
-      const listed = (await pg.owner.api.get(`/guilds/${pg.guildId}/invites`)).body.find((i: any) => i.code === inv.body.code);
-      // A one-use invite is used up (and no longer listed); a two-use one has one use left.
-      expect(listed?.uses).toBe(maxUses === 1 ? undefined : 1);
-    }
-  });
-
-  it('applications of one name created at once all succeed, with distinct bot usernames (was a 500)', async () => {
-    const created = await Promise.all(Array.from({ length: 4 }, () => pg.owner.api.post('/applications', { name: 'Twin Bot' })));
-    expect(created.map((r) => r.status)).toEqual([201, 201, 201, 201]);
-    expect(new Set(created.map((r) => r.body.bot.username)).size).toBe(4);
-  });
-
-  it('a socket that drops while its Resume is being checked leaves the session to expire, not attached to a dead socket', async () => {
-    const srv2 = await startServer({ databaseUrl: pg.db.url, resumeTimeoutMs: 1000, heartbeatIntervalMs: 1000 });
-    try {
-      const sessions = async () => ((await (await fetch(`${srv2.base}/health`)).json()) as { sessions: number }).sessions;
-      for (let i = 0; i < 3; i++) {
-        const a = await GatewayTester.identify(srv2.gatewayUrl, pg.owner.token, 1);
-        const sessionId = a.frames.find((f) => f.t === 'READY')!.d.session_id;
-        a.terminate();
-        const b = await GatewayTester.connect(srv2.gatewayUrl);
-        b.send({ op: 6, d: { token: pg.owner.token, session_id: sessionId, seq: 1 } });
-        b.terminate();
-      }
-      // Detached sessions expire after RESUME_TIMEOUT_MS; one attached to a dead socket never did.
-      for (let tries = 0; (await sessions()) > 0; tries++) {
-        if (tries > 100) throw new Error(`sessions never expired: ${await sessions()}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    } finally {
-      await srv2.close();
     }
   });
 });

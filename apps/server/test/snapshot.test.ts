@@ -1,11 +1,11 @@
 /** Snapshot + events = fresh snapshot: a session that applied every dispatch agrees with one that just connected. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { initialClientState, reduce, type ClientState } from '@concord/protocol';
-import { GatewayTester, createGuild, join, register, startServer, type TestServer } from './helpers.js';
+import { GatewayTester, join, newGuild, newUser, startTestServer, type TestServer } from '../src/testing.js';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startServer();
+  server = await startTestServer();
 });
 afterAll(() => server?.close());
 
@@ -23,12 +23,12 @@ function comparable(s: ClientState) {
 }
 
 it('after guild, channel, member and message changes, the live state equals a new READY', async () => {
-  const owner = await register(server.base);
+  const owner = await newUser(server.base);
   const live = await GatewayTester.identify(server.gatewayUrl, owner.token);
   try {
-    const { guild, generalId } = await createGuild(owner.api, 'Before');
-    const second = await createGuild(owner.api, 'Second');
-    const friends = await Promise.all([register(server.base), register(server.base), register(server.base)]);
+    const { guild, generalId } = await newGuild(owner.api, 'Before');
+    const second = await newGuild(owner.api, 'Second');
+    const friends = await Promise.all([newUser(server.base), newUser(server.base), newUser(server.base)]);
     for (const f of friends) await join(owner.api, f.api, generalId);
     await owner.api.patch(`/guilds/${guild.id}`, { name: 'After' });
     const cat = (await owner.api.post(`/guilds/${guild.id}/channels`, { name: 'Extra', type: 4 })).body;
@@ -57,9 +57,9 @@ it('after guild, channel, member and message changes, the live state equals a ne
 });
 
 it('for a member whose view changes through overwrites, the live state equals a new READY', async () => {
-  const owner = await register(server.base);
-  const member = await register(server.base);
-  const { guild, generalId } = await createGuild(owner.api, 'Views');
+  const owner = await newUser(server.base);
+  const member = await newUser(server.base);
+  const { guild, generalId } = await newGuild(owner.api, 'Views');
   await join(owner.api, member.api, generalId);
   const live = await GatewayTester.identify(server.gatewayUrl, member.token);
   try {

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { GatewayIntents, type ReadyData } from '@concord/protocol';
-import { GatewayClient, type GatewayDispatch, type WebSocketConstructor, makeNonce } from '../src/index.js';
-import { newUser, startServer, waitFor, type TestServer } from './helpers.js';
+import { GatewayClient, RestClient, type GatewayDispatch, type WebSocketConstructor, makeNonce } from '../src/index.js';
+import { newUser, startTestServer, waitFor, type TestServer } from '@concord/server/testing';
 
 const intents = GatewayIntents.Guilds | GatewayIntents.GuildMembers | GatewayIntents.GuildMessages | GatewayIntents.GuildMessageTyping | GatewayIntents.MessageContent;
 
@@ -12,7 +12,7 @@ describe('GatewayClient against a real server', () => {
 
   // A 1 s heartbeat keeps the heartbeat and zombie tests short.
   beforeAll(async () => {
-    server = await startServer({ heartbeatIntervalMs: 1000 });
+    server = await startTestServer({ heartbeatIntervalMs: 1000 });
   });
   afterEach(() => {
     for (const c of clients.splice(0)) c.disconnect();
@@ -22,7 +22,7 @@ describe('GatewayClient against a real server', () => {
   /** A connected client recording everything it emits. */
   function connect(token: string, extra: { backoffMs?: number[] } = {}) {
     const gw = new GatewayClient({
-      url: server.wsUrl,
+      url: server.gatewayUrl,
       token,
       intents,
       WebSocket: WebSocket as unknown as WebSocketConstructor,
@@ -48,10 +48,11 @@ describe('GatewayClient against a real server', () => {
   }
 
   async function guildWithChannel() {
-    const user = await newUser(server.url);
-    const guild = await user.rest.createGuild({ name: 'Gateway' });
-    const channel = (await user.rest.listChannels(guild.id)).find((c) => c.type === 0)!;
-    return { ...user, guild, channel };
+    const user = await newUser(server.base);
+    const rest = new RestClient({ baseUrl: server.base, token: user.token });
+    const guild = await rest.createGuild({ name: 'Gateway' });
+    const channel = (await rest.listChannels(guild.id)).find((c) => c.type === 0)!;
+    return { ...user, rest, guild, channel };
   }
 
   const creates = (events: GatewayDispatch[]) => events.filter((e) => e.t === 'MESSAGE_CREATE').map((e) => (e.d as { content: string }).content);
@@ -96,7 +97,7 @@ describe('GatewayClient against a real server', () => {
   });
 
   it('resumes after a dropped socket and receives exactly the missed dispatches', async () => {
-    const { rest, userId, channel } = await guildWithChannel();
+    const { rest, id: userId, channel } = await guildWithChannel();
     const c = connect(rest.token!, { backoffMs: [300] });
     await c.until(() => c.gw.state === 'ready');
     const sessionId = c.gw.sessionId;
@@ -112,7 +113,7 @@ describe('GatewayClient against a real server', () => {
   });
 
   it('identifies again and signals resync when the server no longer knows the session (op 9)', async () => {
-    const { rest, userId } = await guildWithChannel();
+    const { rest, id: userId } = await guildWithChannel();
     const c = connect(rest.token!);
     await c.until(() => c.gw.state === 'ready');
     const sessionId = c.gw.sessionId!;
@@ -126,7 +127,7 @@ describe('GatewayClient against a real server', () => {
   });
 
   it('treats a missing heartbeat ack as a zombie connection and resumes on a new socket', async () => {
-    const { rest, userId } = await guildWithChannel();
+    const { rest, id: userId } = await guildWithChannel();
     const c = connect(rest.token!);
     await c.until(() => c.gw.state === 'ready');
     const sessionId = c.gw.sessionId;

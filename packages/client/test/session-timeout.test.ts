@@ -5,13 +5,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { GatewayIntents, GatewayOpcodes as Op } from '@concord/protocol';
-import { GatewayClient, type GatewayDispatch, type WebSocketConstructor, type WebSocketLike } from '../src/index.js';
-import { newUser, startServer, waitFor, type TestServer } from './helpers.js';
+import { GatewayClient, RestClient, type GatewayDispatch, type WebSocketConstructor, type WebSocketLike } from '../src/index.js';
+import { newUser, startTestServer, waitFor, type TestServer } from '@concord/server/testing';
 
 let server: TestServer;
 // A 1 s heartbeat: the server closes a connection silent for 2.5 s.
 beforeAll(async () => {
-  server = await startServer({ heartbeatIntervalMs: 1000 });
+  server = await startTestServer({ heartbeatIntervalMs: 1000 });
 });
 afterAll(() => server?.close());
 
@@ -50,11 +50,12 @@ function lateBeatsOnFirstSocket(): WebSocketConstructor {
 }
 
 it('resumes after 4009 and receives the message sent meanwhile exactly once', async () => {
-  const { rest } = await newUser(server.url);
+  const user = await newUser(server.base);
+  const rest = new RestClient({ baseUrl: server.base, token: user.token });
   const guild = await rest.createGuild({ name: 'Timeouts' });
   const channel = (await rest.listChannels(guild.id)).find((c) => c.type === 0)!;
   const gw = new GatewayClient({
-    url: server.wsUrl,
+    url: server.gatewayUrl,
     token: rest.token!,
     intents: GatewayIntents.Guilds | GatewayIntents.GuildMessages | GatewayIntents.MessageContent,
     WebSocket: lateBeatsOnFirstSocket(),

@@ -33,7 +33,7 @@ export function AuthPage({ mode }: { mode: 'login' | 'register' }) {
   const other = mode === 'login' ? '/register' : '/login';
   return (
     <main className="auth">
-      <form className="auth-card" onSubmit={submit} aria-labelledby="auth-title">
+      <form className="auth-card" onSubmit={(e) => void submit(e)} aria-labelledby="auth-title">
         <h1 id="auth-title">{mode === 'login' ? 'Welcome back' : 'Create an account'}</h1>
         <label>
           {mode === 'login' ? 'Email or username' : 'Email'}

@@ -37,7 +37,7 @@ export function CreateChannelDialog({ guildId, onClose, category = false, parent
 
   return (
     <Modal title={category ? 'Create category' : 'Create channel'} onClose={onClose}>
-      <form onSubmit={submit}>
+      <form onSubmit={(e) => void submit(e)}>
         <label>
           {category ? 'Category name' : 'Channel name'}
           <input name="channel-name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />

@@ -24,7 +24,7 @@ export function CreateGuildDialog({ onClose }: { onClose: () => void }) {
 
   return (
     <Modal title="Create a server" onClose={onClose}>
-      <form onSubmit={submit}>
+      <form onSubmit={(e) => void submit(e)}>
         <label>
           Server name
           <input name="guild-name" required minLength={2} maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />

@@ -1,4 +1,4 @@
-/** Timeouts for end-to-end tests: every wait fails with a message naming what it waited for, never hangs. */
+/** Waits for tests: every one fails after its timeout with a message naming what it waited for, never hangs. */
 import type { EventEmitter } from 'node:events';
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -28,4 +28,28 @@ export async function eventually<T>(check: () => T | undefined | Promise<T | und
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * Resolves with `predicate`'s first truthy answer, re-checked whenever `subscribe`'s callback fires (for
+ * emitters whose `on` returns an unsubscribe function); rejects after `ms`.
+ */
+export function waitFor<T>(subscribe: (check: () => void) => () => void, predicate: () => T | undefined | false, ms = 10_000, what = 'a condition'): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let off = () => {};
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
+    }, ms);
+    const check = () => {
+      const v = predicate();
+      if (v) {
+        clearTimeout(timer);
+        off();
+        resolve(v);
+      }
+    };
+    off = subscribe(check);
+    check();
+  });
 }

@@ -1,38 +1,16 @@
 /** Member search (op 8's data): filtered and paged in the database, on SQLite and on PostgreSQL. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SnowflakeGenerator } from '@concord/protocol';
 import { allMigrations, createStores } from '../src/app.js';
 import type { Db } from '../src/store/db.js';
 import { migrate } from '../src/store/migrations.js';
-import { SqliteDb } from '../src/store/sqlite/driver.js';
-import { PostgresDb } from '../src/store/postgres/driver.js';
 import type { Stores } from '../src/modules/deps.js';
 import { searchMembers, type MemberPage, type MemberQuery } from '../src/modules/guilds/search.js';
-import { createTestDatabase } from './pg.js';
+import type { Adapter } from './store-contract.js';
 
 const ids = new SnowflakeGenerator(1, 2);
 /** Enough for three pages of 1000; every fourth username starts with "ann". */
 const MEMBERS = 2050;
-
-const adapters = [
-  {
-    name: 'sqlite',
-    async open() {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-search-'));
-      return { db: new SqliteDb(path.join(dir, 'test.db')) as Db, cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: 'postgres',
-    async open() {
-      const tdb = await createTestDatabase();
-      return { db: new PostgresDb(tdb.url) as Db, cleanup: tdb.drop };
-    },
-  },
-];
 
 /** Inserts rows in batches (one statement each) so a few thousand members take a moment, not minutes. */
 async function insertMany(db: Db, table: string, columns: string[], rows: (string | number | null)[][]): Promise<void> {
@@ -49,7 +27,8 @@ async function collect(s: Stores, guildId: string, q: MemberQuery): Promise<Memb
   return pages;
 }
 
-for (const adapter of adapters) {
+/** The suite, run by member-search.sqlite.test.ts and member-search.pg.test.ts. */
+export function memberSearchSuite(adapter: Adapter): void {
   describe(`member search: ${adapter.name}`, () => {
     let db: Db;
     let s: Stores;

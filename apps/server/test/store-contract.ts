@@ -1,14 +1,9 @@
-/** One contract for every storage adapter: the same assertions run on SQLite and on PostgreSQL. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+/** One contract for every storage adapter: the same assertions run on SQLite and on PostgreSQL (one entry file each). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SnowflakeGenerator } from '@concord/protocol';
 import { allMigrations, createStores } from '../src/app.js';
 import { UniqueViolation, type Db } from '../src/store/db.js';
 import { migrate } from '../src/store/migrations.js';
-import { SqliteDb } from '../src/store/sqlite/driver.js';
-import { PostgresDb } from '../src/store/postgres/driver.js';
 import { MemoryBus } from '../src/bus/memory.js';
 import type { BusMessage } from '../src/bus/bus.js';
 import { Events } from '../src/modules/events.js';
@@ -18,32 +13,14 @@ import type { Stores, TxRunner } from '../src/modules/deps.js';
 import type { UserRecord } from '../src/modules/users/store.js';
 import type { MessageRecord } from '../src/modules/messages/store.js';
 import type { ChannelRecord } from '../src/modules/channels/store.js';
-import { createTestDatabase } from './pg.js';
 
 const ids = new SnowflakeGenerator(1, 1);
 
-interface Adapter {
+/** A storage adapter under contract: opens a fresh, empty database, and cleans it up afterwards. */
+export interface Adapter {
   name: string;
   open(): Promise<{ db: Db; cleanup: () => Promise<void> }>;
 }
-
-const adapters: Adapter[] = [
-  {
-    name: 'sqlite',
-    async open() {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-store-'));
-      const db = new SqliteDb(path.join(dir, 'test.db'));
-      return { db, cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: 'postgres',
-    async open() {
-      const tdb = await createTestDatabase();
-      return { db: new PostgresDb(tdb.url), cleanup: tdb.drop };
-    },
-  },
-];
 
 function user(name: string, extra: Partial<UserRecord> = {}): UserRecord {
   return { id: ids.next(), username: name, email: `${name}@example.com`, password_hash: 'h', global_name: null, avatar: null, bot: false, flags: 0, created_at: Date.now(), ...extra };
@@ -63,7 +40,8 @@ function message(channelId: string, authorId: string, content: string, nonce: st
   };
 }
 
-for (const adapter of adapters) {
+/** The contract, run by store-contract.sqlite.test.ts and store-contract.pg.test.ts. */
+export function storeContract(adapter: Adapter): void {
   describe(`store contract: ${adapter.name}`, () => {
     let db: Db;
     let s: Stores;

@@ -1,22 +1,22 @@
 /**
- * PostgreSQL and Redis for multi-process tests: a fresh database per run, dropped afterwards, and a
- * reachability check that fails loudly (CI starts both; a silent skip would hide a broken cluster).
+ * PostgreSQL and Redis for tests that need them: a fresh database per suite, dropped afterwards, and a
+ * reachability check that fails loudly (CI starts both; a silent skip would hide a broken adapter).
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import pg from 'pg';
 
-export const PG_ADMIN_URL = process.env.CONCORD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const PG_ADMIN_URL = process.env.CONCORD_TEST_PG_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.CONCORD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
   } catch (err) {
     throw new Error(
-      `PostgreSQL is not reachable at ${PG_ADMIN_URL} (${(err as Error).message}). The cluster tests need a local PostgreSQL ` +
-        '(user postgres, trust auth); start it, or set CONCORD_TEST_PG_URL.',
+      `PostgreSQL is not reachable at ${PG_ADMIN_URL} (${(err as Error).message}). These tests need a local PostgreSQL ` +
+        '(user postgres, trust auth; .ci/run starts it), or set CONCORD_TEST_PG_URL.',
     );
   }
   try {
@@ -32,7 +32,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** CREATE DATABASE concord_test_<random>; `drop()` removes it (terminating leftover connections). */
+/** CREATE DATABASE concord_test_<random>; `drop()` removes it, ending connections left open. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `concord_test_${randomBytes(6).toString('hex')}`;
   await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
@@ -41,11 +41,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     url: url.toString(),
-    drop: () =>
-      withAdmin(async (c) => {
-        await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-        await c.query(`DROP DATABASE IF EXISTS ${name}`);
-      }),
+    drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }
 
@@ -78,6 +74,6 @@ export async function assertRedisReachable(url = REDIS_URL, timeoutMs = 3000): P
       });
     });
   } catch (err) {
-    throw new Error(`Redis is not reachable at ${url} (${(err as Error).message}). The cluster tests need a local Redis; start it, or set CONCORD_TEST_REDIS_URL.`);
+    throw new Error(`Redis is not reachable at ${url} (${(err as Error).message}); start it, or set CONCORD_TEST_REDIS_URL.`);
   }
 }
