@@ -11,6 +11,11 @@ export interface GuildMemberAddData extends Member {
   guild_id: string;
 }
 
+/** The whole member, sent when its roles, nick or user (name, avatar) change. */
+export interface GuildMemberUpdateData extends Member {
+  guild_id: string;
+}
+
 export interface GuildMemberRemoveData {
   guild_id: string;
   user: User;
@@ -129,6 +134,7 @@ export interface DispatchPayloads {
   GUILD_DELETE: GuildDeleteData;
   GUILD_ROLE_CREATE: GuildRoleCreateData;
   GUILD_MEMBER_ADD: GuildMemberAddData;
+  GUILD_MEMBER_UPDATE: GuildMemberUpdateData;
   GUILD_MEMBER_REMOVE: GuildMemberRemoveData;
   GUILD_MEMBERS_CHUNK: GuildMembersChunkData;
   CHANNEL_CREATE: Channel;
@@ -176,6 +182,8 @@ export const EventInfo = {
   GUILD_DELETE: { guild: I.Guilds },
   GUILD_ROLE_CREATE: { guild: I.Guilds },
   GUILD_MEMBER_ADD: { guild: I.GuildMembers },
+  // A session's own member updates are sent regardless of intents (see the gateway fan-out).
+  GUILD_MEMBER_UPDATE: { guild: I.GuildMembers },
   GUILD_MEMBER_REMOVE: { guild: I.GuildMembers },
   GUILD_MEMBERS_CHUNK: {},
   CHANNEL_CREATE: { guild: I.Guilds },

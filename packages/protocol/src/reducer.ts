@@ -172,6 +172,7 @@ const handlers: { [K in EventName]: Handler<K> } = {
     return { ...state, guilds: { ...state.guilds, [g.id]: { ...g, roles: { ...g.roles, [d.role.id]: d.role } } } };
   },
   GUILD_MEMBER_ADD: (state, d) => guildMember(state, d, true),
+  GUILD_MEMBER_UPDATE: (state, d) => guildMember(state, d, false),
   GUILD_MEMBER_REMOVE(state, d) {
     const g = state.guilds[d.guild_id];
     if (!g) return state;

@@ -126,7 +126,9 @@ export class Fanout {
       if (s.shard[1] > 1 && shardOf(guildId, s.shard[1]) !== s.shard[0]) continue;
       if (route.user_ids && !route.user_ids.includes(s.user.id)) continue;
       if (route.exclude_user_ids?.includes(s.user.id)) continue;
-      if (intent !== undefined && !(s.intents & intent)) continue;
+      // A session's own member is always kept current, whatever its intents (as on Discord).
+      const own = t === 'GUILD_MEMBER_UPDATE' && (d as DispatchPayloads['GUILD_MEMBER_UPDATE']).user?.id === s.user.id;
+      if (intent !== undefined && !own && !(s.intents & intent)) continue;
       if (route.channel_id) {
         const sees = this.canView(state, route, s, required);
         if (route.previous) {

@@ -264,6 +264,10 @@ export class GuildCache {
       state.memberCount++;
       if (state.members.has(d.user!.id)) state.members.set(d.user!.id, stripGuildId(d));
     },
+    GUILD_MEMBER_UPDATE: (state, d) => {
+      if (state.members.has(d.user!.id)) state.members.set(d.user!.id, stripGuildId(d));
+      this.clearUserPerms(state, d.user!.id);
+    },
     GUILD_MEMBER_REMOVE: (state, d) => {
       state.memberCount = Math.max(0, state.memberCount - 1);
       if (state.members.has(d.user.id)) state.members.set(d.user.id, null);

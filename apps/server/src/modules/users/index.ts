@@ -8,5 +8,5 @@ export const usersModule = defineModule({
   migrations: userMigrations,
   store: (q) => new SqlUserStore(q),
   routes: userRoutes,
-  events: ['USER_UPDATE'],
+  events: ['USER_UPDATE', 'GUILD_MEMBER_UPDATE'],
 });

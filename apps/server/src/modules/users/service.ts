@@ -3,7 +3,7 @@ import { errors } from '../../lib/errors.js';
 import type { Deps } from '../deps.js';
 import { UniqueViolation } from '../../store/db.js';
 import type { Ctx } from '../access.js';
-import { wirePrivateUser, wireUser } from '../wire.js';
+import { wireMember, wirePrivateUser, wireUser } from '../wire.js';
 
 export function getMe(_deps: Deps, ctx: Ctx): User {
   return wirePrivateUser(ctx.user);
@@ -16,7 +16,13 @@ export async function modifyMe(deps: Deps, ctx: Ctx, body: ModifyMeBody): Promis
   }
   const updated = await deps.tx(async (tx) => {
     const updated = await tx.users.update(ctx.user.id, body);
-    if (updated) tx.emit({ user: updated.id }, 'USER_UPDATE', wirePrivateUser(updated));
+    if (!updated) return undefined;
+    tx.emit({ user: updated.id }, 'USER_UPDATE', wirePrivateUser(updated));
+    // Every guild sees the member's new name and avatar, as on Discord.
+    for (const guildId of await tx.guilds.guildIdsForUser(updated.id)) {
+      const member = await tx.guilds.getMember(guildId, updated.id);
+      if (member) tx.emit({ guild: guildId }, 'GUILD_MEMBER_UPDATE', { ...wireMember(member, updated), guild_id: guildId });
+    }
     return updated;
   }).catch((err: unknown) => {
     // Taken by someone else between the check above and the write: the unique index decides.

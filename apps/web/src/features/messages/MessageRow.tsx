@@ -5,6 +5,7 @@ import { discard, retry } from '../../state/outbox';
 import { deleteMessage, editMessage } from './actions';
 import type { DisplayMessage } from './rows';
 import { Icon } from '../../components/Icon';
+import { useStore } from '../../state/store';
 
 interface Props {
   message: DisplayMessage;
@@ -16,7 +17,9 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own }: Pr
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const name = displayName(m.author);
+  // The author as known now (a rename reaches every guild as GUILD_MEMBER_UPDATE), else as the message carried them.
+  const author = useStore((s) => s.client.users[m.author.id]) ?? m.author;
+  const name = displayName(author);
   const sent = m.status === 'sent' && m.id !== null;
 
   async function save() {

@@ -1,0 +1,152 @@
+/**
+ * Every event of the contract, captured from a real action: a session that applies it (with the protocol's
+ * reducer, to its READY snapshot and the history it had loaded) ends where a fresh READY plus fresh history
+ * starts. The table below names an action for each event; the compiler insists on one per name.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayOpcodes, initialClientState, mergeMessages, reduce, type ClientState, type EventName, type Message } from '@concord/protocol';
+import { GatewayTester, addBot, join, newBot, newGuild, newUser, startTestServer, type TestGuild, type TestServer, type TestUser } from '@concord/server/testing';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server?.close());
+
+interface World {
+  owner: TestUser;
+  other: TestUser;
+  guild: TestGuild;
+  /** A message in #general from `other`, for edits, deletes and reactions. */
+  message: Message;
+  /** The owner's live session under test. */
+  live: GatewayTester;
+  /** Other sessions an action opened, closed after the comparison. */
+  extra: GatewayTester[];
+}
+
+/** Loads a channel's latest history into the folded state, as the web client does on opening it. */
+async function withHistory(state: ClientState, user: TestUser, channelId: string): Promise<ClientState> {
+  const page = await user.api.ok.get<Message[]>(`/channels/${channelId}/messages?limit=100`);
+  return { ...state, messages: { ...state.messages, [channelId]: mergeMessages(state.messages[channelId] ?? [], page) } };
+}
+
+function fold(frames: { op: number; t: string | null; d: unknown }[], from = initialClientState): ClientState {
+  return frames.filter((f) => f.op === 0).reduce((s, f) => reduce(s, { t: f.t!, d: f.d }), from);
+}
+
+/** What a snapshot carries, in a form two sessions can agree on (gateway-only message fields left out). */
+function comparable(s: ClientState) {
+  const guilds = Object.fromEntries(Object.entries(s.guilds).map(([id, g]) => [id, { ...g, channelIds: [...g.channelIds].sort() }]));
+  // MESSAGE_CREATE carries the author's member and REST history does not, as on Discord. Authors and mentions
+  // are the users they name: clients show them as the guild's member list has them now (renames included).
+  const messages = Object.fromEntries(
+    Object.entries(s.messages).map(([id, list]) => [id, list.map(({ member: _m, ...m }) => ({ ...m, author: m.author.id, mentions: m.mentions.map((u) => u.id) }))]),
+  );
+  return { user: s.user, guilds, channels: s.channels, presences: s.presences, messages };
+}
+
+/** The actions, one per event; `live` is the owner's session, which must receive `t`. */
+const actions: { [K in EventName]: (w: World) => Promise<unknown> } = {
+  READY: async () => undefined,
+  RESUMED: async (w) => {
+    // Dropped and resumed: the replay and RESUMED leave the state where it was.
+    const seq = w.live.lastSeq()!;
+    const sessionId = w.live.sessionId!;
+    w.live.terminate();
+    w.live = await GatewayTester.resume(server.gatewayUrl, w.owner.token, sessionId, seq);
+  },
+  GUILD_CREATE: (w) => newGuild(w.owner.api, 'Another'),
+  GUILD_UPDATE: (w) => w.owner.api.ok.patch(`/guilds/${w.guild.id}`, { name: 'Renamed' }),
+  GUILD_DELETE: async (w) => {
+    const g = await newGuild(w.owner.api, 'Short-lived');
+    await w.live.next((f) => f.t === 'GUILD_CREATE' && f.d.id === g.id);
+    await w.owner.api.ok.delete(`/guilds/${g.id}`);
+  },
+  GUILD_ROLE_CREATE: async (w) => addBot(w.owner.api, w.guild.id, await newBot(w.owner.api)),
+  GUILD_MEMBER_ADD: async (w) => join(w.owner.api, (await newUser(server.base)).api, w.guild.generalId),
+  GUILD_MEMBER_UPDATE: (w) => w.other.api.ok.patch('/users/@me', { global_name: 'Other Renamed' }),
+  GUILD_MEMBER_REMOVE: async (w) => {
+    const leaver = await newUser(server.base);
+    await join(w.owner.api, leaver.api, w.guild.generalId);
+    await w.live.next((f) => f.t === 'GUILD_MEMBER_ADD' && f.d.user.id === leaver.id);
+    await leaver.api.ok.delete(`/users/@me/guilds/${w.guild.id}`);
+  },
+  GUILD_MEMBERS_CHUNK: async (w) => w.live.send({ op: GatewayOpcodes.RequestGuildMembers, d: { guild_id: w.guild.id, query: '', limit: 0 } }),
+  CHANNEL_CREATE: (w) => w.owner.api.ok.post(`/guilds/${w.guild.id}/channels`, { name: 'fresh' }),
+  CHANNEL_UPDATE: (w) => w.owner.api.ok.patch(`/channels/${w.guild.generalId}`, { topic: 'a topic' }),
+  CHANNEL_DELETE: async (w) => {
+    const c = await w.owner.api.ok.post<{ id: string }>(`/guilds/${w.guild.id}/channels`, { name: 'doomed' });
+    await w.owner.api.ok.post(`/channels/${c.id}/messages`, { content: 'gone with it' });
+    await w.owner.api.ok.delete(`/channels/${c.id}`);
+  },
+  INVITE_CREATE: (w) => w.owner.api.ok.post(`/channels/${w.guild.generalId}/invites`, {}),
+  INVITE_DELETE: async (w) => {
+    const inv = await w.owner.api.ok.post<{ code: string }>(`/channels/${w.guild.generalId}/invites`, {});
+    await w.owner.api.ok.delete(`/invites/${inv.code}`);
+  },
+  MESSAGE_CREATE: (w) => w.other.api.ok.post(`/channels/${w.guild.generalId}/messages`, { content: 'hello <@' + w.owner.id + '>' }),
+  MESSAGE_UPDATE: (w) => w.other.api.ok.patch(`/channels/${w.guild.generalId}/messages/${w.message.id}`, { content: 'edited' }),
+  MESSAGE_DELETE: (w) => w.other.api.ok.delete(`/channels/${w.guild.generalId}/messages/${w.message.id}`),
+  MESSAGE_REACTION_ADD: async (w) => {
+    await w.other.api.ok.put(`/channels/${w.guild.generalId}/messages/${w.message.id}/reactions/${encodeURIComponent('👍')}/@me`);
+    await w.owner.api.ok.put(`/channels/${w.guild.generalId}/messages/${w.message.id}/reactions/${encodeURIComponent('👍')}/@me`);
+  },
+  MESSAGE_REACTION_REMOVE: async (w) => {
+    const emoji = encodeURIComponent('🎉');
+    await w.other.api.ok.put(`/channels/${w.guild.generalId}/messages/${w.message.id}/reactions/${emoji}/@me`);
+    await w.owner.api.ok.put(`/channels/${w.guild.generalId}/messages/${w.message.id}/reactions/${emoji}/@me`);
+    await w.owner.api.ok.delete(`/channels/${w.guild.generalId}/messages/${w.message.id}/reactions/${emoji}/@me`);
+  },
+  MESSAGE_REACTION_REMOVE_ALL: async (w) => {
+    await w.other.api.ok.put(`/channels/${w.guild.generalId}/messages/${w.message.id}/reactions/${encodeURIComponent('👍')}/@me`);
+    await w.owner.api.ok.delete(`/channels/${w.guild.generalId}/messages/${w.message.id}/reactions`);
+  },
+  MESSAGE_REACTION_REMOVE_EMOJI: async (w) => {
+    for (const e of ['👍', '🎉']) await w.other.api.ok.put(`/channels/${w.guild.generalId}/messages/${w.message.id}/reactions/${encodeURIComponent(e)}/@me`);
+    await w.owner.api.ok.delete(`/channels/${w.guild.generalId}/messages/${w.message.id}/reactions/${encodeURIComponent('👍')}`);
+  },
+  TYPING_START: (w) => w.other.api.ok.post(`/channels/${w.guild.generalId}/typing`),
+  PRESENCE_UPDATE: async (w) => {
+    // Stays online until the end, so the fresh snapshot sees the same status.
+    w.extra.push(await GatewayTester.identify(server.gatewayUrl, w.other.token));
+  },
+  USER_UPDATE: (w) => w.owner.api.ok.patch('/users/@me', { global_name: 'Owner Renamed' }),
+};
+
+describe('snapshot + each event = fresh snapshot', () => {
+  for (const t of Object.keys(actions) as EventName[]) {
+    it(t, async () => {
+      const owner = await newUser(server.base, 'owner');
+      const other = await newUser(server.base, 'other');
+      const guild = await newGuild(owner.api, 'Events');
+      await join(owner.api, other.api, guild.generalId);
+      const message = await other.api.ok.post<Message>(`/channels/${guild.generalId}/messages`, { content: 'the message' });
+      const w: World = { owner, other, guild, message, live: await GatewayTester.identify(server.gatewayUrl, owner.token), extra: [] };
+      const sessions = [w.live];
+      try {
+        // The live session's state: its READY and GUILD_CREATEs, then the open channel's history.
+        const start = await withHistory(fold(w.live.frames), owner, guild.generalId);
+        const seen = w.live.frames.length;
+        const before = w.live;
+        await actions[t](w);
+        if (w.live !== before) sessions.push(w.live);
+        // The event arrives on the session's socket (a resume's is a new one); READY is the snapshot's own.
+        const from = w.live !== before || t === 'READY' ? 0 : seen;
+        await w.live.next((f) => f.t === t, { from, what: t });
+        // Everything the action published has arrived once a message sent after it has.
+        const marker = await owner.api.ok.post<Message>(`/channels/${guild.generalId}/messages`, { content: 'marker' });
+        await w.live.next((f) => f.t === 'MESSAGE_CREATE' && f.d.id === marker.id);
+        const live = fold([...before.frames.slice(seen), ...(w.live !== before ? w.live.frames : [])], start);
+
+        const fresh = await GatewayTester.identify(server.gatewayUrl, owner.token);
+        sessions.push(fresh);
+        let snapshot = fold(fresh.frames);
+        for (const channelId of Object.keys(live.messages)) snapshot = await withHistory(snapshot, owner, channelId);
+        expect(comparable(live)).toEqual(comparable(snapshot));
+      } finally {
+        for (const s of [...sessions, ...w.extra]) s.terminate();
+      }
+    });
+  }
+});
