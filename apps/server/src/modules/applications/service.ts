@@ -2,13 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { GatewayIntents, Permissions, hasPermission, isSnowflake, type Application } from '@concord/protocol';
 import { errors } from '../../lib/errors.js';
 import type { Ctx } from '../access.js';
-import type { Deps } from '../deps.js';
+import type { Needs } from '../deps.js';
 import { UniqueViolation } from '../../store/db.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import { addMember } from '../guilds/service.js';
 import type { UserRecord } from '../users/store.js';
 import { wireUser } from '../wire.js';
 import type { ApplicationRecord } from './store.js';
+
+/** What this domain's services use. */
+type AppDeps = Needs<'applications' | 'users' | 'guilds' | 'channels', 'access' | 'cache' | 'ids' | 'config' | 'presence'>;
 
 /** Discord's application flags that grant privileged intents (the "limited" and full variants). */
 export const AppFlags = {
@@ -53,7 +56,7 @@ function wireApplication(app: ApplicationRecord, owner: UserRecord | undefined, 
   };
 }
 
-async function uniqueBotUsername(deps: Deps, name: string): Promise<string> {
+async function uniqueBotUsername(deps: AppDeps, name: string): Promise<string> {
   const base = name.toLowerCase().replace(/[^a-z0-9_.]+/g, '_').replace(/\.{2,}/g, '.').slice(0, 27) || 'bot';
   for (let i = 0; i < 20; i++) {
     const candidate = i === 0 && base.length >= 2 ? base : `${base}_${randomBytes(2).toString('hex')}`;
@@ -63,7 +66,7 @@ async function uniqueBotUsername(deps: Deps, name: string): Promise<string> {
 }
 
 /** `POST /applications` (an extension): the application, its bot user and the bot's token, once. */
-export async function createApplication(deps: Deps, ctx: Ctx, body: { name: string; description?: string; flags?: number }) {
+export async function createApplication(deps: AppDeps, ctx: Ctx, body: { name: string; description?: string; flags?: number }) {
   if (ctx.user.bot) throw errors.usersOnly();
   const now = Date.now();
   const bot: UserRecord = {
@@ -106,14 +109,14 @@ export async function createApplication(deps: Deps, ctx: Ctx, body: { name: stri
   return wireApplication(app, ctx.user, bot, token);
 }
 
-export async function listApplications(deps: Deps, ctx: Ctx) {
+export async function listApplications(deps: AppDeps, ctx: Ctx) {
   const apps = await deps.applications.listByOwner(ctx.user.id);
   const bots = await deps.users.getMany(apps.map((a) => a.bot_id));
   return apps.map((a) => wireApplication(a, ctx.user, bots.find((b) => b.id === a.bot_id)));
 }
 
 /** `GET /applications/@me` and `/oauth2/applications/@me`, for the bot's own application. */
-export async function currentApplication(deps: Deps, ctx: Ctx) {
+export async function currentApplication(deps: AppDeps, ctx: Ctx) {
   if (!ctx.user.bot) throw errors.botsOnly();
   const app = await deps.applications.getByBot(ctx.user.id);
   if (!app) throw errors.unknown('application');
@@ -125,7 +128,7 @@ export async function currentApplication(deps: Deps, ctx: Ctx) {
  * a managed role carrying the requested permissions (as on Discord).
  */
 export async function authorizeBot(
-  deps: Deps,
+  deps: AppDeps,
   ctx: Ctx,
   query: { client_id?: string; scope?: string },
   body: { guild_id: string; permissions?: string | number },

@@ -2,11 +2,14 @@ import { ChannelTypes, Permissions, hasPermission, mayWriteOverwrites, overwrite
 import { errors } from '../../lib/errors.js';
 import type { Ctx } from '../access.js';
 import type { GuildState } from '../guilds/cache.js';
-import type { Deps } from '../deps.js';
+import type { Needs } from '../deps.js';
 import { wireChannel } from '../wire.js';
 import type { GuildPatch } from '../guilds/store.js';
 import { writeGuild } from '../guilds/service.js';
 import type { ChannelPatch, ChannelRecord, OverwriteRecord } from './store.js';
+
+/** What this domain's services use. */
+type ChannelDeps = Needs<'channels' | 'guilds', 'access' | 'cache' | 'ids'>;
 
 interface ChannelInput {
   name?: string;
@@ -39,7 +42,7 @@ function checkOverwriteChanges(perms: bigint, next: OverwriteRecord[] | undefine
 }
 
 /** Channels of a guild the caller can see. */
-export async function listChannels(deps: Deps, ctx: Ctx, guildId: string): Promise<Channel[]> {
+export async function listChannels(deps: ChannelDeps, ctx: Ctx, guildId: string): Promise<Channel[]> {
   const { state, member } = await deps.access.guild(ctx, guildId);
   return [...state.channels.values()]
     .filter((c) => hasPermission(deps.cache.channelPermissions(state, c.id, ctx.user.id, member), Permissions.VIEW_CHANNEL))
@@ -47,7 +50,7 @@ export async function listChannels(deps: Deps, ctx: Ctx, guildId: string): Promi
     .sort((a, b) => (a.position ?? 0) - (b.position ?? 0) || (a.id < b.id ? -1 : 1));
 }
 
-export async function createChannel(deps: Deps, ctx: Ctx, guildId: string, body: ChannelInput & { name: string }): Promise<Channel> {
+export async function createChannel(deps: ChannelDeps, ctx: Ctx, guildId: string, body: ChannelInput & { name: string }): Promise<Channel> {
   const { state, perms } = await deps.access.guild(ctx, guildId, Permissions.MANAGE_CHANNELS);
   checkOverwriteChanges(perms, overwrites(body.permission_overwrites), []);
   const type = body.type ?? ChannelTypes.GUILD_TEXT;
@@ -79,12 +82,12 @@ export async function createChannel(deps: Deps, ctx: Ctx, guildId: string, body:
   return wire;
 }
 
-export async function getChannel(deps: Deps, ctx: Ctx, channelId: string): Promise<Channel> {
+export async function getChannel(deps: ChannelDeps, ctx: Ctx, channelId: string): Promise<Channel> {
   const scope = await deps.access.channel(ctx, channelId);
   return scope.kind === 'private' ? scope.channel : { ...scope.channel, guild_id: scope.state.guild.id };
 }
 
-export async function modifyChannel(deps: Deps, ctx: Ctx, channelId: string, body: ChannelInput): Promise<Channel> {
+export async function modifyChannel(deps: ChannelDeps, ctx: Ctx, channelId: string, body: ChannelInput): Promise<Channel> {
   const { state, channel, perms } = await deps.access.guildChannel(ctx, channelId, Permissions.MANAGE_CHANNELS);
   if (body.parent_id !== undefined) checkParent(state, channel.type, body.parent_id);
   checkOverwriteChanges(perms, overwrites(body.permission_overwrites), channel.permission_overwrites);
@@ -119,7 +122,7 @@ export async function modifyChannel(deps: Deps, ctx: Ctx, channelId: string, bod
  * One transaction: the channel, every module's rows of it (messages, reactions, ...), its children moved to the
  * top level, and the guild no longer pointing at it (system or AFK channel), each announced after the commit.
  */
-export async function deleteChannel(deps: Deps, ctx: Ctx, channelId: string): Promise<Channel> {
+export async function deleteChannel(deps: ChannelDeps, ctx: Ctx, channelId: string): Promise<Channel> {
   const { state, channel } = await deps.access.guildChannel(ctx, channelId, Permissions.MANAGE_CHANNELS);
   const guild = { guild: state.guild.id };
   const wire = { ...channel, guild_id: state.guild.id };

@@ -1,14 +1,17 @@
 import { ChannelTypes, DEFAULT_EVERYONE_PERMISSIONS, ErrorCodes, Permissions, isSnowflake, type Member } from '@concord/protocol';
 import { ApiError, errors } from '../../lib/errors.js';
 import type { Ctx } from '../access.js';
-import type { Deps, Tx } from '../deps.js';
+import type { Deps, Needs, Tx } from '../deps.js';
 import type { ChannelRecord } from '../channels/store.js';
 import type { UserRecord } from '../users/store.js';
 import { wireChannel, wireGuild, wireMember, wireRole, wireUser } from '../wire.js';
 import { presenceData } from '../presence/service.js';
 import type { GuildPatch, GuildRecord, MemberRecord, RoleRecord } from './store.js';
 
-function newChannel(deps: Deps, guildId: string, type: number, name: string, position: number, parentId: string | null, now: number): ChannelRecord {
+/** What this domain's services use. */
+type GuildDeps = Needs<'guilds' | 'channels' | 'users', 'access' | 'cache' | 'ids' | 'presence'>;
+
+function newChannel(deps: GuildDeps, guildId: string, type: number, name: string, position: number, parentId: string | null, now: number): ChannelRecord {
   return {
     id: deps.ids.next(),
     guild_id: guildId,
@@ -29,7 +32,7 @@ function newChannel(deps: Deps, guildId: string, type: number, name: string, pos
 }
 
 /** A new guild: @everyone (id = guild id), "Text Channels" with #general, "Voice Channels" with General. */
-export async function createGuild(deps: Deps, ctx: Ctx, body: { name: string; icon?: string | null }) {
+export async function createGuild(deps: GuildDeps, ctx: Ctx, body: { name: string; icon?: string | null }) {
   const now = Date.now();
   const id = deps.ids.next();
   const textCat = newChannel(deps, id, ChannelTypes.GUILD_CATEGORY, 'Text Channels', 0, null, now);
@@ -71,7 +74,7 @@ export async function createGuild(deps: Deps, ctx: Ctx, body: { name: string; ic
   return { ...wireGuild(guild, [everyone]), channels: channels.map(wireChannel) };
 }
 
-export async function getGuild(deps: Deps, ctx: Ctx, guildId: string, withCounts: boolean) {
+export async function getGuild(deps: GuildDeps, ctx: Ctx, guildId: string, withCounts: boolean) {
   const { state } = await deps.access.guild(ctx, guildId);
   return {
     ...state.guild,
@@ -81,19 +84,19 @@ export async function getGuild(deps: Deps, ctx: Ctx, guildId: string, withCounts
 }
 
 /** `GET /guilds/:id/roles` (and one role): any member may read them, as on Discord. */
-export async function listRoles(deps: Deps, ctx: Ctx, guildId: string) {
+export async function listRoles(deps: GuildDeps, ctx: Ctx, guildId: string) {
   const { state } = await deps.access.guild(ctx, guildId);
   return [...state.roles.values()].sort((x, y) => x.position - y.position || (BigInt(x.id) < BigInt(y.id) ? -1 : 1));
 }
 
-export async function getRole(deps: Deps, ctx: Ctx, guildId: string, roleId: string) {
+export async function getRole(deps: GuildDeps, ctx: Ctx, guildId: string, roleId: string) {
   const { state } = await deps.access.guild(ctx, guildId);
   const role = state.roles.get(roleId);
   if (!role) throw errors.unknown('role');
   return role;
 }
 
-export async function modifyGuild(deps: Deps, ctx: Ctx, guildId: string, body: GuildPatch) {
+export async function modifyGuild(deps: GuildDeps, ctx: Ctx, guildId: string, body: GuildPatch) {
   const { state } = await deps.access.guild(ctx, guildId, Permissions.MANAGE_GUILD);
   // The system channel takes messages (text); the AFK channel takes people (voice).
   const wanted = { system_channel_id: ChannelTypes.GUILD_TEXT, afk_channel_id: ChannelTypes.GUILD_VOICE } as const;
@@ -107,7 +110,7 @@ export async function modifyGuild(deps: Deps, ctx: Ctx, guildId: string, body: G
   return updateGuild(deps, guildId, body);
 }
 
-export async function updateGuild(deps: Deps, guildId: string, patch: GuildPatch) {
+export async function updateGuild(deps: GuildDeps, guildId: string, patch: GuildPatch) {
   const wire = await deps.tx((tx) => writeGuild(tx, guildId, patch));
   if (!wire) throw errors.unknown('guild');
   return wire;
@@ -123,7 +126,7 @@ export async function writeGuild(tx: Tx<'guilds'>, guildId: string, patch: Guild
 }
 
 /** The guild and everything in it: every module purges its rows of the guild's channels in the same transaction. */
-export async function deleteGuild(deps: Deps, ctx: Ctx, guildId: string): Promise<void> {
+export async function deleteGuild(deps: GuildDeps, ctx: Ctx, guildId: string): Promise<void> {
   const { state } = await deps.access.guild(ctx, guildId);
   if (state.guild.owner_id !== ctx.user.id) throw errors.missingPermissions();
   const deleted = await deps.tx(async (tx) => {
@@ -135,7 +138,7 @@ export async function deleteGuild(deps: Deps, ctx: Ctx, guildId: string): Promis
   if (!deleted) throw errors.unknown('guild');
 }
 
-export async function leaveGuild(deps: Deps, ctx: Ctx, guildId: string): Promise<void> {
+export async function leaveGuild(deps: GuildDeps, ctx: Ctx, guildId: string): Promise<void> {
   const { state } = await deps.access.guild(ctx, guildId);
   if (state.guild.owner_id === ctx.user.id) throw new ApiError(400, ErrorCodes.INVALID_GUILD, 'Invalid Guild: the owner cannot leave; transfer or delete it');
   await deps.tx(async (tx) => {
@@ -149,7 +152,7 @@ export async function leaveGuild(deps: Deps, ctx: Ctx, guildId: string): Promise
  * permissions. Emits GUILD_MEMBER_ADD to the guild and GUILD_CREATE (via @GUILD_JOIN) to the user.
  */
 export async function addMember(
-  deps: Deps,
+  deps: GuildDeps,
   guildId: string,
   user: UserRecord,
   opts: { botRolePermissions?: bigint; botName?: string } = {},
@@ -213,14 +216,14 @@ export async function announceMember(deps: Pick<Deps, 'presence'>, tx: Tx<never>
   tx.control(user.id, { type: 'GUILD_JOIN', guild_id: record.guild_id });
 }
 
-export async function listMembers(deps: Deps, ctx: Ctx, guildId: string, q: { limit?: number; after?: string }) {
+export async function listMembers(deps: GuildDeps, ctx: Ctx, guildId: string, q: { limit?: number; after?: string }) {
   await deps.access.guild(ctx, guildId);
   const members = await deps.guilds.listMembers(guildId, { after: q.after, limit: q.limit ?? 1 });
   const users = new Map((await deps.users.getMany(members.map((m) => m.user_id))).map((u) => [u.id, u]));
   return members.map((m) => wireMember(m, users.get(m.user_id)));
 }
 
-export async function getMember(deps: Deps, ctx: Ctx, guildId: string, userId: string) {
+export async function getMember(deps: GuildDeps, ctx: Ctx, guildId: string, userId: string) {
   const { state } = await deps.access.guild(ctx, guildId);
   const id = userId === '@me' ? ctx.user.id : userId;
   const member = isSnowflake(id) ? await deps.cache.member(state, id) : undefined;

@@ -3,10 +3,13 @@ import { Permissions, type Invite } from '@concord/protocol';
 import { errors } from '../../lib/errors.js';
 import { iso } from '../../lib/time.js';
 import type { Ctx } from '../access.js';
-import type { Deps } from '../deps.js';
+import type { Needs } from '../deps.js';
 import { announceMember, newMemberRecord } from '../guilds/service.js';
 import { wireUser } from '../wire.js';
 import type { InviteRecord } from './store.js';
+
+/** What this domain's services use. */
+type InviteDeps = Needs<'invites' | 'guilds' | 'users', 'access' | 'cache' | 'presence'>;
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 function newCode(): string {
@@ -17,7 +20,7 @@ function newCode(): string {
 const expiresAt = (i: InviteRecord) => (i.max_age === 0 ? null : i.created_at + i.max_age * 1000);
 const usable = (i: InviteRecord, now: number) => (i.max_uses === 0 || i.uses < i.max_uses) && (expiresAt(i) ?? Infinity) > now;
 
-async function wireInvite(deps: Deps, i: InviteRecord, withMeta: boolean): Promise<Invite> {
+async function wireInvite(deps: InviteDeps, i: InviteRecord, withMeta: boolean): Promise<Invite> {
   const state = await deps.cache.get(i.guild_id);
   const channel = state?.channels.get(i.channel_id);
   const inviter = await deps.users.get(i.inviter_id);
@@ -32,7 +35,7 @@ async function wireInvite(deps: Deps, i: InviteRecord, withMeta: boolean): Promi
   };
 }
 
-export async function createInvite(deps: Deps, ctx: Ctx, channelId: string, body: { max_age?: number; max_uses?: number; temporary?: boolean }) {
+export async function createInvite(deps: InviteDeps, ctx: Ctx, channelId: string, body: { max_age?: number; max_uses?: number; temporary?: boolean }) {
   const { state } = await deps.access.guildChannel(ctx, channelId, Permissions.CREATE_INSTANT_INVITE);
   const invite: InviteRecord = {
     code: newCode(),
@@ -59,14 +62,14 @@ export async function createInvite(deps: Deps, ctx: Ctx, channelId: string, body
 }
 
 /** Anyone may look an invite up by its code (it is how people decide to join). */
-export async function getInvite(deps: Deps, code: string): Promise<Invite> {
+export async function getInvite(deps: InviteDeps, code: string): Promise<Invite> {
   const invite = await deps.invites.get(code);
   if (!invite || !usable(invite, Date.now())) throw errors.unknown('invite');
   return wireInvite(deps, invite, false);
 }
 
 /** Joins the invite's guild; a member who is already in it just gets the invite back. */
-export async function acceptInvite(deps: Deps, ctx: Ctx, code: string) {
+export async function acceptInvite(deps: InviteDeps, ctx: Ctx, code: string) {
   const invite = await deps.invites.get(code);
   if (!invite) throw errors.unknown('invite');
   if (ctx.user.bot) throw errors.usersOnly();
@@ -87,14 +90,14 @@ export async function acceptInvite(deps: Deps, ctx: Ctx, code: string) {
   return { ...(await wireInvite(deps, invite, false)), new_member: joined };
 }
 
-export async function listGuildInvites(deps: Deps, ctx: Ctx, guildId: string) {
+export async function listGuildInvites(deps: InviteDeps, ctx: Ctx, guildId: string) {
   await deps.access.guild(ctx, guildId, Permissions.MANAGE_GUILD);
   const now = Date.now();
   const list = (await deps.invites.listByGuild(guildId)).filter((i) => usable(i, now));
   return Promise.all(list.map((i) => wireInvite(deps, i, true)));
 }
 
-export async function deleteInvite(deps: Deps, ctx: Ctx, code: string) {
+export async function deleteInvite(deps: InviteDeps, ctx: Ctx, code: string) {
   const invite = await deps.invites.get(code);
   if (!invite) throw errors.unknown('invite');
   const { perms } = await deps.access.guild(ctx, invite.guild_id);

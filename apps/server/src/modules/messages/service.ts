@@ -11,13 +11,16 @@ import {
 } from '@concord/protocol';
 import { ApiError, errors } from '../../lib/errors.js';
 import { guildIdOf, type ChannelScope, type Ctx } from '../access.js';
-import type { Deps } from '../deps.js';
+import type { Deps, Needs } from '../deps.js';
 import { grantedPrivilegedIntents, seesMessageContent } from '../applications/service.js';
 import type { UserRecord } from '../users/store.js';
 import { wireMessage, withoutUser } from '../wire.js';
 import { reactionsFor } from '../reactions/service.js';
 import { redactFor } from './content.js';
 import type { HistoryQuery, MessageRecord } from './store.js';
+
+/** What this domain's services use. */
+type MessageDeps = Needs<'messages' | 'users' | 'reactions' | 'applications', 'access' | 'events' | 'ids' | 'config'>;
 
 const USER_MENTION = /<@!?(\d{1,19})>/g;
 const ROLE_MENTION = /<@&(\d{1,19})>/g;
@@ -44,7 +47,7 @@ function checkAllowedMentions(allowed: AllowedMentions): AllowedMentions {
   return allowed;
 }
 
-async function parseMentions(deps: Deps, access: ChannelScope, content: string, allowed: AllowedMentions): Promise<Mentions> {
+async function parseMentions(deps: MessageDeps, access: ChannelScope, content: string, allowed: AllowedMentions): Promise<Mentions> {
   const may = (kind: 'users' | 'roles' | 'everyone', id?: string) =>
     !allowed || Boolean(allowed.parse?.includes(kind)) || (id !== undefined && kind !== 'everyone' && Boolean(allowed[kind]?.includes(id)));
   const everyone = /@(everyone|here)\b/.test(content) && hasPermission(access.perms, Permissions.MENTION_EVERYONE) && may('everyone');
@@ -56,14 +59,14 @@ async function parseMentions(deps: Deps, access: ChannelScope, content: string, 
 }
 
 /** In guilds, bots without MESSAGE_CONTENT see only what mentions them, as on Discord; DMs always show it. */
-async function contentVisibleTo(deps: Deps, ctx: Ctx, scope: ChannelScope): Promise<boolean> {
+async function contentVisibleTo(deps: MessageDeps, ctx: Ctx, scope: ChannelScope): Promise<boolean> {
   if (scope.kind === 'private' || !ctx.user.bot || deps.config.privilegedIntents === 'all') return true;
   const app = await deps.applications.getByBot(ctx.user.id);
   return seesMessageContent(ctx.user, grantedPrivilegedIntents(app?.flags ?? 0));
 }
 
 /** Wire messages; with `viewerId`, with reaction counts as that user sees them (`me`). */
-async function toWire(deps: Deps, records: MessageRecord[], channelType: number, viewerId?: string): Promise<Message[]> {
+async function toWire(deps: MessageDeps, records: MessageRecord[], channelType: number, viewerId?: string): Promise<Message[]> {
   const reactions = new Map<string, Reaction[]>();
   if (viewerId) {
     for (const channelId of new Set(records.map((r) => r.channel_id))) {
@@ -101,7 +104,7 @@ export function findMessage(deps: Pick<Deps, 'messages'>, channelId: string, mes
 }
 
 /** Send: permission, validation, nonce dedupe, durable insert, then MESSAGE_CREATE after commit. */
-export async function sendMessage(deps: Deps, ctx: Ctx, channelId: string, body: CreateMessageBody): Promise<Message> {
+export async function sendMessage(deps: MessageDeps, ctx: Ctx, channelId: string, body: CreateMessageBody): Promise<Message> {
   const access = await deps.access.channel(ctx, channelId, Permissions.SEND_MESSAGES);
   requireTextChannel(access);
   const content = body.content ?? '';
@@ -155,7 +158,7 @@ export async function sendMessage(deps: Deps, ctx: Ctx, channelId: string, body:
   return wire;
 }
 
-export async function getMessage(deps: Deps, ctx: Ctx, channelId: string, messageId: string): Promise<Message> {
+export async function getMessage(deps: MessageDeps, ctx: Ctx, channelId: string, messageId: string): Promise<Message> {
   const access = await deps.access.channel(ctx, channelId, Permissions.READ_MESSAGE_HISTORY);
   const record = await deps.messages.get(channelId, messageId);
   if (!record) throw errors.unknown('message');
@@ -164,7 +167,7 @@ export async function getMessage(deps: Deps, ctx: Ctx, channelId: string, messag
   return (await contentVisibleTo(deps, ctx, access)) ? m : redactFor(ctx.user.id, m);
 }
 
-export async function listMessages(deps: Deps, ctx: Ctx, channelId: string, q: Partial<HistoryQuery>): Promise<Message[]> {
+export async function listMessages(deps: MessageDeps, ctx: Ctx, channelId: string, q: Partial<HistoryQuery>): Promise<Message[]> {
   const access = await deps.access.channel(ctx, channelId, Permissions.READ_MESSAGE_HISTORY);
   const records = await deps.messages.list(channelId, { limit: q.limit ?? 50, before: q.before, after: q.after, around: q.around });
   const list = await toWire(deps, records, access.channel.type, ctx.user.id);
@@ -172,7 +175,7 @@ export async function listMessages(deps: Deps, ctx: Ctx, channelId: string, q: P
 }
 
 export async function editMessage(
-  deps: Deps,
+  deps: MessageDeps,
   ctx: Ctx,
   channelId: string,
   messageId: string,
@@ -204,7 +207,7 @@ export async function editMessage(
 }
 
 /** The message and every module's rows of it (reactions, ...) in one transaction. */
-export async function deleteMessage(deps: Deps, ctx: Ctx, channelId: string, messageId: string): Promise<void> {
+export async function deleteMessage(deps: MessageDeps, ctx: Ctx, channelId: string, messageId: string): Promise<void> {
   const access = await deps.access.channel(ctx, channelId);
   const existing = await deps.messages.get(channelId, messageId);
   if (!existing) throw errors.unknown('message');
@@ -219,7 +222,7 @@ export async function deleteMessage(deps: Deps, ctx: Ctx, channelId: string, mes
   if (!deleted) throw errors.unknown('message');
 }
 
-export async function triggerTyping(deps: Deps, ctx: Ctx, channelId: string): Promise<void> {
+export async function triggerTyping(deps: MessageDeps, ctx: Ctx, channelId: string): Promise<void> {
   const access = await deps.access.channel(ctx, channelId, Permissions.SEND_MESSAGES);
   requireTextChannel(access);
   const guildId = guildIdOf(access);

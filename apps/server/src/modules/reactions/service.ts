@@ -5,10 +5,13 @@
 import { ErrorCodes, Permissions, hasPermission, isSnowflake, type Reaction, type User } from '@concord/protocol';
 import { ApiError, errors } from '../../lib/errors.js';
 import { guildIdOf, type Ctx } from '../access.js';
-import type { Deps } from '../deps.js';
+import type { Deps, Needs } from '../deps.js';
 import { wireUser } from '../wire.js';
 import { findMessage } from '../messages/service.js';
 import { emojiKey, type ReactionEmoji } from './store.js';
+
+/** What this domain's services use. */
+type ReactionDeps = Needs<'reactions' | 'messages' | 'users', 'access'>;
 
 /** Discord's limit of distinct emojis on one message. */
 export const MAX_REACTION_EMOJIS = 20;
@@ -26,7 +29,7 @@ export function parseEmoji(raw: string): ReactionEmoji {
   return { id: null, name: raw };
 }
 
-async function messageIn(deps: Deps, ctx: Ctx, channelId: string, messageId: string, required: bigint) {
+async function messageIn(deps: ReactionDeps, ctx: Ctx, channelId: string, messageId: string, required: bigint) {
   const access = await deps.access.channel(ctx, channelId, Permissions.READ_MESSAGE_HISTORY | required);
   const message = await findMessage(deps, channelId, messageId);
   if (!message) throw errors.unknown('message');
@@ -48,7 +51,7 @@ export async function reactionsFor(deps: Pick<Deps, 'reactions'>, channelId: str
 }
 
 /** `PUT .../reactions/:emoji/@me`: the first of an emoji needs ADD_REACTIONS; joining an existing one does not. */
-export async function addReaction(deps: Deps, ctx: Ctx, channelId: string, messageId: string, raw: string): Promise<void> {
+export async function addReaction(deps: ReactionDeps, ctx: Ctx, channelId: string, messageId: string, raw: string): Promise<void> {
   const { access, message, ids } = await messageIn(deps, ctx, channelId, messageId, 0n);
   const emoji = parseEmoji(raw);
   const key = emojiKey(emoji);
@@ -67,7 +70,7 @@ export async function addReaction(deps: Deps, ctx: Ctx, channelId: string, messa
 }
 
 /** `DELETE .../reactions/:emoji/@me`, or another user's with MANAGE_MESSAGES. */
-export async function removeReaction(deps: Deps, ctx: Ctx, channelId: string, messageId: string, raw: string, userId: string): Promise<void> {
+export async function removeReaction(deps: ReactionDeps, ctx: Ctx, channelId: string, messageId: string, raw: string, userId: string): Promise<void> {
   const own = userId === '@me' || userId === ctx.user.id;
   const { access, ids } = await messageIn(deps, ctx, channelId, messageId, own ? 0n : Permissions.MANAGE_MESSAGES);
   const emoji = parseEmoji(raw);
@@ -79,7 +82,7 @@ export async function removeReaction(deps: Deps, ctx: Ctx, channelId: string, me
 }
 
 /** `DELETE .../reactions` (all) or `DELETE .../reactions/:emoji` (one emoji): MANAGE_MESSAGES. */
-export async function removeAllReactions(deps: Deps, ctx: Ctx, channelId: string, messageId: string, raw?: string): Promise<void> {
+export async function removeAllReactions(deps: ReactionDeps, ctx: Ctx, channelId: string, messageId: string, raw?: string): Promise<void> {
   const { access, ids } = await messageIn(deps, ctx, channelId, messageId, Permissions.MANAGE_MESSAGES);
   const emoji = raw === undefined ? undefined : parseEmoji(raw);
   await deps.tx(async (tx) => {
@@ -90,7 +93,7 @@ export async function removeAllReactions(deps: Deps, ctx: Ctx, channelId: string
 }
 
 /** `GET .../reactions/:emoji?after&limit`: the users who reacted, by id. */
-export async function listReactionUsers(deps: Deps, ctx: Ctx, channelId: string, messageId: string, raw: string, q: { after?: string; limit?: string }): Promise<User[]> {
+export async function listReactionUsers(deps: ReactionDeps, ctx: Ctx, channelId: string, messageId: string, raw: string, q: { after?: string; limit?: string }): Promise<User[]> {
   await messageIn(deps, ctx, channelId, messageId, 0n);
   const emoji = parseEmoji(raw);
   const limit = q.limit === undefined ? 25 : Number(q.limit);

@@ -1,15 +1,18 @@
 import { isSnowflake, type ModifyMeBody, type User } from '@concord/protocol';
 import { errors } from '../../lib/errors.js';
-import type { Deps } from '../deps.js';
+import type { Needs } from '../deps.js';
 import { UniqueViolation } from '../../store/db.js';
 import type { Ctx } from '../access.js';
 import { wireMember, wirePrivateUser, wireUser } from '../wire.js';
 
-export function getMe(_deps: Deps, ctx: Ctx): User {
+/** What this domain's services use. */
+type UserDeps = Needs<'users' | 'guilds', 'cache'>;
+
+export function getMe(_deps: UserDeps, ctx: Ctx): User {
   return wirePrivateUser(ctx.user);
 }
 
-export async function modifyMe(deps: Deps, ctx: Ctx, body: ModifyMeBody): Promise<User> {
+export async function modifyMe(deps: UserDeps, ctx: Ctx, body: ModifyMeBody): Promise<User> {
   if (body.username && body.username !== ctx.user.username) {
     const taken = await deps.users.getByUsername(body.username);
     if (taken) throw errors.invalidField(['username'], 'USERNAME_ALREADY_TAKEN', 'Username is unavailable.');
@@ -33,7 +36,7 @@ export async function modifyMe(deps: Deps, ctx: Ctx, body: ModifyMeBody): Promis
   return wirePrivateUser(updated);
 }
 
-export async function getUser(deps: Deps, ctx: Ctx, id: string): Promise<User> {
+export async function getUser(deps: UserDeps, ctx: Ctx, id: string): Promise<User> {
   if (id === '@me') return wirePrivateUser(ctx.user);
   const user = isSnowflake(id) ? await deps.users.get(id) : undefined;
   if (!user) throw errors.unknown('user');
@@ -41,7 +44,7 @@ export async function getUser(deps: Deps, ctx: Ctx, id: string): Promise<User> {
 }
 
 /** `GET /users/@me/guilds`: partial guilds with the caller's permissions. */
-export async function listMyGuilds(deps: Deps, ctx: Ctx) {
+export async function listMyGuilds(deps: UserDeps, ctx: Ctx) {
   const ids = await deps.guilds.guildIdsForUser(ctx.user.id);
   const out = [];
   for (const id of ids) {
