@@ -1,56 +1,37 @@
 import type { Migration } from '../module.js';
 
+/** The dialects differ only in SQLite's clustered WITHOUT ROWID table (PostgreSQL clusters on the primary key). */
+const messagesTable = (options: string) => `
+      CREATE TABLE messages (
+        channel_id BIGINT NOT NULL,
+        id BIGINT NOT NULL,
+        guild_id BIGINT,
+        author_id BIGINT NOT NULL,
+        type SMALLINT NOT NULL DEFAULT 0,
+        content TEXT NOT NULL,
+        nonce TEXT,
+        edited_at BIGINT,
+        tts SMALLINT NOT NULL DEFAULT 0,
+        pinned SMALLINT NOT NULL DEFAULT 0,
+        flags INTEGER NOT NULL DEFAULT 0,
+        mention_everyone SMALLINT NOT NULL DEFAULT 0,
+        mentions TEXT,
+        mention_roles TEXT,
+        ref_message_id BIGINT,
+        ref_channel_id BIGINT,
+        embeds TEXT,
+        PRIMARY KEY (channel_id, id)
+      ) ${options};
+      CREATE UNIQUE INDEX messages_nonce ON messages(author_id, nonce) WHERE nonce IS NOT NULL;
+    `;
+
 export const messageMigrations: Migration[] = [
   {
     id: 300,
     name: 'messages',
     // History reads are "latest N in a channel": store messages clustered by (channel_id, id).
-    sqlite: `
-      CREATE TABLE messages (
-        channel_id BIGINT NOT NULL,
-        id BIGINT NOT NULL,
-        guild_id BIGINT,
-        author_id BIGINT NOT NULL,
-        type SMALLINT NOT NULL DEFAULT 0,
-        content TEXT NOT NULL,
-        nonce TEXT,
-        edited_at BIGINT,
-        tts SMALLINT NOT NULL DEFAULT 0,
-        pinned SMALLINT NOT NULL DEFAULT 0,
-        flags INTEGER NOT NULL DEFAULT 0,
-        mention_everyone SMALLINT NOT NULL DEFAULT 0,
-        mentions TEXT,
-        mention_roles TEXT,
-        ref_message_id BIGINT,
-        ref_channel_id BIGINT,
-        embeds TEXT,
-        PRIMARY KEY (channel_id, id)
-      ) WITHOUT ROWID;
-      CREATE UNIQUE INDEX messages_nonce ON messages(author_id, nonce) WHERE nonce IS NOT NULL;
-    `,
-    postgres: `
-      CREATE TABLE messages (
-        channel_id BIGINT NOT NULL,
-        id BIGINT NOT NULL,
-        guild_id BIGINT,
-        author_id BIGINT NOT NULL,
-        type SMALLINT NOT NULL DEFAULT 0,
-        content TEXT NOT NULL,
-        nonce TEXT,
-        edited_at BIGINT,
-        tts SMALLINT NOT NULL DEFAULT 0,
-        pinned SMALLINT NOT NULL DEFAULT 0,
-        flags INTEGER NOT NULL DEFAULT 0,
-        mention_everyone SMALLINT NOT NULL DEFAULT 0,
-        mentions TEXT,
-        mention_roles TEXT,
-        ref_message_id BIGINT,
-        ref_channel_id BIGINT,
-        embeds TEXT,
-        PRIMARY KEY (channel_id, id)
-      );
-      CREATE UNIQUE INDEX messages_nonce ON messages(author_id, nonce) WHERE nonce IS NOT NULL;
-    `,
+    sqlite: messagesTable('WITHOUT ROWID'),
+    postgres: messagesTable(''),
   },
   {
     id: 310,
