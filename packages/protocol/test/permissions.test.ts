@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS, Permissions as P, computeBasePermissions, computeChannelPermissions } from '../src/index.js';
+import {
+  ALL_PERMISSIONS,
+  DEFAULT_EVERYONE_PERMISSIONS,
+  PRIVATE_CHANNEL_PERMISSIONS,
+  Permissions as P,
+  computeBasePermissions,
+  computeChannelPermissions,
+  computePrivateChannelPermissions,
+  computeThreadPermissions,
+  mayWriteOverwrites,
+  overwriteChange,
+} from '../src/index.js';
 
 const guildId = '100';
 const roles = [
@@ -42,5 +53,41 @@ describe('permission math', () => {
     const input = { ...base, userId: 'u', memberRoleIds: [], roles: [{ id: guildId, permissions: P.VIEW_CHANNEL | P.SEND_MESSAGES | P.READ_MESSAGE_HISTORY }], communicationDisabledUntil: 2000, now: 1000 };
     expect(computeChannelPermissions(input, [])).toBe(P.VIEW_CHANNEL | P.READ_MESSAGE_HISTORY);
     expect(computeChannelPermissions({ ...input, now: 3000 }, [])).toBe(P.VIEW_CHANNEL | P.SEND_MESSAGES | P.READ_MESSAGE_HISTORY);
+  });
+});
+
+describe('permission math of the other scopes', () => {
+  it('private channels: recipients get the recipient set, the group owner also manages it, anyone else nothing', () => {
+    const group = { recipientIds: ['a', 'b', 'c'], ownerId: 'a' };
+    expect(computePrivateChannelPermissions({ ...group, userId: 'b' })).toBe(PRIVATE_CHANNEL_PERMISSIONS);
+    expect(computePrivateChannelPermissions({ ...group, userId: 'a' })).toBe(PRIVATE_CHANNEL_PERMISSIONS | P.MANAGE_CHANNELS);
+    expect(computePrivateChannelPermissions({ ...group, userId: 'z' })).toBe(0n);
+    // Nobody deletes another's messages in a DM.
+    expect(PRIVATE_CHANNEL_PERMISSIONS & P.MANAGE_MESSAGES).toBe(0n);
+  });
+
+  it('threads inherit the parent; sending needs SEND_MESSAGES_IN_THREADS; private threads need membership or MANAGE_THREADS', () => {
+    const parent = P.VIEW_CHANNEL | P.SEND_MESSAGES | P.READ_MESSAGE_HISTORY;
+    expect(computeThreadPermissions({ parentPermissions: parent, isPrivate: false, isMember: false }) & P.SEND_MESSAGES).toBe(0n);
+    const inThreads = parent | P.SEND_MESSAGES_IN_THREADS;
+    expect(computeThreadPermissions({ parentPermissions: inThreads, isPrivate: false, isMember: false }) & P.SEND_MESSAGES).toBe(P.SEND_MESSAGES);
+    expect(computeThreadPermissions({ parentPermissions: inThreads, isPrivate: true, isMember: false })).toBe(0n);
+    expect(computeThreadPermissions({ parentPermissions: inThreads, isPrivate: true, isMember: true }) & P.VIEW_CHANNEL).toBe(P.VIEW_CHANNEL);
+    expect(computeThreadPermissions({ parentPermissions: inThreads | P.MANAGE_THREADS, isPrivate: true, isMember: false }) & P.VIEW_CHANNEL).toBe(P.VIEW_CHANNEL);
+    // No view of the parent, no thread.
+    expect(computeThreadPermissions({ parentPermissions: P.SEND_MESSAGES_IN_THREADS, isPrivate: false, isMember: true })).toBe(0n);
+  });
+
+  it('writing overwrites: unchanged ones need nothing; a changed bit needs MANAGE_ROLES and that bit', () => {
+    const current = [{ id: 'r', type: 0, allow: String(P.SEND_MESSAGES), deny: '0' }];
+    expect(overwriteChange(current, current)).toEqual({ touched: false, bits: 0n });
+    expect(mayWriteOverwrites(0n, overwriteChange(current, current))).toBe(true);
+    const grant = overwriteChange(current, [{ id: 'r', type: 0, allow: String(P.SEND_MESSAGES | P.MANAGE_MESSAGES), deny: '0' }]);
+    expect(grant.bits).toBe(P.MANAGE_MESSAGES);
+    expect(mayWriteOverwrites(P.MANAGE_ROLES, grant)).toBe(false);
+    expect(mayWriteOverwrites(P.MANAGE_ROLES | P.MANAGE_MESSAGES, grant)).toBe(true);
+    // Removing an overwrite touches what it allowed; bits no permission uses need nothing.
+    expect(overwriteChange(current, []).bits).toBe(P.SEND_MESSAGES);
+    expect(mayWriteOverwrites(P.MANAGE_ROLES, overwriteChange([], [{ id: 'r', type: 0, allow: String(1n << 62n), deny: '0' }]))).toBe(true);
   });
 });
