@@ -20,7 +20,10 @@ export function topicsFor(to: Audience): string[] {
   return [...new Set(to.users)].map(userTopic);
 }
 
+/** What Discord shards guilds by: the snowflake's timestamp part (42 bits, a safe integer). */
+export const shardKeyOf = (guildId: string): number => Number(BigInt(guildId) >> 22n);
+
 /** A guild's shard for a session identified with `[shard_id, num_shards]`, as Discord computes it. */
 export function shardOf(guildId: string, numShards: number): number {
-  return Number((BigInt(guildId) >> 22n) % BigInt(numShards));
+  return shardKeyOf(guildId) % numShards;
 }

@@ -7,7 +7,7 @@
  */
 import { EventInfo, GatewayIntents, Permissions, hasPermission, intentFor, type DispatchPayloads } from '@concord/protocol';
 import type { BusMessage, DispatchMessage, Route } from '../bus/bus.js';
-import { shardOf, userTopic } from '../bus/topics.js';
+import { shardKeyOf, userTopic } from '../bus/topics.js';
 import { addressedTo, redacted, type ContentPayload } from '../modules/messages/content.js';
 import type { Deps } from '../modules/deps.js';
 import type { GuildState } from '../modules/guilds/cache.js';
@@ -117,13 +117,15 @@ export class Fanout {
     const intent = intentFor(t, 'guild');
     const contentScoped = 'content' in EventInfo[t];
     const required = route.permission ? BigInt(route.permission) : 0n;
+    // Computed once per event: sharded sessions (bots) compare it with plain number arithmetic.
+    const shardKey = shardKeyOf(guildId);
     let full: Buffer | undefined;
     let hidden: Buffer | undefined;
     let appeared: Buffer | undefined;
     let vanished: Buffer | undefined;
 
     for (const s of group) {
-      if (s.shard[1] > 1 && shardOf(guildId, s.shard[1]) !== s.shard[0]) continue;
+      if (s.shard[1] > 1 && shardKey % s.shard[1] !== s.shard[0]) continue;
       if (route.user_ids && !route.user_ids.includes(s.user.id)) continue;
       if (route.exclude_user_ids?.includes(s.user.id)) continue;
       // A session's own member is always kept current, whatever its intents (as on Discord).
