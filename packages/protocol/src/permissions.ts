@@ -324,3 +324,9 @@ export function mayGrantPermissions(actorPerms: bigint, before: bigint, after: b
 
 /** The longest timeout Discord allows: 28 days. */
 export const MAX_TIMEOUT_MS = 28 * 24 * 60 * 60 * 1000;
+
+/** A member is timed out while `communication_disabled_until` lies ahead; it ends by itself. */
+export function isCommunicationDisabled(member: { communication_disabled_until?: string | null }, now = Date.now()): boolean {
+  const until = member.communication_disabled_until;
+  return Boolean(until && Date.parse(until) > now);
+}
