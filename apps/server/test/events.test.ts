@@ -64,6 +64,22 @@ const actions: { [K in EventName]: (w: World) => Promise<unknown> } = {
     await w.owner.api.ok.delete(`/guilds/${g.id}`);
   },
   GUILD_ROLE_CREATE: async (w) => addBot(w.owner.api, w.guild.id, await newBot(w.owner.api)),
+  GUILD_ROLE_UPDATE: async (w) => {
+    const role = await w.owner.api.ok.post<{ id: string }>(`/guilds/${w.guild.id}/roles`, { name: 'Helpers' });
+    await w.owner.api.ok.patch(`/guilds/${w.guild.id}/roles/${role.id}`, { name: 'Moderators', color: 0x3498db, hoist: true });
+  },
+  GUILD_ROLE_DELETE: async (w) => {
+    const role = await w.owner.api.ok.post<{ id: string }>(`/guilds/${w.guild.id}/roles`, { name: 'Doomed' });
+    await w.owner.api.ok.put(`/guilds/${w.guild.id}/members/${w.other.id}/roles/${role.id}`);
+    await w.owner.api.ok.delete(`/guilds/${w.guild.id}/roles/${role.id}`);
+  },
+  GUILD_BAN_ADD: (w) => w.owner.api.ok.put(`/guilds/${w.guild.id}/bans/${w.other.id}`, { delete_message_seconds: 3600 }),
+  GUILD_BAN_REMOVE: async (w) => {
+    const stranger = await newUser(server.base);
+    await w.owner.api.ok.put(`/guilds/${w.guild.id}/bans/${stranger.id}`, {});
+    await w.owner.api.ok.delete(`/guilds/${w.guild.id}/bans/${stranger.id}`);
+  },
+  GUILD_AUDIT_LOG_ENTRY_CREATE: (w) => w.owner.api.ok.patch(`/guilds/${w.guild.id}/members/${w.other.id}`, { nick: 'Nicked' }),
   GUILD_MEMBER_ADD: async (w) => join(w.owner.api, (await newUser(server.base)).api, w.guild.generalId),
   GUILD_MEMBER_UPDATE: (w) => w.other.api.ok.patch('/users/@me', { global_name: 'Other Renamed' }),
   GUILD_MEMBER_REMOVE: async (w) => {
@@ -88,6 +104,10 @@ const actions: { [K in EventName]: (w: World) => Promise<unknown> } = {
   MESSAGE_CREATE: (w) => w.other.api.ok.post(`/channels/${w.guild.generalId}/messages`, { content: 'hello <@' + w.owner.id + '>' }),
   MESSAGE_UPDATE: (w) => w.other.api.ok.patch(`/channels/${w.guild.generalId}/messages/${w.message.id}`, { content: 'edited' }),
   MESSAGE_DELETE: (w) => w.other.api.ok.delete(`/channels/${w.guild.generalId}/messages/${w.message.id}`),
+  MESSAGE_DELETE_BULK: async (w) => {
+    const second = await w.other.api.ok.post<Message>(`/channels/${w.guild.generalId}/messages`, { content: 'the second' });
+    await w.owner.api.ok.post(`/channels/${w.guild.generalId}/messages/bulk-delete`, { messages: [w.message.id, second.id] });
+  },
   MESSAGE_REACTION_ADD: async (w) => {
     await w.other.api.ok.put(`/channels/${w.guild.generalId}/messages/${w.message.id}/reactions/${encodeURIComponent('👍')}/@me`);
     await w.owner.api.ok.put(`/channels/${w.guild.generalId}/messages/${w.message.id}/reactions/${encodeURIComponent('👍')}/@me`);

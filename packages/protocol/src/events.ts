@@ -35,6 +35,47 @@ export interface GuildRoleCreateData {
   role: Role;
 }
 
+/** GUILD_ROLE_UPDATE carries the whole role, as GUILD_ROLE_CREATE does. */
+export type GuildRoleUpdateData = GuildRoleCreateData;
+
+export interface GuildRoleDeleteData {
+  guild_id: string;
+  role_id: string;
+}
+
+export interface GuildBanData {
+  guild_id: string;
+  user: User;
+}
+
+export interface MessageDeleteBulkData {
+  ids: string[];
+  channel_id: string;
+  guild_id?: string;
+}
+
+/** One audit log change: a field's value before and after (`$add` / `$remove` list roles given or taken). */
+export interface AuditLogChange {
+  key: string;
+  new_value?: unknown;
+  old_value?: unknown;
+}
+
+/** Discord's audit log entry object. */
+export interface AuditLogEntry {
+  id: string;
+  target_id: string | null;
+  changes?: AuditLogChange[];
+  user_id: string | null;
+  action_type: number;
+  options?: Record<string, string>;
+  reason?: string;
+}
+
+export interface GuildAuditLogEntryCreateData extends AuditLogEntry {
+  guild_id: string;
+}
+
 export interface InviteCreateData {
   code: string;
   channel_id: string;
@@ -133,6 +174,11 @@ export interface DispatchPayloads {
   GUILD_UPDATE: Guild;
   GUILD_DELETE: GuildDeleteData;
   GUILD_ROLE_CREATE: GuildRoleCreateData;
+  GUILD_ROLE_UPDATE: GuildRoleUpdateData;
+  GUILD_ROLE_DELETE: GuildRoleDeleteData;
+  GUILD_BAN_ADD: GuildBanData;
+  GUILD_BAN_REMOVE: GuildBanData;
+  GUILD_AUDIT_LOG_ENTRY_CREATE: GuildAuditLogEntryCreateData;
   GUILD_MEMBER_ADD: GuildMemberAddData;
   GUILD_MEMBER_UPDATE: GuildMemberUpdateData;
   GUILD_MEMBER_REMOVE: GuildMemberRemoveData;
@@ -145,6 +191,7 @@ export interface DispatchPayloads {
   MESSAGE_CREATE: Message;
   MESSAGE_UPDATE: MessageUpdateData;
   MESSAGE_DELETE: MessageDeleteData;
+  MESSAGE_DELETE_BULK: MessageDeleteBulkData;
   MESSAGE_REACTION_ADD: MessageReactionAddData;
   MESSAGE_REACTION_REMOVE: MessageReactionRemoveData;
   MESSAGE_REACTION_REMOVE_ALL: MessageReactionRemoveAllData;
@@ -181,6 +228,12 @@ export const EventInfo = {
   GUILD_UPDATE: { guild: I.Guilds },
   GUILD_DELETE: { guild: I.Guilds },
   GUILD_ROLE_CREATE: { guild: I.Guilds },
+  GUILD_ROLE_UPDATE: { guild: I.Guilds },
+  GUILD_ROLE_DELETE: { guild: I.Guilds },
+  GUILD_BAN_ADD: { guild: I.GuildModeration },
+  GUILD_BAN_REMOVE: { guild: I.GuildModeration },
+  // Sent only to holders of VIEW_AUDIT_LOG (the route's guild_permission).
+  GUILD_AUDIT_LOG_ENTRY_CREATE: { guild: I.GuildModeration },
   GUILD_MEMBER_ADD: { guild: I.GuildMembers },
   // A session's own member updates are sent regardless of intents (see the gateway fan-out).
   GUILD_MEMBER_UPDATE: { guild: I.GuildMembers },
@@ -194,6 +247,7 @@ export const EventInfo = {
   MESSAGE_CREATE: { guild: I.GuildMessages, private: I.DirectMessages, content: true },
   MESSAGE_UPDATE: { guild: I.GuildMessages, private: I.DirectMessages, content: true },
   MESSAGE_DELETE: { guild: I.GuildMessages, private: I.DirectMessages },
+  MESSAGE_DELETE_BULK: { guild: I.GuildMessages },
   MESSAGE_REACTION_ADD: { guild: I.GuildMessageReactions, private: I.DirectMessageReactions },
   MESSAGE_REACTION_REMOVE: { guild: I.GuildMessageReactions, private: I.DirectMessageReactions },
   MESSAGE_REACTION_REMOVE_ALL: { guild: I.GuildMessageReactions, private: I.DirectMessageReactions },

@@ -246,3 +246,87 @@ export function mayWriteOverwrites(perms: bigint, change: { touched: boolean; bi
   if (!change.touched) return true;
   return hasPermission(perms, Permissions.MANAGE_ROLES) && hasPermission(perms, change.bits & ALL_PERMISSIONS);
 }
+
+/**
+ * Role hierarchy, as on Discord. Roles rank by position, then (at equal positions) the older role, with the lower
+ * id, ranks higher. Nobody acts on a role at or above their highest role, or on a member whose highest role is at or
+ * above theirs; only the owner is exempt (and no one acts on the owner). ADMINISTRATOR grants every permission but
+ * not rank. Managed roles (a bot's) are given and taken by the platform alone.
+ */
+export interface HierarchyRole {
+  id: string;
+  position: number;
+  managed?: boolean;
+}
+
+export interface HierarchyGuild {
+  guildId: string;
+  ownerId: string;
+  roles: ReadonlyMap<string, HierarchyRole> | readonly HierarchyRole[];
+}
+
+export interface HierarchyMember {
+  userId: string;
+  /** Not including @everyone. */
+  roleIds: readonly string[];
+}
+
+/** Positive when `a` ranks above `b`, negative below, 0 for the same role. */
+export function compareRoles(a: HierarchyRole, b: HierarchyRole): number {
+  if (a.position !== b.position) return a.position - b.position;
+  if (a.id === b.id) return 0;
+  return BigInt(a.id) < BigInt(b.id) ? 1 : -1;
+}
+
+function hierarchyLookup(roles: HierarchyGuild['roles']): (id: string) => HierarchyRole | undefined {
+  if (roles instanceof Map) return (id) => roles.get(id);
+  const list = roles as readonly HierarchyRole[];
+  return (id) => list.find((r) => r.id === id);
+}
+
+/** The member's highest role; @everyone (position 0) when they have none. */
+export function highestRole(guild: HierarchyGuild, roleIds: readonly string[]): HierarchyRole {
+  const get = hierarchyLookup(guild.roles);
+  let top: HierarchyRole = get(guild.guildId) ?? { id: guild.guildId, position: 0 };
+  for (const id of roleIds) {
+    const r = get(id);
+    if (r && compareRoles(r, top) > 0) top = r;
+  }
+  return top;
+}
+
+/** May `actor` edit, delete, move, give or take `role`? Strictly below the actor's highest role, or the owner. */
+export function canManageRole(guild: HierarchyGuild, actor: HierarchyMember, role: HierarchyRole): boolean {
+  if (actor.userId === guild.ownerId) return true;
+  return compareRoles(highestRole(guild, actor.roleIds), role) > 0;
+}
+
+/** May `role` be given to or taken from a member by hand? Not @everyone (everyone has it) nor a managed role. */
+export function isAssignableRole(guild: HierarchyGuild, role: HierarchyRole): boolean {
+  return role.id !== guild.guildId && !role.managed;
+}
+
+/** May `actor` act on `target` (kick, ban, time out, rename, ...)? Never on the owner or on oneself through this. */
+export function canActOnMember(guild: HierarchyGuild, actor: HierarchyMember, target: HierarchyMember): boolean {
+  if (target.userId === guild.ownerId || target.userId === actor.userId) return false;
+  if (actor.userId === guild.ownerId) return true;
+  return compareRoles(highestRole(guild, actor.roleIds), highestRole(guild, target.roleIds)) > 0;
+}
+
+/**
+ * Which permission bits a role change may carry: an actor grants only what they hold (the owner and
+ * administrators hold all). Bits the role already had and keeps are not a grant.
+ */
+export function mayGrantPermissions(actorPerms: bigint, before: bigint, after: bigint): boolean {
+  const granted = (after & ~before) & ALL_PERMISSIONS;
+  return hasPermission(actorPerms, granted);
+}
+
+/** The longest timeout Discord allows: 28 days. */
+export const MAX_TIMEOUT_MS = 28 * 24 * 60 * 60 * 1000;
+
+/** A member is timed out while `communication_disabled_until` lies ahead; it ends by itself. */
+export function isCommunicationDisabled(member: { communication_disabled_until?: string | null }, now = Date.now()): boolean {
+  const until = member.communication_disabled_until;
+  return Boolean(until && Date.parse(until) > now);
+}

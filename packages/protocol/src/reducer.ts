@@ -171,6 +171,24 @@ const handlers: { [K in EventName]: Handler<K> } = {
     if (!g) return state;
     return { ...state, guilds: { ...state.guilds, [g.id]: { ...g, roles: { ...g.roles, [d.role.id]: d.role } } } };
   },
+  GUILD_ROLE_UPDATE(state, d) {
+    const g = state.guilds[d.guild_id];
+    if (!g) return state;
+    return { ...state, guilds: { ...state.guilds, [g.id]: { ...g, roles: { ...g.roles, [d.role.id]: d.role } } } };
+  },
+  GUILD_ROLE_DELETE(state, d) {
+    const g = state.guilds[d.guild_id];
+    if (!g) return state;
+    const roles = { ...g.roles };
+    delete roles[d.role_id];
+    // A deleted role leaves every member that had it, as the server's member_roles rows do.
+    const members = Object.fromEntries(Object.entries(g.members).map(([id, m]) => [id, m.roles.includes(d.role_id) ? { ...m, roles: m.roles.filter((r) => r !== d.role_id) } : m]));
+    return { ...state, guilds: { ...state.guilds, [g.id]: { ...g, roles, members } } };
+  },
+  // Bans and audit entries are fetched by the settings views when opened.
+  GUILD_BAN_ADD: keep,
+  GUILD_BAN_REMOVE: keep,
+  GUILD_AUDIT_LOG_ENTRY_CREATE: keep,
   GUILD_MEMBER_ADD: (state, d) => guildMember(state, d, true),
   GUILD_MEMBER_UPDATE: (state, d) => guildMember(state, d, false),
   GUILD_MEMBER_REMOVE(state, d) {
@@ -215,6 +233,12 @@ const handlers: { [K in EventName]: Handler<K> } = {
     const list = state.messages[d.channel_id];
     if (!list) return state;
     return { ...state, messages: { ...state.messages, [d.channel_id]: list.filter((m) => m.id !== d.id) } };
+  },
+  MESSAGE_DELETE_BULK(state, d) {
+    const list = state.messages[d.channel_id];
+    if (!list) return state;
+    const gone = new Set(d.ids);
+    return { ...state, messages: { ...state.messages, [d.channel_id]: list.filter((m) => !gone.has(m.id)) } };
   },
   MESSAGE_REACTION_ADD(state, d) {
     const me = d.user_id === state.user?.id;

@@ -62,6 +62,9 @@ export const Role = z.object({
   managed: z.boolean(),
   mentionable: z.boolean(),
   flags: z.number(),
+  /** Discord's role colours: `color` is `primary_color`; a gradient adds a secondary (and a holographic a tertiary). */
+  colors: z.object({ primary_color: z.number(), secondary_color: z.number().nullable(), tertiary_color: z.number().nullable() }).optional(),
+  tags: z.object({ bot_id: snowflake.optional() }).optional(),
 });
 export type Role = z.infer<typeof Role>;
 
@@ -389,6 +392,61 @@ export const CreateInviteBody = z.object({
 export const MemberListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
   after: snowflake.optional(),
+});
+
+const colour = z.number().int().min(0).max(0xffffff);
+const permissionBits = z.string().regex(/^\d{1,20}$/, 'Value is not a permission bit set.');
+
+export const RoleBody = z.object({
+  name: z.string().trim().min(1).max(100).optional(),
+  permissions: permissionBits.optional(),
+  color: colour.optional(),
+  colors: z.object({ primary_color: colour, secondary_color: colour.nullable().optional(), tertiary_color: colour.nullable().optional() }).optional(),
+  hoist: z.boolean().optional(),
+  mentionable: z.boolean().optional(),
+  icon: z.string().nullable().optional(),
+  unicode_emoji: z.string().nullable().optional(),
+});
+export type RoleBody = z.infer<typeof RoleBody>;
+
+export const RolePositionsBody = z.array(z.object({ id: snowflake, position: z.number().int().nullable().optional() })).min(1).max(250);
+
+export const ModifyMemberBody = z.object({
+  nick: z.string().max(32).nullable().optional(),
+  roles: z.array(snowflake).max(250).optional(),
+  communication_disabled_until: z.string().nullable().optional(),
+  mute: z.boolean().optional(),
+  deaf: z.boolean().optional(),
+});
+export type ModifyMemberBody = z.infer<typeof ModifyMemberBody>;
+
+export const ModifyCurrentMemberBody = z.object({ nick: z.string().max(32).nullable().optional() });
+
+export const CreateBanBody = z.object({
+  delete_message_seconds: z.number().int().min(0).max(604800).optional(),
+  /** Deprecated by Discord, still sent by older libraries. */
+  delete_message_days: z.number().int().min(0).max(7).optional(),
+});
+
+export const BulkBanBody = z.object({
+  user_ids: z.array(snowflake).min(1).max(200),
+  delete_message_seconds: z.number().int().min(0).max(604800).optional(),
+});
+
+export const BanListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  before: snowflake.optional(),
+  after: snowflake.optional(),
+});
+
+export const BulkDeleteBody = z.object({ messages: z.array(snowflake).min(2).max(100) });
+
+export const AuditLogQuery = z.object({
+  user_id: snowflake.optional(),
+  action_type: z.coerce.number().int().optional(),
+  before: snowflake.optional(),
+  after: snowflake.optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
 });
 
 // ---------- gateway payloads ----------

@@ -21,6 +21,8 @@ export interface Route {
    * CHANNEL_DELETE; one that could not and now can gets CHANNEL_CREATE, as on Discord.
    */
   previous?: { permission_overwrites: Overwrite[] };
+  /** Guild-wide events for those holding this guild permission (decimal bits), e.g. audit entries need VIEW_AUDIT_LOG. */
+  guild_permission?: string;
   /** Only these users' sessions receive it. */
   user_ids?: string[];
   /** Sessions of these users skip it (e.g. the joiner gets GUILD_CREATE instead of GUILD_MEMBER_ADD). */

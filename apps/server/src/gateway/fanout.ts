@@ -131,6 +131,7 @@ export class Fanout {
       // A session's own member is always kept current, whatever its intents (as on Discord).
       const own = t === 'GUILD_MEMBER_UPDATE' && (d as DispatchPayloads['GUILD_MEMBER_UPDATE']).user?.id === s.user.id;
       if (intent !== undefined && !own && !(s.intents & intent)) continue;
+      if (route.guild_permission && !this.hasGuildPermission(state, s, BigInt(route.guild_permission))) continue;
       if (route.channel_id) {
         const sees = this.canView(state, route, s, required);
         if (route.previous) {
@@ -164,6 +165,11 @@ export class Fanout {
       this.hooks.onGuildLeave(s, guildId);
       if (s.intents & GatewayIntents.Guilds) s.dispatch((removed ??= framePrefix('GUILD_DELETE', { id: guildId })));
     }
+  }
+
+  private hasGuildPermission(state: GuildState | undefined, s: Session, required: bigint): boolean {
+    const member = state?.members.get(s.user.id);
+    return Boolean(state && member && hasPermission(this.deps.cache.basePermissions(state, s.user.id, member), required));
   }
 
   /** VIEW_CHANNEL plus the route's permission, which a private thread's members do not need. */

@@ -25,6 +25,7 @@ const unknownMessages: Record<string, [number, string]> = {
   member: [ErrorCodes.UNKNOWN_MEMBER, 'Unknown Member'],
   invite: [ErrorCodes.UNKNOWN_INVITE, 'Unknown Invite'],
   role: [ErrorCodes.UNKNOWN_ROLE, 'Unknown Role'],
+  ban: [ErrorCodes.UNKNOWN_BAN, 'Unknown Ban'],
   application: [ErrorCodes.UNKNOWN_APPLICATION, 'Unknown Application'],
 };
 

@@ -2,15 +2,19 @@
  * Every domain module, in the order their routes register. A new domain is its folder (with an index.ts
  * manifest, see module.ts) and one line here.
  */
+import { auditModule } from './audit/index.js';
 import { applicationsModule } from './applications/index.js';
 import { authModule } from './auth/index.js';
 import { channelsModule } from './channels/index.js';
 import { discoveryModule } from './gateway/index.js';
 import { guildsModule } from './guilds/index.js';
 import { invitesModule } from './invites/index.js';
+import { membersModule } from './members/index.js';
 import { messagesModule } from './messages/index.js';
+import { moderationModule } from './moderation/index.js';
 import { presenceModule } from './presence/index.js';
 import { reactionsModule } from './reactions/index.js';
+import { rolesModule } from './roles/index.js';
 import { usersModule } from './users/index.js';
 
 export const modules = [
@@ -24,4 +28,8 @@ export const modules = [
   messagesModule,
   reactionsModule,
   presenceModule,
+  rolesModule,
+  membersModule,
+  moderationModule,
+  auditModule,
 ] as const;

@@ -37,6 +37,7 @@ export function wireRole(r: RoleRecord): Role {
     managed: r.managed,
     mentionable: r.mentionable,
     flags: 0,
+    colors: { primary_color: r.color, secondary_color: r.secondary_color ?? null, tertiary_color: r.tertiary_color ?? null },
     ...(r.bot_id ? { tags: { bot_id: r.bot_id } } : {}),
   };
 }

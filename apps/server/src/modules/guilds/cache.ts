@@ -248,6 +248,15 @@ export class GuildCache {
       state.roles.set(d.role.id, d.role);
       state.perms.clear();
     },
+    GUILD_ROLE_UPDATE: (state, d) => {
+      state.roles.set(d.role.id, d.role);
+      state.perms.clear();
+    },
+    GUILD_ROLE_DELETE: (state, d) => {
+      state.roles.delete(d.role_id);
+      for (const [id, m] of state.members) if (m?.roles.includes(d.role_id)) state.members.set(id, { ...m, roles: m.roles.filter((r) => r !== d.role_id) });
+      state.perms.clear();
+    },
     CHANNEL_CREATE: (state, d) => this.putChannel(state, d),
     CHANNEL_UPDATE: (state, d) => {
       // An update published after the channel's delete (the two raced; the update committed first) must not
@@ -280,6 +289,11 @@ export class GuildCache {
     // Nothing a replica holds: content, invites, reactions, typing and presence are not part of it.
     MESSAGE_UPDATE: null,
     MESSAGE_DELETE: null,
+    MESSAGE_DELETE_BULK: null,
+    // Bans are not kept (a banned user is no member; joins read the ban from the database); nor is the audit log.
+    GUILD_BAN_ADD: null,
+    GUILD_BAN_REMOVE: null,
+    GUILD_AUDIT_LOG_ENTRY_CREATE: null,
     MESSAGE_REACTION_ADD: null,
     MESSAGE_REACTION_REMOVE: null,
     MESSAGE_REACTION_REMOVE_ALL: null,

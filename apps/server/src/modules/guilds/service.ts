@@ -9,7 +9,7 @@ import { presenceData } from '../presence/service.js';
 import type { GuildPatch, GuildRecord, MemberRecord, RoleRecord } from './store.js';
 
 /** What this domain's services use. */
-type GuildDeps = Needs<'guilds' | 'channels' | 'users', 'access' | 'cache' | 'ids' | 'presence'>;
+type GuildDeps = Needs<'guilds' | 'channels' | 'users' | 'moderation', 'access' | 'cache' | 'ids' | 'presence'>;
 
 function newChannel(deps: GuildDeps, guildId: string, type: number, name: string, position: number, parentId: string | null, now: number): ChannelRecord {
   return {
@@ -160,6 +160,7 @@ export async function addMember(
   const existing = await deps.guilds.getMember(guildId, user.id);
   if (existing) return { member: wireMember(existing, user), added: false };
   return deps.tx(async (tx) => {
+    if (await tx.moderation.getBan(guildId, user.id)) throw bannedError();
     const record = newMemberRecord(guildId, user.id);
     const role = user.bot && opts.botRolePermissions !== undefined ? await addBotRole(deps, tx, guildId, user, opts.botRolePermissions, opts.botName) : undefined;
     if (role) record.roles.push(role.id);
@@ -176,6 +177,9 @@ export async function addMember(
 }
 
 class MemberExists extends Error {}
+
+/** Discord's answer to a banned user joining (through any invite, or a bot being added back). */
+export const bannedError = () => new ApiError(403, ErrorCodes.USER_BANNED, 'The user is banned from this guild.');
 
 /** A bot joins with a managed role carrying the permissions it was authorised with, above every other role. */
 async function addBotRole(deps: Pick<Deps, 'ids'>, tx: Tx<'guilds'>, guildId: string, user: UserRecord, permissions: bigint, name?: string) {

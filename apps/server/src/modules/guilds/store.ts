@@ -23,6 +23,9 @@ export interface RoleRecord {
   managed: boolean;
   mentionable: boolean;
   bot_id: string | null;
+  /** A gradient's second colour and a holographic role's third (Discord's `colors`). */
+  secondary_color?: number | null;
+  tertiary_color?: number | null;
 }
 
 export interface MemberRecord {
@@ -76,7 +79,7 @@ const toGuild = (r: Row): GuildRecord => ({
   created_at: r.created_at,
 });
 
-const toRole = (r: Row): RoleRecord => ({
+export const toRole = (r: Row): RoleRecord => ({
   id: String(r.id),
   guild_id: String(r.guild_id),
   name: r.name,
@@ -87,6 +90,8 @@ const toRole = (r: Row): RoleRecord => ({
   managed: Boolean(r.managed),
   mentionable: Boolean(r.mentionable),
   bot_id: r.bot_id == null ? null : String(r.bot_id),
+  secondary_color: r.secondary_color ?? null,
+  tertiary_color: r.tertiary_color ?? null,
 });
 
 const toMember = (r: Row, roles: string[]): MemberRecord => ({

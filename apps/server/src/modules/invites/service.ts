@@ -4,12 +4,12 @@ import { errors } from '../../lib/errors.js';
 import { iso } from '../../lib/time.js';
 import type { Ctx } from '../access.js';
 import type { Needs } from '../deps.js';
-import { announceMember, newMemberRecord } from '../guilds/service.js';
+import { announceMember, bannedError, newMemberRecord } from '../guilds/service.js';
 import { wireUser } from '../wire.js';
 import type { InviteRecord } from './store.js';
 
 /** What this domain's services use. */
-type InviteDeps = Needs<'invites' | 'guilds' | 'users', 'access' | 'cache' | 'presence'>;
+type InviteDeps = Needs<'invites' | 'guilds' | 'users' | 'moderation', 'access' | 'cache' | 'presence'>;
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 function newCode(): string {
@@ -78,6 +78,8 @@ export async function acceptInvite(deps: InviteDeps, ctx: Ctx, code: string) {
   if (!already) {
     // Member row and use count commit together: a double click joins once and uses the invite once.
     joined = await deps.tx(async (tx) => {
+      // Read in the transaction: a ban that commits first keeps them out; one that commits after removes them.
+      if (await tx.moderation.getBan(invite.guild_id, ctx.user.id)) throw bannedError();
       const record = newMemberRecord(invite.guild_id, ctx.user.id);
       // The member row first: a concurrent accept by the same person waits on it, then finds them a member.
       if (!(await tx.guilds.addMember(record))) return false;

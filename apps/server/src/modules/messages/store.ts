@@ -47,6 +47,10 @@ export interface MessageStore {
   delete(channelId: string, id: string): Promise<boolean>;
   /** Every message of these channels (the channels are being deleted). */
   deleteByChannels(channelIds: readonly string[]): Promise<void>;
+  /** Deletes those of `ids` that exist in the channel; gives back the ids it deleted. */
+  deleteMany(channelId: string, ids: readonly string[]): Promise<string[]>;
+  /** An author's messages in a guild with ids above `afterId`, oldest first (a ban's message deletion). */
+  findByAuthor(guildId: string, authorId: string, afterId: string, limit: number): Promise<{ channel_id: string; id: string }[]>;
 }
 
 const idOrNull = (v: unknown) => (v == null ? null : String(v));
@@ -188,6 +192,20 @@ export class SqlMessageStore implements MessageStore {
 
   async delete(channelId: string, id: string) {
     return (await this.db.run('DELETE FROM messages WHERE channel_id = ? AND id = ?', [channelId, id])).changes > 0;
+  }
+
+  async deleteMany(channelId: string, ids: readonly string[]) {
+    if (ids.length === 0) return [];
+    const marks = ids.map(() => '?').join(', ');
+    const found = await this.db.all(`SELECT id FROM messages WHERE channel_id = ? AND id IN (${marks})`, [channelId, ...ids]);
+    if (found.length === 0) return [];
+    await this.db.run(`DELETE FROM messages WHERE channel_id = ? AND id IN (${marks})`, [channelId, ...ids]);
+    return found.map((r) => String(r.id));
+  }
+
+  async findByAuthor(guildId: string, authorId: string, afterId: string, limit: number) {
+    const rows = await this.db.all('SELECT channel_id, id FROM messages WHERE guild_id = ? AND author_id = ? AND id > ? ORDER BY id LIMIT ?', [guildId, authorId, afterId, limit]);
+    return rows.map((r) => ({ channel_id: String(r.channel_id), id: String(r.id) }));
   }
 
   async deleteByChannels(channelIds: readonly string[]) {

@@ -2,7 +2,7 @@
  * Reactions: one row per user and emoji; MESSAGE_REACTION_ADD / REMOVE / REMOVE_ALL / REMOVE_EMOJI after
  * each write. Only unicode emoji exist until guild emojis do; a custom `name:id` is an Unknown Emoji.
  */
-import { ErrorCodes, Permissions, hasPermission, isSnowflake, type Reaction, type User } from '@concord/protocol';
+import { ErrorCodes, Permissions, hasPermission, isCommunicationDisabled, isSnowflake, type Reaction, type User } from '@concord/protocol';
 import { ApiError, errors } from '../../lib/errors.js';
 import { guildIdOf, type Ctx } from '../access.js';
 import type { Deps, Needs } from '../deps.js';
@@ -53,6 +53,8 @@ export async function reactionsFor(deps: Pick<Deps, 'reactions'>, channelId: str
 /** `PUT .../reactions/:emoji/@me`: the first of an emoji needs ADD_REACTIONS; joining an existing one does not. */
 export async function addReaction(deps: ReactionDeps, ctx: Ctx, channelId: string, messageId: string, raw: string): Promise<void> {
   const { access, message, ids } = await messageIn(deps, ctx, channelId, messageId, 0n);
+  // A timed-out member reads but does not react, not even to join an existing reaction.
+  if (access.kind !== 'private' && isCommunicationDisabled(access.member)) throw errors.missingPermissions();
   const emoji = parseEmoji(raw);
   const key = emojiKey(emoji);
   if ((await deps.reactions.count(channelId, messageId, key)) === 0) {
