@@ -11,6 +11,7 @@ import { invitesModule } from './invites/index.js';
 import { messagesModule } from './messages/index.js';
 import { presenceModule } from './presence/index.js';
 import { reactionsModule } from './reactions/index.js';
+import { threadsModule } from './threads/index.js';
 import { usersModule } from './users/index.js';
 
 export const modules = [
@@ -24,4 +25,5 @@ export const modules = [
   messagesModule,
   reactionsModule,
   presenceModule,
+  threadsModule,
 ] as const;
