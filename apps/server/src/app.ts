@@ -27,6 +27,10 @@ import { Access } from './modules/access.js';
 import type { Deps, Stores } from './modules/deps.js';
 import { buildHttp } from './http/server.js';
 import { Gateway } from './gateway/server.js';
+import { archiveIdleThreads } from './modules/threads/service.js';
+
+/** How often idle threads are looked for (their shortest auto-archive duration is an hour). */
+const THREAD_SWEEP_MS = 60_000;
 
 export interface App {
   config: Config;
@@ -100,6 +104,12 @@ export async function buildApp(config: Config): Promise<App> {
   const gateway = new Gateway(deps);
   const http = buildHttp(deps, () => gateway.stats());
   if (config.role !== 'api') gateway.attach(http.server);
+  // Every API node sweeps; a thread archived by another node is skipped, not announced twice.
+  const sweeper =
+    config.role === 'gateway'
+      ? undefined
+      : setInterval(() => void archiveIdleThreads(deps).catch((err: unknown) => console.error('thread auto-archive failed:', err)), THREAD_SWEEP_MS);
+  sweeper?.unref();
 
   let closed = false;
   return {
@@ -120,6 +130,7 @@ export async function buildApp(config: Config): Promise<App> {
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(sweeper);
       await gateway.close();
       await http.close();
       cache.close();

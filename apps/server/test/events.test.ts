@@ -96,6 +96,33 @@ const actions: { [K in EventName]: (w: World) => Promise<unknown> } = {
     await w.owner.api.ok.post(`/channels/${c.id}/messages`, { content: 'gone with it' });
     await w.owner.api.ok.delete(`/channels/${c.id}`);
   },
+  THREAD_CREATE: (w) => w.owner.api.ok.post(`/channels/${w.guild.generalId}/messages/${w.message.id}/threads`, { name: 'a thread' }),
+  THREAD_UPDATE: async (w) => {
+    const t = await w.owner.api.ok.post<{ id: string }>(`/channels/${w.guild.generalId}/messages/${w.message.id}/threads`, { name: 'to rename' });
+    await w.other.api.ok.post(`/channels/${t.id}/messages`, { content: 'in the thread' });
+    await w.owner.api.ok.patch(`/channels/${t.id}`, { name: 'renamed' });
+    // Archived: it leaves the snapshot's channels; the starter message keeps it.
+    await w.owner.api.ok.patch(`/channels/${t.id}`, { archived: true });
+  },
+  THREAD_DELETE: async (w) => {
+    const t = await w.owner.api.ok.post<{ id: string }>(`/channels/${w.guild.generalId}/messages/${w.message.id}/threads`, { name: 'doomed' });
+    await w.owner.api.ok.post(`/channels/${t.id}/messages`, { content: 'gone with it' });
+    await w.owner.api.ok.delete(`/channels/${t.id}`);
+  },
+  THREAD_LIST_SYNC: async (w) => {
+    await w.other.api.ok.post(`/channels/${w.guild.generalId}/threads`, { name: 'synced', type: 11 });
+    await w.owner.api.ok.patch(`/channels/${w.guild.generalId}`, { permission_overwrites: [{ id: w.other.id, type: 1, allow: '0', deny: '8192' }] });
+  },
+  THREAD_MEMBER_UPDATE: async (w) => {
+    const t = await w.other.api.ok.post<{ id: string }>(`/channels/${w.guild.generalId}/threads`, { name: 'to join', type: 11 });
+    await w.owner.api.ok.put(`/channels/${t.id}/thread-members/@me`);
+  },
+  THREAD_MEMBERS_UPDATE: async (w) => {
+    const t = await w.owner.api.ok.post<{ id: string }>(`/channels/${w.guild.generalId}/messages/${w.message.id}/threads`, { name: 'joined' });
+    await w.other.api.ok.put(`/channels/${t.id}/thread-members/@me`);
+    await w.other.api.ok.delete(`/channels/${t.id}/thread-members/@me`);
+    await w.other.api.ok.put(`/channels/${t.id}/thread-members/@me`);
+  },
   INVITE_CREATE: (w) => w.owner.api.ok.post(`/channels/${w.guild.generalId}/invites`, {}),
   INVITE_DELETE: async (w) => {
     const inv = await w.owner.api.ok.post<{ code: string }>(`/channels/${w.guild.generalId}/invites`, {});

@@ -5,7 +5,7 @@
  * the new name means to them.
  */
 import { GatewayIntents as I } from './gateway.js';
-import type { Channel, Guild, GuildCreateData, Member, Message, ReadyData, Role, User } from './schemas.js';
+import type { Channel, Guild, GuildCreateData, Member, Message, ReadyData, Role, ThreadMember, User } from './schemas.js';
 
 export interface GuildMemberAddData extends Member {
   guild_id: string;
@@ -161,6 +161,38 @@ export interface PresenceUpdateData {
   client_status: Record<string, string>;
 }
 
+export interface ThreadDeleteData {
+  id: string;
+  guild_id: string;
+  parent_id: string;
+  type: number;
+}
+
+/** The threads of `channel_ids` (all active ones the session may see), replacing what the client had of them. */
+export interface ThreadListSyncData {
+  guild_id: string;
+  channel_ids?: string[];
+  threads: Channel[];
+  /** The current user's memberships among them. */
+  members: ThreadMember[];
+}
+
+/** The current user's own membership of a thread changed (joined, was added). */
+export interface ThreadMemberUpdateData extends ThreadMember {
+  id: string;
+  user_id: string;
+  guild_id: string;
+}
+
+export interface ThreadMembersUpdateData {
+  id: string;
+  guild_id: string;
+  /** Counted to 50 on Discord; Concord counts them all. */
+  member_count: number;
+  added_members?: ThreadMember[];
+  removed_member_ids?: string[];
+}
+
 export interface GuildDeleteData {
   id: string;
   unavailable?: boolean;
@@ -186,6 +218,12 @@ export interface DispatchPayloads {
   CHANNEL_CREATE: Channel;
   CHANNEL_UPDATE: Channel;
   CHANNEL_DELETE: Channel;
+  THREAD_CREATE: Channel;
+  THREAD_UPDATE: Channel;
+  THREAD_DELETE: ThreadDeleteData;
+  THREAD_LIST_SYNC: ThreadListSyncData;
+  THREAD_MEMBER_UPDATE: ThreadMemberUpdateData;
+  THREAD_MEMBERS_UPDATE: ThreadMembersUpdateData;
   INVITE_CREATE: InviteCreateData;
   INVITE_DELETE: InviteDeleteData;
   MESSAGE_CREATE: Message;
@@ -242,6 +280,12 @@ export const EventInfo = {
   CHANNEL_CREATE: { guild: I.Guilds },
   CHANNEL_UPDATE: { guild: I.Guilds },
   CHANNEL_DELETE: { guild: I.Guilds },
+  THREAD_CREATE: { guild: I.Guilds },
+  THREAD_UPDATE: { guild: I.Guilds },
+  THREAD_DELETE: { guild: I.Guilds },
+  THREAD_LIST_SYNC: { guild: I.Guilds },
+  THREAD_MEMBER_UPDATE: { guild: I.Guilds },
+  THREAD_MEMBERS_UPDATE: { guild: I.GuildMembers },
   INVITE_CREATE: { guild: I.GuildInvites },
   INVITE_DELETE: { guild: I.GuildInvites },
   MESSAGE_CREATE: { guild: I.GuildMessages, private: I.DirectMessages, content: true },

@@ -7,7 +7,7 @@
  * event to the server's snapshot test, which applies each event to a READY and compares with a fresh one.
  */
 import type { DispatchEvent, DispatchPayloads, EventName, ReactionEmojiData } from './events.js';
-import type { Channel, GuildCreateData, Member, Message, ReadyData, Role, User } from './schemas.js';
+import { ChannelTypes, MessageFlags, type Channel, type GuildCreateData, type Member, type Message, type ReadyData, type Role, type User } from './schemas.js';
 import { compareSnowflakes } from './snowflake.js';
 
 /** A guild as the client holds it (not the server's replica). */
@@ -122,6 +122,39 @@ function updateMessage(state: ClientState, channelId: string, messageId: string,
   return { ...state, messages: { ...state.messages, [channelId]: copy } };
 }
 
+/** A thread as snapshots hold it: THREAD_CREATE's one-off flag left off. */
+function threadOf(raw: Channel): Channel {
+  const { newly_created: _n, ...t } = raw;
+  return t;
+}
+
+/** The starter message of a thread (same id, in the parent) carries the thread as it is now. */
+function withStarter(state: ClientState, t: Channel, f: (m: Message) => Message = (m) => ({ ...m, thread: t })): ClientState {
+  return t.parent_id ? updateMessage(state, t.parent_id, t.id, f) : state;
+}
+
+/** Snapshots hold active threads only: an archived one leaves the channel list (its loaded messages stay). */
+function putThread(state: ClientState, raw: Channel): ClientState {
+  const t = threadOf(raw);
+  const next = withStarter(state, t, (m) => ({ ...m, thread: t, flags: m.flags | MessageFlags.HAS_THREAD }));
+  const channels = { ...next.channels };
+  if (t.thread_metadata?.archived) delete channels[t.id];
+  else channels[t.id] = t;
+  return { ...next, channels };
+}
+
+/** A message came or went in a thread: its counts (and its starter's copy) follow. */
+function countThreadMessage(state: ClientState, channelId: string, delta: 1 | -1): ClientState {
+  const t = state.channels[channelId];
+  if (!t?.thread_metadata) return state;
+  const next: Channel = {
+    ...t,
+    message_count: Math.max(0, (t.message_count ?? 0) + delta),
+    total_message_sent: (t.total_message_sent ?? 0) + (delta > 0 ? 1 : 0),
+  };
+  return withStarter({ ...state, channels: { ...state.channels, [t.id]: next } }, next);
+}
+
 const emojiKey = (e: ReactionEmojiData) => e.id ?? e.name ?? '';
 
 function guildMember(state: ClientState, d: Member & { guild_id: string }, added: boolean): ClientState {
@@ -211,10 +244,34 @@ const handlers: { [K in EventName]: Handler<K> } = {
   CHANNEL_UPDATE: putChannel,
   CHANNEL_DELETE(state, c) {
     const g = c.guild_id ? state.guilds[c.guild_id] : undefined;
-    const rest = withoutChannels(state, [c.id]);
+    // Its threads go with it.
+    const threads = Object.values(state.channels).filter((t) => t.thread_metadata && t.parent_id === c.id).map((t) => t.id);
+    const rest = withoutChannels(state, [c.id, ...threads]);
     if (!g) return { ...state, ...rest };
     const guild = { ...g, channelIds: g.channelIds.filter((id) => id !== c.id) };
     return { ...state, ...rest, guilds: { ...state.guilds, [g.id]: guild } };
+  },
+  THREAD_CREATE: putThread,
+  THREAD_UPDATE: putThread,
+  THREAD_DELETE(state, d) {
+    const t = state.channels[d.id] ?? { id: d.id, type: d.type, parent_id: d.parent_id };
+    const next = withStarter(state, t, ({ thread: _t, ...m }) => ({ ...m, flags: m.flags & ~MessageFlags.HAS_THREAD }));
+    return { ...next, ...withoutChannels(next, [d.id]) };
+  },
+  THREAD_LIST_SYNC(state, d) {
+    // Private threads are not part of a sync (see the server's threads module): the session keeps its own.
+    const synced = (c: Channel) =>
+      c.guild_id === d.guild_id && c.thread_metadata && c.type !== ChannelTypes.PRIVATE_THREAD && (!d.channel_ids || d.channel_ids.includes(c.parent_id ?? ''));
+    const channels = Object.fromEntries(Object.entries(state.channels).filter(([, c]) => !synced(c)));
+    return d.threads.reduce((s, t) => putThread(s, { ...t, guild_id: d.guild_id }), { ...state, channels });
+  },
+  // Thread membership is not part of this state (the threads list endpoints carry it).
+  THREAD_MEMBER_UPDATE: keep,
+  THREAD_MEMBERS_UPDATE(state, d) {
+    const t = state.channels[d.id];
+    if (!t) return state;
+    const next = { ...t, member_count: d.member_count };
+    return withStarter({ ...state, channels: { ...state.channels, [t.id]: next } }, next);
   },
   // Invites are fetched when a dialog asks for them; typing lives in the app's own expiring state.
   INVITE_CREATE: keep,
@@ -224,15 +281,18 @@ const handlers: { [K in EventName]: Handler<K> } = {
     const list = state.messages[m.channel_id];
     const channel = state.channels[m.channel_id];
     const channels = channel ? { ...state.channels, [m.channel_id]: { ...channel, last_message_id: m.id } } : state.channels;
+    // A retried send's echo is the same message: it counts once.
+    const counted = list?.some((x) => x.id === m.id) ? { ...state, channels } : countThreadMessage({ ...state, channels }, m.channel_id, 1);
     // Only channels whose history is loaded keep messages; others learn of them through last_message_id.
-    if (!list) return { ...state, channels };
-    return { ...state, channels, messages: { ...state.messages, [m.channel_id]: upsertMessage(list, m) } };
+    if (!list) return counted;
+    return { ...counted, messages: { ...counted.messages, [m.channel_id]: upsertMessage(list, m) } };
   },
   MESSAGE_UPDATE: (state, d) => updateMessage(state, d.channel_id, d.id, (m) => ({ ...m, ...d })),
   MESSAGE_DELETE(state, d) {
-    const list = state.messages[d.channel_id];
-    if (!list) return state;
-    return { ...state, messages: { ...state.messages, [d.channel_id]: list.filter((m) => m.id !== d.id) } };
+    const counted = countThreadMessage(state, d.channel_id, -1);
+    const list = counted.messages[d.channel_id];
+    if (!list) return counted;
+    return { ...counted, messages: { ...counted.messages, [d.channel_id]: list.filter((m) => m.id !== d.id) } };
   },
   MESSAGE_DELETE_BULK(state, d) {
     const list = state.messages[d.channel_id];

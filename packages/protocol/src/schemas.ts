@@ -32,6 +32,12 @@ export const isTextBasedType = (type: number): boolean =>
 
 export const MessageTypes = { DEFAULT: 0, REPLY: 19 } as const;
 
+/** Message flags Concord sets. */
+export const MessageFlags = { HAS_THREAD: 1 << 5 } as const;
+
+/** Minutes of inactivity after which a thread archives itself (Discord's four choices). */
+export const THREAD_ARCHIVE_DURATIONS = [60, 1440, 4320, 10080] as const;
+
 // ---------- entities ----------
 
 export const User = z.object({
@@ -76,6 +82,16 @@ export const Overwrite = z.object({
 });
 export type Overwrite = z.infer<typeof Overwrite>;
 
+export const ThreadMetadata = z.object({
+  archived: z.boolean(),
+  auto_archive_duration: z.number(),
+  archive_timestamp: iso,
+  locked: z.boolean(),
+  invitable: z.boolean().optional(),
+  create_timestamp: iso.nullable().optional(),
+});
+export type ThreadMetadata = z.infer<typeof ThreadMetadata>;
+
 export const Channel = z.object({
   id: snowflake,
   type: z.number(),
@@ -93,8 +109,24 @@ export const Channel = z.object({
   recipients: z.array(User).optional(),
   owner_id: snowflake.optional(),
   flags: z.number().optional(),
+  // Threads only.
+  message_count: z.number().optional(),
+  member_count: z.number().optional(),
+  total_message_sent: z.number().optional(),
+  thread_metadata: ThreadMetadata.optional(),
+  /** THREAD_CREATE only: the thread was just made (not the current user added to an existing one). */
+  newly_created: z.boolean().optional(),
 });
 export type Channel = z.infer<typeof Channel>;
+
+export interface ThreadMember {
+  /** The thread's id (left out inside GUILD_CREATE, as on Discord). */
+  id?: string;
+  user_id?: string;
+  join_timestamp: string;
+  flags: number;
+  member?: Member;
+}
 
 export const Member = z.object({
   user: User.optional(),
@@ -193,6 +225,8 @@ export interface Message {
   message_reference?: z.infer<typeof MessageReference> | null;
   referenced_message?: Message | null;
   channel_type?: number;
+  /** The thread started from this message (same id), on the starter message. */
+  thread?: Channel;
 }
 
 export const Invite = z.object({
@@ -305,7 +339,45 @@ export const CreateChannelBody = z.object({
     .refine((list) => new Set(list.map((o) => o.id)).size === list.length, 'Each role or member may have one overwrite.')
     .optional(),
 });
-export const ModifyChannelBody = CreateChannelBody.omit({ type: true }).partial();
+const archiveDuration = z.union([z.literal(60), z.literal(1440), z.literal(4320), z.literal(10080)]);
+
+/** A guild channel's fields, and a thread's (a thread takes only name, rate_limit_per_user and these). */
+export const ModifyChannelBody = CreateChannelBody.omit({ type: true })
+  .partial()
+  .extend({
+    archived: z.boolean().optional(),
+    auto_archive_duration: archiveDuration.optional(),
+    locked: z.boolean().optional(),
+    invitable: z.boolean().optional(),
+  });
+
+export const StartThreadFromMessageBody = z.object({
+  name: name100,
+  auto_archive_duration: archiveDuration.optional(),
+  rate_limit_per_user: z.number().int().min(0).max(21600).nullable().optional(),
+});
+export type StartThreadFromMessageBody = z.infer<typeof StartThreadFromMessageBody>;
+
+export const StartThreadBody = StartThreadFromMessageBody.extend({
+  // Discord's v10 default is a private thread.
+  type: z.union([z.literal(10), z.literal(11), z.literal(12)]).optional(),
+  invitable: z.boolean().optional(),
+});
+export type StartThreadBody = z.infer<typeof StartThreadBody>;
+
+const queryBool = z.enum(['true', 'false', 'True', 'False', '1', '0']).transform((v) => v === 'true' || v === 'True' || v === '1');
+
+export const ThreadMembersQuery = z.object({
+  with_member: queryBool.optional(),
+  after: snowflake.optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});
+
+/** `before` is an ISO8601 timestamp for archived lists, a thread id for the joined private list. */
+export const ArchivedThreadsQuery = z.object({
+  before: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(2).max(100).optional(),
+});
 
 /** Discord's embed limits: per field, 25 fields, and 6000 characters across all embeds of a message. */
 const embedUrl = z.string().max(2048);

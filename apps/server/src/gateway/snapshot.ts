@@ -4,10 +4,8 @@
  * the client reducer, and an entry in the server's snapshot test (snapshot + events = fresh snapshot).
  */
 import {
-  ChannelTypes,
   GatewayIntents,
   Permissions,
-  computeThreadPermissions,
   hasPermission,
   type Channel,
   type GuildCreateData,
@@ -20,6 +18,7 @@ import type { GuildState } from '../modules/guilds/cache.js';
 import { wireChannel, wireMember, wirePrivateChannel, wirePrivateUser } from '../modules/wire.js';
 import type { Session } from './session.js';
 import { presenceData } from '../modules/presence/service.js';
+import { visibleThreads } from '../modules/threads/service.js';
 
 /** The user's DMs and group DMs, each with the other recipients. */
 export async function loadPrivateChannels(deps: Pick<Deps, 'channels' | 'users'>, userId: string): Promise<Channel[]> {
@@ -61,17 +60,7 @@ export async function buildGuildCreate(deps: Deps, state: GuildState, session: S
   }
   const canView = (channelId: string) => hasPermission(deps.cache.channelPermissions(state, channelId, session.user.id, self), Permissions.VIEW_CHANNEL);
   const channels = [...state.channels.values()].filter((c) => canView(c.id));
-  const threads: Channel[] = [];
-  for (const t of await deps.channels.threadsByGuild(state.guild.id)) {
-    if (!t.parent_id || !state.channels.has(t.parent_id)) continue;
-    const isPrivate = t.type === ChannelTypes.PRIVATE_THREAD;
-    const perms = computeThreadPermissions({
-      parentPermissions: deps.cache.channelPermissions(state, t.parent_id, session.user.id, self),
-      isPrivate,
-      isMember: isPrivate && (await deps.channels.members(t.id)).includes(session.user.id),
-    });
-    if (hasPermission(perms, Permissions.VIEW_CHANNEL)) threads.push(wireChannel(t));
-  }
+  const threads = (await visibleThreads(deps, state, session.user.id, self, await deps.channels.threadsByGuild(state.guild.id))).map(wireChannel);
   return {
     ...state.guild,
     roles: [...state.roles.values()],

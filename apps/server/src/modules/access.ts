@@ -70,8 +70,13 @@ export function audienceOf(scope: ChannelScope): Audience {
 export function routeOf(scope: ChannelScope): Route {
   if (scope.kind === 'guild') return { channel_id: scope.channel.id };
   if (scope.kind === 'private') return {};
-  if (scope.channel.type !== ChannelTypes.PRIVATE_THREAD) return { channel_id: scope.parent.id };
-  return { channel_id: scope.parent.id, permission: Permissions.MANAGE_THREADS.toString(), or_user_ids: scope.members };
+  return threadRoute(scope.channel.type, scope.parent.id, scope.members);
+}
+
+/** A thread's events reach who views its parent; a private thread's only its members and those with MANAGE_THREADS. */
+export function threadRoute(type: number, parentId: string, members: readonly string[]): Route {
+  if (type !== ChannelTypes.PRIVATE_THREAD) return { channel_id: parentId };
+  return { channel_id: parentId, permission: Permissions.MANAGE_THREADS.toString(), or_user_ids: [...members] };
 }
 
 export class Access {

@@ -30,7 +30,7 @@ export interface TxHooks {
   emit<K extends BusEventName>(to: Target, t: K, d: DispatchPayloads[K], route?: Route): void;
   /** Sends a control message to a user's sessions after the commit. */
   control(userId: string, control: Control): void;
-  /** Every module removes its rows of these channels (messages, reactions, ...), in this transaction. */
+  /** Every module removes its rows of these channels and of what goes with them (threads), in this transaction. */
   purgeChannels(channelIds: readonly string[]): Promise<void>;
   /** Every module removes its rows of these messages (reactions, ...), in this transaction. */
   purgeMessages(channelId: string, messageIds: readonly string[]): Promise<void>;

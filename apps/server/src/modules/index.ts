@@ -15,6 +15,7 @@ import { moderationModule } from './moderation/index.js';
 import { presenceModule } from './presence/index.js';
 import { reactionsModule } from './reactions/index.js';
 import { rolesModule } from './roles/index.js';
+import { threadsModule } from './threads/index.js';
 import { usersModule } from './users/index.js';
 
 export const modules = [
@@ -32,4 +33,5 @@ export const modules = [
   membersModule,
   moderationModule,
   auditModule,
+  threadsModule,
 ] as const;

@@ -24,6 +24,8 @@ export interface Migration {
  * bound to the deleting transaction: a domain deletes only its own rows.
  */
 export interface PurgeHooks<S> {
+  /** Channels that go with these (a channel's threads): every module purges them too, in the same transaction. */
+  dependents?(store: S, channelIds: readonly string[]): Promise<string[]>;
   /** Channels are being deleted (alone, or with their guild). */
   channels?(store: S, channelIds: readonly string[]): Promise<void>;
   /** Messages of one channel are being deleted. */

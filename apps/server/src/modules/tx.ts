@@ -26,8 +26,17 @@ export function createTxRunner(db: Db, modules: readonly Module[], events: Event
         afterCommit: (f) => void after.push(f),
         emit: (to, t, d, route) => void after.push(() => events.dispatch(to, t, d, route)),
         control: (userId, control) => void after.push(() => events.control(userId, control)),
-        async purgeChannels(ids) {
-          if (ids.length > 0) for (const m of modules) await m.purge?.channels?.(own(m), ids);
+        async purgeChannels(given) {
+          // With everything that goes with them (threads of a deleted channel), found before any row is gone.
+          const ids = new Set(given);
+          let fresh = [...given];
+          while (fresh.length > 0) {
+            const found: string[] = [];
+            for (const m of modules) for (const id of (await m.purge?.dependents?.(own(m), fresh)) ?? []) if (!ids.has(id)) found.push(id);
+            for (const id of found) ids.add(id);
+            fresh = found;
+          }
+          if (ids.size > 0) for (const m of modules) await m.purge?.channels?.(own(m), [...ids]);
         },
         async purgeMessages(channelId, ids) {
           if (ids.length > 0) for (const m of modules) await m.purge?.messages?.(own(m), channelId, ids);

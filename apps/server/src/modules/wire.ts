@@ -1,6 +1,6 @@
 /** Records -> Discord v10 wire objects. One place, so every route and event speaks the same shapes. */
 import type { Channel, Member, Message, Reaction, Role, User } from '@concord/protocol';
-import type { ChannelRecord } from './channels/store.js';
+import type { ChannelRecord, ThreadState } from './channels/store.js';
 import type { GuildRecord, MemberRecord, RoleRecord } from './guilds/store.js';
 import type { MessageRecord } from './messages/store.js';
 import type { UserRecord } from './users/store.js';
@@ -43,6 +43,7 @@ export function wireRole(r: RoleRecord): Role {
 }
 
 export function wireChannel(c: ChannelRecord): Channel {
+  if (c.thread) return wireThread(c, c.thread);
   const base: Channel = {
     id: c.id,
     type: c.type,
@@ -57,6 +58,32 @@ export function wireChannel(c: ChannelRecord): Channel {
   if (c.type === 2) return { ...base, bitrate: c.bitrate ?? 64000, user_limit: c.user_limit ?? 0, rate_limit_per_user: 0, last_message_id: c.last_message_id };
   if (c.type === 4) return base;
   return { ...base, topic: c.topic, last_message_id: c.last_message_id, rate_limit_per_user: c.rate_limit_per_user };
+}
+
+/** A thread, in Discord's shape: no position or overwrites (the parent's apply), its metadata and counts. */
+function wireThread(c: ChannelRecord, t: ThreadState): Channel {
+  return {
+    id: c.id,
+    type: c.type,
+    ...(c.guild_id ? { guild_id: c.guild_id } : {}),
+    parent_id: c.parent_id,
+    owner_id: c.owner_id ?? undefined,
+    name: c.name,
+    last_message_id: c.last_message_id,
+    rate_limit_per_user: c.rate_limit_per_user,
+    message_count: t.message_count,
+    member_count: t.member_count,
+    total_message_sent: t.total_message_sent,
+    thread_metadata: {
+      archived: t.archived,
+      auto_archive_duration: t.auto_archive_duration,
+      archive_timestamp: iso(t.archive_timestamp)!,
+      locked: t.locked,
+      ...(c.type === 12 ? { invitable: t.invitable } : {}),
+      create_timestamp: iso(c.created_at),
+    },
+    flags: 0,
+  };
 }
 
 /** A DM or group DM as its recipients see it: the other recipients, and a group's name and owner. */
@@ -137,6 +164,8 @@ export interface MessageContext {
   referenced?: Message | null;
   /** Counts as the reading user sees them (`me`); left out, the message has none. */
   reactions?: Reaction[];
+  /** The thread started from this message. */
+  thread?: Channel;
 }
 
 export function wireMessage(m: MessageRecord, ctx: MessageContext): Message {
@@ -164,6 +193,7 @@ export function wireMessage(m: MessageRecord, ctx: MessageContext): Message {
     ...(m.nonce != null ? { nonce: m.nonce } : {}),
     webhook_id: null,
     channel_type: ctx.channelType,
+    ...(ctx.thread ? { thread: ctx.thread } : {}),
   };
   if (m.ref_message_id) {
     msg.message_reference = { message_id: m.ref_message_id, channel_id: m.ref_channel_id ?? m.channel_id, ...(m.guild_id ? { guild_id: m.guild_id } : {}) };

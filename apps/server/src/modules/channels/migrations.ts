@@ -47,4 +47,21 @@ export const channelMigrations: Migration[] = [
       CREATE INDEX channel_members_user ON channel_members(user_id);
     `,
   },
+  {
+    id: 900,
+    name: 'thread metadata and counts',
+    // A thread's state lives on its channel row: read with it wherever a thread is resolved. Counts are kept by
+    // the writes that change them (message sends and deletes, member joins and leaves).
+    shared: `
+      ALTER TABLE channels ADD COLUMN thread_archived SMALLINT NOT NULL DEFAULT 0;
+      ALTER TABLE channels ADD COLUMN thread_auto_archive INTEGER NOT NULL DEFAULT 1440;
+      ALTER TABLE channels ADD COLUMN thread_archive_ts BIGINT;
+      ALTER TABLE channels ADD COLUMN thread_locked SMALLINT NOT NULL DEFAULT 0;
+      ALTER TABLE channels ADD COLUMN thread_invitable SMALLINT NOT NULL DEFAULT 1;
+      ALTER TABLE channels ADD COLUMN message_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE channels ADD COLUMN total_message_sent INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE channels ADD COLUMN member_count INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX channels_parent ON channels(parent_id, thread_archived, thread_archive_ts);
+    `,
+  },
 ];

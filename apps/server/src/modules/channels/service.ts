@@ -6,10 +6,11 @@ import type { Needs } from '../deps.js';
 import { wireChannel } from '../wire.js';
 import type { GuildPatch } from '../guilds/store.js';
 import { writeGuild } from '../guilds/service.js';
+import { deleteThread, modifyThread, syncChannelThreads, type ThreadInput } from '../threads/service.js';
 import type { ChannelPatch, ChannelRecord, OverwriteRecord } from './store.js';
 
 /** What this domain's services use. */
-type ChannelDeps = Needs<'channels' | 'guilds', 'access' | 'cache' | 'ids'>;
+type ChannelDeps = Needs<'channels' | 'guilds' | 'threads' | 'messages', 'access' | 'cache' | 'ids'>;
 
 interface ChannelInput {
   name?: string;
@@ -87,8 +88,12 @@ export async function getChannel(deps: ChannelDeps, ctx: Ctx, channelId: string)
   return scope.kind === 'private' ? scope.channel : { ...scope.channel, guild_id: scope.state.guild.id };
 }
 
-export async function modifyChannel(deps: ChannelDeps, ctx: Ctx, channelId: string, body: ChannelInput): Promise<Channel> {
-  const { state, channel, perms } = await deps.access.guildChannel(ctx, channelId, Permissions.MANAGE_CHANNELS);
+export async function modifyChannel(deps: ChannelDeps, ctx: Ctx, channelId: string, body: ChannelInput & ThreadInput): Promise<Channel> {
+  const scope = await deps.access.guildChannel(ctx, channelId);
+  // A thread has its own rules (owners, MANAGE_THREADS, archiving).
+  if (scope.kind === 'thread') return modifyThread(deps, ctx, scope, body);
+  if (!hasPermission(scope.perms, Permissions.MANAGE_CHANNELS)) throw errors.missingPermissions();
+  const { state, channel, perms } = scope;
   if (body.parent_id !== undefined) checkParent(state, channel.type, body.parent_id);
   checkOverwriteChanges(perms, overwrites(body.permission_overwrites), channel.permission_overwrites);
   const patch: ChannelPatch = {
@@ -112,6 +117,8 @@ export async function modifyChannel(deps: ChannelDeps, ctx: Ctx, channelId: stri
       // Who could see it before: fan-out turns the update into CHANNEL_DELETE / CHANNEL_CREATE where that changed.
       ...(patch.overwrites ? { previous: { permission_overwrites: channel.permission_overwrites ?? [] } } : {}),
     });
+    // Sessions that now see the channel learn its threads.
+    if (patch.overwrites) await syncChannelThreads(tx, state.guild.id, channelId);
     return wire;
   });
   if (!wire) throw errors.unknown('channel');
@@ -123,7 +130,10 @@ export async function modifyChannel(deps: ChannelDeps, ctx: Ctx, channelId: stri
  * top level, and the guild no longer pointing at it (system or AFK channel), each announced after the commit.
  */
 export async function deleteChannel(deps: ChannelDeps, ctx: Ctx, channelId: string): Promise<Channel> {
-  const { state, channel } = await deps.access.guildChannel(ctx, channelId, Permissions.MANAGE_CHANNELS);
+  const scope = await deps.access.guildChannel(ctx, channelId);
+  if (scope.kind === 'thread') return deleteThread(deps, scope);
+  if (!hasPermission(scope.perms, Permissions.MANAGE_CHANNELS)) throw errors.missingPermissions();
+  const { state, channel } = scope;
   const guild = { guild: state.guild.id };
   const wire = { ...channel, guild_id: state.guild.id };
   const deleted = await deps.tx(async (tx) => {

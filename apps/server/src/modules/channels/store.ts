@@ -1,4 +1,4 @@
-import { ChannelTypes } from '@concord/protocol';
+import { ChannelTypes, isThreadType } from '@concord/protocol';
 import type { Queryable, Row } from '../../store/db.js';
 
 export interface OverwriteRecord {
@@ -25,6 +25,21 @@ export interface ChannelRecord {
   owner_id: string | null;
   created_at: number;
   overwrites: OverwriteRecord[];
+  /** Threads only. */
+  thread?: ThreadState;
+}
+
+export interface ThreadState {
+  archived: boolean;
+  /** Minutes of inactivity before it archives itself. */
+  auto_archive_duration: number;
+  /** When `archived` last changed (the creation time until then), ms. */
+  archive_timestamp: number;
+  locked: boolean;
+  invitable: boolean;
+  message_count: number;
+  total_message_sent: number;
+  member_count: number;
 }
 
 export type ChannelPatch = Partial<
@@ -37,7 +52,7 @@ export interface ChannelStore {
   get(id: string): Promise<ChannelRecord | undefined>;
   /** The guild's channels, not its threads. */
   listByGuild(guildId: string): Promise<ChannelRecord[]>;
-  /** The guild's threads (none are archived yet: every thread is active). */
+  /** The guild's active (not archived) threads. */
   threadsByGuild(guildId: string): Promise<ChannelRecord[]>;
   /** Every channel id of a guild, threads included. */
   idsByGuild(guildId: string): Promise<string[]>;
@@ -55,7 +70,8 @@ export interface ChannelStore {
 
 const COLUMNS = ['name', 'position', 'parent_id', 'topic', 'nsfw', 'rate_limit_per_user', 'bitrate', 'user_limit'] as const;
 
-const toChannel = (r: Row, overwrites: OverwriteRecord[]): ChannelRecord => ({
+/** A channel row (threads with their state); exported for the threads module, which reads thread rows too. */
+export const toChannel = (r: Row, overwrites: OverwriteRecord[]): ChannelRecord => ({
   id: String(r.id),
   guild_id: r.guild_id == null ? null : String(r.guild_id),
   type: r.type,
@@ -71,6 +87,20 @@ const toChannel = (r: Row, overwrites: OverwriteRecord[]): ChannelRecord => ({
   owner_id: r.owner_id == null ? null : String(r.owner_id),
   created_at: r.created_at,
   overwrites,
+  ...(isThreadType(r.type)
+    ? {
+        thread: {
+          archived: Boolean(r.thread_archived),
+          auto_archive_duration: r.thread_auto_archive,
+          archive_timestamp: Number(r.thread_archive_ts ?? r.created_at),
+          locked: Boolean(r.thread_locked),
+          invitable: Boolean(r.thread_invitable),
+          message_count: Number(r.message_count),
+          total_message_sent: Number(r.total_message_sent),
+          member_count: Number(r.member_count),
+        },
+      }
+    : {}),
 });
 
 const toOverwrite = (r: Row): OverwriteRecord => ({ id: String(r.target_id), type: r.type, allow: r.allow, deny: r.deny });
@@ -98,9 +128,15 @@ export class SqlChannelStore implements ChannelStore {
   constructor(private readonly db: Queryable) {}
 
   async create(c: ChannelRecord) {
+    const t = c.thread;
     await this.db.run(
-      'INSERT INTO channels (id, guild_id, type, name, position, parent_id, topic, nsfw, rate_limit_per_user, bitrate, user_limit, last_message_id, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [c.id, c.guild_id, c.type, c.name, c.position, c.parent_id, c.topic, c.nsfw ? 1 : 0, c.rate_limit_per_user, c.bitrate, c.user_limit, c.last_message_id, c.owner_id, c.created_at],
+      `INSERT INTO channels (id, guild_id, type, name, position, parent_id, topic, nsfw, rate_limit_per_user, bitrate, user_limit, last_message_id, owner_id, created_at,
+         thread_archived, thread_auto_archive, thread_archive_ts, thread_locked, thread_invitable)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        c.id, c.guild_id, c.type, c.name, c.position, c.parent_id, c.topic, c.nsfw ? 1 : 0, c.rate_limit_per_user, c.bitrate, c.user_limit, c.last_message_id, c.owner_id, c.created_at,
+        t?.archived ? 1 : 0, t?.auto_archive_duration ?? 1440, t?.archive_timestamp ?? null, t?.locked ? 1 : 0, t?.invitable === false ? 0 : 1,
+      ],
     );
     if (c.overwrites.length > 0) await writeOverwrites(this.db, c.id, c.overwrites);
   }
@@ -120,7 +156,7 @@ export class SqlChannelStore implements ChannelStore {
     return rows.map((r) => toChannel(r, overwrites.get(String(r.id)) ?? []));
   }
   async threadsByGuild(guildId: string) {
-    const rows = await this.db.all(`SELECT * FROM channels WHERE guild_id = ? AND type IN (${THREAD_TYPES}) ORDER BY id`, [guildId]);
+    const rows = await this.db.all(`SELECT * FROM channels WHERE guild_id = ? AND type IN (${THREAD_TYPES}) AND thread_archived = 0 ORDER BY id`, [guildId]);
     return rows.map((r) => toChannel(r, []));
   }
   async idsByGuild(guildId: string) {

@@ -286,6 +286,13 @@ export class GuildCache {
       const c = state.channels.get(d.channel_id);
       if (c) c.last_message_id = d.id;
     },
+    // Threads are not part of the replica: they are read when touched (see Access), however many a guild has.
+    THREAD_CREATE: null,
+    THREAD_UPDATE: null,
+    THREAD_DELETE: null,
+    THREAD_LIST_SYNC: null,
+    THREAD_MEMBER_UPDATE: null,
+    THREAD_MEMBERS_UPDATE: null,
     // Nothing a replica holds: content, invites, reactions, typing and presence are not part of it.
     MESSAGE_UPDATE: null,
     MESSAGE_DELETE: null,

@@ -1,5 +1,6 @@
 import {
   ErrorCodes,
+  MessageFlags,
   MessageTypes,
   Permissions,
   hasPermission,
@@ -14,13 +15,14 @@ import { guildIdOf, type ChannelScope, type Ctx } from '../access.js';
 import type { Deps, Needs } from '../deps.js';
 import { grantedPrivilegedIntents, seesMessageContent } from '../applications/service.js';
 import type { UserRecord } from '../users/store.js';
-import { wireMessage, withoutUser } from '../wire.js';
+import { wireChannel, wireMessage, withoutUser } from '../wire.js';
 import { reactionsFor } from '../reactions/service.js';
 import { redactFor } from './content.js';
+import { reopenForSend } from '../threads/service.js';
 import type { HistoryQuery, MessageRecord } from './store.js';
 
 /** What this domain's services use. */
-type MessageDeps = Needs<'messages' | 'users' | 'reactions' | 'applications', 'access' | 'events' | 'ids' | 'config'>;
+type MessageDeps = Needs<'messages' | 'users' | 'reactions' | 'applications' | 'channels' | 'threads', 'access' | 'events' | 'ids' | 'config' | 'cache'>;
 
 const USER_MENTION = /<@!?(\d{1,19})>/g;
 const ROLE_MENTION = /<@&(\d{1,19})>/g;
@@ -84,6 +86,8 @@ async function toWire(deps: MessageDeps, records: MessageRecord[], channelType: 
   for (const r of records) {
     const author = users.get(r.author_id);
     if (!author) continue;
+    // A starter message carries its thread (same id) as it is now.
+    const thread = r.flags & MessageFlags.HAS_THREAD ? await deps.channels.get(r.id) : undefined;
     const referenced = r.ref_message_id ? await deps.messages.get(r.ref_channel_id ?? r.channel_id, r.ref_message_id) : undefined;
     out.push(
       wireMessage(r, {
@@ -92,6 +96,7 @@ async function toWire(deps: MessageDeps, records: MessageRecord[], channelType: 
         mentions: r.mentions.map((id) => users.get(id)).filter((u): u is UserRecord => Boolean(u)),
         referenced: referenced ? (await toWire(deps, [{ ...referenced, ref_message_id: null }], channelType))[0] : null,
         reactions: reactions.get(r.id),
+        thread: thread?.thread ? wireChannel(thread) : undefined,
       }),
     );
   }
@@ -108,6 +113,7 @@ export async function sendMessage(deps: MessageDeps, ctx: Ctx, channelId: string
   const access = await deps.access.channel(ctx, channelId, Permissions.SEND_MESSAGES);
   requireTextChannel(access);
   const content = body.content ?? '';
+  if (access.kind === 'thread') await reopenForSend(deps, access);
   if (content.trim() === '' && !(body.embeds && body.embeds.length > 0)) throw errors.emptyMessage();
   const guildId = guildIdOf(access) ?? null;
 

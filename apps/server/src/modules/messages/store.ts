@@ -86,11 +86,14 @@ interface Pending {
 
 const MAX_BATCH = 256;
 
+/** A channel's newest message and its counts (message_count goes down on deletes, total_message_sent never). */
+const BUMP = 'UPDATE channels SET last_message_id = ?, message_count = message_count + ?, total_message_sent = total_message_sent + ? WHERE id = ?';
+
 /**
  * Creates on the database are group-committed: while one transaction commits, new sends queue, and the next
  * transaction takes them all. Every send still resolves only after its own commit, in the order it was
  * queued. This is the one place a store opens transactions itself (see modules/tx.ts); the batch also moves
- * each channel's last_message_id, which belongs to the message it points at.
+ * each channel's last_message_id and message counts (a thread shows them), which belong to the messages they count.
  */
 export class SqlMessageStore implements MessageStore {
   private queue: Pending[] = [];
@@ -101,7 +104,7 @@ export class SqlMessageStore implements MessageStore {
   create(message: MessageRecord): Promise<{ message: MessageRecord; created: boolean }> {
     const db = this.db;
     if (!isDb(db)) return insertMessage(db, message).then(async (r) => {
-      if (r.created) await db.run('UPDATE channels SET last_message_id = ? WHERE id = ?', [r.message.id, r.message.channel_id]);
+      if (r.created) await db.run(BUMP, [r.message.id, 1, 1, r.message.channel_id]);
       return r;
     });
     return new Promise((resolve, reject) => {
@@ -141,15 +144,13 @@ export class SqlMessageStore implements MessageStore {
   private insertAll(messages: MessageRecord[]): Promise<{ message: MessageRecord; created: boolean }[]> {
     return (this.db as Db).tx(async (q) => {
       const out: { message: MessageRecord; created: boolean }[] = [];
-      const lastIds = new Map<string, string>();
+      const lastIds = new Map<string, { id: string; n: number }>();
       for (const m of messages) {
         const r = await insertMessage(q, m);
         out.push(r);
-        if (r.created) lastIds.set(r.message.channel_id, r.message.id);
+        if (r.created) lastIds.set(r.message.channel_id, { id: r.message.id, n: (lastIds.get(r.message.channel_id)?.n ?? 0) + 1 });
       }
-      for (const [channelId, id] of lastIds) {
-        await q.run('UPDATE channels SET last_message_id = ? WHERE id = ?', [id, channelId]);
-      }
+      for (const [channelId, { id, n }] of lastIds) await q.run(BUMP, [id, n, n, channelId]);
       return out;
     });
   }
@@ -191,7 +192,9 @@ export class SqlMessageStore implements MessageStore {
   }
 
   async delete(channelId: string, id: string) {
-    return (await this.db.run('DELETE FROM messages WHERE channel_id = ? AND id = ?', [channelId, id])).changes > 0;
+    if ((await this.db.run('DELETE FROM messages WHERE channel_id = ? AND id = ?', [channelId, id])).changes === 0) return false;
+    await this.db.run('UPDATE channels SET message_count = message_count - 1 WHERE id = ? AND message_count > 0', [channelId]);
+    return true;
   }
 
   async deleteMany(channelId: string, ids: readonly string[]) {

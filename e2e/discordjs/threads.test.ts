@@ -1,0 +1,75 @@
+/** An unmodified discord.js v14 bot uses threads: starts one from a message, posts in it, archives it, lists them. */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ChannelType, Client, Events, GatewayIntentBits, ThreadAutoArchiveDuration, type AnyThreadChannel, type TextChannel } from 'discord.js';
+import { AppFlags, addBot, eventually, newBot, newGuild, newUser, startTestServer, waitForEvent, withTimeout, type TestBot, type TestGuild, type TestServer, type TestUser } from '@concord/server/testing';
+
+let server: TestServer;
+let owner: TestUser;
+let guild: TestGuild;
+let bot: TestBot;
+let client: Client;
+
+// VIEW_CHANNEL, SEND_MESSAGES, READ_MESSAGE_HISTORY, MANAGE_THREADS, CREATE_PUBLIC_THREADS, SEND_MESSAGES_IN_THREADS.
+const PERMISSIONS = String((1n << 10n) | (1n << 11n) | (1n << 16n) | (1n << 34n) | (1n << 35n) | (1n << 38n));
+
+beforeAll(async () => {
+  server = await startTestServer();
+  owner = await newUser(server.base);
+  guild = await newGuild(owner.api, 'discord.js threads');
+  bot = await newBot(owner.api, 'Thread Bot', AppFlags.GatewayMessageContent);
+  await addBot(owner.api, guild.id, bot, PERMISSIONS);
+  client = new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
+    rest: { api: `${server.base}/api`, version: '10', retries: 0, timeout: 5000 },
+  });
+  const ready = waitForEvent(client, Events.ClientReady, 10_000);
+  await withTimeout(client.login(bot.token), 10_000, 'client.login');
+  await ready;
+});
+
+afterAll(async () => {
+  await client?.destroy();
+  await server?.close();
+});
+
+it('starts a thread from a message, posts in it, archives it and fetches active and archived threads', async () => {
+  const channel = (await client.channels.fetch(guild.generalId)) as TextChannel;
+  const starter = await channel.send('let us talk about it');
+  const created = waitForEvent(client, Events.ThreadCreate, 5000);
+  const thread = await starter.startThread({ name: 'about it', autoArchiveDuration: ThreadAutoArchiveDuration.OneHour });
+  expect(thread.id).toBe(starter.id);
+  expect(thread.type).toBe(ChannelType.PublicThread);
+  expect(thread.parentId).toBe(guild.generalId);
+  expect(thread.ownerId).toBe(bot.userId);
+  expect(thread.autoArchiveDuration).toBe(60);
+  const [fromGateway] = (await created) as [AnyThreadChannel, boolean];
+  expect(fromGateway.id).toBe(thread.id);
+  // discord.js finds a starter's thread by id in the channel's thread cache.
+  expect(starter.thread?.id).toBe(thread.id);
+
+  const inThread = await thread.send('inside the thread');
+  expect(inThread.channelId).toBe(thread.id);
+  const history = await owner.api.ok.get<{ content: string }[]>(`/channels/${thread.id}/messages`);
+  expect(history.map((m) => m.content)).toEqual(['inside the thread']);
+  const fetchedStarter = await channel.messages.fetch({ message: starter.id, force: true });
+  expect(fetchedStarter.hasThread).toBe(true);
+
+  const active = await channel.guild.channels.fetchActiveThreads();
+  expect(active.threads.has(thread.id)).toBe(true);
+
+  const updated = waitForEvent(client, Events.ThreadUpdate, 5000);
+  await thread.setArchived(true);
+  const [, after] = (await updated) as [AnyThreadChannel, AnyThreadChannel];
+  expect(after.archived).toBe(true);
+  const archived = await channel.threads.fetchArchived({ type: 'public' });
+  expect([...archived.threads.keys()]).toContain(thread.id);
+
+  // A standalone public thread, joined by the person through REST, and deleted by the bot.
+  const standalone = await channel.threads.create({ name: 'standalone', type: ChannelType.PublicThread });
+  expect(standalone.type).toBe(ChannelType.PublicThread);
+  await owner.api.ok.put(`/channels/${standalone.id}/thread-members/@me`);
+  const members = await standalone.members.fetch();
+  expect([...members.keys()].sort()).toEqual([bot.userId, owner.id].sort());
+  await standalone.delete();
+  await eventually(() => !client.channels.cache.has(standalone.id) || undefined, 'thread gone from the cache');
+});
