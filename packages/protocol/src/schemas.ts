@@ -3,7 +3,14 @@ import { z } from 'zod';
 import type { PresenceUpdateData } from './events.js';
 
 const MAX_ID = (1n << 63n) - 1n;
-export const snowflake = z.string().refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_ID, 'Value is not snowflake.');
+/** Ids are strings on the wire; requests may carry them as JSON numbers too (discord.py does), as Discord accepts. */
+const numberToString = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : v);
+export const snowflake = z.preprocess(
+  numberToString,
+  z.string().refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_ID, 'Value is not snowflake.'),
+);
+/** A permission bitfield in a request: a decimal string, or a number (as Discord accepts). */
+export const bitfield = z.preprocess(numberToString, z.string().regex(/^\d{1,20}$/));
 const iso = z.string();
 
 export const ChannelTypes = {
@@ -62,6 +69,8 @@ export const Role = z.object({
   managed: z.boolean(),
   mentionable: z.boolean(),
   flags: z.number(),
+  /** Discord's gradient colours (libraries read them); `primary_color` equals `color`. */
+  colors: z.object({ primary_color: z.number(), secondary_color: z.number().nullable(), tertiary_color: z.number().nullable() }).optional(),
 });
 export type Role = z.infer<typeof Role>;
 
@@ -159,9 +168,9 @@ export type Reaction = z.infer<typeof Reaction>;
 
 export const MessageReference = z.object({
   message_id: snowflake.optional(),
-  channel_id: snowflake.optional(),
-  guild_id: snowflake.optional(),
-  fail_if_not_exists: z.boolean().optional(),
+  channel_id: snowflake.nullish(),
+  guild_id: snowflake.nullish(),
+  fail_if_not_exists: z.boolean().nullish(),
 });
 
 export interface Message {
@@ -294,8 +303,8 @@ export const CreateChannelBody = z.object({
       z.object({
         id: snowflake,
         type: z.union([z.literal(0), z.literal(1)]),
-        allow: z.string().regex(/^\d{1,20}$/).optional(),
-        deny: z.string().regex(/^\d{1,20}$/).optional(),
+        allow: bitfield.optional(),
+        deny: bitfield.optional(),
       }),
     )
     .max(100)
@@ -344,18 +353,19 @@ export const AllowedMentions = z
   .optional();
 export type AllowedMentions = z.infer<typeof AllowedMentions>;
 
+/** Optional fields may be `null` as well as absent (libraries send either; Discord takes both). */
 export const CreateMessageBody = z.object({
-  content: z.string().max(2000).optional(),
-  nonce: z.union([z.string().max(25), z.number().int()]).optional(),
-  tts: z.boolean().optional(),
-  enforce_nonce: z.boolean().optional(),
-  message_reference: MessageReference.optional(),
-  embeds: EmbedList.optional(),
-  components: z.array(z.unknown()).optional(),
+  content: z.string().max(2000).nullish(),
+  nonce: z.union([z.string().max(25), z.number().int()]).nullish(),
+  tts: z.boolean().nullish(),
+  enforce_nonce: z.boolean().nullish(),
+  message_reference: MessageReference.nullish(),
+  embeds: EmbedList.nullish(),
+  components: z.array(z.unknown()).nullish(),
   allowed_mentions: AllowedMentions,
-  flags: z.number().int().optional(),
-  sticker_ids: z.array(snowflake).max(3).optional(),
-  attachments: z.array(z.unknown()).optional(),
+  flags: z.number().int().nullish(),
+  sticker_ids: z.array(snowflake).max(3).nullish(),
+  attachments: z.array(z.unknown()).nullish(),
 });
 export type CreateMessageBody = z.infer<typeof CreateMessageBody>;
 

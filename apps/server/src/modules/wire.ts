@@ -29,6 +29,7 @@ export function wireRole(r: RoleRecord): Role {
     id: r.id,
     name: r.name,
     color: r.color,
+    colors: { primary_color: r.color, secondary_color: null, tertiary_color: null },
     hoist: r.hoist,
     icon: null,
     unicode_emoji: null,

@@ -132,9 +132,9 @@ export async function sendMessage(deps: MessageDeps, ctx: Ctx, channelId: string
     author_id: ctx.user.id,
     type: reference ? MessageTypes.REPLY : MessageTypes.DEFAULT,
     content,
-    nonce: body.nonce === undefined ? null : String(body.nonce),
+    nonce: body.nonce == null ? null : String(body.nonce),
     // People's clients (and op 100) send a nonce to be deduplicated; bots get Discord's rule: only with enforce_nonce.
-    dedupe: body.nonce !== undefined && (!ctx.user.bot || body.enforce_nonce === true),
+    dedupe: body.nonce != null && (!ctx.user.bot || body.enforce_nonce === true),
     edited_at: null,
     tts: body.tts ?? false,
     pinned: false,
@@ -144,7 +144,7 @@ export async function sendMessage(deps: MessageDeps, ctx: Ctx, channelId: string
     mention_roles: mentions.roles,
     ref_message_id: reference?.id ?? null,
     ref_channel_id: reference ? channelId : null,
-    embeds: (body.embeds as unknown[] | undefined) ?? [],
+    embeds: (body.embeds as unknown[] | null | undefined) ?? [],
   };
   const { message: stored, created } = await deps.messages.create(record);
   if (!created) {
