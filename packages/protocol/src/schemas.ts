@@ -378,6 +378,37 @@ export const EditMessageBody = z.object({
   attachments: z.array(z.unknown()).nullable().optional(),
 });
 
+/** Discord's webhook names: 1-80 characters, never "clyde" or "discord". */
+const webhookName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .refine((n) => !/clyde|discord/i.test(n), 'Webhook names cannot contain "clyde" or "discord".');
+export const CreateWebhookBody = z.object({ name: webhookName, avatar: z.string().max(2048).nullish() });
+export const ModifyWebhookBody = z.object({ name: webhookName.optional(), avatar: z.string().max(2048).nullish(), channel_id: snowflake.optional() });
+export const ExecuteWebhookBody = CreateMessageBody.pick({ content: true, tts: true, embeds: true, allowed_mentions: true, components: true, flags: true, attachments: true }).extend({
+  username: webhookName.nullish(),
+  avatar_url: z.string().max(2048).nullish(),
+  thread_id: snowflake.nullish(),
+});
+export type ExecuteWebhookBody = z.infer<typeof ExecuteWebhookBody>;
+
+export interface Webhook {
+  id: string;
+  /** 1 incoming. */
+  type: number;
+  guild_id: string;
+  channel_id: string;
+  user?: User;
+  name: string;
+  avatar: string | null;
+  application_id: string | null;
+  /** Only in the answer to its creation: it is stored hashed. */
+  token?: string;
+  url?: string;
+}
+
 export const MessageListQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(100).optional(),

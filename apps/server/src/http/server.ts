@@ -21,6 +21,7 @@ const ID_PARAMS: Record<string, Parameters<typeof errors.unknown>[0]> = {
   channel_id: 'channel',
   message_id: 'message',
   user_id: 'user',
+  webhook_id: 'webhook',
 };
 /** Other path parameters, for the same answer when they hold what no stored name can (NUL). */
 const NAME_PARAMS: Record<string, Parameters<typeof errors.unknown>[0]> = { ...ID_PARAMS, code: 'invite', role_id: 'role' };

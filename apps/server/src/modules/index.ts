@@ -12,6 +12,7 @@ import { messagesModule } from './messages/index.js';
 import { presenceModule } from './presence/index.js';
 import { reactionsModule } from './reactions/index.js';
 import { usersModule } from './users/index.js';
+import { webhooksModule } from './webhooks/index.js';
 
 export const modules = [
   discoveryModule,
@@ -24,4 +25,5 @@ export const modules = [
   messagesModule,
   reactionsModule,
   presenceModule,
+  webhooksModule,
 ] as const;
