@@ -154,6 +154,7 @@ const actions: { [K in EventName]: (w: World) => Promise<unknown> } = {
     await w.owner.api.ok.delete(`/channels/${w.guild.generalId}/messages/${w.message.id}/reactions/${encodeURIComponent('👍')}`);
   },
   TYPING_START: (w) => w.other.api.ok.post(`/channels/${w.guild.generalId}/typing`),
+  WEBHOOKS_UPDATE: (w) => w.owner.api.ok.post(`/channels/${w.guild.generalId}/webhooks`, { name: 'hook' }),
   PRESENCE_UPDATE: async (w) => {
     // Stays online until the end, so the fresh snapshot sees the same status.
     w.extra.push(await GatewayTester.identify(server.gatewayUrl, w.other.token));

@@ -199,6 +199,12 @@ export interface GuildDeleteData {
 }
 
 /** Every dispatch the server sends, by name. */
+/** A channel's webhooks changed (created, modified, deleted): clients refetch them. */
+export interface WebhooksUpdateData {
+  guild_id: string;
+  channel_id: string;
+}
+
 export interface DispatchPayloads {
   READY: ReadyData;
   RESUMED: Record<string, never>;
@@ -235,6 +241,7 @@ export interface DispatchPayloads {
   MESSAGE_REACTION_REMOVE_ALL: MessageReactionRemoveAllData;
   MESSAGE_REACTION_REMOVE_EMOJI: MessageReactionRemoveEmojiData;
   TYPING_START: TypingStartData;
+  WEBHOOKS_UPDATE: WebhooksUpdateData;
   PRESENCE_UPDATE: PresenceUpdateData;
   USER_UPDATE: User;
 }
@@ -297,6 +304,7 @@ export const EventInfo = {
   MESSAGE_REACTION_REMOVE_ALL: { guild: I.GuildMessageReactions, private: I.DirectMessageReactions },
   MESSAGE_REACTION_REMOVE_EMOJI: { guild: I.GuildMessageReactions, private: I.DirectMessageReactions },
   TYPING_START: { guild: I.GuildMessageTyping, private: I.DirectMessageTyping },
+  WEBHOOKS_UPDATE: { guild: I.GuildWebhooks },
   PRESENCE_UPDATE: { guild: I.GuildPresences },
   USER_UPDATE: {},
 } as const satisfies Record<EventName, EventMeta>;

@@ -277,6 +277,7 @@ const handlers: { [K in EventName]: Handler<K> } = {
   INVITE_CREATE: keep,
   INVITE_DELETE: keep,
   TYPING_START: keep,
+  WEBHOOKS_UPDATE: keep,
   MESSAGE_CREATE(state, m) {
     const list = state.messages[m.channel_id];
     const channel = state.channels[m.channel_id];

@@ -3,7 +3,14 @@ import { z } from 'zod';
 import type { PresenceUpdateData } from './events.js';
 
 const MAX_ID = (1n << 63n) - 1n;
-export const snowflake = z.string().refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_ID, 'Value is not snowflake.');
+/** Ids are strings on the wire; requests may carry them as JSON numbers too (discord.py does), as Discord accepts. */
+const numberToString = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : v);
+export const snowflake = z.preprocess(
+  numberToString,
+  z.string().refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_ID, 'Value is not snowflake.'),
+);
+/** A permission bitfield in a request: a decimal string, or a number (as Discord accepts). */
+export const bitfield = z.preprocess(numberToString, z.string().regex(/^\d{1,20}$/));
 const iso = z.string();
 
 export const ChannelTypes = {
@@ -194,9 +201,9 @@ export type Reaction = z.infer<typeof Reaction>;
 
 export const MessageReference = z.object({
   message_id: snowflake.optional(),
-  channel_id: snowflake.optional(),
-  guild_id: snowflake.optional(),
-  fail_if_not_exists: z.boolean().optional(),
+  channel_id: snowflake.nullish(),
+  guild_id: snowflake.nullish(),
+  fail_if_not_exists: z.boolean().nullish(),
 });
 
 export interface Message {
@@ -331,8 +338,8 @@ export const CreateChannelBody = z.object({
       z.object({
         id: snowflake,
         type: z.union([z.literal(0), z.literal(1)]),
-        allow: z.string().regex(/^\d{1,20}$/).optional(),
-        deny: z.string().regex(/^\d{1,20}$/).optional(),
+        allow: bitfield.optional(),
+        deny: bitfield.optional(),
       }),
     )
     .max(100)
@@ -419,18 +426,19 @@ export const AllowedMentions = z
   .optional();
 export type AllowedMentions = z.infer<typeof AllowedMentions>;
 
+/** Optional fields may be `null` as well as absent (libraries send either; Discord takes both). */
 export const CreateMessageBody = z.object({
-  content: z.string().max(2000).optional(),
-  nonce: z.union([z.string().max(25), z.number().int()]).optional(),
-  tts: z.boolean().optional(),
-  enforce_nonce: z.boolean().optional(),
-  message_reference: MessageReference.optional(),
-  embeds: EmbedList.optional(),
-  components: z.array(z.unknown()).optional(),
+  content: z.string().max(2000).nullish(),
+  nonce: z.union([z.string().max(25), z.number().int()]).nullish(),
+  tts: z.boolean().nullish(),
+  enforce_nonce: z.boolean().nullish(),
+  message_reference: MessageReference.nullish(),
+  embeds: EmbedList.nullish(),
+  components: z.array(z.unknown()).nullish(),
   allowed_mentions: AllowedMentions,
-  flags: z.number().int().optional(),
-  sticker_ids: z.array(snowflake).max(3).optional(),
-  attachments: z.array(z.unknown()).optional(),
+  flags: z.number().int().nullish(),
+  sticker_ids: z.array(snowflake).max(3).nullish(),
+  attachments: z.array(z.unknown()).nullish(),
 });
 export type CreateMessageBody = z.infer<typeof CreateMessageBody>;
 
@@ -442,6 +450,37 @@ export const EditMessageBody = z.object({
   components: z.array(z.unknown()).nullable().optional(),
   attachments: z.array(z.unknown()).nullable().optional(),
 });
+
+/** Discord's webhook names: 1-80 characters, never "clyde" or "discord". */
+const webhookName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .refine((n) => !/clyde|discord/i.test(n), 'Webhook names cannot contain "clyde" or "discord".');
+export const CreateWebhookBody = z.object({ name: webhookName, avatar: z.string().max(2048).nullish() });
+export const ModifyWebhookBody = z.object({ name: webhookName.optional(), avatar: z.string().max(2048).nullish(), channel_id: snowflake.optional() });
+export const ExecuteWebhookBody = CreateMessageBody.pick({ content: true, tts: true, embeds: true, allowed_mentions: true, components: true, flags: true, attachments: true }).extend({
+  username: webhookName.nullish(),
+  avatar_url: z.string().max(2048).nullish(),
+  thread_id: snowflake.nullish(),
+});
+export type ExecuteWebhookBody = z.infer<typeof ExecuteWebhookBody>;
+
+export interface Webhook {
+  id: string;
+  /** 1 incoming. */
+  type: number;
+  guild_id: string;
+  channel_id: string;
+  user?: User;
+  name: string;
+  avatar: string | null;
+  application_id: string | null;
+  /** Only in the answer to its creation: it is stored hashed. */
+  token?: string;
+  url?: string;
+}
 
 export const MessageListQuery = z
   .object({

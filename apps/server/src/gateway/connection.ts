@@ -8,6 +8,7 @@ import type { WebSocket } from 'ws';
 import type { ZodType } from 'zod';
 import { GATEWAY_SEND_LIMIT, GatewayCloseCodes as Close, GatewayFrame, GatewayOpcodes as Op } from '@concord/protocol';
 import { findNul } from '../lib/text.js';
+import { parseJsonLossless } from '../lib/json.js';
 import type { Session, SessionSocket } from './session.js';
 
 export type ConnectionState = 'new' | 'starting' | 'ready' | 'closed';
@@ -134,7 +135,7 @@ export class Connection implements SessionSocket {
     if (isBinary || data.length > MAX_FRAME_BYTES) return this.close(Close.DecodeError, 'Error while decoding payload.');
     let frame: GatewayFrame;
     try {
-      const raw: unknown = JSON.parse(data.toString('utf8'));
+      const raw: unknown = parseJsonLossless(data.toString('utf8'));
       // Text no store can hold (NUL) is an undecodable payload, whichever op carries it.
       if (findNul(raw)) return this.close(Close.DecodeError, 'Error while decoding payload.');
       const parsed = GatewayFrame.safeParse(raw);

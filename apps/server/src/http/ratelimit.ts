@@ -29,8 +29,9 @@ export function rateLimitHook(limits: RateLimits) {
     if (!limits.enabled) return;
     const route = request.routeOptions.config.bucket;
     if (!route) return;
-    const who = request.ctx ? `u${request.ctx.user.id}` : `ip${request.ip}`;
     const params = request.params as Record<string, string>;
+    // A webhook's token routes are limited per webhook (as on Discord), whoever calls them.
+    const who = request.ctx ? `u${request.ctx.user.id}` : params.webhook_token ? 'webhook' : `ip${request.ip}`;
     const major = params.channel_id ?? params.guild_id ?? params.webhook_id ?? '';
 
     if (request.ctx) {

@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import { isSnowflake } from '@concord/protocol';
 import { ApiError, errors } from '../lib/errors.js';
 import { NUL_MESSAGE, findNul } from '../lib/text.js';
+import { parseJsonLossless } from '../lib/json.js';
 import type { Deps } from '../modules/deps.js';
 import { authenticate } from '../modules/auth/service.js';
 import { createRouter, type Router } from './router.js';
@@ -20,6 +21,7 @@ const ID_PARAMS: Record<string, Parameters<typeof errors.unknown>[0]> = {
   channel_id: 'channel',
   message_id: 'message',
   user_id: 'user',
+  webhook_id: 'webhook',
 };
 /** Other path parameters, for the same answer when they hold what no stored name can (NUL). */
 const NAME_PARAMS: Record<string, Parameters<typeof errors.unknown>[0]> = { ...ID_PARAMS, code: 'invite', role_id: 'role' };
@@ -61,13 +63,31 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>): Fast
     if (body.trim() === '') return done(null, {});
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body);
+      parsed = parseJsonLossless(body);
     } catch {
       return done(errors.invalidJson(), undefined);
     }
     const at = findNul(parsed);
     if (at) return done(errors.invalidField(at, 'BASE_TYPE_INVALID', NUL_MESSAGE), undefined);
     done(null, parsed);
+  });
+
+  // A body-less POST/PUT (pin, reaction, typing) comes with whatever content type the library's HTTP client
+  // picks (or none): empty is {}, as Discord takes it; a non-empty body must be JSON (or multipart, later).
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body: string, done) => {
+    if (body.trim() === '') return done(null, {});
+    const err = new Error('Unsupported Content-Type; send application/json') as FastifyError;
+    err.code = 'FST_ERR_CTP_INVALID_MEDIA_TYPE';
+    done(err, undefined);
+  });
+
+  // Fastify's default is `application/json; charset=utf-8`; strict clients (discord.py) decode JSON only
+  // when the header is exactly what Discord sends.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
+    return payload;
   });
 
   app.addHook('onRequest', async (request: FastifyRequest) => {

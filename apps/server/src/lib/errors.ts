@@ -27,6 +27,7 @@ const unknownMessages: Record<string, [number, string]> = {
   role: [ErrorCodes.UNKNOWN_ROLE, 'Unknown Role'],
   ban: [ErrorCodes.UNKNOWN_BAN, 'Unknown Ban'],
   application: [ErrorCodes.UNKNOWN_APPLICATION, 'Unknown Application'],
+  webhook: [ErrorCodes.UNKNOWN_WEBHOOK, 'Unknown Webhook'],
 };
 
 export const errors = {
@@ -56,6 +57,7 @@ export const errors = {
   emptyMessage: () => new ApiError(400, ErrorCodes.EMPTY_MESSAGE, 'Cannot send an empty message'),
   botsOnly: () => new ApiError(403, ErrorCodes.ONLY_BOTS_CAN_USE_ENDPOINT, 'Only bots can use this endpoint'),
   cannotExecuteOnDm: () => new ApiError(400, ErrorCodes.CANNOT_EXECUTE_ON_DM, 'Cannot execute action on a DM channel'),
+  invalidWebhookToken: () => new ApiError(401, ErrorCodes.INVALID_WEBHOOK_TOKEN, 'Invalid Webhook Token'),
   usersOnly: () => new ApiError(403, ErrorCodes.BOTS_CANNOT_USE_ENDPOINT, 'Bots cannot use this endpoint'),
 };
 

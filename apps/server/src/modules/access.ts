@@ -111,6 +111,30 @@ export class Access {
     return scope;
   }
 
+  /**
+   * A guild channel as a webhook posts in it. The webhook's token (or its manager's access, checked before) is
+   * the authority: no member, and the permissions a webhook has on Discord (it may mention everyone).
+   */
+  async webhookChannel(channelId: string): Promise<GuildChannelScope> {
+    const guildId = this.cache.guildIdForChannel(channelId) ?? (await this.channels.get(channelId))?.guild_id;
+    const state = guildId ? await this.cache.get(guildId) : undefined;
+    const channel = state?.channels.get(channelId);
+    if (!state || !channel) throw errors.unknown('channel');
+    const member: Member = {
+      nick: null,
+      avatar: null,
+      roles: [],
+      joined_at: new Date(0).toISOString(),
+      premium_since: null,
+      deaf: false,
+      mute: false,
+      flags: 0,
+      pending: false,
+      communication_disabled_until: null,
+    };
+    return { kind: 'guild', state, member, channel, perms: Permissions.VIEW_CHANNEL | Permissions.SEND_MESSAGES | Permissions.MENTION_EVERYONE | Permissions.EMBED_LINKS };
+  }
+
   private async resolve(userId: string, channelId: string): Promise<ChannelScope> {
     let record: ChannelRecord | undefined;
     let guildId = this.cache.guildIdForChannel(channelId);

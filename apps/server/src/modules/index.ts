@@ -17,6 +17,7 @@ import { reactionsModule } from './reactions/index.js';
 import { rolesModule } from './roles/index.js';
 import { threadsModule } from './threads/index.js';
 import { usersModule } from './users/index.js';
+import { webhooksModule } from './webhooks/index.js';
 
 export const modules = [
   discoveryModule,
@@ -34,4 +35,5 @@ export const modules = [
   moderationModule,
   auditModule,
   threadsModule,
+  webhooksModule,
 ] as const;

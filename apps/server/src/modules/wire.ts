@@ -155,6 +155,11 @@ export function wireGuild(g: GuildRecord, roles: RoleRecord[]) {
   };
 }
 
+/** A webhook message's author, as Discord shows it: the webhook's id, the name and avatar it posted with. */
+export function webhookAuthor(m: Pick<MessageRecord, 'author_id' | 'author_name' | 'author_avatar'>): UserRecord {
+  return { id: m.author_id, username: m.author_name ?? 'webhook', email: null, password_hash: null, global_name: null, avatar: m.author_avatar ?? null, bot: true, flags: 0, created_at: 0 };
+}
+
 export interface MessageContext {
   author: UserRecord;
   /** The author's guild member, as sent in MESSAGE_CREATE (without `user`). */
@@ -191,7 +196,7 @@ export function wireMessage(m: MessageRecord, ctx: MessageContext): Message {
     pinned: m.pinned,
     flags: m.flags,
     ...(m.nonce != null ? { nonce: m.nonce } : {}),
-    webhook_id: null,
+    ...(m.webhook_id ? { webhook_id: m.webhook_id } : {}),
     channel_type: ctx.channelType,
     ...(ctx.thread ? { thread: ctx.thread } : {}),
   };

@@ -6,6 +6,7 @@ import type { ChannelRecord } from '../channels/store.js';
 import type { UserRecord } from '../users/store.js';
 import { wireChannel, wireGuild, wireMember, wireRole, wireUser } from '../wire.js';
 import { presenceData } from '../presence/service.js';
+import { searchMembers } from './search.js';
 import type { GuildPatch, GuildRecord, MemberRecord, RoleRecord } from './store.js';
 
 /** What this domain's services use. */
@@ -225,6 +226,14 @@ export async function listMembers(deps: GuildDeps, ctx: Ctx, guildId: string, q:
   const members = await deps.guilds.listMembers(guildId, { after: q.after, limit: q.limit ?? 1 });
   const users = new Map((await deps.users.getMany(members.map((m) => m.user_id))).map((u) => [u.id, u]));
   return members.map((m) => wireMember(m, users.get(m.user_id)));
+}
+
+/** `GET /guilds/:id/members/search`: members whose username starts with `query`, the first `limit` (default 1). */
+export async function searchGuildMembers(deps: GuildDeps, ctx: Ctx, guildId: string, q: { query: string; limit?: number }) {
+  await deps.access.guild(ctx, guildId);
+  const limit = q.limit ?? 1;
+  for await (const page of searchMembers(deps, guildId, { query: q.query, limit })) return page.members.slice(0, limit);
+  return [];
 }
 
 export async function getMember(deps: GuildDeps, ctx: Ctx, guildId: string, userId: string) {

@@ -45,4 +45,15 @@ export const messageMigrations: Migration[] = [
       CREATE UNIQUE INDEX messages_dedupe ON messages(channel_id, author_id, dedupe_nonce) WHERE dedupe_nonce IS NOT NULL;
     `,
   },
+  {
+    id: 700,
+    name: 'webhook messages',
+    // A webhook's message has no user author: the webhook's id, and the name and avatar it was posted with
+    // (an execute may override them per message).
+    shared: `
+      ALTER TABLE messages ADD COLUMN webhook_id BIGINT;
+      ALTER TABLE messages ADD COLUMN author_name TEXT;
+      ALTER TABLE messages ADD COLUMN author_avatar TEXT;
+    `,
+  },
 ];

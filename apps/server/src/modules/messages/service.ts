@@ -7,6 +7,7 @@ import {
   isTextBasedType,
   type AllowedMentions,
   type CreateMessageBody,
+  type Member,
   type Message,
   type Reaction,
 } from '@concord/protocol';
@@ -15,7 +16,7 @@ import { guildIdOf, type ChannelScope, type Ctx } from '../access.js';
 import type { Deps, Needs } from '../deps.js';
 import { grantedPrivilegedIntents, seesMessageContent } from '../applications/service.js';
 import type { UserRecord } from '../users/store.js';
-import { wireChannel, wireMessage, withoutUser } from '../wire.js';
+import { webhookAuthor, wireChannel, wireMessage, withoutUser } from '../wire.js';
 import { reactionsFor } from '../reactions/service.js';
 import { redactFor } from './content.js';
 import { reopenForSend } from '../threads/service.js';
@@ -78,13 +79,13 @@ async function toWire(deps: MessageDeps, records: MessageRecord[], channelType: 
   }
   const ids = new Set<string>();
   for (const r of records) {
-    ids.add(r.author_id);
+    if (!r.webhook_id) ids.add(r.author_id);
     for (const u of r.mentions) ids.add(u);
   }
   const users = new Map((await deps.users.getMany([...ids])).map((u) => [u.id, u]));
   const out: Message[] = [];
   for (const r of records) {
-    const author = users.get(r.author_id);
+    const author = r.webhook_id ? webhookAuthor(r) : users.get(r.author_id);
     if (!author) continue;
     // A starter message carries its thread (same id) as it is now.
     const thread = r.flags & MessageFlags.HAS_THREAD ? await deps.channels.get(r.id) : undefined;
@@ -111,11 +112,38 @@ export function findMessage(deps: Pick<Deps, 'messages'>, channelId: string, mes
 /** Send: permission, validation, nonce dedupe, durable insert, then MESSAGE_CREATE after commit. */
 export async function sendMessage(deps: MessageDeps, ctx: Ctx, channelId: string, body: CreateMessageBody): Promise<Message> {
   const access = await deps.access.channel(ctx, channelId, Permissions.SEND_MESSAGES);
+  return createMessage(deps, access, { user: ctx.user, member: memberOf(access), dedupeBots: body.enforce_nonce === true }, body, ctx.user.id);
+}
+
+/** Who a message is by: a user (with their member in guilds), or a webhook under the name and avatar it posts with. */
+interface Author {
+  user: UserRecord;
+  member?: Member;
+  /** Bots deduplicate by nonce only when they ask (enforce_nonce). */
+  dedupeBots?: boolean;
+  webhook?: { id: string; name: string; avatar: string | null };
+}
+
+/**
+ * A webhook's message (`POST /webhooks/:id/:token`): the same write path as any message, with the webhook as
+ * author; the token was the authority, so no member and no permission check here.
+ */
+export async function sendWebhookMessage(
+  deps: MessageDeps,
+  scope: ChannelScope,
+  webhook: { id: string; name: string; avatar: string | null },
+  body: CreateMessageBody,
+): Promise<Message> {
+  return createMessage(deps, scope, { user: webhookAuthor({ author_id: webhook.id, author_name: webhook.name, author_avatar: webhook.avatar }), webhook }, body);
+}
+
+async function createMessage(deps: MessageDeps, access: ChannelScope, author: Author, body: CreateMessageBody, viewerId?: string): Promise<Message> {
   requireTextChannel(access);
   const content = body.content ?? '';
   if (access.kind === 'thread') await reopenForSend(deps, access);
   if (content.trim() === '' && !(body.embeds && body.embeds.length > 0)) throw errors.emptyMessage();
   const guildId = guildIdOf(access) ?? null;
+  const channelId = access.channel.id;
 
   let reference: MessageRecord | undefined;
   if (body.message_reference?.message_id) {
@@ -127,20 +155,20 @@ export async function sendMessage(deps: MessageDeps, ctx: Ctx, channelId: string
   const allowed = checkAllowedMentions(body.allowed_mentions);
   const mentions = await parseMentions(deps, access, content, allowed);
   // A reply mentions the replied-to author, unless allowed_mentions is given without replied_user: true.
-  if (reference && (!allowed || allowed.replied_user) && !mentions.users.some((u) => u.id === reference!.author_id)) {
-    const author = await deps.users.get(reference.author_id);
-    if (author) mentions.users.push(author);
+  if (reference && !reference.webhook_id && (!allowed || allowed.replied_user) && !mentions.users.some((u) => u.id === reference!.author_id)) {
+    const referencedAuthor = await deps.users.get(reference.author_id);
+    if (referencedAuthor) mentions.users.push(referencedAuthor);
   }
   const record: MessageRecord = {
     id: deps.ids.next(),
     channel_id: channelId,
     guild_id: guildId,
-    author_id: ctx.user.id,
+    author_id: author.user.id,
     type: reference ? MessageTypes.REPLY : MessageTypes.DEFAULT,
     content,
-    nonce: body.nonce === undefined ? null : String(body.nonce),
+    nonce: body.nonce == null ? null : String(body.nonce),
     // People's clients (and op 100) send a nonce to be deduplicated; bots get Discord's rule: only with enforce_nonce.
-    dedupe: body.nonce !== undefined && (!ctx.user.bot || body.enforce_nonce === true),
+    dedupe: body.nonce != null && !author.webhook && (!author.user.bot || author.dedupeBots === true),
     edited_at: null,
     tts: body.tts ?? false,
     pinned: false,
@@ -150,18 +178,47 @@ export async function sendMessage(deps: MessageDeps, ctx: Ctx, channelId: string
     mention_roles: mentions.roles,
     ref_message_id: reference?.id ?? null,
     ref_channel_id: reference ? channelId : null,
-    embeds: (body.embeds as unknown[] | undefined) ?? [],
+    embeds: (body.embeds as unknown[] | null | undefined) ?? [],
+    ...(author.webhook ? { webhook_id: author.webhook.id, author_name: author.webhook.name, author_avatar: author.webhook.avatar } : {}),
   };
   const { message: stored, created } = await deps.messages.create(record);
   if (!created) {
     // A retried send: answer with the message the first attempt stored, and publish nothing new.
-    return (await toWire(deps, [stored], access.channel.type, ctx.user.id))[0]!;
+    return (await toWire(deps, [stored], access.channel.type, viewerId))[0]!;
   }
   const referenced = reference ? (await toWire(deps, [{ ...reference, ref_message_id: null }], access.channel.type))[0] : null;
-  const wire = wireMessage(stored, { author: ctx.user, member: memberOf(access), channelType: access.channel.type, mentions: mentions.users, referenced });
+  const wire = wireMessage(stored, { author: author.user, member: author.member, channelType: access.channel.type, mentions: mentions.users, referenced });
   // Group-committed (the one exception to actions owning their transaction): published once the commit resolved.
   await deps.events.dispatch(access, 'MESSAGE_CREATE', wire);
   return wire;
+}
+
+/** A webhook's own message, for its edit and delete (another author's is Unknown Message to it, as on Discord). */
+async function webhookMessage(deps: MessageDeps, channelId: string, webhookId: string, messageId: string): Promise<MessageRecord> {
+  const existing = await deps.messages.get(channelId, messageId);
+  if (!existing || existing.webhook_id !== webhookId) throw errors.unknown('message');
+  return existing;
+}
+
+export async function getWebhookMessage(deps: MessageDeps, scope: ChannelScope, webhookId: string, messageId: string): Promise<Message> {
+  const record = await webhookMessage(deps, scope.channel.id, webhookId, messageId);
+  return (await toWire(deps, [record], scope.channel.type))[0]!;
+}
+
+export async function editWebhookMessage(
+  deps: MessageDeps,
+  scope: ChannelScope,
+  webhookId: string,
+  messageId: string,
+  body: { content?: string | null; embeds?: unknown[] | null; allowed_mentions?: AllowedMentions },
+): Promise<Message> {
+  const existing = await webhookMessage(deps, scope.channel.id, webhookId, messageId);
+  return applyEdit(deps, scope, existing, body, undefined, undefined);
+}
+
+export async function deleteWebhookMessage(deps: MessageDeps, scope: ChannelScope, webhookId: string, messageId: string): Promise<void> {
+  await webhookMessage(deps, scope.channel.id, webhookId, messageId);
+  await removeMessage(deps, scope, messageId);
 }
 
 export async function getMessage(deps: MessageDeps, ctx: Ctx, channelId: string, messageId: string): Promise<Message> {
@@ -191,6 +248,19 @@ export async function editMessage(
   const existing = await deps.messages.get(channelId, messageId);
   if (!existing) throw errors.unknown('message');
   if (existing.author_id !== ctx.user.id) throw errors.cannotEditOthers();
+  return applyEdit(deps, access, existing, body, ctx.user.id, memberOf(access));
+}
+
+async function applyEdit(
+  deps: MessageDeps,
+  access: ChannelScope,
+  existing: MessageRecord,
+  body: { content?: string | null; embeds?: unknown[] | null; allowed_mentions?: AllowedMentions },
+  viewerId: string | undefined,
+  member: Member | undefined,
+): Promise<Message> {
+  const channelId = existing.channel_id;
+  const messageId = existing.id;
   const content = body.content === undefined ? existing.content : (body.content ?? '');
   const embeds = body.embeds === undefined ? existing.embeds : (body.embeds ?? []);
   if (content.trim() === '' && embeds.length === 0) throw errors.emptyMessage();
@@ -204,8 +274,7 @@ export async function editMessage(
   // One statement: it commits by itself, and the event follows it.
   const updated = await deps.messages.update(channelId, messageId, patch);
   if (!updated) throw errors.unknown('message');
-  const [wire] = await toWire(deps, [updated], access.channel.type, ctx.user.id);
-  const member = memberOf(access);
+  const [wire] = await toWire(deps, [updated], access.channel.type, viewerId);
   // The event leaves reactions out: `me` differs per reader, and discord.js replaces its reaction cache with what it gets.
   const { reactions: _reactions, ...full } = { ...wire!, ...(member ? { member: withoutUser(member) } : {}) };
   await deps.events.dispatch(access, 'MESSAGE_UPDATE', full);
@@ -218,6 +287,11 @@ export async function deleteMessage(deps: MessageDeps, ctx: Ctx, channelId: stri
   const existing = await deps.messages.get(channelId, messageId);
   if (!existing) throw errors.unknown('message');
   if (existing.author_id !== ctx.user.id && !hasPermission(access.perms, Permissions.MANAGE_MESSAGES)) throw errors.missingPermissions();
+  await removeMessage(deps, access, messageId);
+}
+
+async function removeMessage(deps: MessageDeps, access: ChannelScope, messageId: string): Promise<void> {
+  const channelId = access.channel.id;
   const guildId = guildIdOf(access);
   const deleted = await deps.tx(async (tx) => {
     await tx.purgeMessages(channelId, [messageId]);

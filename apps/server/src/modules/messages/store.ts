@@ -22,6 +22,10 @@ export interface MessageRecord {
   ref_message_id: string | null;
   ref_channel_id: string | null;
   embeds: unknown[];
+  /** Posted by this webhook (author_id is the webhook's id), under author_name and author_avatar. */
+  webhook_id?: string | null;
+  author_name?: string | null;
+  author_avatar?: string | null;
 }
 
 export interface HistoryQuery {
@@ -74,6 +78,8 @@ const toMessage = (r: Row): MessageRecord => ({
   ref_message_id: idOrNull(r.ref_message_id),
   ref_channel_id: idOrNull(r.ref_channel_id),
   embeds: r.embeds ? JSON.parse(r.embeds) : [],
+  // Only webhook messages carry these (a person's or bot's record stays as it was created).
+  ...(r.webhook_id != null ? { webhook_id: String(r.webhook_id), author_name: r.author_name ?? null, author_avatar: r.author_avatar ?? null } : {}),
 });
 
 const json = (v: unknown[]) => (v.length > 0 ? JSON.stringify(v) : null);
@@ -219,11 +225,12 @@ export class SqlMessageStore implements MessageStore {
 async function insertMessage(q: Queryable, m: MessageRecord): Promise<{ message: MessageRecord; created: boolean }> {
   const { changes } = await q.run(
     `INSERT INTO messages (channel_id, id, guild_id, author_id, type, content, nonce, dedupe_nonce, edited_at, tts, pinned, flags,
-       mention_everyone, mentions, mention_roles, ref_message_id, ref_channel_id, embeds)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+       mention_everyone, mentions, mention_roles, ref_message_id, ref_channel_id, embeds, webhook_id, author_name, author_avatar)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     [
       m.channel_id, m.id, m.guild_id, m.author_id, m.type, m.content, m.nonce, m.dedupe ? m.nonce : null, m.edited_at, m.tts ? 1 : 0, m.pinned ? 1 : 0, m.flags,
       m.mention_everyone ? 1 : 0, json(m.mentions), json(m.mention_roles), m.ref_message_id, m.ref_channel_id, json(m.embeds),
+      m.webhook_id ?? null, m.author_name ?? null, m.author_avatar ?? null,
     ],
   );
   if (changes > 0) return { message: m, created: true };

@@ -1,0 +1,176 @@
+/**
+ * Incoming webhooks: managed by members with MANAGE_WEBHOOKS, executed by anyone holding the token. The token
+ * is the only authentication of its routes, so it is long (68 characters of [A-Za-z0-9_-], the shape Discord's
+ * URL parsers expect), random, shown once and stored as its SHA-256.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { ApiError, errors } from '../../lib/errors.js';
+import { ChannelTypes, ErrorCodes, Permissions, type AllowedMentions, type ExecuteWebhookBody, type Webhook } from '@concord/protocol';
+import type { Ctx } from '../access.js';
+import type { Needs } from '../deps.js';
+import { hashToken } from '../auth/tokens.js';
+import { deleteWebhookMessage, editWebhookMessage, getWebhookMessage, sendWebhookMessage } from '../messages/service.js';
+import type { UserRecord } from '../users/store.js';
+import { wireUser } from '../wire.js';
+import type { WebhookPatch, WebhookRecord } from './store.js';
+
+type WebhookDeps = Needs<'webhooks' | 'users' | 'messages' | 'reactions' | 'applications' | 'channels' | 'threads', 'access' | 'events' | 'ids' | 'config' | 'cache'>;
+
+/** Discord's limit per channel. */
+export const MAX_WEBHOOKS_PER_CHANNEL = 15;
+const WEBHOOK_TYPES = new Set<number>([ChannelTypes.GUILD_TEXT, ChannelTypes.GUILD_ANNOUNCEMENT]);
+
+function wireWebhook(w: WebhookRecord, creator?: UserRecord, token?: { token: string; baseUrl: string }): Webhook {
+  return {
+    id: w.id,
+    type: w.type,
+    guild_id: w.guild_id,
+    channel_id: w.channel_id,
+    ...(creator ? { user: wireUser(creator) } : {}),
+    name: w.name,
+    avatar: w.avatar,
+    application_id: null,
+    ...(token ? { token: token.token, url: `${token.baseUrl}/api/webhooks/${w.id}/${token.token}` } : {}),
+  };
+}
+
+async function withCreators(deps: WebhookDeps, list: WebhookRecord[]): Promise<Webhook[]> {
+  const users = new Map((await deps.users.getMany([...new Set(list.map((w) => w.creator_id))])).map((u) => [u.id, u]));
+  return list.map((w) => wireWebhook(w, users.get(w.creator_id)));
+}
+
+/** The webhook, if the caller may manage it (MANAGE_WEBHOOKS in its channel). */
+async function managed(deps: WebhookDeps, ctx: Ctx, webhookId: string): Promise<WebhookRecord> {
+  const w = await deps.webhooks.get(webhookId);
+  if (!w) throw errors.unknown('webhook');
+  await deps.access.guildChannel(ctx, w.channel_id, Permissions.MANAGE_WEBHOOKS);
+  return w;
+}
+
+/** The webhook named by id and token; a wrong token is Discord's 401 Invalid Webhook Token. */
+async function byToken(deps: WebhookDeps, webhookId: string, token: string): Promise<WebhookRecord> {
+  const w = await deps.webhooks.get(webhookId);
+  if (!w) throw errors.unknown('webhook');
+  const given = Buffer.from(hashToken(token), 'hex');
+  const stored = Buffer.from(w.token_hash, 'hex');
+  if (given.length !== stored.length || !timingSafeEqual(given, stored)) throw errors.invalidWebhookToken();
+  return w;
+}
+
+async function announce(deps: WebhookDeps, guildId: string, channelIds: string[]): Promise<void> {
+  for (const channelId of new Set(channelIds)) await deps.events.dispatch({ guild: guildId }, 'WEBHOOKS_UPDATE', { guild_id: guildId, channel_id: channelId }, { channel_id: channelId });
+}
+
+export async function createWebhook(deps: WebhookDeps, ctx: Ctx, channelId: string, body: { name: string; avatar?: string | null }, baseUrl: string): Promise<Webhook> {
+  const scope = await deps.access.guildChannel(ctx, channelId, Permissions.MANAGE_WEBHOOKS);
+  if (!WEBHOOK_TYPES.has(scope.channel.type)) throw new ApiError(400, ErrorCodes.CANNOT_SEND_IN_NON_TEXT_CHANNEL, 'Cannot send messages in a non-text channel');
+  const token = randomBytes(51).toString('base64url');
+  const record: WebhookRecord = {
+    id: deps.ids.next(),
+    type: 1,
+    guild_id: scope.state.guild.id,
+    channel_id: channelId,
+    creator_id: ctx.user.id,
+    name: body.name,
+    avatar: body.avatar ?? null,
+    token_hash: hashToken(token),
+    created_at: Date.now(),
+  };
+  await deps.tx(async (tx) => {
+    if ((await tx.webhooks.countByChannel(channelId)) >= MAX_WEBHOOKS_PER_CHANNEL) {
+      throw new ApiError(400, ErrorCodes.MAX_WEBHOOKS, `Maximum number of webhooks reached (${MAX_WEBHOOKS_PER_CHANNEL})`);
+    }
+    await tx.webhooks.create(record);
+    tx.emit({ guild: record.guild_id }, 'WEBHOOKS_UPDATE', { guild_id: record.guild_id, channel_id: channelId }, { channel_id: channelId });
+  });
+  return wireWebhook(record, ctx.user, { token, baseUrl });
+}
+
+export async function listChannelWebhooks(deps: WebhookDeps, ctx: Ctx, channelId: string): Promise<Webhook[]> {
+  await deps.access.guildChannel(ctx, channelId, Permissions.MANAGE_WEBHOOKS);
+  return withCreators(deps, await deps.webhooks.listByChannel(channelId));
+}
+
+export async function listGuildWebhooks(deps: WebhookDeps, ctx: Ctx, guildId: string): Promise<Webhook[]> {
+  await deps.access.guild(ctx, guildId, Permissions.MANAGE_WEBHOOKS);
+  return withCreators(deps, await deps.webhooks.listByGuild(guildId));
+}
+
+export async function getWebhook(deps: WebhookDeps, ctx: Ctx, webhookId: string): Promise<Webhook> {
+  return (await withCreators(deps, [await managed(deps, ctx, webhookId)]))[0]!;
+}
+
+/** With the token: no creator (as on Discord). */
+export async function getWebhookWithToken(deps: WebhookDeps, webhookId: string, token: string): Promise<Webhook> {
+  return wireWebhook(await byToken(deps, webhookId, token));
+}
+
+async function update(deps: WebhookDeps, w: WebhookRecord, patch: WebhookPatch): Promise<WebhookRecord> {
+  const updated = await deps.webhooks.update(w.id, patch);
+  if (!updated) throw errors.unknown('webhook');
+  await announce(deps, w.guild_id, [w.channel_id, updated.channel_id]);
+  return updated;
+}
+
+export async function modifyWebhook(deps: WebhookDeps, ctx: Ctx, webhookId: string, body: { name?: string; avatar?: string | null; channel_id?: string }): Promise<Webhook> {
+  const w = await managed(deps, ctx, webhookId);
+  if (body.channel_id && body.channel_id !== w.channel_id) {
+    // Moving it needs MANAGE_WEBHOOKS where it goes too, in the same guild.
+    const target = await deps.access.guildChannel(ctx, body.channel_id, Permissions.MANAGE_WEBHOOKS);
+    if (target.state.guild.id !== w.guild_id || !WEBHOOK_TYPES.has(target.channel.type)) throw errors.invalidField(['channel_id'], 'BASE_TYPE_INVALID', 'Invalid channel');
+  }
+  const updated = await update(deps, w, { name: body.name, avatar: body.avatar, channel_id: body.channel_id });
+  return (await withCreators(deps, [updated]))[0]!;
+}
+
+export async function modifyWebhookWithToken(deps: WebhookDeps, webhookId: string, token: string, body: { name?: string; avatar?: string | null }): Promise<Webhook> {
+  const w = await byToken(deps, webhookId, token);
+  return wireWebhook(await update(deps, w, { name: body.name, avatar: body.avatar }));
+}
+
+async function remove(deps: WebhookDeps, w: WebhookRecord): Promise<void> {
+  await deps.tx(async (tx) => {
+    if (!(await tx.webhooks.delete(w.id))) throw errors.unknown('webhook');
+    tx.emit({ guild: w.guild_id }, 'WEBHOOKS_UPDATE', { guild_id: w.guild_id, channel_id: w.channel_id }, { channel_id: w.channel_id });
+  });
+}
+
+export async function deleteWebhook(deps: WebhookDeps, ctx: Ctx, webhookId: string): Promise<void> {
+  await remove(deps, await managed(deps, ctx, webhookId));
+}
+
+export async function deleteWebhookWithToken(deps: WebhookDeps, webhookId: string, token: string): Promise<void> {
+  await remove(deps, await byToken(deps, webhookId, token));
+}
+
+/** `POST /webhooks/:id/:token`: a message by the webhook (with per-message name and avatar), returned with `wait=true`. */
+export async function executeWebhook(deps: WebhookDeps, webhookId: string, token: string, body: ExecuteWebhookBody, wait: boolean) {
+  const w = await byToken(deps, webhookId, token);
+  // Threads do not exist yet: no thread is a webhook's to post in.
+  if (body.thread_id) throw errors.unknown('channel');
+  const scope = await deps.access.webhookChannel(w.channel_id);
+  const { username, avatar_url, thread_id: _thread, ...message } = body;
+  const sent = await sendWebhookMessage(deps, scope, { id: w.id, name: username ?? w.name, avatar: avatar_url ?? w.avatar }, message);
+  return wait ? sent : undefined;
+}
+
+export async function getMessageWithToken(deps: WebhookDeps, webhookId: string, token: string, messageId: string) {
+  const w = await byToken(deps, webhookId, token);
+  return getWebhookMessage(deps, await deps.access.webhookChannel(w.channel_id), w.id, messageId);
+}
+
+export async function editMessageWithToken(
+  deps: WebhookDeps,
+  webhookId: string,
+  token: string,
+  messageId: string,
+  body: { content?: string | null; embeds?: unknown[] | null; allowed_mentions?: AllowedMentions },
+) {
+  const w = await byToken(deps, webhookId, token);
+  return editWebhookMessage(deps, await deps.access.webhookChannel(w.channel_id), w.id, messageId, body);
+}
+
+export async function deleteMessageWithToken(deps: WebhookDeps, webhookId: string, token: string, messageId: string): Promise<void> {
+  const w = await byToken(deps, webhookId, token);
+  await deleteWebhookMessage(deps, await deps.access.webhookChannel(w.channel_id), w.id, messageId);
+}

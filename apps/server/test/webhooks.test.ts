@@ -1,0 +1,123 @@
+/** Webhooks over REST and the gateway: management with MANAGE_WEBHOOKS, token routes, execute, its messages, limits. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, GatewayTester, join, newGuild, newUser, startTestServer, type TestGuild, type TestServer, type TestUser } from '../src/testing.js';
+
+let server: TestServer;
+let owner: TestUser;
+let member: TestUser;
+let guild: TestGuild;
+let anon: Api;
+beforeAll(async () => {
+  server = await startTestServer();
+  owner = await newUser(server.base);
+  member = await newUser(server.base);
+  guild = await newGuild(owner.api, 'hooks');
+  await join(owner.api, member.api, guild.generalId);
+  anon = new Api(server.base);
+});
+afterAll(() => server?.close());
+
+describe('webhooks', () => {
+  it('are managed with MANAGE_WEBHOOKS; the token is long, shown once and never stored in clear', async () => {
+    expect((await member.api.post(`/channels/${guild.generalId}/webhooks`, { name: 'nope' })).body.code).toBe(50013);
+    expect((await owner.api.post(`/channels/${guild.generalId}/webhooks`, { name: 'my discord hook' })).status).toBe(400);
+    const live = await GatewayTester.identify(server.gatewayUrl, owner.token);
+    try {
+      const hook = await owner.api.ok.post(`/channels/${guild.generalId}/webhooks`, { name: 'CI' });
+      expect(hook).toMatchObject({ type: 1, guild_id: guild.id, channel_id: guild.generalId, name: 'CI', avatar: null, application_id: null, user: { id: owner.id } });
+      expect(hook.token).toMatch(/^[\w-]{68}$/);
+      expect(hook.url).toBe(`${server.base}/api/webhooks/${hook.id}/${hook.token}`);
+      const update = await live.next((f) => f.t === 'WEBHOOKS_UPDATE');
+      expect(update.d).toEqual({ guild_id: guild.id, channel_id: guild.generalId });
+
+      const listed = await owner.api.ok.get(`/channels/${guild.generalId}/webhooks`);
+      expect(listed).toEqual([expect.objectContaining({ id: hook.id, name: 'CI' })]);
+      expect(listed[0].token).toBeUndefined();
+      expect((await owner.api.ok.get(`/guilds/${guild.id}/webhooks`)).map((w: any) => w.id)).toEqual([hook.id]);
+      expect((await member.api.get(`/webhooks/${hook.id}`)).body.code).toBe(50013);
+      expect(await owner.api.ok.get(`/webhooks/${hook.id}`)).toMatchObject({ id: hook.id, user: { id: owner.id } });
+
+      const raw = await server.app.deps.webhooks.get(hook.id);
+      expect(raw?.token_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(JSON.stringify(raw)).not.toContain(hook.token);
+
+      // Token routes need no Authorization, and refuse a wrong token.
+      const byToken = await anon.ok.get(`/webhooks/${hook.id}/${hook.token}`);
+      expect(byToken).toMatchObject({ id: hook.id, name: 'CI' });
+      expect(byToken.user).toBeUndefined();
+      const forged = await anon.get(`/webhooks/${hook.id}/${'x'.repeat(68)}`);
+      expect(forged).toMatchObject({ status: 401, body: { code: 50027 } });
+      expect((await anon.get(`/webhooks/1/${hook.token}`)).body.code).toBe(10015);
+
+      const renamed = await anon.ok.patch(`/webhooks/${hook.id}/${hook.token}`, { name: 'Builds' });
+      expect(renamed.name).toBe('Builds');
+      await live.next((f) => f.t === 'WEBHOOKS_UPDATE');
+      const moved = await owner.api.ok.patch(`/webhooks/${hook.id}`, { name: 'Builds 2', avatar: null });
+      expect(moved).toMatchObject({ name: 'Builds 2' });
+
+      await owner.api.ok.delete(`/webhooks/${hook.id}`);
+      expect((await anon.get(`/webhooks/${hook.id}/${hook.token}`)).body.code).toBe(10015);
+      const gone = await owner.api.ok.post(`/channels/${guild.generalId}/webhooks`, { name: 'gone' });
+      expect((await anon.req('DELETE', `/webhooks/${gone.id}/${gone.token}`)).status).toBe(204);
+    } finally {
+      live.close();
+    }
+  });
+
+  it('execute: a message marked webhook_id, name and avatar overridable, wait=true answers it; edit and delete it', async () => {
+    const hook = await owner.api.ok.post(`/channels/${guild.generalId}/webhooks`, { name: 'Deployer' });
+    const live = await GatewayTester.identify(server.gatewayUrl, member.token);
+    try {
+      const none = await anon.post(`/webhooks/${hook.id}/${hook.token}`, { content: 'no wait' });
+      expect(none.status).toBe(204);
+      const created = await live.next((f) => f.t === 'MESSAGE_CREATE' && f.d.content === 'no wait');
+      expect(created.d).toMatchObject({ webhook_id: hook.id, author: { id: hook.id, username: 'Deployer', bot: true }, guild_id: guild.id });
+      expect(created.d.member).toBeUndefined();
+
+      const sent = await anon.ok.post(`/webhooks/${hook.id}/${hook.token}?wait=true`, {
+        content: 'deployed <@' + member.id + '>',
+        username: 'Release Bot',
+        avatar_url: 'https://example.com/a.png',
+        embeds: [{ title: 'v1.2.3', color: 0x00ff00 }],
+      });
+      expect(sent).toMatchObject({ webhook_id: hook.id, author: { id: hook.id, username: 'Release Bot', avatar: 'https://example.com/a.png' }, embeds: [{ title: 'v1.2.3' }] });
+      expect(sent.mentions.map((u: any) => u.id)).toEqual([member.id]);
+      // History shows it the same way (the author is not a user).
+      const history = await member.api.ok.get(`/channels/${guild.generalId}/messages?limit=1`);
+      expect(history[0]).toMatchObject({ id: sent.id, webhook_id: hook.id, author: { username: 'Release Bot' } });
+
+      expect(await anon.ok.get(`/webhooks/${hook.id}/${hook.token}/messages/${sent.id}`)).toMatchObject({ id: sent.id });
+      const edited = await anon.ok.patch(`/webhooks/${hook.id}/${hook.token}/messages/${sent.id}`, { content: 'deployed (edited)' });
+      expect(edited).toMatchObject({ content: 'deployed (edited)', author: { username: 'Release Bot' } });
+      expect(edited.edited_timestamp).not.toBeNull();
+      await live.next((f) => f.t === 'MESSAGE_UPDATE' && f.d.id === sent.id);
+      // Only its own messages.
+      const person = await member.api.ok.post(`/channels/${guild.generalId}/messages`, { content: 'mine' });
+      expect((await anon.patch(`/webhooks/${hook.id}/${hook.token}/messages/${person.id}`, { content: 'x' })).body.code).toBe(10008);
+      expect((await anon.req('DELETE', `/webhooks/${hook.id}/${hook.token}/messages/${sent.id}`)).status).toBe(204);
+      await live.next((f) => f.t === 'MESSAGE_DELETE' && f.d.id === sent.id);
+      expect((await anon.post(`/webhooks/${hook.id}/${hook.token}`, {})).body.code).toBe(50006);
+    } finally {
+      live.close();
+    }
+  });
+
+  it('has Discord’s limits: 15 per channel, 5 executes per 2 s per webhook', async () => {
+    const srv = await startTestServer({ rateLimitScale: 1 });
+    try {
+      const o = await newUser(srv.base);
+      const g = await newGuild(o.api);
+      const hooks = [];
+      for (let i = 0; i < 15; i++) hooks.push(await o.api.ok.post(`/channels/${g.generalId}/webhooks`, { name: `h${i}` }));
+      expect((await o.api.post(`/channels/${g.generalId}/webhooks`, { name: 'sixteen' })).body.code).toBe(30007);
+      const a = new Api(srv.base);
+      const statuses = [];
+      for (let i = 0; i < 6; i++) statuses.push((await a.post(`/webhooks/${hooks[0].id}/${hooks[0].token}`, { content: `m${i}` })).status);
+      expect(statuses).toEqual([204, 204, 204, 204, 204, 429]);
+      // Another webhook has its own window.
+      expect((await a.post(`/webhooks/${hooks[1].id}/${hooks[1].token}`, { content: 'other' })).status).toBe(204);
+    } finally {
+      await srv.close();
+    }
+  });
+});
