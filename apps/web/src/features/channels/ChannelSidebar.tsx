@@ -7,8 +7,10 @@ import { InviteDialog } from '../invites/InviteDialog';
 import { displayName } from '../../components/util';
 import { Avatar } from '../../components/Avatar';
 import { Icon } from '../../components/Icon';
+import { ServerSettings } from '../settings/ServerSettings';
+import { canOpenSettings } from '../settings/actions';
 
-type Dialog = { kind: 'channel'; parentId: string | null } | { kind: 'category' } | { kind: 'invite' } | null;
+type Dialog = { kind: 'channel'; parentId: string | null } | { kind: 'category' } | { kind: 'invite' } | { kind: 'settings' } | null;
 
 export function ChannelSidebar({ guildId, channelId }: { guildId: string; channelId: string | null }) {
   const guild = useStore((s) => s.client.guilds[guildId]);
@@ -28,6 +30,11 @@ export function ChannelSidebar({ guildId, channelId }: { guildId: string; channe
           {inviteChannel && (
             <button type="button" className="icon-button" title="Invite people" aria-label="Invite people" onClick={() => setDialog({ kind: 'invite' })}>
               <Icon name="invite" />
+            </button>
+          )}
+          {canOpenSettings(guild, me?.id) && (
+            <button type="button" className="icon-button" title="Server settings" aria-label="Server settings" onClick={() => setDialog({ kind: 'settings' })}>
+              <Icon name="edit" />
             </button>
           )}
           {manage && (
@@ -95,6 +102,7 @@ export function ChannelSidebar({ guildId, channelId }: { guildId: string; channe
       )}
       {dialog?.kind === 'channel' && <CreateChannelDialog guildId={guildId} parentId={dialog.parentId} categories={groups.flatMap((g) => (g.category ? [g.category] : []))} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'category' && <CreateChannelDialog guildId={guildId} category onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'settings' && <ServerSettings guildId={guildId} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'invite' && inviteChannel && <InviteDialog channelId={inviteChannel} guildName={guild.name} onClose={() => setDialog(null)} />}
     </aside>
   );

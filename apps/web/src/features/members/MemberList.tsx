@@ -1,9 +1,11 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Member, PresenceStatus } from '@concord/protocol';
 import { reportError, rest } from '../../state/api';
 import { setState, useStore } from '../../state/store';
 import { Avatar } from '../../components/Avatar';
 import { displayName } from '../../components/util';
+import { MemberMenu } from '../settings/MemberMenu';
+import { memberColor } from '../settings/actions';
 
 /**
  * Members from GUILD_CREATE (small guilds come with all of them) kept current by GUILD_MEMBER_* events;
@@ -13,6 +15,7 @@ import { displayName } from '../../components/util';
 export function MemberList({ guildId }: { guildId: string }) {
   const guild = useStore((s) => s.client.guilds[guildId]);
   const presences = useStore((s) => s.client.presences);
+  const [menu, setMenu] = useState<{ id: string; name: string; x: number; y: number } | null>(null);
   const known = Object.keys(guild?.members ?? {}).length;
   const missing = guild ? guild.member_count > known : false;
 
@@ -28,7 +31,7 @@ export function MemberList({ guildId }: { guildId: string }) {
     () =>
       Object.values(guild?.members ?? {})
         .filter((m) => m.user)
-        .map((m) => ({ id: m.user!.id, name: displayName(m.user, m), bot: Boolean(m.user!.bot), status: presences[m.user!.id] ?? 'offline' }))
+        .map((m) => ({ id: m.user!.id, name: displayName(m.user, m), bot: Boolean(m.user!.bot), status: presences[m.user!.id] ?? 'offline', color: guild ? memberColor(guild, m.roles) : undefined }))
         .sort((a, b) => a.name.localeCompare(b.name)),
     [guild, presences],
   );
@@ -38,9 +41,10 @@ export function MemberList({ guildId }: { guildId: string }) {
   return (
     <aside className="members" aria-label="Members">
       <h3>Online — {online.length}</h3>
-      <MemberItems members={online} ownerId={guild.owner_id} testId="member-list" />
+      <MemberItems members={online} ownerId={guild.owner_id} testId="member-list" onMenu={setMenu} />
       {offline.length > 0 && <h3>Offline — {offline.length}</h3>}
-      <MemberItems members={offline} ownerId={guild.owner_id} testId="member-list-offline" />
+      <MemberItems members={offline} ownerId={guild.owner_id} testId="member-list-offline" onMenu={setMenu} />
+      {menu && <MemberMenu guildId={guildId} userId={menu.id} name={menu.name} x={menu.x} y={menu.y} onClose={() => setMenu(null)} />}
     </aside>
   );
 }
@@ -50,20 +54,33 @@ interface Row {
   name: string;
   bot: boolean;
   status: PresenceStatus;
+  color?: string;
 }
+
+type OpenMenu = (m: { id: string; name: string; x: number; y: number }) => void;
 
 const STATUS_LABEL: Record<PresenceStatus, string> = { online: 'Online', idle: 'Idle', dnd: 'Do not disturb', offline: 'Offline' };
 
-function MemberItems({ members, ownerId, testId }: { members: Row[]; ownerId: string; testId: string }) {
+function MemberItems({ members, ownerId, testId, onMenu }: { members: Row[]; ownerId: string; testId: string; onMenu: OpenMenu }) {
   return (
     <ul data-testid={testId}>
       {members.map((m) => (
-        <li key={m.id} className={`member status-${m.status}`} data-status={m.status}>
+        <li
+          key={m.id}
+          className={`member status-${m.status}`}
+          data-status={m.status}
+          onContextMenu={(e) => {
+            e.preventDefault();
+            onMenu({ id: m.id, name: m.name, x: e.clientX, y: e.clientY });
+          }}
+        >
           <span className="member-avatar">
             <Avatar id={m.id} name={m.name} size={32} />
             <span className={`status-dot ${m.status}`} role="img" aria-label={STATUS_LABEL[m.status]} title={STATUS_LABEL[m.status]} />
           </span>
-          <span className="member-name">{m.name}</span>
+          <span className="member-name" style={m.color ? { color: m.color } : undefined}>
+            {m.name}
+          </span>
           {m.id === ownerId && (
             <span className="badge" title="Server owner">
               owner

@@ -1,0 +1,72 @@
+/** Server settings and moderation requests. Live changes come back as dispatches (roles, members); these only ask. */
+import { Permissions, computeBasePermissions, canActOnMember, canManageRole, hasPermission, type ClientGuild, type Member, type Role } from '@concord/protocol';
+import { reportError, rest } from '../../state/api';
+
+const g = (guildId: string) => `/guilds/${guildId}`;
+
+async function attempt<T>(fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (err) {
+    reportError(err);
+    return undefined;
+  }
+}
+
+export const createRole = (guildId: string, name: string) => attempt(() => rest.request<Role>('POST', `${g(guildId)}/roles`, { body: { name } }));
+export const modifyRole = (guildId: string, roleId: string, body: { name?: string; color?: number; permissions?: string; hoist?: boolean }) =>
+  attempt(() => rest.request<Role>('PATCH', `${g(guildId)}/roles/${roleId}`, { body }));
+export const deleteRole = (guildId: string, roleId: string) => attempt(() => rest.request<void>('DELETE', `${g(guildId)}/roles/${roleId}`).then(() => true));
+export const setMemberRole = (guildId: string, userId: string, roleId: string, give: boolean) =>
+  attempt(() => rest.request<void>(give ? 'PUT' : 'DELETE', `${g(guildId)}/members/${userId}/roles/${roleId}`));
+export const kick = (guildId: string, userId: string) => attempt(() => rest.request<void>('DELETE', `${g(guildId)}/members/${userId}`).then(() => true));
+export const ban = (guildId: string, userId: string, deleteMessageSeconds = 0) =>
+  attempt(() => rest.request<void>('PUT', `${g(guildId)}/bans/${userId}`, { body: { delete_message_seconds: deleteMessageSeconds } }).then(() => true));
+export const timeout = (guildId: string, userId: string, minutes: number | null) =>
+  attempt(() => rest.request<Member>('PATCH', `${g(guildId)}/members/${userId}`, { body: { communication_disabled_until: minutes ? new Date(Date.now() + minutes * 60_000).toISOString() : null } }));
+
+/** What the signed-in user may do in the guild, from the same pure math the server uses. */
+export function powers(guild: ClientGuild, userId: string | undefined) {
+  const member = userId ? guild.members[userId] : undefined;
+  const perms = userId
+    ? computeBasePermissions({
+        guildId: guild.id,
+        ownerId: guild.owner_id,
+        userId,
+        memberRoleIds: member?.roles ?? [],
+        roles: Object.values(guild.roles).map((r) => ({ id: r.id, permissions: BigInt(r.permissions) })),
+      })
+    : 0n;
+  const h = { guildId: guild.id, ownerId: guild.owner_id, roles: Object.values(guild.roles) };
+  const me = { userId: userId ?? '', roleIds: member?.roles ?? [] };
+  return {
+    perms,
+    has: (bit: bigint) => hasPermission(perms, bit),
+    canManageRole: (role: Role) => canManageRole(h, me, role),
+    canActOn: (targetId: string) => canActOnMember(h, me, { userId: targetId, roleIds: guild.members[targetId]?.roles ?? [] }),
+  };
+}
+
+/** Roles highest first, as Discord lists them. */
+export function rolesByRank(guild: ClientGuild): Role[] {
+  return Object.values(guild.roles).sort((a, b) => b.position - a.position || (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+}
+
+export const hex = (color: number) => `#${color.toString(16).padStart(6, '0')}`;
+
+const SETTINGS_POWERS = Permissions.MANAGE_ROLES | Permissions.KICK_MEMBERS | Permissions.BAN_MEMBERS | Permissions.MODERATE_MEMBERS | Permissions.MANAGE_GUILD;
+
+/** Whether the server settings have anything for this user. */
+export function canOpenSettings(guild: ClientGuild, userId: string | undefined): boolean {
+  return (powers(guild, userId).perms & SETTINGS_POWERS) !== 0n;
+}
+
+/** The colour of a member's highest coloured role, as names are drawn on Discord; undefined for none. */
+export function memberColor(guild: ClientGuild, roleIds: readonly string[]): string | undefined {
+  let best: Role | undefined;
+  for (const id of roleIds) {
+    const r = guild.roles[id];
+    if (r && r.color && (!best || r.position > best.position)) best = r;
+  }
+  return best ? hex(best.color) : undefined;
+}
