@@ -80,6 +80,18 @@ const actions: { [K in EventName]: (w: World) => Promise<unknown> } = {
     await w.owner.api.ok.post(`/channels/${c.id}/messages`, { content: 'gone with it' });
     await w.owner.api.ok.delete(`/channels/${c.id}`);
   },
+  CHANNEL_RECIPIENT_ADD: async (w) => {
+    const third = await newUser(server.base, 'third');
+    await join(w.owner.api, third.api, w.guild.generalId);
+    const group = await w.owner.api.ok.post<{ id: string }>('/users/@me/channels', { recipients: [w.other.id, w.owner.id] });
+    await w.owner.api.ok.put(`/channels/${group.id}/recipients/${third.id}`);
+  },
+  CHANNEL_RECIPIENT_REMOVE: async (w) => {
+    const third = await newUser(server.base, 'third');
+    await join(w.owner.api, third.api, w.guild.generalId);
+    const group = await w.owner.api.ok.post<{ id: string }>('/users/@me/channels', { recipients: [w.other.id, third.id], name: 'trio' });
+    await w.owner.api.ok.delete(`/channels/${group.id}/recipients/${third.id}`);
+  },
   INVITE_CREATE: (w) => w.owner.api.ok.post(`/channels/${w.guild.generalId}/invites`, {}),
   INVITE_DELETE: async (w) => {
     const inv = await w.owner.api.ok.post<{ code: string }>(`/channels/${w.guild.generalId}/invites`, {});
@@ -114,9 +126,69 @@ const actions: { [K in EventName]: (w: World) => Promise<unknown> } = {
   USER_UPDATE: (w) => w.owner.api.ok.patch('/users/@me', { global_name: 'Owner Renamed' }),
 };
 
+/** The same check for events of private channels (DMs, group DMs), where the guild table above uses guild channels. */
+const privateActions: [EventName, string, (w: World) => Promise<unknown>][] = [
+  ['CHANNEL_CREATE', 'a DM opened by its owner', (w) => w.owner.api.ok.post('/users/@me/channels', { recipient_id: w.other.id })],
+  [
+    'CHANNEL_CREATE',
+    'a DM opened by the other side reaches the owner with its first message',
+    async (w) => {
+      const dm = await w.other.api.ok.post<{ id: string }>('/users/@me/channels', { recipient_id: w.owner.id });
+      await w.other.api.ok.post(`/channels/${dm.id}/messages`, { content: 'hi in private' });
+    },
+  ],
+  [
+    'CHANNEL_UPDATE',
+    'a group DM renamed',
+    async (w) => {
+      const group = await w.other.api.ok.post<{ id: string }>('/users/@me/channels', { recipients: [w.owner.id, w.other.id], name: 'before' });
+      await w.other.api.ok.patch(`/channels/${group.id}`, { name: 'after' });
+    },
+  ],
+  [
+    'CHANNEL_UPDATE',
+    'a group DM owner leaves: ownership moves',
+    async (w) => {
+      const third = await newUser(server.base, 'third');
+      await join(w.owner.api, third.api, w.guild.generalId);
+      const group = await w.other.api.ok.post<{ id: string }>('/users/@me/channels', { recipients: [w.owner.id, third.id] });
+      await w.other.api.ok.delete(`/channels/${group.id}`);
+    },
+  ],
+  [
+    'CHANNEL_DELETE',
+    'a DM closed',
+    async (w) => {
+      const dm = await w.owner.api.ok.post<{ id: string }>('/users/@me/channels', { recipient_id: w.other.id });
+      await w.owner.api.ok.delete(`/channels/${dm.id}`);
+    },
+  ],
+  [
+    'CHANNEL_DELETE',
+    'removed from a group DM',
+    async (w) => {
+      const group = await w.other.api.ok.post<{ id: string }>('/users/@me/channels', { recipients: [w.owner.id, w.other.id] });
+      await w.other.api.ok.delete(`/channels/${group.id}/recipients/${w.owner.id}`);
+    },
+  ],
+  [
+    'MESSAGE_UPDATE',
+    'a DM message edited',
+    async (w) => {
+      const dm = await w.other.api.ok.post<{ id: string }>('/users/@me/channels', { recipient_id: w.owner.id });
+      const m = await w.other.api.ok.post<Message>(`/channels/${dm.id}/messages`, { content: 'first' });
+      await w.other.api.ok.patch(`/channels/${dm.id}/messages/${m.id}`, { content: 'second' });
+    },
+  ],
+];
+
 describe('snapshot + each event = fresh snapshot', () => {
-  for (const t of Object.keys(actions) as EventName[]) {
-    it(t, async () => {
+  const cases: [EventName, string, (w: World) => Promise<unknown>][] = [
+    ...(Object.keys(actions) as EventName[]).map((t): [EventName, string, (w: World) => Promise<unknown>] => [t, t, actions[t]]),
+    ...privateActions.map(([t, name, f]): [EventName, string, (w: World) => Promise<unknown>] => [t, `${t}: ${name}`, f]),
+  ];
+  for (const [t, name, action] of cases) {
+    it(name, async () => {
       const owner = await newUser(server.base, 'owner');
       const other = await newUser(server.base, 'other');
       const guild = await newGuild(owner.api, 'Events');
@@ -129,7 +201,7 @@ describe('snapshot + each event = fresh snapshot', () => {
         const start = await withHistory(fold(w.live.frames), owner, guild.generalId);
         const seen = w.live.frames.length;
         const before = w.live;
-        await actions[t](w);
+        await action(w);
         if (w.live !== before) sessions.push(w.live);
         // The event arrives on the session's socket (a resume's is a new one); READY is the snapshot's own.
         const from = w.live !== before || t === 'READY' ? 0 : seen;

@@ -325,6 +325,34 @@ export function storeContract(adapter: Adapter): void {
         expect((await s.channels.privateChannelsOf(z.id)).map((p) => p.channel.id)).toEqual([]);
       });
 
+      it('dms: one channel per pair, either order; hidden DMs; gone with their channel', async () => {
+        const [x, y] = [user('pairx'), user('pairy')];
+        for (const u of [x, y]) await s.users.create(u);
+        const dm = channel(null, { type: 1, name: null });
+        await tx(async (t) => {
+          await t.channels.create(dm);
+          await t.dms.insert(y.id, x.id, dm.id);
+        });
+        expect(await s.dms.find(x.id, y.id)).toBe(dm.id);
+        expect(await s.dms.find(y.id, x.id)).toBe(dm.id);
+        const again = channel(null, { type: 1, name: null });
+        await s.channels.create(again);
+        await expect(s.dms.insert(x.id, y.id, again.id)).rejects.toBeInstanceOf(UniqueViolation);
+        expect(await s.dms.hide(dm.id, y.id)).toBe(true);
+        expect(await s.dms.hide(dm.id, y.id)).toBe(false);
+        expect(await s.dms.hidden(dm.id)).toEqual([y.id]);
+        expect(await s.dms.hiddenFor(y.id)).toEqual([dm.id]);
+        expect(await s.dms.reveal(dm.id, y.id)).toBe(true);
+        expect(await s.dms.reveal(dm.id, y.id)).toBe(false);
+        await s.dms.hide(dm.id, x.id);
+        await tx(async (t) => {
+          await t.purgeChannels([dm.id]);
+          await t.channels.delete(dm.id);
+        });
+        expect(await s.dms.find(x.id, y.id)).toBeUndefined();
+        expect(await s.dms.hiddenFor(x.id)).toEqual([]);
+      });
+
       it('deleting a guild removes what belongs to it', async () => {
         const m = (await s.messages.create(message(chan.id, owner.id, 'last words'))).message;
         await s.reactions.add(chan.id, m.id, { id: null, name: '👋' }, owner.id);

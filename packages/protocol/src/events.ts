@@ -120,6 +120,12 @@ export interface PresenceUpdateData {
   client_status: Record<string, string>;
 }
 
+/** A group DM gained or lost a recipient (sent to the other recipients; the one added or removed gets CHANNEL_CREATE / CHANNEL_DELETE). */
+export interface ChannelRecipientData {
+  channel_id: string;
+  user: User;
+}
+
 export interface GuildDeleteData {
   id: string;
   unavailable?: boolean;
@@ -140,6 +146,8 @@ export interface DispatchPayloads {
   CHANNEL_CREATE: Channel;
   CHANNEL_UPDATE: Channel;
   CHANNEL_DELETE: Channel;
+  CHANNEL_RECIPIENT_ADD: ChannelRecipientData;
+  CHANNEL_RECIPIENT_REMOVE: ChannelRecipientData;
   INVITE_CREATE: InviteCreateData;
   INVITE_DELETE: InviteDeleteData;
   MESSAGE_CREATE: Message;
@@ -189,6 +197,9 @@ export const EventInfo = {
   CHANNEL_CREATE: { guild: I.Guilds },
   CHANNEL_UPDATE: { guild: I.Guilds },
   CHANNEL_DELETE: { guild: I.Guilds },
+  // Group DMs only; Discord gates them by no intent.
+  CHANNEL_RECIPIENT_ADD: {},
+  CHANNEL_RECIPIENT_REMOVE: {},
   INVITE_CREATE: { guild: I.GuildInvites },
   INVITE_DELETE: { guild: I.GuildInvites },
   MESSAGE_CREATE: { guild: I.GuildMessages, private: I.DirectMessages, content: true },

@@ -198,6 +198,17 @@ const handlers: { [K in EventName]: Handler<K> } = {
     const guild = { ...g, channelIds: g.channelIds.filter((id) => id !== c.id) };
     return { ...state, ...rest, guilds: { ...state.guilds, [g.id]: guild } };
   },
+  CHANNEL_RECIPIENT_ADD(state, d) {
+    const c = state.channels[d.channel_id];
+    if (!c || d.user.id === state.user?.id) return state;
+    const recipients = [...(c.recipients ?? []).filter((u) => u.id !== d.user.id), d.user];
+    return { ...state, channels: { ...state.channels, [c.id]: { ...c, recipients } }, users: withUsers(state, [d.user]) };
+  },
+  CHANNEL_RECIPIENT_REMOVE(state, d) {
+    const c = state.channels[d.channel_id];
+    if (!c) return state;
+    return { ...state, channels: { ...state.channels, [c.id]: { ...c, recipients: (c.recipients ?? []).filter((u) => u.id !== d.user.id) } } };
+  },
   // Invites are fetched when a dialog asks for them; typing lives in the app's own expiring state.
   INVITE_CREATE: keep,
   INVITE_DELETE: keep,

@@ -487,3 +487,25 @@ export const GatewayBotInfo = z.object({
   }),
 });
 export type GatewayBotInfo = z.infer<typeof GatewayBotInfo>;
+
+/**
+ * `POST /users/@me/channels`: `{recipient_id}` opens a DM (type 1); `{recipients, name?}` creates a group DM
+ * (type 3; one recipient opens a DM, as on Discord); `{access_tokens, nicks?}` is Discord's OAuth2 form for bots.
+ */
+export const CreatePrivateChannelBody = z
+  .object({
+    recipient_id: snowflake.optional(),
+    recipients: z.array(snowflake).max(100).optional(),
+    access_tokens: z.array(z.string()).max(100).optional(),
+    nicks: z.record(z.string(), z.string()).optional(),
+    name: z.string().max(100).nullable().optional(),
+  })
+  .refine((b) => b.recipient_id !== undefined || b.recipients !== undefined || b.access_tokens !== undefined, {
+    message: 'One of recipient_id, recipients or access_tokens is required.',
+    path: ['recipient_id'],
+  });
+export type CreatePrivateChannelBody = z.infer<typeof CreatePrivateChannelBody>;
+
+/** `PATCH /channels/:id` of a group DM: its name (null clears it). */
+export const ModifyGroupDmBody = z.object({ name: z.string().max(100).nullable().optional(), icon: z.string().nullable().optional() });
+export type ModifyGroupDmBody = z.infer<typeof ModifyGroupDmBody>;

@@ -21,9 +21,10 @@ import { wireChannel, wireMember, wirePrivateChannel, wirePrivateUser } from '..
 import type { Session } from './session.js';
 import { presenceData } from '../modules/presence/service.js';
 
-/** The user's DMs and group DMs, each with the other recipients. */
-export async function loadPrivateChannels(deps: Pick<Deps, 'channels' | 'users'>, userId: string): Promise<Channel[]> {
-  const list = await deps.channels.privateChannelsOf(userId);
+/** The user's DMs and group DMs, each with the other recipients; not DMs they closed or have not been written in yet. */
+export async function loadPrivateChannels(deps: Pick<Deps, 'channels' | 'users' | 'dms'>, userId: string): Promise<Channel[]> {
+  const hidden = new Set(await deps.dms.hiddenFor(userId));
+  const list = (await deps.channels.privateChannelsOf(userId)).filter((c) => !hidden.has(c.channel.id));
   const users = new Map((await deps.users.getMany([...new Set(list.flatMap((c) => c.recipients))])).map((u) => [u.id, u]));
   return list.map(({ channel, recipients }) =>
     wirePrivateChannel(channel, recipients.filter((id) => id !== userId).flatMap((id) => users.get(id) ?? [])),

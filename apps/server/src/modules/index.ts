@@ -6,6 +6,7 @@ import { applicationsModule } from './applications/index.js';
 import { authModule } from './auth/index.js';
 import { channelsModule } from './channels/index.js';
 import { discoveryModule } from './gateway/index.js';
+import { dmsModule } from './dms/index.js';
 import { guildsModule } from './guilds/index.js';
 import { invitesModule } from './invites/index.js';
 import { messagesModule } from './messages/index.js';
@@ -24,4 +25,5 @@ export const modules = [
   messagesModule,
   reactionsModule,
   presenceModule,
+  dmsModule,
 ] as const;

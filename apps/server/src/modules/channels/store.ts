@@ -28,7 +28,7 @@ export interface ChannelRecord {
 }
 
 export type ChannelPatch = Partial<
-  Pick<ChannelRecord, 'name' | 'position' | 'parent_id' | 'topic' | 'nsfw' | 'rate_limit_per_user' | 'bitrate' | 'user_limit' | 'overwrites'>
+  Pick<ChannelRecord, 'name' | 'position' | 'parent_id' | 'topic' | 'nsfw' | 'rate_limit_per_user' | 'bitrate' | 'user_limit' | 'overwrites' | 'owner_id'>
 >;
 
 /** Several statements each: call them in a transaction (the services do). */
@@ -53,7 +53,7 @@ export interface ChannelStore {
   privateChannelsOf(userId: string): Promise<{ channel: ChannelRecord; recipients: string[] }[]>;
 }
 
-const COLUMNS = ['name', 'position', 'parent_id', 'topic', 'nsfw', 'rate_limit_per_user', 'bitrate', 'user_limit'] as const;
+const COLUMNS = ['name', 'position', 'parent_id', 'topic', 'nsfw', 'rate_limit_per_user', 'bitrate', 'user_limit', 'owner_id'] as const;
 
 const toChannel = (r: Row, overwrites: OverwriteRecord[]): ChannelRecord => ({
   id: String(r.id),

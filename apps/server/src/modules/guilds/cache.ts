@@ -290,6 +290,8 @@ export class GuildCache {
     PRESENCE_UPDATE: null,
     // Published on user topics, never on a guild's.
     USER_UPDATE: null,
+    CHANNEL_RECIPIENT_ADD: null,
+    CHANNEL_RECIPIENT_REMOVE: null,
   };
 
   private putChannel(state: GuildState, channel: Channel): void {

@@ -17,10 +17,11 @@ import type { UserRecord } from '../users/store.js';
 import { wireMessage, withoutUser } from '../wire.js';
 import { reactionsFor } from '../reactions/service.js';
 import { redactFor } from './content.js';
+import { revealDm } from '../dms/service.js';
 import type { HistoryQuery, MessageRecord } from './store.js';
 
 /** What this domain's services use. */
-type MessageDeps = Needs<'messages' | 'users' | 'reactions' | 'applications', 'access' | 'events' | 'ids' | 'config'>;
+type MessageDeps = Needs<'messages' | 'users' | 'reactions' | 'applications' | 'dms' | 'channels', 'access' | 'events' | 'ids' | 'config'>;
 
 const USER_MENTION = /<@!?(\d{1,19})>/g;
 const ROLE_MENTION = /<@&(\d{1,19})>/g;
@@ -153,6 +154,8 @@ export async function sendMessage(deps: MessageDeps, ctx: Ctx, channelId: string
   }
   const referenced = reference ? (await toWire(deps, [{ ...reference, ref_message_id: null }], access.channel.type))[0] : null;
   const wire = wireMessage(stored, { author: ctx.user, member: memberOf(access), channelType: access.channel.type, mentions: mentions.users, referenced });
+  // A DM the other side does not list yet comes back to them first.
+  if (access.kind === 'private') await revealDm(deps, access);
   // Group-committed (the one exception to actions owning their transaction): published once the commit resolved.
   await deps.events.dispatch(access, 'MESSAGE_CREATE', wire);
   return wire;
