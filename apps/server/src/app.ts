@@ -27,6 +27,7 @@ import { Access } from './modules/access.js';
 import type { Deps, Stores } from './modules/deps.js';
 import { buildHttp } from './http/server.js';
 import { Gateway } from './gateway/server.js';
+import { flushAcks } from './modules/read_states/service.js';
 
 export interface App {
   config: Config;
@@ -122,6 +123,8 @@ export async function buildApp(config: Config): Promise<App> {
       closed = true;
       await gateway.close();
       await http.close();
+      // Acks still gathering are written before the database goes.
+      await flushAcks(deps);
       cache.close();
       await bus.close();
       limiter.close();

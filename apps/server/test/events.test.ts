@@ -43,7 +43,7 @@ function comparable(s: ClientState) {
   const messages = Object.fromEntries(
     Object.entries(s.messages).map(([id, list]) => [id, list.map(({ member: _m, ...m }) => ({ ...m, author: m.author.id, mentions: m.mentions.map((u) => u.id) }))]),
   );
-  return { user: s.user, guilds, channels: s.channels, presences: s.presences, messages };
+  return { user: s.user, guilds, channels: s.channels, presences: s.presences, messages, readStates: s.readStates };
 }
 
 /** The actions, one per event; `live` is the owner's session, which must receive `t`. */
@@ -98,6 +98,7 @@ const actions: { [K in EventName]: (w: World) => Promise<unknown> } = {
     await w.owner.api.ok.delete(`/invites/${inv.code}`);
   },
   MESSAGE_CREATE: (w) => w.other.api.ok.post(`/channels/${w.guild.generalId}/messages`, { content: 'hello <@' + w.owner.id + '>' }),
+  MESSAGE_ACK: (w) => w.owner.api.ok.post(`/channels/${w.guild.generalId}/messages/${w.message.id}/ack`, { token: null }),
   MESSAGE_UPDATE: (w) => w.other.api.ok.patch(`/channels/${w.guild.generalId}/messages/${w.message.id}`, { content: 'edited' }),
   MESSAGE_DELETE: (w) => w.other.api.ok.delete(`/channels/${w.guild.generalId}/messages/${w.message.id}`),
   MESSAGE_REACTION_ADD: async (w) => {
@@ -169,6 +170,25 @@ const privateActions: [EventName, string, (w: World) => Promise<unknown>][] = [
     async (w) => {
       const group = await w.other.api.ok.post<{ id: string }>('/users/@me/channels', { recipients: [w.owner.id, w.other.id] });
       await w.other.api.ok.delete(`/channels/${group.id}/recipients/${w.owner.id}`);
+    },
+  ],
+  [
+    'MESSAGE_CREATE',
+    'DM messages count as mentions until read',
+    async (w) => {
+      const dm = await w.other.api.ok.post<{ id: string }>('/users/@me/channels', { recipient_id: w.owner.id });
+      for (const content of ['one', 'two']) await w.other.api.ok.post(`/channels/${dm.id}/messages`, { content });
+    },
+  ],
+  [
+    'MESSAGE_ACK',
+    'a DM read halfway',
+    async (w) => {
+      const dm = await w.other.api.ok.post<{ id: string }>('/users/@me/channels', { recipient_id: w.owner.id });
+      const sent: Message[] = [];
+      for (const content of ['one', 'two', 'three']) sent.push(await w.other.api.ok.post<Message>(`/channels/${dm.id}/messages`, { content }));
+      await w.live.next((f) => f.t === 'MESSAGE_CREATE' && f.d.id === sent[2]!.id);
+      await w.owner.api.ok.post(`/channels/${dm.id}/messages/${sent[1]!.id}/ack`, {});
     },
   ],
   [

@@ -353,6 +353,22 @@ export function storeContract(adapter: Adapter): void {
         expect(await s.dms.hiddenFor(x.id)).toEqual([]);
       });
 
+      it('read states: one row per user and channel, moved by upsert, gone with the channel', async () => {
+        const reader = user('reader');
+        await s.users.create(reader);
+        const dm = channel(null, { type: 1, name: null });
+        await s.channels.create(dm);
+        await s.readStates.upsert({ user_id: reader.id, channel_id: dm.id, last_message_id: '10' }, 1);
+        await s.readStates.upsert({ user_id: reader.id, channel_id: dm.id, last_message_id: '20' }, 2);
+        expect(await s.readStates.get(reader.id, dm.id)).toEqual({ user_id: reader.id, channel_id: dm.id, last_message_id: '20' });
+        expect(await s.readStates.forUser(reader.id)).toHaveLength(1);
+        await tx(async (t) => {
+          await t.purgeChannels([dm.id]);
+          await t.channels.delete(dm.id);
+        });
+        expect(await s.readStates.forUser(reader.id)).toEqual([]);
+      });
+
       it('deleting a guild removes what belongs to it', async () => {
         const m = (await s.messages.create(message(chan.id, owner.id, 'last words'))).message;
         await s.reactions.add(chan.id, m.id, { id: null, name: '👋' }, owner.id);

@@ -126,6 +126,15 @@ export interface ChannelRecipientData {
   user: User;
 }
 
+/** The reader's read position in a channel moved (sent to every session of the reader). */
+export interface MessageAckData {
+  channel_id: string;
+  message_id: string;
+  /** Mentions of the reader after `message_id`, as counted when the ack was taken. */
+  mention_count: number;
+  version: number;
+}
+
 export interface GuildDeleteData {
   id: string;
   unavailable?: boolean;
@@ -148,6 +157,7 @@ export interface DispatchPayloads {
   CHANNEL_DELETE: Channel;
   CHANNEL_RECIPIENT_ADD: ChannelRecipientData;
   CHANNEL_RECIPIENT_REMOVE: ChannelRecipientData;
+  MESSAGE_ACK: MessageAckData;
   INVITE_CREATE: InviteCreateData;
   INVITE_DELETE: InviteDeleteData;
   MESSAGE_CREATE: Message;
@@ -200,6 +210,8 @@ export const EventInfo = {
   // Group DMs only; Discord gates them by no intent.
   CHANNEL_RECIPIENT_ADD: {},
   CHANNEL_RECIPIENT_REMOVE: {},
+  // The reader's own read state: user accounts only, no intent.
+  MESSAGE_ACK: {},
   INVITE_CREATE: { guild: I.GuildInvites },
   INVITE_DELETE: { guild: I.GuildInvites },
   MESSAGE_CREATE: { guild: I.GuildMessages, private: I.DirectMessages, content: true },

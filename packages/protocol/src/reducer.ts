@@ -9,6 +9,7 @@
 import type { DispatchEvent, DispatchPayloads, EventName, ReactionEmojiData } from './events.js';
 import type { Channel, GuildCreateData, Member, Message, ReadyData, Role, User } from './schemas.js';
 import { compareSnowflakes } from './snowflake.js';
+import { countsAsMention } from './readstates.js';
 
 /** A guild as the client holds it (not the server's replica). */
 export interface ClientGuild {
@@ -33,6 +34,13 @@ export interface ClientState {
   users: Record<string, User>;
   /** Visible status per user id; absent means offline. */
   presences: Record<string, PresenceStatus>;
+  /** Where this user stopped reading, per channel id, and the mentions since (READY's read_state, then acks and messages). */
+  readStates: Record<string, ReadState>;
+}
+
+export interface ReadState {
+  last_message_id: string;
+  mention_count: number;
 }
 
 export type PresenceStatus = 'online' | 'idle' | 'dnd' | 'offline';
@@ -45,6 +53,7 @@ export const initialClientState: ClientState = {
   messages: {},
   users: {},
   presences: {},
+  readStates: {},
 };
 
 function upsertMessage(list: readonly Message[], msg: Message): Message[] {
@@ -124,6 +133,33 @@ function updateMessage(state: ClientState, channelId: string, messageId: string,
 
 const emojiKey = (e: ReactionEmojiData) => e.id ?? e.name ?? '';
 
+/** Whether `m` counts toward this user's mention count in its channel (see countsAsMention). */
+function mentionsMe(state: ClientState, m: Message): boolean {
+  const me = state.user?.id;
+  const channel = state.channels[m.channel_id];
+  if (!me || !channel) return false;
+  const roles = channel.guild_id ? (state.guilds[channel.guild_id]?.members[me]?.roles ?? []) : [];
+  return countsAsMention(m, me, roles, !channel.guild_id);
+}
+
+/** Adds `delta` to the channel's mention count if `m` is unread and counts; private channels get a read state on their first. */
+function countMention(state: ClientState, m: Message, delta: 1 | -1): ClientState {
+  const rs = state.readStates[m.channel_id];
+  const isPrivate = Boolean(state.channels[m.channel_id]) && !state.channels[m.channel_id]!.guild_id;
+  if (!mentionsMe(state, m)) return state;
+  if (!rs && !(isPrivate && delta > 0)) return state;
+  const last = rs?.last_message_id ?? '0';
+  if (compareSnowflakes(m.id, last) <= 0) return state;
+  const mention_count = Math.max(0, (rs?.mention_count ?? 0) + delta);
+  return { ...state, readStates: { ...state.readStates, [m.channel_id]: { last_message_id: last, mention_count } } };
+}
+
+function withoutReadStates(readStates: Record<string, ReadState>, ids: Iterable<string>): Record<string, ReadState> {
+  const out = { ...readStates };
+  for (const id of ids) delete out[id];
+  return out;
+}
+
 function guildMember(state: ClientState, d: Member & { guild_id: string }, added: boolean): ClientState {
   const g = state.guilds[d.guild_id];
   if (!g || !d.user) return state;
@@ -138,7 +174,8 @@ const handlers: { [K in EventName]: Handler<K> } = {
   READY(_state, r) {
     const users = withUsers({ ...initialClientState, users: { [r.user.id]: r.user } }, r.private_channels.flatMap((c) => c.recipients ?? []));
     const channels = Object.fromEntries(r.private_channels.map((c) => [c.id, c]));
-    return { ...initialClientState, user: r.user, sessionId: r.session_id, users, channels };
+    const readStates = Object.fromEntries((r.read_state?.entries ?? []).map((e) => [e.id, { last_message_id: e.last_message_id, mention_count: e.mention_count }]));
+    return { ...initialClientState, user: r.user, sessionId: r.session_id, users, channels, readStates };
   },
   RESUMED: keep,
   GUILD_CREATE(state, g) {
@@ -164,7 +201,7 @@ const handlers: { [K in EventName]: Handler<K> } = {
     const guilds = { ...state.guilds };
     delete guilds[d.id];
     const inGuild = Object.values(state.channels).filter((c) => c.guild_id === d.id).map((c) => c.id);
-    return { ...state, guilds, ...withoutChannels(state, inGuild) };
+    return { ...state, guilds, ...withoutChannels(state, inGuild), readStates: withoutReadStates(state.readStates, inGuild) };
   },
   GUILD_ROLE_CREATE(state, d) {
     const g = state.guilds[d.guild_id];
@@ -193,7 +230,7 @@ const handlers: { [K in EventName]: Handler<K> } = {
   CHANNEL_UPDATE: putChannel,
   CHANNEL_DELETE(state, c) {
     const g = c.guild_id ? state.guilds[c.guild_id] : undefined;
-    const rest = withoutChannels(state, [c.id]);
+    const rest = { ...withoutChannels(state, [c.id]), readStates: withoutReadStates(state.readStates, [c.id]) };
     if (!g) return { ...state, ...rest };
     const guild = { ...g, channelIds: g.channelIds.filter((id) => id !== c.id) };
     return { ...state, ...rest, guilds: { ...state.guilds, [g.id]: guild } };
@@ -217,16 +254,34 @@ const handlers: { [K in EventName]: Handler<K> } = {
     const list = state.messages[m.channel_id];
     const channel = state.channels[m.channel_id];
     const channels = channel ? { ...state.channels, [m.channel_id]: { ...channel, last_message_id: m.id } } : state.channels;
+    const known = list?.some((x) => x.id === m.id);
+    // Sending reads the channel up to one's own message, as on Discord; someone else's may count as a mention.
+    let read: ClientState = state;
+    if (m.author.id === state.user?.id) read = { ...state, readStates: { ...state.readStates, [m.channel_id]: { last_message_id: m.id, mention_count: 0 } } };
+    else if (!known) read = countMention(state, m, 1);
     // Only channels whose history is loaded keep messages; others learn of them through last_message_id.
-    if (!list) return { ...state, channels };
-    return { ...state, channels, messages: { ...state.messages, [m.channel_id]: upsertMessage(list, m) } };
+    if (!list) return { ...read, channels };
+    return { ...read, channels, messages: { ...state.messages, [m.channel_id]: upsertMessage(list, m) } };
   },
-  MESSAGE_UPDATE: (state, d) => updateMessage(state, d.channel_id, d.id, (m) => ({ ...m, ...d })),
+  MESSAGE_UPDATE(state, d) {
+    // An edit can add or take away a mention (of a loaded message; others are counted afresh by the next READY).
+    const before = state.messages[d.channel_id]?.find((m) => m.id === d.id);
+    const next = updateMessage(state, d.channel_id, d.id, (m) => ({ ...m, ...d }));
+    const after = next.messages[d.channel_id]?.find((m) => m.id === d.id);
+    if (!before || !after || mentionsMe(state, before) === mentionsMe(next, after)) return next;
+    return countMention(next, mentionsMe(next, after) ? after : before, mentionsMe(next, after) ? 1 : -1);
+  },
   MESSAGE_DELETE(state, d) {
     const list = state.messages[d.channel_id];
     if (!list) return state;
-    return { ...state, messages: { ...state.messages, [d.channel_id]: list.filter((m) => m.id !== d.id) } };
+    const gone = list.find((m) => m.id === d.id);
+    const next = { ...state, messages: { ...state.messages, [d.channel_id]: list.filter((m) => m.id !== d.id) } };
+    return gone ? countMention(next, gone, -1) : next;
   },
+  MESSAGE_ACK: (state, d) => ({
+    ...state,
+    readStates: { ...state.readStates, [d.channel_id]: { last_message_id: d.message_id, mention_count: d.mention_count } },
+  }),
   MESSAGE_REACTION_ADD(state, d) {
     const me = d.user_id === state.user?.id;
     return updateMessage(state, d.channel_id, d.message_id, (m) => {

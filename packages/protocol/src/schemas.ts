@@ -459,6 +459,21 @@ export interface ReadyData {
   application?: { id: string; flags: number };
   private_channels: Channel[];
   user_settings?: Record<string, unknown>;
+  /** People only (Discord's user-account READY): where the user stopped reading, per channel. */
+  read_state?: ReadStateData;
+}
+
+export interface ReadStateEntry {
+  /** The channel. */
+  id: string;
+  last_message_id: string;
+  mention_count: number;
+}
+
+export interface ReadStateData {
+  version: number;
+  partial: boolean;
+  entries: ReadStateEntry[];
 }
 
 export interface GuildCreateData extends Guild {
@@ -509,3 +524,7 @@ export type CreatePrivateChannelBody = z.infer<typeof CreatePrivateChannelBody>;
 /** `PATCH /channels/:id` of a group DM: its name (null clears it). */
 export const ModifyGroupDmBody = z.object({ name: z.string().max(100).nullable().optional(), icon: z.string().nullable().optional() });
 export type ModifyGroupDmBody = z.infer<typeof ModifyGroupDmBody>;
+
+/** `POST /channels/:id/messages/:message_id/ack`: `manual` moves the read position back (mark as unread). */
+export const AckBody = z.object({ token: z.string().nullable().optional(), manual: z.boolean().optional(), mention_count: z.number().int().min(0).optional() });
+export type AckBody = z.infer<typeof AckBody>;

@@ -14,6 +14,7 @@ import {
   type Member,
   type PresenceUpdateData,
   type ReadyData,
+  type ReadStateEntry,
 } from '@concord/protocol';
 import type { Deps } from '../modules/deps.js';
 import type { GuildState } from '../modules/guilds/cache.js';
@@ -31,7 +32,7 @@ export async function loadPrivateChannels(deps: Pick<Deps, 'channels' | 'users' 
   );
 }
 
-export function buildReady(session: Session, resumeUrl: string, applicationId: string | undefined, privateChannels: Channel[]): ReadyData {
+export function buildReady(session: Session, resumeUrl: string, applicationId: string | undefined, privateChannels: Channel[], readState?: ReadStateEntry[]): ReadyData {
   return {
     v: 10,
     user: wirePrivateUser(session.user),
@@ -42,6 +43,7 @@ export function buildReady(session: Session, resumeUrl: string, applicationId: s
     ...(applicationId ? { application: { id: applicationId, flags: 0 } } : {}),
     private_channels: privateChannels,
     user_settings: {},
+    ...(readState ? { read_state: { version: 1, partial: false, entries: readState } } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import { invitesModule } from './invites/index.js';
 import { messagesModule } from './messages/index.js';
 import { presenceModule } from './presence/index.js';
 import { reactionsModule } from './reactions/index.js';
+import { readStatesModule } from './read_states/index.js';
 import { usersModule } from './users/index.js';
 
 export const modules = [
@@ -26,4 +27,5 @@ export const modules = [
   reactionsModule,
   presenceModule,
   dmsModule,
+  readStatesModule,
 ] as const;

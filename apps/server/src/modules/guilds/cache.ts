@@ -292,6 +292,7 @@ export class GuildCache {
     USER_UPDATE: null,
     CHANNEL_RECIPIENT_ADD: null,
     CHANNEL_RECIPIENT_REMOVE: null,
+    MESSAGE_ACK: null,
   };
 
   private putChannel(state: GuildState, channel: Channel): void {

@@ -18,10 +18,11 @@ import { wireMessage, withoutUser } from '../wire.js';
 import { reactionsFor } from '../reactions/service.js';
 import { redactFor } from './content.js';
 import { revealDm } from '../dms/service.js';
+import { readOwnMessage } from '../read_states/service.js';
 import type { HistoryQuery, MessageRecord } from './store.js';
 
 /** What this domain's services use. */
-type MessageDeps = Needs<'messages' | 'users' | 'reactions' | 'applications' | 'dms' | 'channels', 'access' | 'events' | 'ids' | 'config'>;
+type MessageDeps = Needs<'messages' | 'users' | 'reactions' | 'applications' | 'dms' | 'channels' | 'readStates', 'access' | 'events' | 'ids' | 'config' | 'db'>;
 
 const USER_MENTION = /<@!?(\d{1,19})>/g;
 const ROLE_MENTION = /<@&(\d{1,19})>/g;
@@ -158,6 +159,7 @@ export async function sendMessage(deps: MessageDeps, ctx: Ctx, channelId: string
   if (access.kind === 'private') await revealDm(deps, access);
   // Group-committed (the one exception to actions owning their transaction): published once the commit resolved.
   await deps.events.dispatch(access, 'MESSAGE_CREATE', wire);
+  readOwnMessage(deps, ctx, channelId, stored.id);
   return wire;
 }
 
