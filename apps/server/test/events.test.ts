@@ -43,7 +43,7 @@ function comparable(s: ClientState) {
   const messages = Object.fromEntries(
     Object.entries(s.messages).map(([id, list]) => [id, list.map(({ member: _m, ...m }) => ({ ...m, author: m.author.id, mentions: m.mentions.map((u) => u.id) }))]),
   );
-  return { user: s.user, guilds, channels: s.channels, presences: s.presences, messages, readStates: s.readStates };
+  return { user: s.user, guilds, channels: s.channels, presences: s.presences, messages, readStates: s.readStates, receipts: s.receipts };
 }
 
 /** The actions, one per event; `live` is the owner's session, which must receive `t`. */
@@ -98,6 +98,16 @@ const actions: { [K in EventName]: (w: World) => Promise<unknown> } = {
     await w.owner.api.ok.delete(`/invites/${inv.code}`);
   },
   MESSAGE_CREATE: (w) => w.other.api.ok.post(`/channels/${w.guild.generalId}/messages`, { content: 'hello <@' + w.owner.id + '>' }),
+  X_MESSAGE_RECEIPT: async (w) => {
+    // The other side online (kept so until the comparison): delivered on arrival, then read.
+    const theirs = await GatewayTester.identify(server.gatewayUrl, w.other.token);
+    w.extra.push(theirs);
+    const dm = await w.owner.api.ok.post<{ id: string }>('/users/@me/channels', { recipient_id: w.other.id });
+    const m = await w.owner.api.ok.post<Message>(`/channels/${dm.id}/messages`, { content: 'did you get it?' });
+    await w.live.next((f) => f.t === 'X_MESSAGE_RECEIPT' && f.d.status === 'delivered' && f.d.message_id === m.id);
+    await w.other.api.ok.post(`/channels/${dm.id}/messages/${m.id}/ack`, {});
+    await w.live.next((f) => f.t === 'X_MESSAGE_RECEIPT' && f.d.status === 'read');
+  },
   MESSAGE_ACK: (w) => w.owner.api.ok.post(`/channels/${w.guild.generalId}/messages/${w.message.id}/ack`, { token: null }),
   MESSAGE_UPDATE: (w) => w.other.api.ok.patch(`/channels/${w.guild.generalId}/messages/${w.message.id}`, { content: 'edited' }),
   MESSAGE_DELETE: (w) => w.other.api.ok.delete(`/channels/${w.guild.generalId}/messages/${w.message.id}`),

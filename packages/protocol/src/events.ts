@@ -135,6 +135,19 @@ export interface MessageAckData {
   version: number;
 }
 
+/**
+ * Extension: a recipient's delivery or read cursor in a DM or group DM moved (sent to the other recipients). Messages
+ * arrive in order, so every message up to `message_id` is delivered to (or read by) `user_id`.
+ */
+export interface MessageReceiptData {
+  channel_id: string;
+  user_id: string;
+  message_id: string;
+  status: 'delivered' | 'read';
+  /** When, in ms since the epoch. */
+  at: number;
+}
+
 export interface GuildDeleteData {
   id: string;
   unavailable?: boolean;
@@ -158,6 +171,7 @@ export interface DispatchPayloads {
   CHANNEL_RECIPIENT_ADD: ChannelRecipientData;
   CHANNEL_RECIPIENT_REMOVE: ChannelRecipientData;
   MESSAGE_ACK: MessageAckData;
+  X_MESSAGE_RECEIPT: MessageReceiptData;
   INVITE_CREATE: InviteCreateData;
   INVITE_DELETE: InviteDeleteData;
   MESSAGE_CREATE: Message;
@@ -212,6 +226,8 @@ export const EventInfo = {
   CHANNEL_RECIPIENT_REMOVE: {},
   // The reader's own read state: user accounts only, no intent.
   MESSAGE_ACK: {},
+  // Extension (docs/receipts.md): private channels only, with their messages' intent.
+  X_MESSAGE_RECEIPT: { private: I.DirectMessages },
   INVITE_CREATE: { guild: I.GuildInvites },
   INVITE_DELETE: { guild: I.GuildInvites },
   MESSAGE_CREATE: { guild: I.GuildMessages, private: I.DirectMessages, content: true },

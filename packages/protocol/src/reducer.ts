@@ -36,6 +36,13 @@ export interface ClientState {
   presences: Record<string, PresenceStatus>;
   /** Where this user stopped reading, per channel id, and the mentions since (READY's read_state, then acks and messages). */
   readStates: Record<string, ReadState>;
+  /** Extension: per private channel and other recipient, how far messages were delivered and read ('0': nothing yet). */
+  receipts: Record<string, Record<string, ReceiptCursor>>;
+}
+
+export interface ReceiptCursor {
+  delivered: string;
+  read: string | null;
 }
 
 export interface ReadState {
@@ -54,6 +61,7 @@ export const initialClientState: ClientState = {
   users: {},
   presences: {},
   readStates: {},
+  receipts: {},
 };
 
 function upsertMessage(list: readonly Message[], msg: Message): Message[] {
@@ -175,7 +183,9 @@ const handlers: { [K in EventName]: Handler<K> } = {
     const users = withUsers({ ...initialClientState, users: { [r.user.id]: r.user } }, r.private_channels.flatMap((c) => c.recipients ?? []));
     const channels = Object.fromEntries(r.private_channels.map((c) => [c.id, c]));
     const readStates = Object.fromEntries((r.read_state?.entries ?? []).map((e) => [e.id, { last_message_id: e.last_message_id, mention_count: e.mention_count }]));
-    return { ...initialClientState, user: r.user, sessionId: r.session_id, users, channels, readStates };
+    const receipts: ClientState['receipts'] = {};
+    for (const c of r.x_receipts ?? []) (receipts[c.channel_id] ??= {})[c.user_id] = { delivered: c.delivered_message_id, read: c.read_message_id };
+    return { ...initialClientState, user: r.user, sessionId: r.session_id, users, channels, readStates, receipts };
   },
   RESUMED: keep,
   GUILD_CREATE(state, g) {
@@ -277,6 +287,17 @@ const handlers: { [K in EventName]: Handler<K> } = {
     const gone = list.find((m) => m.id === d.id);
     const next = { ...state, messages: { ...state.messages, [d.channel_id]: list.filter((m) => m.id !== d.id) } };
     return gone ? countMention(next, gone, -1) : next;
+  },
+  X_MESSAGE_RECEIPT(state, d) {
+    const channel = state.receipts[d.channel_id] ?? {};
+    const was = channel[d.user_id] ?? { delivered: '0', read: null };
+    const later = (a: string | null, b: string) => (a !== null && compareSnowflakes(a, b) >= 0 ? a : b);
+    // Reading implies delivery; cursors only move forward.
+    const next =
+      d.status === 'read'
+        ? { delivered: later(was.delivered, d.message_id), read: later(was.read, d.message_id) }
+        : { delivered: later(was.delivered, d.message_id), read: was.read };
+    return { ...state, receipts: { ...state.receipts, [d.channel_id]: { ...channel, [d.user_id]: next } } };
   },
   MESSAGE_ACK: (state, d) => ({
     ...state,

@@ -461,6 +461,16 @@ export interface ReadyData {
   user_settings?: Record<string, unknown>;
   /** People only (Discord's user-account READY): where the user stopped reading, per channel. */
   read_state?: ReadStateData;
+  /** Extension (docs/receipts.md): the other recipients' delivery and read cursors in the user's private channels. */
+  x_receipts?: ReceiptCursorData[];
+}
+
+export interface ReceiptCursorData {
+  channel_id: string;
+  user_id: string;
+  delivered_message_id: string;
+  /** Null when either side turned read receipts off. */
+  read_message_id: string | null;
 }
 
 export interface ReadStateEntry {
@@ -528,3 +538,7 @@ export type ModifyGroupDmBody = z.infer<typeof ModifyGroupDmBody>;
 /** `POST /channels/:id/messages/:message_id/ack`: `manual` moves the read position back (mark as unread). */
 export const AckBody = z.object({ token: z.string().nullable().optional(), manual: z.boolean().optional(), mention_count: z.number().int().min(0).optional() });
 export type AckBody = z.infer<typeof AckBody>;
+
+/** Extension: `PATCH /users/@me/x-receipt-settings`. */
+export const ReceiptSettingsBody = z.object({ read_receipts: z.boolean() });
+export type ReceiptSettingsBody = z.infer<typeof ReceiptSettingsBody>;

@@ -15,6 +15,7 @@ import {
   type PresenceUpdateData,
   type ReadyData,
   type ReadStateEntry,
+  type ReceiptCursorData,
 } from '@concord/protocol';
 import type { Deps } from '../modules/deps.js';
 import type { GuildState } from '../modules/guilds/cache.js';
@@ -32,7 +33,7 @@ export async function loadPrivateChannels(deps: Pick<Deps, 'channels' | 'users' 
   );
 }
 
-export function buildReady(session: Session, resumeUrl: string, applicationId: string | undefined, privateChannels: Channel[], readState?: ReadStateEntry[]): ReadyData {
+export function buildReady(session: Session, resumeUrl: string, applicationId: string | undefined, privateChannels: Channel[], readState?: ReadStateEntry[], receipts?: ReceiptCursorData[]): ReadyData {
   return {
     v: 10,
     user: wirePrivateUser(session.user),
@@ -44,6 +45,7 @@ export function buildReady(session: Session, resumeUrl: string, applicationId: s
     private_channels: privateChannels,
     user_settings: {},
     ...(readState ? { read_state: { version: 1, partial: false, entries: readState } } : {}),
+    ...(receipts && receipts.length > 0 ? { x_receipts: receipts } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ import { messagesModule } from './messages/index.js';
 import { presenceModule } from './presence/index.js';
 import { reactionsModule } from './reactions/index.js';
 import { readStatesModule } from './read_states/index.js';
+import { receiptsModule } from './receipts/index.js';
 import { usersModule } from './users/index.js';
 
 export const modules = [
@@ -28,4 +29,5 @@ export const modules = [
   presenceModule,
   dmsModule,
   readStatesModule,
+  receiptsModule,
 ] as const;

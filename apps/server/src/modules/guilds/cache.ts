@@ -293,6 +293,7 @@ export class GuildCache {
     CHANNEL_RECIPIENT_ADD: null,
     CHANNEL_RECIPIENT_REMOVE: null,
     MESSAGE_ACK: null,
+    X_MESSAGE_RECEIPT: null,
   };
 
   private putChannel(state: GuildState, channel: Channel): void {

@@ -1,5 +1,6 @@
 import {
   ErrorCodes,
+  compareSnowflakes,
   MessageTypes,
   Permissions,
   hasPermission,
@@ -19,10 +20,11 @@ import { reactionsFor } from '../reactions/service.js';
 import { redactFor } from './content.js';
 import { revealDm } from '../dms/service.js';
 import { readOwnMessage } from '../read_states/service.js';
+import { noteDelivered } from '../receipts/service.js';
 import type { HistoryQuery, MessageRecord } from './store.js';
 
 /** What this domain's services use. */
-type MessageDeps = Needs<'messages' | 'users' | 'reactions' | 'applications' | 'dms' | 'channels' | 'readStates', 'access' | 'events' | 'ids' | 'config' | 'db'>;
+type MessageDeps = Needs<'messages' | 'users' | 'reactions' | 'applications' | 'dms' | 'channels' | 'readStates' | 'receipts', 'access' | 'events' | 'ids' | 'config' | 'db'>;
 
 const USER_MENTION = /<@!?(\d{1,19})>/g;
 const ROLE_MENTION = /<@&(\d{1,19})>/g;
@@ -175,6 +177,9 @@ export async function getMessage(deps: MessageDeps, ctx: Ctx, channelId: string,
 export async function listMessages(deps: MessageDeps, ctx: Ctx, channelId: string, q: Partial<HistoryQuery>): Promise<Message[]> {
   const access = await deps.access.channel(ctx, channelId, Permissions.READ_MESSAGE_HISTORY);
   const records = await deps.messages.list(channelId, { limit: q.limit ?? 50, before: q.before, after: q.after, around: q.around });
+  // Fetching a private channel's history delivers what it holds (a device back from offline).
+  const newest = records.reduce<MessageRecord | undefined>((a, m) => (m.author_id !== ctx.user.id && (!a || compareSnowflakes(m.id, a.id) > 0) ? m : a), undefined);
+  if (access.kind === 'private' && newest) await noteDelivered(deps, ctx.user.id, channelId, newest.id);
   const list = await toWire(deps, records, access.channel.type, ctx.user.id);
   return (await contentVisibleTo(deps, ctx, access)) ? list : list.map((m) => redactFor(ctx.user.id, m));
 }

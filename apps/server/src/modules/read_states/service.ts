@@ -9,8 +9,9 @@ import { errors } from '../../lib/errors.js';
 import type { ChannelScope, Ctx } from '../access.js';
 import type { Deps, Needs } from '../deps.js';
 import type { ReadStateRecord } from './store.js';
+import { noteRead } from '../receipts/service.js';
 
-type ReadStateDeps = Needs<'readStates' | 'messages', 'access' | 'events' | 'db'>;
+type ReadStateDeps = Needs<'readStates' | 'messages' | 'receipts' | 'channels', 'access' | 'events' | 'db'>;
 /** What the ack buffer writes with. */
 type BufferDeps = Pick<Needs<'readStates', 'db'>, 'db' | 'tx'>;
 
@@ -95,6 +96,8 @@ export async function ack(deps: ReadStateDeps, ctx: Ctx, channelId: string, mess
   ackBuffer(deps).put({ user_id: ctx.user.id, channel_id: channelId, last_message_id: messageId });
   const mention_count = await countMentions(deps, scope, ctx.user.id, messageId);
   await deps.events.dispatch({ user: ctx.user.id }, 'MESSAGE_ACK', { channel_id: channelId, message_id: messageId, mention_count, version: 1 });
+  // A read receipt; marking as unread takes none back.
+  if (scope.kind === 'private' && !body.manual) await noteRead(deps, ctx, scope, messageId);
   return { token: null };
 }
 
