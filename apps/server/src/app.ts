@@ -28,6 +28,7 @@ import type { Deps, Stores } from './modules/deps.js';
 import { buildHttp } from './http/server.js';
 import { Gateway } from './gateway/server.js';
 import { archiveIdleThreads } from './modules/threads/service.js';
+import { flushAcks } from './modules/read_states/service.js';
 
 /** How often idle threads are looked for (their shortest auto-archive duration is an hour). */
 const THREAD_SWEEP_MS = 60_000;
@@ -133,6 +134,8 @@ export async function buildApp(config: Config): Promise<App> {
       clearInterval(sweeper);
       await gateway.close();
       await http.close();
+      // Acks still gathering are written before the database goes.
+      await flushAcks(deps);
       cache.close();
       await bus.close();
       limiter.close();

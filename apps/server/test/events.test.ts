@@ -43,7 +43,7 @@ function comparable(s: ClientState) {
   const messages = Object.fromEntries(
     Object.entries(s.messages).map(([id, list]) => [id, list.map(({ member: _m, ...m }) => ({ ...m, author: m.author.id, mentions: m.mentions.map((u) => u.id) }))]),
   );
-  return { user: s.user, guilds, channels: s.channels, presences: s.presences, messages };
+  return { user: s.user, guilds, channels: s.channels, presences: s.presences, messages, readStates: s.readStates, receipts: s.receipts };
 }
 
 /** The actions, one per event; `live` is the owner's session, which must receive `t`. */
@@ -123,12 +123,35 @@ const actions: { [K in EventName]: (w: World) => Promise<unknown> } = {
     await w.other.api.ok.delete(`/channels/${t.id}/thread-members/@me`);
     await w.other.api.ok.put(`/channels/${t.id}/thread-members/@me`);
   },
+  CHANNEL_RECIPIENT_ADD: async (w) => {
+    const third = await newUser(server.base, 'third');
+    await join(w.owner.api, third.api, w.guild.generalId);
+    const group = await w.owner.api.ok.post<{ id: string }>('/users/@me/channels', { recipients: [w.other.id, w.owner.id] });
+    await w.owner.api.ok.put(`/channels/${group.id}/recipients/${third.id}`);
+  },
+  CHANNEL_RECIPIENT_REMOVE: async (w) => {
+    const third = await newUser(server.base, 'third');
+    await join(w.owner.api, third.api, w.guild.generalId);
+    const group = await w.owner.api.ok.post<{ id: string }>('/users/@me/channels', { recipients: [w.other.id, third.id], name: 'trio' });
+    await w.owner.api.ok.delete(`/channels/${group.id}/recipients/${third.id}`);
+  },
   INVITE_CREATE: (w) => w.owner.api.ok.post(`/channels/${w.guild.generalId}/invites`, {}),
   INVITE_DELETE: async (w) => {
     const inv = await w.owner.api.ok.post<{ code: string }>(`/channels/${w.guild.generalId}/invites`, {});
     await w.owner.api.ok.delete(`/invites/${inv.code}`);
   },
   MESSAGE_CREATE: (w) => w.other.api.ok.post(`/channels/${w.guild.generalId}/messages`, { content: 'hello <@' + w.owner.id + '>' }),
+  X_MESSAGE_RECEIPT: async (w) => {
+    // The other side online (kept so until the comparison): delivered on arrival, then read.
+    const theirs = await GatewayTester.identify(server.gatewayUrl, w.other.token);
+    w.extra.push(theirs);
+    const dm = await w.owner.api.ok.post<{ id: string }>('/users/@me/channels', { recipient_id: w.other.id });
+    const m = await w.owner.api.ok.post<Message>(`/channels/${dm.id}/messages`, { content: 'did you get it?' });
+    await w.live.next((f) => f.t === 'X_MESSAGE_RECEIPT' && f.d.status === 'delivered' && f.d.message_id === m.id);
+    await w.other.api.ok.post(`/channels/${dm.id}/messages/${m.id}/ack`, {});
+    await w.live.next((f) => f.t === 'X_MESSAGE_RECEIPT' && f.d.status === 'read');
+  },
+  MESSAGE_ACK: (w) => w.owner.api.ok.post(`/channels/${w.guild.generalId}/messages/${w.message.id}/ack`, { token: null }),
   MESSAGE_UPDATE: (w) => w.other.api.ok.patch(`/channels/${w.guild.generalId}/messages/${w.message.id}`, { content: 'edited' }),
   MESSAGE_DELETE: (w) => w.other.api.ok.delete(`/channels/${w.guild.generalId}/messages/${w.message.id}`),
   MESSAGE_DELETE_BULK: async (w) => {
@@ -162,9 +185,88 @@ const actions: { [K in EventName]: (w: World) => Promise<unknown> } = {
   USER_UPDATE: (w) => w.owner.api.ok.patch('/users/@me', { global_name: 'Owner Renamed' }),
 };
 
+/** The same check for events of private channels (DMs, group DMs), where the guild table above uses guild channels. */
+const privateActions: [EventName, string, (w: World) => Promise<unknown>][] = [
+  ['CHANNEL_CREATE', 'a DM opened by its owner', (w) => w.owner.api.ok.post('/users/@me/channels', { recipient_id: w.other.id })],
+  [
+    'CHANNEL_CREATE',
+    'a DM opened by the other side reaches the owner with its first message',
+    async (w) => {
+      const dm = await w.other.api.ok.post<{ id: string }>('/users/@me/channels', { recipient_id: w.owner.id });
+      await w.other.api.ok.post(`/channels/${dm.id}/messages`, { content: 'hi in private' });
+    },
+  ],
+  [
+    'CHANNEL_UPDATE',
+    'a group DM renamed',
+    async (w) => {
+      const group = await w.other.api.ok.post<{ id: string }>('/users/@me/channels', { recipients: [w.owner.id, w.other.id], name: 'before' });
+      await w.other.api.ok.patch(`/channels/${group.id}`, { name: 'after' });
+    },
+  ],
+  [
+    'CHANNEL_UPDATE',
+    'a group DM owner leaves: ownership moves',
+    async (w) => {
+      const third = await newUser(server.base, 'third');
+      await join(w.owner.api, third.api, w.guild.generalId);
+      const group = await w.other.api.ok.post<{ id: string }>('/users/@me/channels', { recipients: [w.owner.id, third.id] });
+      await w.other.api.ok.delete(`/channels/${group.id}`);
+    },
+  ],
+  [
+    'CHANNEL_DELETE',
+    'a DM closed',
+    async (w) => {
+      const dm = await w.owner.api.ok.post<{ id: string }>('/users/@me/channels', { recipient_id: w.other.id });
+      await w.owner.api.ok.delete(`/channels/${dm.id}`);
+    },
+  ],
+  [
+    'CHANNEL_DELETE',
+    'removed from a group DM',
+    async (w) => {
+      const group = await w.other.api.ok.post<{ id: string }>('/users/@me/channels', { recipients: [w.owner.id, w.other.id] });
+      await w.other.api.ok.delete(`/channels/${group.id}/recipients/${w.owner.id}`);
+    },
+  ],
+  [
+    'MESSAGE_CREATE',
+    'DM messages count as mentions until read',
+    async (w) => {
+      const dm = await w.other.api.ok.post<{ id: string }>('/users/@me/channels', { recipient_id: w.owner.id });
+      for (const content of ['one', 'two']) await w.other.api.ok.post(`/channels/${dm.id}/messages`, { content });
+    },
+  ],
+  [
+    'MESSAGE_ACK',
+    'a DM read halfway',
+    async (w) => {
+      const dm = await w.other.api.ok.post<{ id: string }>('/users/@me/channels', { recipient_id: w.owner.id });
+      const sent: Message[] = [];
+      for (const content of ['one', 'two', 'three']) sent.push(await w.other.api.ok.post<Message>(`/channels/${dm.id}/messages`, { content }));
+      await w.live.next((f) => f.t === 'MESSAGE_CREATE' && f.d.id === sent[2]!.id);
+      await w.owner.api.ok.post(`/channels/${dm.id}/messages/${sent[1]!.id}/ack`, {});
+    },
+  ],
+  [
+    'MESSAGE_UPDATE',
+    'a DM message edited',
+    async (w) => {
+      const dm = await w.other.api.ok.post<{ id: string }>('/users/@me/channels', { recipient_id: w.owner.id });
+      const m = await w.other.api.ok.post<Message>(`/channels/${dm.id}/messages`, { content: 'first' });
+      await w.other.api.ok.patch(`/channels/${dm.id}/messages/${m.id}`, { content: 'second' });
+    },
+  ],
+];
+
 describe('snapshot + each event = fresh snapshot', () => {
-  for (const t of Object.keys(actions) as EventName[]) {
-    it(t, async () => {
+  const cases: [EventName, string, (w: World) => Promise<unknown>][] = [
+    ...(Object.keys(actions) as EventName[]).map((t): [EventName, string, (w: World) => Promise<unknown>] => [t, t, actions[t]]),
+    ...privateActions.map(([t, name, f]): [EventName, string, (w: World) => Promise<unknown>] => [t, `${t}: ${name}`, f]),
+  ];
+  for (const [t, name, action] of cases) {
+    it(name, async () => {
       const owner = await newUser(server.base, 'owner');
       const other = await newUser(server.base, 'other');
       const guild = await newGuild(owner.api, 'Events');
@@ -177,7 +279,7 @@ describe('snapshot + each event = fresh snapshot', () => {
         const start = await withHistory(fold(w.live.frames), owner, guild.generalId);
         const seen = w.live.frames.length;
         const before = w.live;
-        await actions[t](w);
+        await action(w);
         if (w.live !== before) sessions.push(w.live);
         // The event arrives on the session's socket (a resume's is a new one); READY is the snapshot's own.
         const from = w.live !== before || t === 'READY' ? 0 : seen;

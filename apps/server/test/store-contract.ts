@@ -325,6 +325,76 @@ export function storeContract(adapter: Adapter): void {
         expect((await s.channels.privateChannelsOf(z.id)).map((p) => p.channel.id)).toEqual([]);
       });
 
+      it('dms: one channel per pair, either order; hidden DMs; gone with their channel', async () => {
+        const [x, y] = [user('pairx'), user('pairy')];
+        for (const u of [x, y]) await s.users.create(u);
+        const dm = channel(null, { type: 1, name: null });
+        await tx(async (t) => {
+          await t.channels.create(dm);
+          await t.dms.insert(y.id, x.id, dm.id);
+        });
+        expect(await s.dms.find(x.id, y.id)).toBe(dm.id);
+        expect(await s.dms.find(y.id, x.id)).toBe(dm.id);
+        const again = channel(null, { type: 1, name: null });
+        await s.channels.create(again);
+        await expect(s.dms.insert(x.id, y.id, again.id)).rejects.toBeInstanceOf(UniqueViolation);
+        expect(await s.dms.hide(dm.id, y.id)).toBe(true);
+        expect(await s.dms.hide(dm.id, y.id)).toBe(false);
+        expect(await s.dms.hidden(dm.id)).toEqual([y.id]);
+        expect(await s.dms.hiddenFor(y.id)).toEqual([dm.id]);
+        expect(await s.dms.reveal(dm.id, y.id)).toBe(true);
+        expect(await s.dms.reveal(dm.id, y.id)).toBe(false);
+        await s.dms.hide(dm.id, x.id);
+        await tx(async (t) => {
+          await t.purgeChannels([dm.id]);
+          await t.channels.delete(dm.id);
+        });
+        expect(await s.dms.find(x.id, y.id)).toBeUndefined();
+        expect(await s.dms.hiddenFor(x.id)).toEqual([]);
+      });
+
+      it('read states: one row per user and channel, moved by upsert, gone with the channel', async () => {
+        const reader = user('reader');
+        await s.users.create(reader);
+        const dm = channel(null, { type: 1, name: null });
+        await s.channels.create(dm);
+        await s.readStates.upsert({ user_id: reader.id, channel_id: dm.id, last_message_id: '10' }, 1);
+        await s.readStates.upsert({ user_id: reader.id, channel_id: dm.id, last_message_id: '20' }, 2);
+        expect(await s.readStates.get(reader.id, dm.id)).toEqual({ user_id: reader.id, channel_id: dm.id, last_message_id: '20' });
+        expect(await s.readStates.forUser(reader.id)).toHaveLength(1);
+        await tx(async (t) => {
+          await t.purgeChannels([dm.id]);
+          await t.channels.delete(dm.id);
+        });
+        expect(await s.readStates.forUser(reader.id)).toEqual([]);
+      });
+
+      it('receipts: cursors only move forward, reading delivers, settings default on', async () => {
+        const [x, y] = [user('rcx'), user('rcy')];
+        for (const u of [x, y]) await s.users.create(u);
+        const dm = channel(null, { type: 1, name: null });
+        await s.channels.create(dm);
+        expect(await s.receipts.delivered(dm.id, x.id, '20', 1)).toBe(true);
+        expect(await s.receipts.delivered(dm.id, x.id, '10', 2)).toBe(false);
+        expect(await s.receipts.read(dm.id, x.id, '15', 3)).toBe(true);
+        expect(await s.receipts.read(dm.id, x.id, '15', 4)).toBe(false);
+        expect(await s.receipts.read(dm.id, y.id, '30', 5)).toBe(true);
+        const rows = await s.receipts.forChannels([dm.id]);
+        expect(rows.map((r) => [r.user_id, r.delivered_id, r.read_id])).toEqual([
+          [x.id, '20', '15'],
+          [y.id, '30', '30'],
+        ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)));
+        expect(await s.receipts.readReceipts(x.id)).toBe(true);
+        await s.receipts.setReadReceipts(x.id, false);
+        expect(await s.receipts.readReceipts(x.id)).toBe(false);
+        expect([...(await s.receipts.withoutReadReceipts([x.id, y.id]))]).toEqual([x.id]);
+        await tx(async (t) => {
+          await t.purgeChannels([dm.id]);
+          await t.channels.delete(dm.id);
+        });
+        expect(await s.receipts.forChannels([dm.id])).toEqual([]);
+      });
+
       it('deleting a guild removes what belongs to it', async () => {
         const m = (await s.messages.create(message(chan.id, owner.id, 'last words'))).message;
         await s.reactions.add(chan.id, m.id, { id: null, name: '👋' }, owner.id);

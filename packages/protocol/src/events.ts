@@ -193,6 +193,34 @@ export interface ThreadMembersUpdateData {
   removed_member_ids?: string[];
 }
 
+/** A group DM gained or lost a recipient (sent to the other recipients; the one added or removed gets CHANNEL_CREATE / CHANNEL_DELETE). */
+export interface ChannelRecipientData {
+  channel_id: string;
+  user: User;
+}
+
+/** The reader's read position in a channel moved (sent to every session of the reader). */
+export interface MessageAckData {
+  channel_id: string;
+  message_id: string;
+  /** Mentions of the reader after `message_id`, as counted when the ack was taken. */
+  mention_count: number;
+  version: number;
+}
+
+/**
+ * Extension: a recipient's delivery or read cursor in a DM or group DM moved (sent to the other recipients). Messages
+ * arrive in order, so every message up to `message_id` is delivered to (or read by) `user_id`.
+ */
+export interface MessageReceiptData {
+  channel_id: string;
+  user_id: string;
+  message_id: string;
+  status: 'delivered' | 'read';
+  /** When, in ms since the epoch. */
+  at: number;
+}
+
 export interface GuildDeleteData {
   id: string;
   unavailable?: boolean;
@@ -230,6 +258,10 @@ export interface DispatchPayloads {
   THREAD_LIST_SYNC: ThreadListSyncData;
   THREAD_MEMBER_UPDATE: ThreadMemberUpdateData;
   THREAD_MEMBERS_UPDATE: ThreadMembersUpdateData;
+  CHANNEL_RECIPIENT_ADD: ChannelRecipientData;
+  CHANNEL_RECIPIENT_REMOVE: ChannelRecipientData;
+  MESSAGE_ACK: MessageAckData;
+  X_MESSAGE_RECEIPT: MessageReceiptData;
   INVITE_CREATE: InviteCreateData;
   INVITE_DELETE: InviteDeleteData;
   MESSAGE_CREATE: Message;
@@ -293,6 +325,13 @@ export const EventInfo = {
   THREAD_LIST_SYNC: { guild: I.Guilds },
   THREAD_MEMBER_UPDATE: { guild: I.Guilds },
   THREAD_MEMBERS_UPDATE: { guild: I.GuildMembers },
+  // Group DMs only; Discord gates them by no intent.
+  CHANNEL_RECIPIENT_ADD: {},
+  CHANNEL_RECIPIENT_REMOVE: {},
+  // The reader's own read state: user accounts only, no intent.
+  MESSAGE_ACK: {},
+  // Extension (docs/receipts.md): private channels only, with their messages' intent.
+  X_MESSAGE_RECEIPT: { private: I.DirectMessages },
   INVITE_CREATE: { guild: I.GuildInvites },
   INVITE_DELETE: { guild: I.GuildInvites },
   MESSAGE_CREATE: { guild: I.GuildMessages, private: I.DirectMessages, content: true },

@@ -6,3 +6,4 @@ export * from './events.js';
 export * from './schemas.js';
 export * from './reducer.js';
 export * from './audit.js';
+export * from './readstates.js';

@@ -9,6 +9,7 @@
 import type { DispatchEvent, DispatchPayloads, EventName, ReactionEmojiData } from './events.js';
 import { ChannelTypes, MessageFlags, type Channel, type GuildCreateData, type Member, type Message, type ReadyData, type Role, type User } from './schemas.js';
 import { compareSnowflakes } from './snowflake.js';
+import { countsAsMention } from './readstates.js';
 
 /** A guild as the client holds it (not the server's replica). */
 export interface ClientGuild {
@@ -33,6 +34,20 @@ export interface ClientState {
   users: Record<string, User>;
   /** Visible status per user id; absent means offline. */
   presences: Record<string, PresenceStatus>;
+  /** Where this user stopped reading, per channel id, and the mentions since (READY's read_state, then acks and messages). */
+  readStates: Record<string, ReadState>;
+  /** Extension: per private channel and other recipient, how far messages were delivered and read ('0': nothing yet). */
+  receipts: Record<string, Record<string, ReceiptCursor>>;
+}
+
+export interface ReceiptCursor {
+  delivered: string;
+  read: string | null;
+}
+
+export interface ReadState {
+  last_message_id: string;
+  mention_count: number;
 }
 
 export type PresenceStatus = 'online' | 'idle' | 'dnd' | 'offline';
@@ -45,6 +60,8 @@ export const initialClientState: ClientState = {
   messages: {},
   users: {},
   presences: {},
+  readStates: {},
+  receipts: {},
 };
 
 function upsertMessage(list: readonly Message[], msg: Message): Message[] {
@@ -157,6 +174,33 @@ function countThreadMessage(state: ClientState, channelId: string, delta: 1 | -1
 
 const emojiKey = (e: ReactionEmojiData) => e.id ?? e.name ?? '';
 
+/** Whether `m` counts toward this user's mention count in its channel (see countsAsMention). */
+function mentionsMe(state: ClientState, m: Message): boolean {
+  const me = state.user?.id;
+  const channel = state.channels[m.channel_id];
+  if (!me || !channel) return false;
+  const roles = channel.guild_id ? (state.guilds[channel.guild_id]?.members[me]?.roles ?? []) : [];
+  return countsAsMention(m, me, roles, !channel.guild_id);
+}
+
+/** Adds `delta` to the channel's mention count if `m` is unread and counts; private channels get a read state on their first. */
+function countMention(state: ClientState, m: Message, delta: 1 | -1): ClientState {
+  const rs = state.readStates[m.channel_id];
+  const isPrivate = Boolean(state.channels[m.channel_id]) && !state.channels[m.channel_id]!.guild_id;
+  if (!mentionsMe(state, m)) return state;
+  if (!rs && !(isPrivate && delta > 0)) return state;
+  const last = rs?.last_message_id ?? '0';
+  if (compareSnowflakes(m.id, last) <= 0) return state;
+  const mention_count = Math.max(0, (rs?.mention_count ?? 0) + delta);
+  return { ...state, readStates: { ...state.readStates, [m.channel_id]: { last_message_id: last, mention_count } } };
+}
+
+function withoutReadStates(readStates: Record<string, ReadState>, ids: Iterable<string>): Record<string, ReadState> {
+  const out = { ...readStates };
+  for (const id of ids) delete out[id];
+  return out;
+}
+
 function guildMember(state: ClientState, d: Member & { guild_id: string }, added: boolean): ClientState {
   const g = state.guilds[d.guild_id];
   if (!g || !d.user) return state;
@@ -171,7 +215,10 @@ const handlers: { [K in EventName]: Handler<K> } = {
   READY(_state, r) {
     const users = withUsers({ ...initialClientState, users: { [r.user.id]: r.user } }, r.private_channels.flatMap((c) => c.recipients ?? []));
     const channels = Object.fromEntries(r.private_channels.map((c) => [c.id, c]));
-    return { ...initialClientState, user: r.user, sessionId: r.session_id, users, channels };
+    const readStates = Object.fromEntries((r.read_state?.entries ?? []).map((e) => [e.id, { last_message_id: e.last_message_id, mention_count: e.mention_count }]));
+    const receipts: ClientState['receipts'] = {};
+    for (const c of r.x_receipts ?? []) (receipts[c.channel_id] ??= {})[c.user_id] = { delivered: c.delivered_message_id, read: c.read_message_id };
+    return { ...initialClientState, user: r.user, sessionId: r.session_id, users, channels, readStates, receipts };
   },
   RESUMED: keep,
   GUILD_CREATE(state, g) {
@@ -197,7 +244,7 @@ const handlers: { [K in EventName]: Handler<K> } = {
     const guilds = { ...state.guilds };
     delete guilds[d.id];
     const inGuild = Object.values(state.channels).filter((c) => c.guild_id === d.id).map((c) => c.id);
-    return { ...state, guilds, ...withoutChannels(state, inGuild) };
+    return { ...state, guilds, ...withoutChannels(state, inGuild), readStates: withoutReadStates(state.readStates, inGuild) };
   },
   GUILD_ROLE_CREATE(state, d) {
     const g = state.guilds[d.guild_id];
@@ -244,9 +291,9 @@ const handlers: { [K in EventName]: Handler<K> } = {
   CHANNEL_UPDATE: putChannel,
   CHANNEL_DELETE(state, c) {
     const g = c.guild_id ? state.guilds[c.guild_id] : undefined;
-    // Its threads go with it.
+    // Its threads go with it, and its read state.
     const threads = Object.values(state.channels).filter((t) => t.thread_metadata && t.parent_id === c.id).map((t) => t.id);
-    const rest = withoutChannels(state, [c.id, ...threads]);
+    const rest = { ...withoutChannels(state, [c.id, ...threads]), readStates: withoutReadStates(state.readStates, [c.id, ...threads]) };
     if (!g) return { ...state, ...rest };
     const guild = { ...g, channelIds: g.channelIds.filter((id) => id !== c.id) };
     return { ...state, ...rest, guilds: { ...state.guilds, [g.id]: guild } };
@@ -273,6 +320,17 @@ const handlers: { [K in EventName]: Handler<K> } = {
     const next = { ...t, member_count: d.member_count };
     return withStarter({ ...state, channels: { ...state.channels, [t.id]: next } }, next);
   },
+  CHANNEL_RECIPIENT_ADD(state, d) {
+    const c = state.channels[d.channel_id];
+    if (!c || d.user.id === state.user?.id) return state;
+    const recipients = [...(c.recipients ?? []).filter((u) => u.id !== d.user.id), d.user];
+    return { ...state, channels: { ...state.channels, [c.id]: { ...c, recipients } }, users: withUsers(state, [d.user]) };
+  },
+  CHANNEL_RECIPIENT_REMOVE(state, d) {
+    const c = state.channels[d.channel_id];
+    if (!c) return state;
+    return { ...state, channels: { ...state.channels, [c.id]: { ...c, recipients: (c.recipients ?? []).filter((u) => u.id !== d.user.id) } } };
+  },
   // Invites are fetched when a dialog asks for them; typing lives in the app's own expiring state.
   INVITE_CREATE: keep,
   INVITE_DELETE: keep,
@@ -282,25 +340,55 @@ const handlers: { [K in EventName]: Handler<K> } = {
     const list = state.messages[m.channel_id];
     const channel = state.channels[m.channel_id];
     const channels = channel ? { ...state.channels, [m.channel_id]: { ...channel, last_message_id: m.id } } : state.channels;
-    // A retried send's echo is the same message: it counts once.
-    const counted = list?.some((x) => x.id === m.id) ? { ...state, channels } : countThreadMessage({ ...state, channels }, m.channel_id, 1);
+    const known = list?.some((x) => x.id === m.id);
+    // A retried send's echo is the same message: it counts once (in a thread's message_count, and as a mention).
+    let next: ClientState = known ? { ...state, channels } : countThreadMessage({ ...state, channels }, m.channel_id, 1);
+    // Sending reads the channel up to one's own message, as on Discord; someone else's may count as a mention.
+    if (m.author.id === state.user?.id) next = { ...next, readStates: { ...next.readStates, [m.channel_id]: { last_message_id: m.id, mention_count: 0 } } };
+    else if (!known) next = countMention(next, m, 1);
     // Only channels whose history is loaded keep messages; others learn of them through last_message_id.
-    if (!list) return counted;
-    return { ...counted, messages: { ...counted.messages, [m.channel_id]: upsertMessage(list, m) } };
+    if (!list) return next;
+    return { ...next, messages: { ...next.messages, [m.channel_id]: upsertMessage(list, m) } };
   },
-  MESSAGE_UPDATE: (state, d) => updateMessage(state, d.channel_id, d.id, (m) => ({ ...m, ...d })),
+  MESSAGE_UPDATE(state, d) {
+    // An edit can add or take away a mention (of a loaded message; others are counted afresh by the next READY).
+    const before = state.messages[d.channel_id]?.find((m) => m.id === d.id);
+    const next = updateMessage(state, d.channel_id, d.id, (m) => ({ ...m, ...d }));
+    const after = next.messages[d.channel_id]?.find((m) => m.id === d.id);
+    if (!before || !after || mentionsMe(state, before) === mentionsMe(next, after)) return next;
+    return countMention(next, mentionsMe(next, after) ? after : before, mentionsMe(next, after) ? 1 : -1);
+  },
   MESSAGE_DELETE(state, d) {
     const counted = countThreadMessage(state, d.channel_id, -1);
     const list = counted.messages[d.channel_id];
     if (!list) return counted;
-    return { ...counted, messages: { ...counted.messages, [d.channel_id]: list.filter((m) => m.id !== d.id) } };
+    const gone = list.find((m) => m.id === d.id);
+    const next = { ...counted, messages: { ...counted.messages, [d.channel_id]: list.filter((m) => m.id !== d.id) } };
+    return gone ? countMention(next, gone, -1) : next;
   },
   MESSAGE_DELETE_BULK(state, d) {
     const list = state.messages[d.channel_id];
     if (!list) return state;
     const gone = new Set(d.ids);
-    return { ...state, messages: { ...state.messages, [d.channel_id]: list.filter((m) => !gone.has(m.id)) } };
+    let next: ClientState = { ...state, messages: { ...state.messages, [d.channel_id]: list.filter((m) => !gone.has(m.id)) } };
+    for (const m of list) if (gone.has(m.id)) next = countMention(next, m, -1);
+    return next;
   },
+  X_MESSAGE_RECEIPT(state, d) {
+    const channel = state.receipts[d.channel_id] ?? {};
+    const was = channel[d.user_id] ?? { delivered: '0', read: null };
+    const later = (a: string | null, b: string) => (a !== null && compareSnowflakes(a, b) >= 0 ? a : b);
+    // Reading implies delivery; cursors only move forward.
+    const next =
+      d.status === 'read'
+        ? { delivered: later(was.delivered, d.message_id), read: later(was.read, d.message_id) }
+        : { delivered: later(was.delivered, d.message_id), read: was.read };
+    return { ...state, receipts: { ...state.receipts, [d.channel_id]: { ...channel, [d.user_id]: next } } };
+  },
+  MESSAGE_ACK: (state, d) => ({
+    ...state,
+    readStates: { ...state.readStates, [d.channel_id]: { last_message_id: d.message_id, mention_count: d.mention_count } },
+  }),
   MESSAGE_REACTION_ADD(state, d) {
     const me = d.user_id === state.user?.id;
     return updateMessage(state, d.channel_id, d.message_id, (m) => {

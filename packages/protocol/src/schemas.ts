@@ -628,6 +628,31 @@ export interface ReadyData {
   application?: { id: string; flags: number };
   private_channels: Channel[];
   user_settings?: Record<string, unknown>;
+  /** People only (Discord's user-account READY): where the user stopped reading, per channel. */
+  read_state?: ReadStateData;
+  /** Extension (docs/receipts.md): the other recipients' delivery and read cursors in the user's private channels. */
+  x_receipts?: ReceiptCursorData[];
+}
+
+export interface ReceiptCursorData {
+  channel_id: string;
+  user_id: string;
+  delivered_message_id: string;
+  /** Null when either side turned read receipts off. */
+  read_message_id: string | null;
+}
+
+export interface ReadStateEntry {
+  /** The channel. */
+  id: string;
+  last_message_id: string;
+  mention_count: number;
+}
+
+export interface ReadStateData {
+  version: number;
+  partial: boolean;
+  entries: ReadStateEntry[];
 }
 
 export interface GuildCreateData extends Guild {
@@ -656,3 +681,33 @@ export const GatewayBotInfo = z.object({
   }),
 });
 export type GatewayBotInfo = z.infer<typeof GatewayBotInfo>;
+
+/**
+ * `POST /users/@me/channels`: `{recipient_id}` opens a DM (type 1); `{recipients, name?}` creates a group DM
+ * (type 3; one recipient opens a DM, as on Discord); `{access_tokens, nicks?}` is Discord's OAuth2 form for bots.
+ */
+export const CreatePrivateChannelBody = z
+  .object({
+    recipient_id: snowflake.optional(),
+    recipients: z.array(snowflake).max(100).optional(),
+    access_tokens: z.array(z.string()).max(100).optional(),
+    nicks: z.record(z.string(), z.string()).optional(),
+    name: z.string().max(100).nullable().optional(),
+  })
+  .refine((b) => b.recipient_id !== undefined || b.recipients !== undefined || b.access_tokens !== undefined, {
+    message: 'One of recipient_id, recipients or access_tokens is required.',
+    path: ['recipient_id'],
+  });
+export type CreatePrivateChannelBody = z.infer<typeof CreatePrivateChannelBody>;
+
+/** `PATCH /channels/:id` of a group DM: its name (null clears it). */
+export const ModifyGroupDmBody = z.object({ name: z.string().max(100).nullable().optional(), icon: z.string().nullable().optional() });
+export type ModifyGroupDmBody = z.infer<typeof ModifyGroupDmBody>;
+
+/** `POST /channels/:id/messages/:message_id/ack`: `manual` moves the read position back (mark as unread). */
+export const AckBody = z.object({ token: z.string().nullable().optional(), manual: z.boolean().optional(), mention_count: z.number().int().min(0).optional() });
+export type AckBody = z.infer<typeof AckBody>;
+
+/** Extension: `PATCH /users/@me/x-receipt-settings`. */
+export const ReceiptSettingsBody = z.object({ read_receipts: z.boolean() });
+export type ReceiptSettingsBody = z.infer<typeof ReceiptSettingsBody>;

@@ -12,6 +12,7 @@ import { addressedTo, redacted, type ContentPayload } from '../modules/messages/
 import type { Deps } from '../modules/deps.js';
 import type { GuildState } from '../modules/guilds/cache.js';
 import type { Session } from './session.js';
+import { noteDelivered } from '../modules/receipts/service.js';
 
 interface UserGroup {
   sessions: Set<Session>;
@@ -101,9 +102,15 @@ export class Fanout {
     }
     const intent = intentFor(message.t, 'private');
     let prefix: Buffer | undefined;
+    let delivered = false;
     for (const s of group.sessions) {
       if (intent !== undefined && !(s.intents & intent)) continue;
       s.dispatch((prefix ??= framePrefix(message.t, message.d)));
+      delivered ||= s.socket !== null;
+    }
+    // A private channel's message reached a connected session of this recipient: a delivery receipt.
+    if (delivered && message.t === 'MESSAGE_CREATE' && !message.d.guild_id && message.d.author.id !== userId) {
+      noteDelivered(this.deps, userId, message.d.channel_id, message.d.id).catch((err) => console.error('delivery receipt failed:', err));
     }
   }
 

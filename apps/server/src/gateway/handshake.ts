@@ -20,6 +20,8 @@ import { framePrefix } from './fanout.js';
 import type { OpContext } from './ops/context.js';
 import type { Session } from './session.js';
 import { buildReady, loadPrivateChannels } from './snapshot.js';
+import { loadReadState } from '../modules/read_states/service.js';
+import { cursorsFor } from '../modules/receipts/service.js';
 
 /** Where to resume: the public URL, else the host this client reached us by (as GET /gateway/bot answers). */
 function resumeUrl(deps: Deps, conn: Connection): string {
@@ -62,9 +64,12 @@ export async function identify(ctx: OpContext, conn: Connection, d: IdentifyData
   });
   await sessions.fanout.addUserSession(session);
   const privateChannels = await loadPrivateChannels(deps, user.id);
+  // Read states are a user-account feature, as on Discord: bots get none.
+  const readState = user.bot ? undefined : await loadReadState(deps, { user }, privateChannels.map((c) => c.id));
+  const receipts = await cursorsFor(deps, user.id, privateChannels.map((c) => c.id));
   const creates = await addGuilds(ctx, session, conn);
   if (!creates || conn.closed) return;
-  session.dispatchFirst(framePrefix('READY', buildReady(session, resumeUrl(deps, conn), checked.applicationId, privateChannels)));
+  session.dispatchFirst(framePrefix('READY', buildReady(session, resumeUrl(deps, conn), checked.applicationId, privateChannels, readState, receipts)));
   if (session.intents & GatewayIntents.Guilds) for (const p of creates) session.dispatchFirst(p);
   session.flushPending();
   conn.state = 'ready';

@@ -12,6 +12,8 @@ import {
   type Member,
   type PresenceUpdateData,
   type ReadyData,
+  type ReadStateEntry,
+  type ReceiptCursorData,
 } from '@concord/protocol';
 import type { Deps } from '../modules/deps.js';
 import type { GuildState } from '../modules/guilds/cache.js';
@@ -20,16 +22,17 @@ import type { Session } from './session.js';
 import { presenceData } from '../modules/presence/service.js';
 import { visibleThreads } from '../modules/threads/service.js';
 
-/** The user's DMs and group DMs, each with the other recipients. */
-export async function loadPrivateChannels(deps: Pick<Deps, 'channels' | 'users'>, userId: string): Promise<Channel[]> {
-  const list = await deps.channels.privateChannelsOf(userId);
+/** The user's DMs and group DMs, each with the other recipients; not DMs they closed or have not been written in yet. */
+export async function loadPrivateChannels(deps: Pick<Deps, 'channels' | 'users' | 'dms'>, userId: string): Promise<Channel[]> {
+  const hidden = new Set(await deps.dms.hiddenFor(userId));
+  const list = (await deps.channels.privateChannelsOf(userId)).filter((c) => !hidden.has(c.channel.id));
   const users = new Map((await deps.users.getMany([...new Set(list.flatMap((c) => c.recipients))])).map((u) => [u.id, u]));
   return list.map(({ channel, recipients }) =>
     wirePrivateChannel(channel, recipients.filter((id) => id !== userId).flatMap((id) => users.get(id) ?? [])),
   );
 }
 
-export function buildReady(session: Session, resumeUrl: string, applicationId: string | undefined, privateChannels: Channel[]): ReadyData {
+export function buildReady(session: Session, resumeUrl: string, applicationId: string | undefined, privateChannels: Channel[], readState?: ReadStateEntry[], receipts?: ReceiptCursorData[]): ReadyData {
   return {
     v: 10,
     user: wirePrivateUser(session.user),
@@ -40,6 +43,8 @@ export function buildReady(session: Session, resumeUrl: string, applicationId: s
     ...(applicationId ? { application: { id: applicationId, flags: 0 } } : {}),
     private_channels: privateChannels,
     user_settings: {},
+    ...(readState ? { read_state: { version: 1, partial: false, entries: readState } } : {}),
+    ...(receipts && receipts.length > 0 ? { x_receipts: receipts } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { applicationsModule } from './applications/index.js';
 import { authModule } from './auth/index.js';
 import { channelsModule } from './channels/index.js';
 import { discoveryModule } from './gateway/index.js';
+import { dmsModule } from './dms/index.js';
 import { guildsModule } from './guilds/index.js';
 import { invitesModule } from './invites/index.js';
 import { membersModule } from './members/index.js';
@@ -16,6 +17,8 @@ import { presenceModule } from './presence/index.js';
 import { reactionsModule } from './reactions/index.js';
 import { rolesModule } from './roles/index.js';
 import { threadsModule } from './threads/index.js';
+import { readStatesModule } from './read_states/index.js';
+import { receiptsModule } from './receipts/index.js';
 import { usersModule } from './users/index.js';
 import { webhooksModule } from './webhooks/index.js';
 
@@ -36,4 +39,7 @@ export const modules = [
   auditModule,
   threadsModule,
   webhooksModule,
+  dmsModule,
+  readStatesModule,
+  receiptsModule,
 ] as const;

@@ -43,7 +43,7 @@ export interface ThreadState {
 }
 
 export type ChannelPatch = Partial<
-  Pick<ChannelRecord, 'name' | 'position' | 'parent_id' | 'topic' | 'nsfw' | 'rate_limit_per_user' | 'bitrate' | 'user_limit' | 'overwrites'>
+  Pick<ChannelRecord, 'name' | 'position' | 'parent_id' | 'topic' | 'nsfw' | 'rate_limit_per_user' | 'bitrate' | 'user_limit' | 'overwrites' | 'owner_id'>
 >;
 
 /** Several statements each: call them in a transaction (the services do). */
@@ -68,7 +68,7 @@ export interface ChannelStore {
   privateChannelsOf(userId: string): Promise<{ channel: ChannelRecord; recipients: string[] }[]>;
 }
 
-const COLUMNS = ['name', 'position', 'parent_id', 'topic', 'nsfw', 'rate_limit_per_user', 'bitrate', 'user_limit'] as const;
+const COLUMNS = ['name', 'position', 'parent_id', 'topic', 'nsfw', 'rate_limit_per_user', 'bitrate', 'user_limit', 'owner_id'] as const;
 
 /** A channel row (threads with their state); exported for the threads module, which reads thread rows too. */
 export const toChannel = (r: Row, overwrites: OverwriteRecord[]): ChannelRecord => ({

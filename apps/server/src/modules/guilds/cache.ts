@@ -312,6 +312,10 @@ export class GuildCache {
     PRESENCE_UPDATE: null,
     // Published on user topics, never on a guild's.
     USER_UPDATE: null,
+    CHANNEL_RECIPIENT_ADD: null,
+    CHANNEL_RECIPIENT_REMOVE: null,
+    MESSAGE_ACK: null,
+    X_MESSAGE_RECEIPT: null,
   };
 
   private putChannel(state: GuildState, channel: Channel): void {

@@ -1,6 +1,7 @@
 import {
   ErrorCodes,
   MessageFlags,
+  compareSnowflakes,
   MessageTypes,
   Permissions,
   hasPermission,
@@ -20,10 +21,16 @@ import { webhookAuthor, wireChannel, wireMessage, withoutUser } from '../wire.js
 import { reactionsFor } from '../reactions/service.js';
 import { redactFor } from './content.js';
 import { reopenForSend } from '../threads/service.js';
+import { revealDm } from '../dms/service.js';
+import { readOwnMessage } from '../read_states/service.js';
+import { noteDelivered } from '../receipts/service.js';
 import type { HistoryQuery, MessageRecord } from './store.js';
 
 /** What this domain's services use. */
-type MessageDeps = Needs<'messages' | 'users' | 'reactions' | 'applications' | 'channels' | 'threads', 'access' | 'events' | 'ids' | 'config' | 'cache'>;
+type MessageDeps = Needs<
+  'messages' | 'users' | 'reactions' | 'applications' | 'channels' | 'threads' | 'dms' | 'readStates' | 'receipts',
+  'access' | 'events' | 'ids' | 'config' | 'cache' | 'db'
+>;
 
 const USER_MENTION = /<@!?(\d{1,19})>/g;
 const ROLE_MENTION = /<@&(\d{1,19})>/g;
@@ -188,8 +195,11 @@ async function createMessage(deps: MessageDeps, access: ChannelScope, author: Au
   }
   const referenced = reference ? (await toWire(deps, [{ ...reference, ref_message_id: null }], access.channel.type))[0] : null;
   const wire = wireMessage(stored, { author: author.user, member: author.member, channelType: access.channel.type, mentions: mentions.users, referenced });
+  // A DM the other side does not list yet comes back to them first.
+  if (access.kind === 'private') await revealDm(deps, access);
   // Group-committed (the one exception to actions owning their transaction): published once the commit resolved.
   await deps.events.dispatch(access, 'MESSAGE_CREATE', wire);
+  readOwnMessage(deps, ctx, channelId, stored.id);
   return wire;
 }
 
@@ -233,6 +243,9 @@ export async function getMessage(deps: MessageDeps, ctx: Ctx, channelId: string,
 export async function listMessages(deps: MessageDeps, ctx: Ctx, channelId: string, q: Partial<HistoryQuery>): Promise<Message[]> {
   const access = await deps.access.channel(ctx, channelId, Permissions.READ_MESSAGE_HISTORY);
   const records = await deps.messages.list(channelId, { limit: q.limit ?? 50, before: q.before, after: q.after, around: q.around });
+  // Fetching a private channel's history delivers what it holds (a device back from offline).
+  const newest = records.reduce<MessageRecord | undefined>((a, m) => (m.author_id !== ctx.user.id && (!a || compareSnowflakes(m.id, a.id) > 0) ? m : a), undefined);
+  if (access.kind === 'private' && newest) await noteDelivered(deps, ctx.user.id, channelId, newest.id);
   const list = await toWire(deps, records, access.channel.type, ctx.user.id);
   return (await contentVisibleTo(deps, ctx, access)) ? list : list.map((m) => redactFor(ctx.user.id, m));
 }

@@ -1,0 +1,74 @@
+/**
+ * Delivery and read receipts in DMs and group DMs (an extension, docs/receipts.md). A message goes sent ->
+ * delivered (a session of the recipient was sent it, or the recipient fetched it) -> read (the recipient acked
+ * past it). Per recipient and channel one durable cursor of each: messages arrive in order, so a cursor covers
+ * every message before it. The other recipients (the senders) get X_MESSAGE_RECEIPT when a cursor moves, and the
+ * cursors in READY. Read receipts are mutual, as in WhatsApp: someone who turned them off sends none and sees none.
+ */
+import type { ReceiptCursorData } from '@concord/protocol';
+import type { Ctx, PrivateChannelScope } from '../access.js';
+import type { Deps, Needs } from '../deps.js';
+
+type ReceiptDeps = Needs<'receipts' | 'channels', 'events'>;
+
+/** A recipient's session was sent the message, or the recipient fetched history up to it. */
+export async function noteDelivered(deps: ReceiptDeps, userId: string, channelId: string, messageId: string): Promise<void> {
+  const at = Date.now();
+  if (!(await deps.receipts.delivered(channelId, userId, messageId, at))) return;
+  const others = (await deps.channels.members(channelId)).filter((id) => id !== userId);
+  if (others.length === 0) return;
+  await deps.events.dispatch({ users: others }, 'X_MESSAGE_RECEIPT', { channel_id: channelId, user_id: userId, message_id: messageId, status: 'delivered', at });
+}
+
+/** The reader acked past `messageId`: read (if they send read receipts), and delivered in any case. */
+export async function noteRead(deps: ReceiptDeps, ctx: Ctx, scope: PrivateChannelScope, messageId: string): Promise<void> {
+  const userId = ctx.user.id;
+  if (!(await deps.receipts.readReceipts(userId))) return noteDelivered(deps, userId, scope.channel.id, messageId);
+  const at = Date.now();
+  if (!(await deps.receipts.read(scope.channel.id, userId, messageId, at))) return;
+  const others = scope.recipients.filter((id) => id !== userId);
+  const off = await deps.receipts.withoutReadReceipts(others);
+  const seeing = others.filter((id) => !off.has(id));
+  const blind = others.filter((id) => off.has(id));
+  const d = { channel_id: scope.channel.id, user_id: userId, message_id: messageId, at };
+  if (seeing.length > 0) await deps.events.dispatch({ users: seeing }, 'X_MESSAGE_RECEIPT', { ...d, status: 'read' });
+  // Those who turned read receipts off still learn of the delivery.
+  if (blind.length > 0) await deps.events.dispatch({ users: blind }, 'X_MESSAGE_RECEIPT', { ...d, status: 'delivered' });
+}
+
+/** The other recipients' cursors in these private channels, as `viewerId` may see them. */
+export async function cursorsFor(deps: Pick<Deps, 'receipts'>, viewerId: string, channelIds: readonly string[]): Promise<ReceiptCursorData[]> {
+  const rows = (await deps.receipts.forChannels(channelIds)).filter((r) => r.user_id !== viewerId);
+  const off = await deps.receipts.withoutReadReceipts([viewerId, ...new Set(rows.map((r) => r.user_id))]);
+  return rows.map((r) => ({
+    channel_id: r.channel_id,
+    user_id: r.user_id,
+    delivered_message_id: r.delivered_id,
+    read_message_id: off.has(viewerId) || off.has(r.user_id) || r.read_id === '0' ? null : r.read_id,
+  }));
+}
+
+/** `GET /channels/:id/x-receipts`: who has it and since when (cursor by cursor; `*_at` is when the cursor last moved). */
+export async function channelReceipts(deps: Needs<'receipts', 'access'>, ctx: Ctx, channelId: string) {
+  const scope = await deps.access.channel(ctx, channelId);
+  if (scope.kind !== 'private') return [];
+  const rows = (await deps.receipts.forChannels([channelId])).filter((r) => r.user_id !== ctx.user.id);
+  const off = await deps.receipts.withoutReadReceipts([ctx.user.id, ...rows.map((r) => r.user_id)]);
+  const hide = (id: string) => off.has(ctx.user.id) || off.has(id);
+  return rows.map((r) => ({
+    user_id: r.user_id,
+    delivered_message_id: r.delivered_id,
+    delivered_at: r.delivered_at,
+    read_message_id: hide(r.user_id) || r.read_id === '0' ? null : r.read_id,
+    read_at: hide(r.user_id) ? null : r.read_at,
+  }));
+}
+
+export async function getSettings(deps: Pick<Deps, 'receipts'>, ctx: Ctx) {
+  return { read_receipts: await deps.receipts.readReceipts(ctx.user.id) };
+}
+
+export async function setSettings(deps: Pick<Deps, 'receipts'>, ctx: Ctx, body: { read_receipts: boolean }) {
+  await deps.receipts.setReadReceipts(ctx.user.id, body.read_receipts);
+  return { read_receipts: body.read_receipts };
+}

@@ -1,0 +1,4 @@
+/** DMs and group DMs on SQLite. */
+import { dmSuite } from './dms.js';
+
+dmSuite('sqlite', async () => ({ config: {}, cleanup: async () => undefined }));
