@@ -199,7 +199,8 @@ async function createMessage(deps: MessageDeps, access: ChannelScope, author: Au
   if (access.kind === 'private') await revealDm(deps, access);
   // Group-committed (the one exception to actions owning their transaction): published once the commit resolved.
   await deps.events.dispatch(access, 'MESSAGE_CREATE', wire);
-  readOwnMessage(deps, ctx, channelId, stored.id);
+  // Sending reads the channel up to one's own message (people only; a webhook reads nothing).
+  if (!author.webhook) readOwnMessage(deps, { user: author.user }, channelId, stored.id);
   return wire;
 }
 

@@ -14,7 +14,10 @@ import type { UserRecord } from '../users/store.js';
 import { wireUser } from '../wire.js';
 import type { WebhookPatch, WebhookRecord } from './store.js';
 
-type WebhookDeps = Needs<'webhooks' | 'users' | 'messages' | 'reactions' | 'applications' | 'channels' | 'threads', 'access' | 'events' | 'ids' | 'config' | 'cache'>;
+type WebhookDeps = Needs<
+  'webhooks' | 'users' | 'messages' | 'reactions' | 'applications' | 'channels' | 'threads' | 'dms' | 'readStates' | 'receipts',
+  'access' | 'events' | 'ids' | 'config' | 'cache' | 'db'
+>;
 
 /** Discord's limit per channel. */
 export const MAX_WEBHOOKS_PER_CHANNEL = 15;
