@@ -11,6 +11,7 @@ import { invitesModule } from './invites/index.js';
 import { messagesModule } from './messages/index.js';
 import { presenceModule } from './presence/index.js';
 import { reactionsModule } from './reactions/index.js';
+import { searchModule } from './search/index.js';
 import { threadsModule } from './threads/index.js';
 import { usersModule } from './users/index.js';
 
@@ -26,4 +27,5 @@ export const modules = [
   reactionsModule,
   presenceModule,
   threadsModule,
+  searchModule,
 ] as const;

@@ -22,7 +22,7 @@ import { reopenForSend } from '../threads/service.js';
 import type { HistoryQuery, MessageRecord } from './store.js';
 
 /** What this domain's services use. */
-type MessageDeps = Needs<'messages' | 'users' | 'reactions' | 'applications' | 'channels' | 'threads', 'access' | 'events' | 'ids' | 'config' | 'cache'>;
+export type MessageDeps = Needs<'messages' | 'users' | 'reactions' | 'applications' | 'channels' | 'threads', 'access' | 'events' | 'ids' | 'config' | 'cache'>;
 
 const USER_MENTION = /<@!?(\d{1,19})>/g;
 const ROLE_MENTION = /<@&(\d{1,19})>/g;
@@ -61,14 +61,14 @@ async function parseMentions(deps: MessageDeps, access: ChannelScope, content: s
 }
 
 /** In guilds, bots without MESSAGE_CONTENT see only what mentions them, as on Discord; DMs always show it. */
-async function contentVisibleTo(deps: MessageDeps, ctx: Ctx, scope: ChannelScope): Promise<boolean> {
+export async function contentVisibleTo(deps: MessageDeps, ctx: Ctx, scope: ChannelScope): Promise<boolean> {
   if (scope.kind === 'private' || !ctx.user.bot || deps.config.privilegedIntents === 'all') return true;
   const app = await deps.applications.getByBot(ctx.user.id);
   return seesMessageContent(ctx.user, grantedPrivilegedIntents(app?.flags ?? 0));
 }
 
 /** Wire messages; with `viewerId`, with reaction counts as that user sees them (`me`). */
-async function toWire(deps: MessageDeps, records: MessageRecord[], channelType: number, viewerId?: string): Promise<Message[]> {
+export async function toWire(deps: MessageDeps, records: MessageRecord[], channelType: number, viewerId?: string): Promise<Message[]> {
   const reactions = new Map<string, Reaction[]>();
   if (viewerId) {
     for (const channelId of new Set(records.map((r) => r.channel_id))) {
