@@ -113,8 +113,9 @@ export async function sendMessage(deps: MessageDeps, ctx: Ctx, channelId: string
   const access = await deps.access.channel(ctx, channelId, Permissions.SEND_MESSAGES);
   requireTextChannel(access);
   const content = body.content ?? '';
-  if (access.kind === 'thread') await reopenForSend(deps, access);
   if (content.trim() === '' && !(body.embeds && body.embeds.length > 0)) throw errors.emptyMessage();
+  // Only a message that will be stored unarchives its thread.
+  if (access.kind === 'thread') await reopenForSend(deps, access);
   const guildId = guildIdOf(access) ?? null;
 
   let reference: MessageRecord | undefined;
