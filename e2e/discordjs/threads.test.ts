@@ -73,3 +73,14 @@ it('starts a thread from a message, posts in it, archives it and fetches active 
   await standalone.delete();
   await eventually(() => !client.channels.cache.has(standalone.id) || undefined, 'thread gone from the cache');
 });
+
+it('searches, through its REST client, for what it posted', async () => {
+  const channel = (await client.channels.fetch(guild.generalId)) as TextChannel;
+  const posted = await channel.send('the aardvark report is ready');
+  const found = (await client.rest.get(`/guilds/${guild.id}/messages/search`, { query: new URLSearchParams({ content: 'aardvark', author_id: bot.userId }) })) as {
+    total_results: number;
+    messages: { id: string; content: string }[][];
+  };
+  expect(found.total_results).toBe(1);
+  expect(found.messages[0]![0]).toMatchObject({ id: posted.id, content: 'the aardvark report is ready' });
+});

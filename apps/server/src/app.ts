@@ -29,6 +29,9 @@ import { buildHttp } from './http/server.js';
 import { Gateway } from './gateway/server.js';
 import { archiveIdleThreads } from './modules/threads/service.js';
 import { flushAcks } from './modules/read_states/service.js';
+import type { SearchStore } from './search/port.js';
+import { SqliteSearch } from './search/sqlite.js';
+import { PostgresSearch } from './search/postgres.js';
 
 /** How often idle threads are looked for (their shortest auto-archive duration is an hour). */
 const THREAD_SWEEP_MS = 60_000;
@@ -87,6 +90,8 @@ export async function buildApp(config: Config): Promise<App> {
   }
 
   const stores = createStores(db);
+  // The engine follows the database: each indexes in the message's own transaction (see search/).
+  const search: SearchStore = db.dialect === 'postgres' ? new PostgresSearch(db) : new SqliteSearch(db);
   const cache = new GuildCache({ guilds: stores.guilds, channels: stores.channels, users: stores.users, bus });
   const events = new Events(bus);
   const deps: Deps = {
@@ -98,6 +103,7 @@ export async function buildApp(config: Config): Promise<App> {
     events,
     limits: new RateLimits(limiter, config.rateLimitScale, collectBuckets(modules)),
     presence,
+    search,
     cache,
     access: new Access(cache, stores.channels),
     tx: createTxRunner(db, modules, events),
@@ -111,8 +117,11 @@ export async function buildApp(config: Config): Promise<App> {
       ? undefined
       : setInterval(() => void archiveIdleThreads(deps).catch((err: unknown) => console.error('thread auto-archive failed:', err)), THREAD_SWEEP_MS);
   sweeper?.unref();
-
+  // Messages stored before search existed are indexed in the background; new ones are indexed as they are stored.
   let closed = false;
+  const log = (line: string) => void (config.logLevel !== 'silent' && console.info(line));
+  const backfill = config.role === 'gateway' ? Promise.resolve() : search.backfill(log, () => closed).catch((err: unknown) => console.error('search backfill failed:', err));
+
   return {
     get config() {
       return deps.config;
@@ -132,6 +141,7 @@ export async function buildApp(config: Config): Promise<App> {
       if (closed) return;
       closed = true;
       clearInterval(sweeper);
+      await backfill;
       await gateway.close();
       await http.close();
       // Acks still gathering are written before the database goes.

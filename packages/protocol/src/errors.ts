@@ -48,6 +48,8 @@ export const ErrorCodes = {
   THREAD_ARCHIVED: 50083,
   THREAD_ALREADY_CREATED: 160004,
   THREAD_LOCKED: 160005,
+  /** With status 202: the search index is still being built. */
+  INDEX_NOT_YET_AVAILABLE: 110000,
   RATE_LIMITED: 0,
 } as const;
 

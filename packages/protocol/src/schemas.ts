@@ -493,6 +493,33 @@ export const MessageListQuery = z
     message: 'Only one of before, after and around may be given.',
   });
 
+/** One value or the key repeated (`author_id=1&author_id=2`): always a list. */
+const oneOrMany = <T extends z.ZodType>(item: T, max: number) => z.union([item, z.array(item).max(max)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.infer<T>[]);
+
+export const SEARCH_HAS = ['link', 'embed', 'file', 'image', 'video', 'sound', 'sticker', 'poll'] as const;
+
+/** Discord's message search; unknown keys are refused (a misspelt filter must not silently widen a search). */
+export const SearchMessagesQuery = z
+  .object({
+    content: z.string().max(1024).optional(),
+    author_id: oneOrMany(snowflake, 100).optional(),
+    author_type: oneOrMany(z.enum(['user', 'bot', 'webhook']), 3).optional(),
+    mentions: oneOrMany(snowflake, 100).optional(),
+    has: oneOrMany(z.enum(SEARCH_HAS), SEARCH_HAS.length).optional(),
+    channel_id: oneOrMany(snowflake, 500).optional(),
+    min_id: snowflake.optional(),
+    max_id: snowflake.optional(),
+    pinned: queryBool.optional(),
+    sort_by: z.enum(['timestamp', 'relevance']).optional(),
+    sort_order: z.enum(['asc', 'desc']).optional(),
+    // Discord caps offset at 5000 and pages at 25.
+    offset: z.coerce.number().int().min(0).max(5000).optional(),
+    limit: z.coerce.number().int().min(1).max(25).optional(),
+    include_nsfw: queryBool.optional(),
+  })
+  .strict();
+export type SearchMessagesQuery = z.infer<typeof SearchMessagesQuery>;
+
 export const CreateInviteBody = z.object({
   max_age: z.number().int().min(0).max(604800).optional(),
   max_uses: z.number().int().min(0).max(100).optional(),

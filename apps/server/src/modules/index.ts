@@ -16,6 +16,7 @@ import { moderationModule } from './moderation/index.js';
 import { presenceModule } from './presence/index.js';
 import { reactionsModule } from './reactions/index.js';
 import { rolesModule } from './roles/index.js';
+import { searchModule } from './search/index.js';
 import { threadsModule } from './threads/index.js';
 import { readStatesModule } from './read_states/index.js';
 import { receiptsModule } from './receipts/index.js';
@@ -42,4 +43,5 @@ export const modules = [
   dmsModule,
   readStatesModule,
   receiptsModule,
+  searchModule,
 ] as const;

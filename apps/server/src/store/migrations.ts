@@ -56,9 +56,17 @@ async function renumberLegacy(q: Queryable): Promise<void> {
   }
 }
 
+/** Splits on `;`, keeping a trigger's body (`BEGIN ... END`) one statement. */
 function splitStatements(sql: string): string[] {
-  return sql
-    .split(';')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const out: string[] = [];
+  let current = '';
+  for (const part of sql.split(';')) {
+    current = current ? `${current};${part}` : part;
+    const stmt = current.trim();
+    if (/^CREATE\s+TRIGGER\b/i.test(stmt) && !/\bEND$/i.test(stmt)) continue;
+    if (stmt) out.push(stmt);
+    current = '';
+  }
+  if (current.trim()) out.push(current.trim());
+  return out;
 }

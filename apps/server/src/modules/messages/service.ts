@@ -27,7 +27,7 @@ import { noteDelivered } from '../receipts/service.js';
 import type { HistoryQuery, MessageRecord } from './store.js';
 
 /** What this domain's services use. */
-type MessageDeps = Needs<
+export type MessageDeps = Needs<
   'messages' | 'users' | 'reactions' | 'applications' | 'channels' | 'threads' | 'dms' | 'readStates' | 'receipts',
   'access' | 'events' | 'ids' | 'config' | 'cache' | 'db'
 >;
@@ -69,14 +69,14 @@ async function parseMentions(deps: MessageDeps, access: ChannelScope, content: s
 }
 
 /** In guilds, bots without MESSAGE_CONTENT see only what mentions them, as on Discord; DMs always show it. */
-async function contentVisibleTo(deps: MessageDeps, ctx: Ctx, scope: ChannelScope): Promise<boolean> {
+export async function contentVisibleTo(deps: MessageDeps, ctx: Ctx, scope: ChannelScope): Promise<boolean> {
   if (scope.kind === 'private' || !ctx.user.bot || deps.config.privilegedIntents === 'all') return true;
   const app = await deps.applications.getByBot(ctx.user.id);
   return seesMessageContent(ctx.user, grantedPrivilegedIntents(app?.flags ?? 0));
 }
 
 /** Wire messages; with `viewerId`, with reaction counts as that user sees them (`me`). */
-async function toWire(deps: MessageDeps, records: MessageRecord[], channelType: number, viewerId?: string): Promise<Message[]> {
+export async function toWire(deps: MessageDeps, records: MessageRecord[], channelType: number, viewerId?: string): Promise<Message[]> {
   const reactions = new Map<string, Reaction[]>();
   if (viewerId) {
     for (const channelId of new Set(records.map((r) => r.channel_id))) {
@@ -147,8 +147,9 @@ export async function sendWebhookMessage(
 async function createMessage(deps: MessageDeps, access: ChannelScope, author: Author, body: CreateMessageBody, viewerId?: string): Promise<Message> {
   requireTextChannel(access);
   const content = body.content ?? '';
-  if (access.kind === 'thread') await reopenForSend(deps, access);
   if (content.trim() === '' && !(body.embeds && body.embeds.length > 0)) throw errors.emptyMessage();
+  // Only a message that will be stored unarchives its thread.
+  if (access.kind === 'thread') await reopenForSend(deps, access);
   const guildId = guildIdOf(access) ?? null;
   const channelId = access.channel.id;
 

@@ -34,6 +34,8 @@ export interface ThreadStore {
   /** The threads of these channels. */
   idsByParents(parentIds: readonly string[]): Promise<string[]>;
   deleteByParents(parentIds: readonly string[]): Promise<void>;
+  /** Every thread of these channels, archived ones too. */
+  listByParents(parentIds: readonly string[]): Promise<ChannelRecord[]>;
   /** A channel's active threads. */
   activeByParent(parentId: string): Promise<ChannelRecord[]>;
   /** A channel's archived threads of these types, most recently archived first. */
@@ -82,6 +84,11 @@ export class SqlThreadStore implements ThreadStore {
   async deleteByParents(parentIds: readonly string[]) {
     if (parentIds.length === 0) return;
     await this.db.run(`DELETE FROM channels WHERE parent_id IN (${marks(parentIds.length)}) AND type IN (${THREADS})`, [...parentIds]);
+  }
+  async listByParents(parentIds: readonly string[]) {
+    if (parentIds.length === 0) return [];
+    const rows = await this.db.all(`SELECT * FROM channels WHERE parent_id IN (${marks(parentIds.length)}) AND type IN (${THREADS}) ORDER BY id`, [...parentIds]);
+    return rows.map((r) => toChannel(r, []));
   }
   async activeByParent(parentId: string) {
     const rows = await this.db.all(`SELECT * FROM channels WHERE parent_id = ? AND type IN (${THREADS}) AND thread_archived = 0 ORDER BY id`, [parentId]);

@@ -1,0 +1,31 @@
+/** The search contract on SQLite (FTS5, trigram tokenizer), and the background indexing of earlier messages. */
+import { expect, it } from 'vitest';
+import { newGuild, newUser, startTestServer } from '@concord/server/testing';
+import { searchSuite } from './search-contract.js';
+
+searchSuite('sqlite', { start: () => startTestServer() });
+
+it('indexes messages stored before search existed in the background, answering 202 until done', async () => {
+  const server = await startTestServer();
+  try {
+    const owner = await newUser(server.base);
+    const guild = await newGuild(owner.api, 'Upgrade');
+    for (let i = 0; i < 5; i++) await owner.api.ok.post(`/channels/${guild.generalId}/messages`, { content: `old message number ${i} anteater` });
+    // As a database upgraded from before search: the index is empty and the backfill has not run.
+    const db = server.app.deps.db;
+    await db.run('DELETE FROM message_fts');
+    await db.run("UPDATE search_backfill SET upto_id = (SELECT MAX(id) FROM messages), through_channel = NULL, through_id = NULL, indexed = 0, done = 0");
+    const pending = await owner.api.get(`/guilds/${guild.id}/messages/search?content=anteater`);
+    expect(pending.status).toBe(202);
+    expect(pending.body).toMatchObject({ code: 110000, retry_after: expect.any(Number) });
+    // New messages are indexed at once, while the backfill has yet to run.
+    await owner.api.ok.post(`/channels/${guild.generalId}/messages`, { content: 'new anteater' });
+    const lines: string[] = [];
+    await server.app.deps.search.backfill((line) => lines.push(line));
+    expect(lines.at(-1)).toMatch(/indexed 5 of 5 .*done/);
+    const done = await owner.api.ok.get<{ total_results: number }>(`/guilds/${guild.id}/messages/search?content=anteater`);
+    expect(done.total_results).toBe(6);
+  } finally {
+    await server.close();
+  }
+});
