@@ -5,3 +5,4 @@ export * from './gateway.js';
 export * from './events.js';
 export * from './schemas.js';
 export * from './reducer.js';
+export * from './mentions.js';

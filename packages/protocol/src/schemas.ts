@@ -30,7 +30,7 @@ export const isTextBasedType = (type: number): boolean =>
   type === ChannelTypes.GUILD_TEXT || type === ChannelTypes.GUILD_VOICE || type === ChannelTypes.GUILD_ANNOUNCEMENT ||
   isPrivateChannelType(type) || isThreadType(type);
 
-export const MessageTypes = { DEFAULT: 0, REPLY: 19 } as const;
+export const MessageTypes = { DEFAULT: 0, CHANNEL_PINNED_MESSAGE: 6, REPLY: 19 } as const;
 
 // ---------- entities ----------
 
@@ -366,6 +366,12 @@ export const EditMessageBody = z.object({
   allowed_mentions: AllowedMentions,
   components: z.array(z.unknown()).nullable().optional(),
   attachments: z.array(z.unknown()).nullable().optional(),
+});
+
+/** `GET /channels/:id/messages/pins`: pages by pin time (ISO8601), 1-50 at a time. */
+export const PinListQuery = z.object({
+  before: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(50).optional(),
 });
 
 export const MessageListQuery = z

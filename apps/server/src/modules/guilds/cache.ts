@@ -287,6 +287,7 @@ export class GuildCache {
     INVITE_CREATE: null,
     INVITE_DELETE: null,
     TYPING_START: null,
+    CHANNEL_PINS_UPDATE: null,
     PRESENCE_UPDATE: null,
     // Published on user topics, never on a guild's.
     USER_UPDATE: null,
