@@ -18,6 +18,8 @@ export interface OutboxEntry {
   createdAt: number;
   status: OutboxStatus;
   error?: string;
+  /** The message this one replies to, and whether its author is pinged (Discord's default: yes). */
+  replyTo?: { messageId: string; mention: boolean };
   /** The stored message id from the ack, kept until the server's copy is in the list. */
   ackId?: string;
 }
@@ -52,6 +54,8 @@ export interface AppState {
   notices: Notice[];
   /** Unsent composer text per channel; kept across channel switches and reconnects. */
   drafts: Record<string, string>;
+  /** channel id -> when the reader's slowmode there ends (ms epoch). */
+  slowmode: Record<string, number>;
   path: string;
   theme: 'light' | 'dark';
 }
@@ -74,6 +78,7 @@ export const useStore = create<AppState>(() => ({
   typing: {},
   notices: [],
   drafts: {},
+  slowmode: {},
   path: location.pathname,
   theme: initialTheme(),
 }));
