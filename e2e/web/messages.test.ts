@@ -202,11 +202,30 @@ describe('messages in Chromium: markdown, reactions, replies, pins, phone layout
     expect([...alice.errors, ...bob.errors].filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   });
 
-  it('an unknown server address says so and offers home', async () => {
+  it('slowmode: after a send the composer counts down, and a draft survives a reload', async () => {
+    await a.api.ok.patch(`/channels/${guild.generalId}`, { rate_limit_per_user: 60 });
+    const p = bob.page;
+    await p.setViewportSize({ width: 1280, height: 800 });
+    await p.getByTestId('slowmode').filter({ hasText: 'one message every 60 s' }).waitFor();
+    await send(p, 'slow and steady');
+    await p.getByTestId('slowmode').filter({ hasText: /you can send again in \d+ s/ }).waitFor();
+    await p.locator('textarea[name=message]').fill('a draft to keep');
+    // Held back until the cooldown ends.
+    await expect(p.getByRole('button', { name: 'Send message' }).isDisabled()).resolves.toBe(true);
+    await p.reload();
+    await expect(p.locator('textarea[name=message]').inputValue()).resolves.toBe('a draft to keep');
+    // The owner is exempt.
+    await expect(alice.page.getByTestId('slowmode').count()).resolves.toBe(0);
+  });
+
+  it('an unknown server address says so and offers home; home spans the window', async () => {
     await alice.page.goto('/channels/999999/123');
     await alice.page.getByRole('heading', { name: 'Server not found' }).waitFor();
     await alice.page.getByRole('link', { name: 'Go home' }).click();
     await alice.page.getByText(`Welcome, ${a.username}`).waitFor();
+    const home = await alice.page.locator('main.home').boundingBox();
+    expect(home!.width).toBeGreaterThan(1000);
+    await alice.page.screenshot({ path: screenshotPath('messages-home-1280.png') });
   });
 });
 

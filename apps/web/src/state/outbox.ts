@@ -9,7 +9,7 @@
  * An entry leaves the outbox once the server's copy (matched by nonce or acked id) is in the message list.
  */
 import { makeNonce } from '@concord/client';
-import { mergeMessages, type Message, type XMessageAckData } from '@concord/protocol';
+import { ErrorCodes, mergeMessages, type Message, type XMessageAckData } from '@concord/protocol';
 import { describeError, rest } from './api';
 import { forget, loadOutbox, persist } from './db';
 import { getState, notify, setState, type OutboxEntry } from './store';
@@ -111,6 +111,11 @@ export function onAck(ack: XMessageAckData): void {
           : ack.error.status === 403
             ? "You don't have permission to send messages here."
             : ack.error.message;
+      // Slowmode says how long to wait: the composer counts it down.
+      if (ack.error.code === ErrorCodes.SLOWMODE_RATE_LIMITED && ack.error.retry_after !== undefined) {
+        const until = Date.now() + ack.error.retry_after * 1000;
+        setState((s) => ({ slowmode: { ...s.slowmode, [entry.channelId]: until } }));
+      }
       update(nonce, { status: 'failed', error: text });
       notify(text);
     } else if (ack.id) {

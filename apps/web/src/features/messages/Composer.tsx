@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { Permissions } from '@concord/protocol';
-import { getState, setState, useStore } from '../../state/store';
+import { getState, setDraft, setState, useStore } from '../../state/store';
 import { enqueue } from '../../state/outbox';
 import { resetTyping, typed } from './actions';
 import { Icon } from '../../components/Icon';
@@ -61,7 +61,7 @@ function ReplyBar({ channelId }: { channelId: string }) {
  */
 export function Composer({ channelId, channelName, onSent }: { channelId: string; channelName: string; onSent: () => void }) {
   const text = useStore((s) => s.drafts[channelId]) ?? '';
-  const setText = (value: string) => setState((s) => ({ drafts: { ...s.drafts, [channelId]: value } }));
+  const setText = (value: string) => setDraft(channelId, value);
   const ref = useRef<HTMLTextAreaElement>(null);
   const reply = useMessageUi((s) => s.replyTo[channelId]);
   const channel = useStore((s) => s.client.channels[channelId]);
