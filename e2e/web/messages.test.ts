@@ -171,6 +171,17 @@ describe('messages in Chromium: markdown, reactions, replies, pins, phone layout
     await bob.page.keyboard.press('Escape');
   });
 
+  it('@ autocomplete: typing @ and part of a name offers the member; Enter writes the mention', async () => {
+    const box = alice.page.locator('textarea[name=message]');
+    await box.fill('');
+    await box.pressSequentially(`hey @${b.username.slice(0, 4)}`);
+    await alice.page.getByTestId('suggestions').getByRole('option', { name: new RegExp(b.username) }).waitFor();
+    await box.press('Enter');
+    await expect(box.inputValue()).resolves.toBe(`hey <@${b.id}> `);
+    await box.press('Enter');
+    await row(bob.page, 'hey').getByTestId('mention').filter({ hasText: `@${b.username}` }).waitFor();
+  });
+
   it('at 390x844 the chat takes the width: composer and text at least 250 px; drawers slide in from each side', async () => {
     const p = bob.page;
     await p.setViewportSize({ width: 390, height: 844 });

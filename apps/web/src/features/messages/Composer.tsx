@@ -9,6 +9,10 @@ import { replaceShortcodes } from '../emoji/data';
 import { EmojiPicker } from '../emoji/EmojiPicker';
 import { useGuildPermission } from './context';
 import { cancelReply, setEditing, toggleReplyMention, useMessageUi } from './ui';
+import { applySuggestion, findTrigger, rank, type Suggestion } from './autocomplete';
+import { Suggestions } from './Suggestions';
+import { searchEmoji } from '../emoji/data';
+import { ChannelTypes } from '@concord/protocol';
 import './messages.css';
 
 export const MAX_LENGTH = 2000;
@@ -73,6 +77,48 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
   const slowmode = exempt ? 0 : (channel?.rate_limit_per_user ?? 0);
   const cooldown = useCooldown(channelId);
   const [picking, setPicking] = useState(false);
+  const [caret, setCaret] = useState(0);
+  const [active, setActive] = useState(0);
+  const [dismissed, setDismissed] = useState<number | null>(null);
+  const guild = useStore((s) => (guildId ? s.client.guilds[guildId] : undefined));
+  const channels = useStore((s) => s.client.channels);
+  const trigger = findTrigger(text, caret);
+  const open = trigger && dismissed !== trigger.start ? trigger : null;
+  const suggestions: Suggestion[] = !open
+    ? []
+    : open.kind === '@'
+      ? [
+          ...rank(
+            Object.values(guild?.members ?? {}).filter((m) => m.user),
+            (m) => [m.nick ?? '', m.user!.global_name ?? '', m.user!.username],
+            open.query,
+          ).map((m) => ({ key: `u${m.user!.id}`, label: displayName(m.user, m), detail: m.user!.username, insert: `<@${m.user!.id}>` })),
+          ...rank(Object.values(guild?.roles ?? {}).filter((r) => r.id !== guild?.id), (r) => [r.name], open.query, 4).map((r) => ({
+            key: `r${r.id}`,
+            label: `@${r.name}`,
+            detail: 'role',
+            insert: `<@&${r.id}>`,
+          })),
+          ...['everyone', 'here'].filter((n) => n.startsWith(open.query.toLowerCase())).map((n) => ({ key: n, label: `@${n}`, insert: `@${n}` })),
+        ]
+      : open.kind === '#'
+        ? rank(
+            (guild?.channelIds ?? []).map((id) => channels[id]!).filter((c) => c && c.type === ChannelTypes.GUILD_TEXT),
+            (c) => [c.name ?? ''],
+            open.query,
+          ).map((c) => ({ key: c.id, label: `#${c.name}`, insert: `<#${c.id}>` }))
+        : searchEmoji(open.query, 8).map((e) => ({ key: e.char, label: `${e.char}  :${e.names[0]}:`, insert: e.char }));
+  const shown = suggestions.length > 0;
+  const activeIndex = Math.min(active, Math.max(0, suggestions.length - 1));
+
+  function pick(s: Suggestion) {
+    if (!open) return;
+    const next = applySuggestion(text, caret, open, s);
+    setText(next.text);
+    setCaret(next.caret);
+    setActive(0);
+    requestAnimationFrame(() => ref.current?.setSelectionRange(next.caret, next.caret));
+  }
 
   useLayoutEffect(() => {
     const el = ref.current;
@@ -100,6 +146,24 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (shown && open) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const n = suggestions.length;
+        setActive((activeIndex + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
+        return;
+      }
+      if ((e.key === 'Enter' && !e.shiftKey) || e.key === 'Tab') {
+        e.preventDefault();
+        pick(suggestions[activeIndex]!);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        setDismissed(open.start);
+        return;
+      }
+    }
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       send();
@@ -118,6 +182,14 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
 
   return (
     <div className="composer-wrap">
+      {shown && open && (
+        <Suggestions
+          items={suggestions}
+          active={activeIndex}
+          title={open.kind === '@' ? 'Members' : open.kind === '#' ? 'Text channels' : 'Emoji matching'}
+          onPick={pick}
+        />
+      )}
       <ReplyBar channelId={channelId} />
       <form
         className={`composer${reply ? ' replying' : ''}`}
@@ -134,8 +206,11 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
           aria-describedby="composer-count"
           placeholder={`Message #${channelName}`}
           value={text}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
           onChange={(e) => {
             setText(e.target.value);
+            setCaret(e.target.selectionStart);
+            setActive(0);
             if (e.target.value.trim()) typed(channelId);
           }}
           onKeyDown={onKeyDown}
