@@ -178,6 +178,12 @@ const actions: { [K in EventName]: (w: World) => Promise<unknown> } = {
   },
   TYPING_START: (w) => w.other.api.ok.post(`/channels/${w.guild.generalId}/typing`),
   WEBHOOKS_UPDATE: (w) => w.owner.api.ok.post(`/channels/${w.guild.generalId}/webhooks`, { name: 'hook' }),
+  CHANNEL_PINS_UPDATE: async (w) => {
+    // Pinned (the flag, the pin notice) and unpinned again (the flag), both seen by the live session.
+    await w.owner.api.ok.put(`/channels/${w.guild.generalId}/pins/${w.message.id}`);
+    await w.live.next((f) => f.t === 'CHANNEL_PINS_UPDATE');
+    await w.owner.api.ok.delete(`/channels/${w.guild.generalId}/messages/pins/${w.message.id}`);
+  },
   PRESENCE_UPDATE: async (w) => {
     // Stays online until the end, so the fresh snapshot sees the same status.
     w.extra.push(await GatewayTester.identify(server.gatewayUrl, w.other.token));

@@ -11,6 +11,9 @@ import { MemberList } from './features/members/MemberList';
 import { Notices } from './components/Notices';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { firstTextChannel } from './state/selectors';
+import { closeDrawer, openDrawer, useLayout } from './features/layout/ui';
+import { Icon } from './components/Icon';
+import './features/layout/layout.css';
 
 type Route =
   | { name: 'login' | 'register' }
@@ -76,11 +79,19 @@ function Shell({ guildId, channelId }: { guildId: string | null; channelId: stri
   const user = useStore((s) => s.client.user);
   const guild = useStore((s) => (guildId ? s.client.guilds[guildId] : undefined));
   const guildCount = useStore((s) => Object.keys(s.client.guilds).length);
+  const drawer = useLayout((s) => s.drawer);
+  const connected = useStore((s) => s.connection.state === 'ready');
+  const expectedGuilds = useLayout((s) => s.expectedGuilds);
+  // A guild READY did not announce will not arrive: the address is wrong, or the reader is not a member.
+  const unknownGuild = Boolean(guildId) && !guild && connected && !expectedGuilds.has(guildId!);
   const channels = useStore((s) => s.client.channels);
   const defaultChannel = useMemo(
     () => (guild ? firstTextChannel(guild.channelIds.map((id) => channels[id]).filter((c): c is Channel => Boolean(c))) : undefined),
     [guild, channels],
   );
+
+  // Picking a channel (or a server) on a phone closes the drawer it was picked from.
+  useEffect(() => closeDrawer(), [guildId, channelId]);
 
   // A guild without a channel in the address opens its first text channel.
   useEffect(() => {
@@ -96,7 +107,8 @@ function Shell({ guildId, channelId }: { guildId: string | null; channelId: stri
     );
   }
   return (
-    <div className="shell">
+    <div className={`shell${guildId && guild ? '' : ' home'}${drawer ? ` drawer-${drawer}` : ''}`}>
+      <button type="button" className="drawer-backdrop" aria-label="Close" tabIndex={-1} onClick={closeDrawer} />
       <GuildRail activeGuildId={guildId} />
       {guildId && guild ? (
         <>
@@ -105,8 +117,18 @@ function Shell({ guildId, channelId }: { guildId: string | null; channelId: stri
             <ChannelView guildId={guildId} channelId={channelId} />
           ) : (
             <main className="channel-view empty">
+              <button type="button" className="icon-button drawer-toggle" aria-label="Open channels" onClick={() => openDrawer('left')}>
+                <Icon name="menu" size={22} />
+              </button>
               <ConnectionBanner />
               <p>{channelId ? 'This channel does not exist or you cannot see it.' : 'Pick a channel.'}</p>
+              {channelId && defaultChannel && (
+                <p>
+                  <a href={`/channels/${guildId}/${defaultChannel.id}`} onClick={(e) => (e.preventDefault(), navigate(`/channels/${guildId}/${defaultChannel.id}`))}>
+                    Open #{defaultChannel.name}
+                  </a>
+                </p>
+              )}
             </main>
           )}
           <MemberList guildId={guildId} />
@@ -114,7 +136,17 @@ function Shell({ guildId, channelId }: { guildId: string | null; channelId: stri
       ) : (
         <main className="channel-view empty home">
           <ConnectionBanner />
-          {guildId ? (
+          {guildId && unknownGuild ? (
+            <>
+              <h1>Server not found</h1>
+              <p className="muted">This server does not exist, or you are not a member of it.</p>
+              <p>
+                <a href="/channels/@me" onClick={(e) => (e.preventDefault(), navigate('/channels/@me'))}>
+                  Go home
+                </a>
+              </p>
+            </>
+          ) : guildId ? (
             <p>Loading server…</p>
           ) : (
             <>

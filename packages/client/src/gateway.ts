@@ -127,9 +127,9 @@ export class GatewayClient extends Emitter<GatewayEvents> {
   }
 
   /** Extension op 100; the answer arrives as an `ack` event carrying the same nonce. */
-  sendMessage(channelId: string, nonce: string, content: string): boolean {
+  sendMessage(channelId: string, nonce: string, content: string, extra: { message_reference?: { message_id: string; fail_if_not_exists?: boolean }; allowed_mentions?: { parse?: ('users' | 'roles' | 'everyone')[]; replied_user?: boolean } } = {}): boolean {
     if (this.state !== 'ready') return false;
-    return this.send(Op.XSendMessage, { channel_id: channelId, nonce, content });
+    return this.send(Op.XSendMessage, { channel_id: channelId, nonce, content, ...extra });
   }
 
   private open(): void {

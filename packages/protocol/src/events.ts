@@ -143,6 +143,13 @@ export interface MessageReactionRemoveEmojiData extends MessageReactionRemoveAll
   emoji: ReactionEmojiData;
 }
 
+/** A message was pinned or unpinned; `last_pin_timestamp` is when the newest pin left was made (null: none left). */
+export interface ChannelPinsUpdateData {
+  guild_id?: string;
+  channel_id: string;
+  last_pin_timestamp: string | null;
+}
+
 export interface TypingStartData {
   channel_id: string;
   guild_id?: string;
@@ -272,6 +279,7 @@ export interface DispatchPayloads {
   MESSAGE_REACTION_REMOVE: MessageReactionRemoveData;
   MESSAGE_REACTION_REMOVE_ALL: MessageReactionRemoveAllData;
   MESSAGE_REACTION_REMOVE_EMOJI: MessageReactionRemoveEmojiData;
+  CHANNEL_PINS_UPDATE: ChannelPinsUpdateData;
   TYPING_START: TypingStartData;
   WEBHOOKS_UPDATE: WebhooksUpdateData;
   PRESENCE_UPDATE: PresenceUpdateData;
@@ -342,6 +350,7 @@ export const EventInfo = {
   MESSAGE_REACTION_REMOVE: { guild: I.GuildMessageReactions, private: I.DirectMessageReactions },
   MESSAGE_REACTION_REMOVE_ALL: { guild: I.GuildMessageReactions, private: I.DirectMessageReactions },
   MESSAGE_REACTION_REMOVE_EMOJI: { guild: I.GuildMessageReactions, private: I.DirectMessageReactions },
+  CHANNEL_PINS_UPDATE: { guild: I.Guilds, private: I.DirectMessages },
   TYPING_START: { guild: I.GuildMessageTyping, private: I.DirectMessageTyping },
   WEBHOOKS_UPDATE: { guild: I.GuildWebhooks },
   PRESENCE_UPDATE: { guild: I.GuildPresences },

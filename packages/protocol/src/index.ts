@@ -7,3 +7,4 @@ export * from './schemas.js';
 export * from './reducer.js';
 export * from './audit.js';
 export * from './readstates.js';
+export * from './mentions.js';

@@ -336,6 +336,8 @@ const handlers: { [K in EventName]: Handler<K> } = {
   INVITE_DELETE: keep,
   TYPING_START: keep,
   WEBHOOKS_UPDATE: keep,
+  // The pinned flag itself arrives as MESSAGE_UPDATE; the pins list is fetched when the popout opens.
+  CHANNEL_PINS_UPDATE: keep,
   MESSAGE_CREATE(state, m) {
     const list = state.messages[m.channel_id];
     const channel = state.channels[m.channel_id];

@@ -37,7 +37,7 @@ export const isTextBasedType = (type: number): boolean =>
   type === ChannelTypes.GUILD_TEXT || type === ChannelTypes.GUILD_VOICE || type === ChannelTypes.GUILD_ANNOUNCEMENT ||
   isPrivateChannelType(type) || isThreadType(type);
 
-export const MessageTypes = { DEFAULT: 0, REPLY: 19 } as const;
+export const MessageTypes = { DEFAULT: 0, CHANNEL_PINNED_MESSAGE: 6, REPLY: 19 } as const;
 
 /** Message flags Concord sets. */
 export const MessageFlags = { HAS_THREAD: 1 << 5 } as const;
@@ -481,6 +481,11 @@ export interface Webhook {
   token?: string;
   url?: string;
 }
+/** `GET /channels/:id/messages/pins`: pages by pin time (ISO8601), 1-50 at a time. */
+export const PinListQuery = z.object({
+  before: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(50).optional(),
+});
 
 export const MessageListQuery = z
   .object({

@@ -3,17 +3,10 @@
  * headers. The major parameter (channel or guild id) gets its own window, as on Discord.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../lib/errors.js';
+import { RateLimitedError } from '../lib/errors.js';
 import type { RateLimits } from '../lib/ratelimit.js';
 
-export class RateLimitedError extends ApiError {
-  constructor(
-    readonly retryAfter: number,
-    readonly global: boolean,
-  ) {
-    super(429, 0, 'You are being rate limited.');
-  }
-}
+export { RateLimitedError };
 
 function setHeaders(reply: FastifyReply, bucket: string, r: { limit: number; remaining: number; resetAfterMs: number }) {
   const resetAfter = Math.max(0, r.resetAfterMs) / 1000;

@@ -120,7 +120,7 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>): Fast
       reply.header('Retry-After', String(Math.ceil(retry)));
       reply.header('X-RateLimit-Remaining', '0');
       reply.header('X-RateLimit-Reset-After', retry.toFixed(3));
-      return reply.code(429).send({ message: err.message, retry_after: Number(retry.toFixed(3)), global: err.global, code: 0 });
+      return reply.code(429).send({ message: err.message, retry_after: Number(retry.toFixed(3)), global: err.global, code: err.code });
     }
     if (err instanceof ApiError) return reply.code(err.status).send(err.toBody());
     const fe = err as FastifyError;

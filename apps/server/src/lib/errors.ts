@@ -17,6 +17,18 @@ export class ApiError extends Error {
   }
 }
 
+/** A 429: wait `retryAfter` seconds. Route buckets use code 0; slowmode has Discord's own code. */
+export class RateLimitedError extends ApiError {
+  constructor(
+    readonly retryAfter: number,
+    readonly global: boolean,
+    code = 0,
+    message = 'You are being rate limited.',
+  ) {
+    super(429, code, message);
+  }
+}
+
 const unknownMessages: Record<string, [number, string]> = {
   channel: [ErrorCodes.UNKNOWN_CHANNEL, 'Unknown Channel'],
   guild: [ErrorCodes.UNKNOWN_GUILD, 'Unknown Guild'],

@@ -30,6 +30,14 @@ export class RateLimits {
     return this.hit(`${bucket}:${key}`, this.buckets[bucket] ?? DEFAULT_LIMIT);
   }
 
+  /**
+   * A channel's slowmode: one message per `seconds` for `userId`. A channel setting, so neither scaled nor
+   * turned off with the route limits.
+   */
+  async slowmode(channelId: string, userId: string, seconds: number): Promise<RateLimitResult> {
+    return this.limiter.consume(`slowmode:${channelId}:${userId}`, 1, seconds * 1000);
+  }
+
   async global(who: string): Promise<RateLimitResult | undefined> {
     return this.hit(`global:${who}`, GLOBAL_LIMIT);
   }

@@ -6,6 +6,7 @@ import { GatewayClient, type GatewayDispatch, type WebSocketConstructor } from '
 import { GatewayIntents, initialClientState, reduce } from '@concord/protocol';
 import { onAck, reconcile, restoreOutbox, setTransport } from '../state/outbox';
 import { invalidateHistory } from '../features/messages/actions';
+import { expectGuilds, pinsChanged } from '../features/layout/ui';
 import { getState, notify, saveToken, setState } from '../state/store';
 
 export const TYPING_SHOWN_MS = 10_000;
@@ -16,6 +17,7 @@ const INTENTS =
   GatewayIntents.GuildPresences |
   GatewayIntents.GuildMessages |
   GatewayIntents.GuildMessageTyping |
+  GatewayIntents.GuildMessageReactions |
   GatewayIntents.MessageContent;
 
 let gateway: GatewayClient | null = null;
@@ -35,7 +37,23 @@ export function connectGateway(token: string): void {
   gw.on('ack', onAck);
   gw.on('state', (state) => {
     setState((s) => ({ connection: { ...s.connection, state, retryAt: state === 'reconnecting' ? s.connection.retryAt : null } }));
-    setTransport(state === 'ready' ? (channelId, nonce, content) => gw.sendMessage(channelId, nonce, content) : null);
+    setTransport(
+      state === 'ready'
+        ? (e) =>
+            gw.sendMessage(
+              e.channelId,
+              e.nonce,
+              e.content,
+              e.replyTo
+                ? {
+                    // A reply to a message deleted meanwhile still goes out, as a plain message.
+                    message_reference: { message_id: e.replyTo.messageId, fail_if_not_exists: false },
+                    ...(e.replyTo.mention ? {} : { allowed_mentions: { parse: ['users', 'roles', 'everyone'], replied_user: false } }),
+                  }
+                : {},
+            )
+        : null,
+    );
   });
   gw.on('close', ({ code, reason, willReconnect, delayMs }) => {
     if (willReconnect) {
@@ -67,7 +85,11 @@ function onDispatch(ev: GatewayDispatch): void {
   setState((s) => ({ client: reduce(s.client, ev, { carryOver: true }) }));
   switch (ev.t) {
     case 'READY':
+      expectGuilds(ev.d.guilds.map((g) => g.id));
       if (!wasUser) void restoreOutbox(ev.d.user.id);
+      return;
+    case 'CHANNEL_PINS_UPDATE':
+      pinsChanged(ev.d.channel_id);
       return;
     case 'TYPING_START': {
       const d = ev.d;

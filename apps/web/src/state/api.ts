@@ -18,7 +18,8 @@ export function describeError(err: unknown): string {
     if (err.status === 429) return `You are doing that too fast. Try again in ${((err.retryAfterMs ?? 1000) / 1000).toFixed(1)} s.`;
     if (err.status === 403) return "You don't have permission to do that.";
     if (err.status === 401) return 'Your session has expired. Log in again.';
-    return err.detail;
+    // "login: Login or password is invalid." reads better without the field's name.
+    return err.detail.replace(/^[\w.]+: /, '');
   }
   if (err instanceof NetworkError) return "Can't reach the server. Check your connection.";
   return err instanceof Error ? err.message : String(err);

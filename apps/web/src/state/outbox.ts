@@ -9,14 +9,14 @@
  * An entry leaves the outbox once the server's copy (matched by nonce or acked id) is in the message list.
  */
 import { makeNonce } from '@concord/client';
-import { mergeMessages, type Message, type XMessageAckData } from '@concord/protocol';
+import { ErrorCodes, mergeMessages, type Message, type XMessageAckData } from '@concord/protocol';
 import { describeError, rest } from './api';
 import { forget, loadOutbox, persist } from './db';
 import { getState, notify, setState, type OutboxEntry } from './store';
 
 export const SEND_TIMEOUT_MS = 10_000;
 
-type Transport = (channelId: string, nonce: string, content: string) => boolean;
+type Transport = (entry: OutboxEntry) => boolean;
 let transport: Transport | null = null;
 let inflight: { nonce: string; timer: ReturnType<typeof setTimeout> } | null = null;
 
@@ -50,10 +50,10 @@ function remove(nonce: string): void {
   void forget(nonce);
 }
 
-export function enqueue(channelId: string, content: string): void {
+export function enqueue(channelId: string, content: string, replyTo?: OutboxEntry['replyTo']): void {
   const userId = getState().client.user?.id;
   if (!userId) return;
-  const entry: OutboxEntry = { nonce: makeNonce(), userId, channelId, content, createdAt: Date.now(), status: 'queued' };
+  const entry: OutboxEntry = { nonce: makeNonce(), userId, channelId, content, createdAt: Date.now(), status: 'queued', ...(replyTo ? { replyTo } : {}) };
   setState((s) => ({ outbox: { ...s.outbox, [entry.nonce]: entry } }));
   void persist(entry);
   pump();
@@ -74,7 +74,7 @@ export function pump(): void {
   const next = Object.values(getState().outbox)
     .filter((e) => e.status === 'queued')
     .sort((a, b) => a.createdAt - b.createdAt)[0];
-  if (!next || !transport(next.channelId, next.nonce, next.content)) return;
+  if (!next || !transport(next)) return;
   update(next.nonce, { status: 'sending' });
   const nonce = next.nonce;
   inflight = {
@@ -111,6 +111,11 @@ export function onAck(ack: XMessageAckData): void {
           : ack.error.status === 403
             ? "You don't have permission to send messages here."
             : ack.error.message;
+      // Slowmode says how long to wait: the composer counts it down.
+      if (ack.error.code === ErrorCodes.SLOWMODE_RATE_LIMITED && ack.error.retry_after !== undefined) {
+        const until = Date.now() + ack.error.retry_after * 1000;
+        setState((s) => ({ slowmode: { ...s.slowmode, [entry.channelId]: until } }));
+      }
       update(nonce, { status: 'failed', error: text });
       notify(text);
     } else if (ack.id) {

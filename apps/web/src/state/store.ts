@@ -18,6 +18,8 @@ export interface OutboxEntry {
   createdAt: number;
   status: OutboxStatus;
   error?: string;
+  /** The message this one replies to, and whether its author is pinged (Discord's default: yes). */
+  replyTo?: { messageId: string; mention: boolean };
   /** The stored message id from the ack, kept until the server's copy is in the list. */
   ackId?: string;
 }
@@ -52,11 +54,37 @@ export interface AppState {
   notices: Notice[];
   /** Unsent composer text per channel; kept across channel switches and reconnects. */
   drafts: Record<string, string>;
+  /** channel id -> when the reader's slowmode there ends (ms epoch). */
+  slowmode: Record<string, number>;
   path: string;
   theme: 'light' | 'dark';
 }
 
 const TOKEN_KEY = 'concord.token';
+const DRAFTS_KEY = 'concord.drafts';
+
+function savedDrafts(): Record<string, string> {
+  try {
+    const v: unknown = JSON.parse(localStorage.getItem(DRAFTS_KEY) ?? '{}');
+    return v && typeof v === 'object' ? (v as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Drafts survive a reload, as on Discord; empty ones are not kept. */
+export function setDraft(channelId: string, text: string): void {
+  setState((s) => {
+    const drafts = { ...s.drafts, [channelId]: text };
+    if (!text) delete drafts[channelId];
+    try {
+      localStorage.setItem(DRAFTS_KEY, JSON.stringify(drafts));
+    } catch {
+      // Storage full or disabled: the draft stays in memory.
+    }
+    return { drafts };
+  });
+}
 const THEME_KEY = 'concord.theme';
 
 function initialTheme(): 'light' | 'dark' {
@@ -73,7 +101,8 @@ export const useStore = create<AppState>(() => ({
   outbox: {},
   typing: {},
   notices: [],
-  drafts: {},
+  drafts: savedDrafts(),
+  slowmode: {},
   path: location.pathname,
   theme: initialTheme(),
 }));
@@ -83,7 +112,10 @@ export const setState = useStore.setState;
 
 export function saveToken(token: string | null): void {
   if (token) localStorage.setItem(TOKEN_KEY, token);
-  else localStorage.removeItem(TOKEN_KEY);
+  else {
+    localStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(DRAFTS_KEY);
+  }
   setState({ token });
 }
 

@@ -1,6 +1,6 @@
 /** Extension op 100: send a message and answer op 101 with the nonce and the stored id, or the error. */
 import { GatewayOpcodes as Op, XSendMessageData } from '@concord/protocol';
-import { ApiError } from '../../lib/errors.js';
+import { ApiError, RateLimitedError } from '../../lib/errors.js';
 import { sendMessage as send } from '../../modules/messages/service.js';
 import { defineOp } from './context.js';
 
@@ -23,7 +23,8 @@ export const sendMessage = defineOp({
       conn.sendOp(Op.XMessageAck, { nonce: d.nonce, channel_id, id: message.id });
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      conn.sendOp(Op.XMessageAck, { nonce: d.nonce, channel_id, error: { code: err.code, message: err.message, status: err.status } });
+      const retry = err instanceof RateLimitedError ? { retry_after: Number(err.retryAfter.toFixed(3)) } : {};
+      conn.sendOp(Op.XMessageAck, { nonce: d.nonce, channel_id, error: { code: err.code, message: err.message, status: err.status, ...retry } });
     }
   },
 });

@@ -309,6 +309,7 @@ export class GuildCache {
     INVITE_DELETE: null,
     TYPING_START: null,
     WEBHOOKS_UPDATE: null,
+    CHANNEL_PINS_UPDATE: null,
     PRESENCE_UPDATE: null,
     // Published on user topics, never on a guild's.
     USER_UPDATE: null,

@@ -56,4 +56,13 @@ export const messageMigrations: Migration[] = [
       ALTER TABLE messages ADD COLUMN author_avatar TEXT;
     `,
   },
+  {
+    id: 800,
+    name: 'pin time',
+    // Pins are listed newest pin first (not newest message first), and paged by pin time, as on Discord.
+    shared: `
+      ALTER TABLE messages ADD COLUMN pinned_at BIGINT;
+      CREATE INDEX messages_pins ON messages(channel_id, pinned_at) WHERE pinned_at IS NOT NULL;
+    `,
+  },
 ];

@@ -1,8 +1,9 @@
-import { CreateMessageBody, EditMessageBody, MessageListQuery } from '@concord/protocol';
+import { CreateMessageBody, EditMessageBody, MessageListQuery, PinListQuery } from '@concord/protocol';
 import { parse } from '../../lib/errors.js';
 import type { Router } from '../../http/router.js';
 import type { Deps } from '../deps.js';
 import * as messages from './service.js';
+import * as pins from './pins.js';
 
 export function messageRoutes(r: Router, deps: Deps): void {
   r.get('/channels/:channel_id/messages', (req) => messages.listMessages(deps, req.ctx, req.params.channel_id!, parse(MessageListQuery, req.query)));
@@ -15,5 +16,13 @@ export function messageRoutes(r: Router, deps: Deps): void {
   r.delete('/channels/:channel_id/messages/:message_id', (req) => messages.deleteMessage(deps, req.ctx, req.params.channel_id!, req.params.message_id!), {
     bucket: 'messages.modify',
   });
+  // Pins, at Discord's older and newer paths.
+  const pinOpts = { bucket: 'pins' };
+  for (const base of ['/channels/:channel_id/pins', '/channels/:channel_id/messages/pins']) {
+    r.put(`${base}/:message_id`, (req) => pins.pinMessage(deps, req.ctx, req.params.channel_id!, req.params.message_id!), pinOpts);
+    r.delete(`${base}/:message_id`, (req) => pins.unpinMessage(deps, req.ctx, req.params.channel_id!, req.params.message_id!), pinOpts);
+  }
+  r.get('/channels/:channel_id/pins', (req) => pins.listPins(deps, req.ctx, req.params.channel_id!));
+  r.get('/channels/:channel_id/messages/pins', (req) => pins.listPinsPaged(deps, req.ctx, req.params.channel_id!, parse(PinListQuery, req.query)));
   r.post('/channels/:channel_id/typing', (req) => messages.triggerTyping(deps, req.ctx, req.params.channel_id!), { bucket: 'typing' });
 }

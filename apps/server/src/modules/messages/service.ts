@@ -6,13 +6,14 @@ import {
   Permissions,
   hasPermission,
   isTextBasedType,
+  parseMentionTokens,
   type AllowedMentions,
   type CreateMessageBody,
   type Member,
   type Message,
   type Reaction,
 } from '@concord/protocol';
-import { ApiError, errors } from '../../lib/errors.js';
+import { ApiError, RateLimitedError, errors } from '../../lib/errors.js';
 import { guildIdOf, type ChannelScope, type Ctx } from '../access.js';
 import type { Deps, Needs } from '../deps.js';
 import { grantedPrivilegedIntents, seesMessageContent } from '../applications/service.js';
@@ -27,20 +28,16 @@ import { noteDelivered } from '../receipts/service.js';
 import type { HistoryQuery, MessageRecord } from './store.js';
 
 /** What this domain's services use. */
-export type MessageDeps = Needs<
-  'messages' | 'users' | 'reactions' | 'applications' | 'channels' | 'threads' | 'dms' | 'readStates' | 'receipts',
-  'access' | 'events' | 'ids' | 'config' | 'cache' | 'db'
->;
-
-const USER_MENTION = /<@!?(\d{1,19})>/g;
-const ROLE_MENTION = /<@&(\d{1,19})>/g;
+export type MessageStores = 'messages' | 'users' | 'reactions' | 'applications' | 'channels' | 'threads' | 'dms' | 'readStates' | 'receipts';
+export type MessageInfra = 'access' | 'events' | 'ids' | 'config' | 'cache' | 'db' | 'limits';
+export type MessageDeps = Needs<MessageStores, MessageInfra>;
 
 function requireTextChannel(scope: ChannelScope): void {
   if (!isTextBasedType(scope.channel.type)) throw new ApiError(400, ErrorCodes.CANNOT_SEND_IN_NON_TEXT_CHANNEL, 'Cannot send messages in a non-text channel');
 }
 
 /** The author's member, as guild messages carry it; private channels have none. */
-const memberOf = (scope: ChannelScope) => (scope.kind === 'private' ? undefined : scope.member);
+export const memberOf = (scope: ChannelScope) => (scope.kind === 'private' ? undefined : scope.member);
 
 interface Mentions {
   users: UserRecord[];
@@ -60,12 +57,28 @@ function checkAllowedMentions(allowed: AllowedMentions): AllowedMentions {
 async function parseMentions(deps: MessageDeps, access: ChannelScope, content: string, allowed: AllowedMentions): Promise<Mentions> {
   const may = (kind: 'users' | 'roles' | 'everyone', id?: string) =>
     !allowed || Boolean(allowed.parse?.includes(kind)) || (id !== undefined && kind !== 'everyone' && Boolean(allowed[kind]?.includes(id)));
-  const everyone = /@(everyone|here)\b/.test(content) && hasPermission(access.perms, Permissions.MENTION_EVERYONE) && may('everyone');
-  if (!content.includes('<@')) return { users: [], roles: [], everyone };
-  const userIds = [...new Set([...content.matchAll(USER_MENTION)].map((m) => m[1]!))].filter((id) => may('users', id)).slice(0, 100);
-  const roles = [...new Set([...content.matchAll(ROLE_MENTION)].map((m) => m[1]!))].filter((id) => access.kind !== 'private' && access.state.roles.has(id) && may('roles', id));
+  // The grammar the web client renders with: code spans and escaped tokens mention nobody.
+  const tokens = parseMentionTokens(content);
+  // Without MENTION_EVERYONE, @everyone and @here are plain text and ping nobody.
+  const everyone = tokens.everyone && hasPermission(access.perms, Permissions.MENTION_EVERYONE) && may('everyone');
+  const userIds = tokens.users.filter((id) => may('users', id)).slice(0, 100);
+  const roles = tokens.roles.filter((id) => access.kind !== 'private' && access.state.roles.has(id) && may('roles', id));
+  if (userIds.length === 0) return { users: [], roles, everyone };
   const users = await deps.users.getMany(userIds);
   return { users, roles, everyone };
+}
+
+/**
+ * Slowmode: members without MANAGE_MESSAGES or MANAGE_CHANNELS send one message per `rate_limit_per_user`
+ * seconds in the channel, and are told how long to wait (Discord's 429 with code 20016).
+ */
+async function enforceSlowmode(deps: MessageDeps, ctx: Ctx, access: ChannelScope): Promise<void> {
+  const seconds = access.kind === 'private' ? 0 : (access.channel.rate_limit_per_user ?? 0);
+  if (seconds <= 0 || hasPermission(access.perms, Permissions.MANAGE_MESSAGES) || hasPermission(access.perms, Permissions.MANAGE_CHANNELS)) return;
+  const r = await deps.limits.slowmode(access.channel.id, ctx.user.id, seconds);
+  if (!r.allowed) {
+    throw new RateLimitedError(Math.max(0.001, r.resetAfterMs / 1000), false, ErrorCodes.SLOWMODE_RATE_LIMITED, 'This action cannot be performed due to slowmode rate limit.');
+  }
 }
 
 /** In guilds, bots without MESSAGE_CONTENT see only what mentions them, as on Discord; DMs always show it. */
@@ -96,7 +109,8 @@ export async function toWire(deps: MessageDeps, records: MessageRecord[], channe
     if (!author) continue;
     // A starter message carries its thread (same id) as it is now.
     const thread = r.flags & MessageFlags.HAS_THREAD ? await deps.channels.get(r.id) : undefined;
-    const referenced = r.ref_message_id ? await deps.messages.get(r.ref_channel_id ?? r.channel_id, r.ref_message_id) : undefined;
+    // Only a reply carries the message it points at; a pin notice's reference is just the id.
+    const referenced = r.ref_message_id && r.type === MessageTypes.REPLY ? await deps.messages.get(r.ref_channel_id ?? r.channel_id, r.ref_message_id) : undefined;
     out.push(
       wireMessage(r, {
         author,
@@ -119,6 +133,10 @@ export function findMessage(deps: Pick<Deps, 'messages'>, channelId: string, mes
 /** Send: permission, validation, nonce dedupe, durable insert, then MESSAGE_CREATE after commit. */
 export async function sendMessage(deps: MessageDeps, ctx: Ctx, channelId: string, body: CreateMessageBody): Promise<Message> {
   const access = await deps.access.channel(ctx, channelId, Permissions.SEND_MESSAGES);
+  // A send that would be refused anyway spends no slowmode allowance.
+  requireTextChannel(access);
+  if ((body.content ?? '').trim() === '' && !(body.embeds && body.embeds.length > 0)) throw errors.emptyMessage();
+  await enforceSlowmode(deps, ctx, access);
   return createMessage(deps, access, { user: ctx.user, member: memberOf(access), dedupeBots: body.enforce_nonce === true }, body, ctx.user.id);
 }
 

@@ -15,6 +15,8 @@ export interface MessageRecord {
   edited_at: number | null;
   tts: boolean;
   pinned: boolean;
+  /** When it was pinned (ms epoch); null while not pinned. */
+  pinned_at?: number | null;
   flags: number;
   mention_everyone: boolean;
   mentions: string[];
@@ -35,7 +37,9 @@ export interface HistoryQuery {
   around?: string;
 }
 
-export type MessagePatch = Partial<Pick<MessageRecord, 'content' | 'edited_at' | 'flags' | 'embeds' | 'pinned' | 'mentions' | 'mention_roles' | 'mention_everyone'>>;
+export type MessagePatch = Partial<
+  Pick<MessageRecord, 'content' | 'edited_at' | 'flags' | 'embeds' | 'pinned' | 'pinned_at' | 'mentions' | 'mention_roles' | 'mention_everyone'>
+>;
 
 export interface MessageStore {
   /**
@@ -49,6 +53,9 @@ export interface MessageStore {
   list(channelId: string, q: HistoryQuery): Promise<MessageRecord[]>;
   update(channelId: string, id: string, patch: MessagePatch): Promise<MessageRecord | undefined>;
   delete(channelId: string, id: string): Promise<boolean>;
+  /** Pinned messages, newest pin first; `before` is a pin time (ms epoch). */
+  listPinned(channelId: string, q: { limit: number; before?: number }): Promise<MessageRecord[]>;
+  countPinned(channelId: string): Promise<number>;
   /** Every message of these channels (the channels are being deleted). */
   deleteByChannels(channelIds: readonly string[]): Promise<void>;
   /** Deletes those of `ids` that exist in the channel; gives back the ids it deleted. */
@@ -71,6 +78,8 @@ const toMessage = (r: Row): MessageRecord => ({
   edited_at: r.edited_at ?? null,
   tts: Boolean(r.tts),
   pinned: Boolean(r.pinned),
+  // Only pinned messages carry a pin time, so a record reads back as it was written.
+  ...(r.pinned_at == null ? {} : { pinned_at: Number(r.pinned_at) }),
   flags: r.flags,
   mention_everyone: Boolean(r.mention_everyone),
   mentions: r.mentions ? JSON.parse(r.mentions) : [],
@@ -195,6 +204,22 @@ export class SqlMessageStore implements MessageStore {
     }
     if (sets.length > 0) await this.db.run(`UPDATE messages SET ${sets.join(', ')} WHERE channel_id = ? AND id = ?`, [...values, channelId, id]);
     return this.get(channelId, id);
+  }
+
+  async listPinned(channelId: string, q: { limit: number; before?: number }) {
+    const rows = q.before === undefined
+      ? await this.db.all('SELECT * FROM messages WHERE channel_id = ? AND pinned_at IS NOT NULL ORDER BY pinned_at DESC, id DESC LIMIT ?', [channelId, q.limit])
+      : await this.db.all('SELECT * FROM messages WHERE channel_id = ? AND pinned_at IS NOT NULL AND pinned_at < ? ORDER BY pinned_at DESC, id DESC LIMIT ?', [
+          channelId,
+          q.before,
+          q.limit,
+        ]);
+    return rows.map(toMessage);
+  }
+
+  async countPinned(channelId: string) {
+    const row = await this.db.get('SELECT COUNT(*) AS n FROM messages WHERE channel_id = ? AND pinned_at IS NOT NULL', [channelId]);
+    return Number(row?.n ?? 0);
   }
 
   async delete(channelId: string, id: string) {

@@ -9,15 +9,13 @@ import { ChannelTypes, ErrorCodes, Permissions, type AllowedMentions, type Execu
 import type { Ctx } from '../access.js';
 import type { Needs } from '../deps.js';
 import { hashToken } from '../auth/tokens.js';
-import { deleteWebhookMessage, editWebhookMessage, getWebhookMessage, sendWebhookMessage } from '../messages/service.js';
+import { deleteWebhookMessage, editWebhookMessage, getWebhookMessage, sendWebhookMessage, type MessageInfra, type MessageStores } from '../messages/service.js';
 import type { UserRecord } from '../users/store.js';
 import { wireUser } from '../wire.js';
 import type { WebhookPatch, WebhookRecord } from './store.js';
 
-type WebhookDeps = Needs<
-  'webhooks' | 'users' | 'messages' | 'reactions' | 'applications' | 'channels' | 'threads' | 'dms' | 'readStates' | 'receipts',
-  'access' | 'events' | 'ids' | 'config' | 'cache' | 'db'
->;
+/** Webhook messages go through the messages service, so this domain uses what it uses. */
+type WebhookDeps = Needs<'webhooks' | MessageStores, MessageInfra>;
 
 /** Discord's limit per channel. */
 export const MAX_WEBHOOKS_PER_CHANNEL = 15;

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { ChannelTypes, type Channel } from '@concord/protocol';
 import { navigate, useStore } from '../../state/store';
+import { closeDrawer } from '../layout/ui';
 import { canManageChannels, groupChannels } from '../../state/selectors';
 import { CreateChannelDialog } from './CreateChannelDialog';
 import { InviteDialog } from '../invites/InviteDialog';
@@ -74,6 +75,8 @@ export function ChannelSidebar({ guildId, channelId }: { guildId: string; channe
                       onClick={(e) => {
                         e.preventDefault();
                         navigate(`/channels/${guildId}/${c.id}`);
+                        // On a phone the list is a drawer: picking a channel (even the open one) closes it.
+                        closeDrawer();
                       }}
                     >
                       <span aria-hidden="true">#</span> {c.name}

@@ -4,6 +4,9 @@ import { ConnectionBanner } from '../../components/ConnectionBanner';
 import { MessageList } from '../messages/MessageList';
 import { Composer } from '../messages/Composer';
 import { TypingIndicator } from '../messages/TypingIndicator';
+import { Icon } from '../../components/Icon';
+import { PinsButton } from '../pins/PinsPopout';
+import { openDrawer } from '../layout/ui';
 
 export function ChannelView({ guildId, channelId }: { guildId: string; channelId: string }) {
   const channel = useStore((s) => s.client.channels[channelId]);
@@ -19,10 +22,17 @@ export function ChannelView({ guildId, channelId }: { guildId: string; channelId
   return (
     <main className="channel-view" aria-label={`#${name}`}>
       <header className="channel-header">
+        <button type="button" className="icon-button drawer-toggle" aria-label="Open channels" onClick={() => openDrawer('left')}>
+          <Icon name="menu" size={22} />
+        </button>
         <h1>
           <span aria-hidden="true">#</span> {name}
         </h1>
         {channel.topic && <p className="topic">{channel.topic}</p>}
+        <PinsButton channelId={channelId} guildId={guildId} />
+        <button type="button" className="icon-button drawer-toggle" aria-label="Show members" onClick={() => openDrawer('right')}>
+          <Icon name="members" size={22} />
+        </button>
       </header>
       <ConnectionBanner />
       <MessageList key={channelId} channelId={channelId} channelName={name} me={me} stickSignal={sent} />

@@ -25,7 +25,8 @@ export function CreateChannelDialog({ guildId, onClose, category = false, parent
     setBusy(true);
     try {
       // Discord's channel names are lowercase with dashes; categories keep what was typed.
-      const clean = category ? name.trim() : name.trim().toLowerCase().replace(/\s+/g, '-');
+      // Text channels are lowercased and dashed as on Discord; voice channels and categories keep their name.
+      const clean = category || type === 2 ? name.trim() : name.trim().toLowerCase().replace(/\s+/g, '-');
       const channel = await rest.createChannel(guildId, { name: clean, type: category ? 4 : type, parent_id: category ? null : parent || null });
       onClose();
       if (channel.type === 0) navigate(`/channels/${guildId}/${channel.id}`);

@@ -16,6 +16,8 @@ export function MemberList({ guildId }: { guildId: string }) {
   const guild = useStore((s) => s.client.guilds[guildId]);
   const presences = useStore((s) => s.client.presences);
   const [menu, setMenu] = useState<{ id: string; name: string; x: number; y: number } | null>(null);
+  // Disconnected, nobody's status is known: no one is shown online (the banner says why).
+  const connected = useStore((s) => s.connection.state === 'ready');
   const known = Object.keys(guild?.members ?? {}).length;
   const missing = guild ? guild.member_count > known : false;
 
@@ -31,9 +33,9 @@ export function MemberList({ guildId }: { guildId: string }) {
     () =>
       Object.values(guild?.members ?? {})
         .filter((m) => m.user)
-        .map((m) => ({ id: m.user!.id, name: displayName(m.user, m), bot: Boolean(m.user!.bot), status: presences[m.user!.id] ?? 'offline', color: guild ? memberColor(guild, m.roles) : undefined }))
+        .map((m) => ({ id: m.user!.id, name: displayName(m.user, m), bot: Boolean(m.user!.bot), status: connected ? (presences[m.user!.id] ?? 'offline') : ('offline' as const), color: guild ? memberColor(guild, m.roles) : undefined }))
         .sort((a, b) => a.name.localeCompare(b.name)),
-    [guild, presences],
+    [guild, presences, connected],
   );
   if (!guild) return null;
   const online = members.filter((m) => m.status !== 'offline');

@@ -1,17 +1,124 @@
-import { useLayoutEffect, useRef, type KeyboardEvent } from 'react';
-import { setState, useStore } from '../../state/store';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { Permissions } from '@concord/protocol';
+import { getState, setDraft, setState, useStore } from '../../state/store';
 import { enqueue } from '../../state/outbox';
 import { resetTyping, typed } from './actions';
 import { Icon } from '../../components/Icon';
+import { displayName } from '../../components/util';
+import { replaceShortcodes } from '../emoji/data';
+import { EmojiPicker } from '../emoji/EmojiPicker';
+import { useGuildPermission } from './context';
+import { cancelReply, setEditing, toggleReplyMention, useMessageUi } from './ui';
+import { applySuggestion, findTrigger, rank, type Suggestion } from './autocomplete';
+import { Suggestions } from './Suggestions';
+import { searchEmoji } from '../emoji/data';
+import { ChannelTypes } from '@concord/protocol';
+import './messages.css';
 
 export const MAX_LENGTH = 2000;
 const MAX_HEIGHT_PX = 240;
 
-/** Enter sends, Shift+Enter adds a line; grows with its text up to a limit; counts down near 2000 characters. */
+/** Seconds left of the reader's slowmode in a channel, ticking down once a second. */
+function useCooldown(channelId: string): number {
+  const until = useStore((s) => s.slowmode?.[channelId] ?? 0);
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (until <= Date.now()) return;
+    const t = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(t);
+  }, [until]);
+  return Math.max(0, Math.ceil((until - now) / 1000));
+}
+
+function ReplyBar({ channelId }: { channelId: string }) {
+  const reply = useMessageUi((s) => s.replyTo[channelId]);
+  const target = useStore((s) => (reply ? s.client.messages[channelId]?.find((m) => m.id === reply.messageId) : undefined));
+  const guildId = useStore((s) => s.client.channels[channelId]?.guild_id ?? null);
+  const member = useStore((s) => (guildId && target ? s.client.guilds[guildId]?.members[target.author.id] : undefined));
+  if (!reply || !target) return null;
+  return (
+    <div className="reply-bar" data-testid="reply-bar">
+      <span>
+        Replying to <strong>{displayName(target.author, member)}</strong>
+      </span>
+      <span className="reply-bar-actions">
+        <button
+          type="button"
+          className={`link-button plain mention-toggle${reply.mention ? ' on' : ''}`}
+          aria-pressed={reply.mention}
+          title={reply.mention ? 'Click to not ping the author' : 'Click to ping the author'}
+          onClick={() => toggleReplyMention(channelId)}
+        >
+          @{reply.mention ? 'ON' : 'OFF'}
+        </button>
+        <button type="button" className="icon-button" aria-label="Cancel reply" onClick={() => cancelReply(channelId)}>
+          <Icon name="close" size={16} />
+        </button>
+      </span>
+    </div>
+  );
+}
+
+/**
+ * Enter sends, Shift+Enter adds a line; grows with its text up to a limit; counts down near 2000 characters.
+ * Up-arrow in an empty composer edits the reader's last message; Escape drops a reply being composed.
+ */
 export function Composer({ channelId, channelName, onSent }: { channelId: string; channelName: string; onSent: () => void }) {
   const text = useStore((s) => s.drafts[channelId]) ?? '';
-  const setText = (value: string) => setState((s) => ({ drafts: { ...s.drafts, [channelId]: value } }));
+  const setText = (value: string) => setDraft(channelId, value);
   const ref = useRef<HTMLTextAreaElement>(null);
+  const reply = useMessageUi((s) => s.replyTo[channelId]);
+  const channel = useStore((s) => s.client.channels[channelId]);
+  const guildId = channel?.guild_id ?? null;
+  const manageMessages = useGuildPermission(guildId, Permissions.MANAGE_MESSAGES);
+  const manageChannels = useGuildPermission(guildId, Permissions.MANAGE_CHANNELS);
+  // The server exempts these from slowmode too.
+  const exempt = manageMessages || manageChannels;
+  const slowmode = exempt ? 0 : (channel?.rate_limit_per_user ?? 0);
+  const cooldown = useCooldown(channelId);
+  const [picking, setPicking] = useState(false);
+  const [caret, setCaret] = useState(0);
+  const [active, setActive] = useState(0);
+  const [dismissed, setDismissed] = useState<number | null>(null);
+  const guild = useStore((s) => (guildId ? s.client.guilds[guildId] : undefined));
+  const channels = useStore((s) => s.client.channels);
+  const trigger = findTrigger(text, caret);
+  const open = trigger && dismissed !== trigger.start ? trigger : null;
+  const suggestions: Suggestion[] = !open
+    ? []
+    : open.kind === '@'
+      ? [
+          ...rank(
+            Object.values(guild?.members ?? {}).filter((m) => m.user),
+            (m) => [m.nick ?? '', m.user!.global_name ?? '', m.user!.username],
+            open.query,
+          ).map((m) => ({ key: `u${m.user!.id}`, label: displayName(m.user, m), detail: m.user!.username, insert: `<@${m.user!.id}>` })),
+          ...rank(Object.values(guild?.roles ?? {}).filter((r) => r.id !== guild?.id), (r) => [r.name], open.query, 4).map((r) => ({
+            key: `r${r.id}`,
+            label: `@${r.name}`,
+            detail: 'role',
+            insert: `<@&${r.id}>`,
+          })),
+          ...['everyone', 'here'].filter((n) => n.startsWith(open.query.toLowerCase())).map((n) => ({ key: n, label: `@${n}`, insert: `@${n}` })),
+        ]
+      : open.kind === '#'
+        ? rank(
+            (guild?.channelIds ?? []).map((id) => channels[id]!).filter((c) => c && c.type === ChannelTypes.GUILD_TEXT),
+            (c) => [c.name ?? ''],
+            open.query,
+          ).map((c) => ({ key: c.id, label: `#${c.name}`, insert: `<#${c.id}>` }))
+        : searchEmoji(open.query, 8).map((e) => ({ key: e.char, label: `${e.char}  :${e.names[0]}:`, insert: e.char }));
+  const shown = suggestions.length > 0;
+  const activeIndex = Math.min(active, Math.max(0, suggestions.length - 1));
+
+  function pick(s: Suggestion) {
+    if (!open) return;
+    const next = applySuggestion(text, caret, open, s);
+    setText(next.text);
+    setCaret(next.caret);
+    setActive(0);
+    requestAnimationFrame(() => ref.current?.setSelectionRange(next.caret, next.caret));
+  }
 
   useLayoutEffect(() => {
     const el = ref.current;
@@ -22,54 +129,119 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
 
   useLayoutEffect(() => {
     ref.current?.focus();
-  }, [channelId]);
+  }, [channelId, reply?.messageId]);
 
   const content = text.trim();
   const over = text.length > MAX_LENGTH;
+  const waiting = slowmode > 0 && cooldown > 0;
 
   function send() {
-    if (!content || over) return;
-    enqueue(channelId, content);
+    if (!content || over || waiting) return;
+    enqueue(channelId, replaceShortcodes(content), reply);
+    if (reply) cancelReply(channelId);
+    if (slowmode > 0) setState((s) => ({ slowmode: { ...s.slowmode, [channelId]: Date.now() + slowmode * 1000 } }));
     setText('');
     resetTyping();
     onSent();
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (shown && open) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const n = suggestions.length;
+        setActive((activeIndex + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
+        return;
+      }
+      if ((e.key === 'Enter' && !e.shiftKey) || e.key === 'Tab') {
+        e.preventDefault();
+        pick(suggestions[activeIndex]!);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        setDismissed(open.start);
+        return;
+      }
+    }
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       send();
+    } else if (e.key === 'ArrowUp' && text === '' && !e.shiftKey && !e.altKey) {
+      const me = getState().client.user?.id;
+      const mine = getState().client.messages[channelId]?.findLast((m) => m.author.id === me && m.type !== 6);
+      if (mine) {
+        e.preventDefault();
+        setEditing(mine.id);
+      }
+    } else if (e.key === 'Escape' && reply) {
+      e.preventDefault();
+      cancelReply(channelId);
     }
   }
 
   return (
-    <form
-      className="composer"
-      onSubmit={(e) => {
-        e.preventDefault();
-        send();
-      }}
-    >
-      <textarea
-        ref={ref}
-        rows={1}
-        name="message"
-        aria-label={`Message #${channelName}`}
-        aria-describedby="composer-count"
-        placeholder={`Message #${channelName}`}
-        value={text}
-        onChange={(e) => {
-          setText(e.target.value);
-          if (e.target.value.trim()) typed(channelId);
+    <div className="composer-wrap">
+      {shown && open && (
+        <Suggestions
+          items={suggestions}
+          active={activeIndex}
+          title={open.kind === '@' ? 'Members' : open.kind === '#' ? 'Text channels' : 'Emoji matching'}
+          onPick={pick}
+        />
+      )}
+      <ReplyBar channelId={channelId} />
+      <form
+        className={`composer${reply ? ' replying' : ''}`}
+        onSubmit={(e) => {
+          e.preventDefault();
+          send();
         }}
-        onKeyDown={onKeyDown}
-      />
-      <span id="composer-count" className={`counter${over ? ' over' : ''}`} aria-live="polite" data-testid="composer-counter">
-        {text.length > MAX_LENGTH - 200 ? `${MAX_LENGTH - text.length}` : ''}
-      </span>
-      <button type="submit" className="send" disabled={!content || over} aria-label="Send message">
-        <Icon name="send" size={20} />
-      </button>
-    </form>
+      >
+        <textarea
+          ref={ref}
+          rows={1}
+          name="message"
+          aria-label={`Message #${channelName}`}
+          aria-describedby="composer-count"
+          placeholder={`Message #${channelName}`}
+          value={text}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+          onChange={(e) => {
+            setText(e.target.value);
+            setCaret(e.target.selectionStart);
+            setActive(0);
+            if (e.target.value.trim()) typed(channelId);
+          }}
+          onKeyDown={onKeyDown}
+        />
+        <span id="composer-count" className={`counter${over ? ' over' : ''}`} aria-live="polite" data-testid="composer-counter">
+          {text.length > MAX_LENGTH - 200 ? `${MAX_LENGTH - text.length}` : ''}
+        </span>
+        <span className="composer-emoji">
+          <button type="button" className="icon-button" aria-label="Insert emoji" title="Emoji" onClick={() => setPicking((p) => !p)}>
+            <Icon name="smile" size={20} />
+          </button>
+          {picking && (
+            <EmojiPicker
+              onPick={(emoji) => {
+                setPicking(false);
+                setText(text + emoji);
+                ref.current?.focus();
+              }}
+              onClose={() => setPicking(false)}
+            />
+          )}
+        </span>
+        <button type="submit" className="send" disabled={!content || over || waiting} aria-label="Send message">
+          <Icon name="send" size={20} />
+        </button>
+      </form>
+      {slowmode > 0 && (
+        <p className="slowmode" data-testid="slowmode" aria-live="polite">
+          {waiting ? `Slowmode: you can send again in ${cooldown} s` : `Slowmode is on: one message every ${slowmode} s`}
+        </p>
+      )}
+    </div>
   );
 }

@@ -9,10 +9,11 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Message, User } from '@concord/protocol';
-import { useStore, type OutboxEntry } from '../../state/store';
+import { getState, notify, useStore, type OutboxEntry } from '../../state/store';
 import { loadLatest, loadOlder } from './actions';
 import { buildRows, type Row } from './rows';
 import { MessageRow } from './MessageRow';
+import { useMessageUi } from './ui';
 
 const NO_MESSAGES: Message[] = [];
 const STICK_PX = 80;
@@ -29,6 +30,8 @@ export function MessageList({ channelId, channelName, me, stickSignal }: { chann
   const messages = useStore((s) => s.client.messages[channelId]) ?? NO_MESSAGES;
   const outbox = useStore((s) => s.outbox);
   const history = useStore((s) => s.history[channelId]);
+  const guildId = useStore((s) => s.client.channels[channelId]?.guild_id ?? null);
+  const jump = useMessageUi((s) => (s.jump?.channelId === channelId ? s.jump : null));
 
   useEffect(() => {
     if (!history) void loadLatest(channelId);
@@ -41,6 +44,8 @@ export function MessageList({ channelId, channelName, me, stickSignal }: { chann
   );
 
   const scrollRef = useRef<HTMLDivElement>(null);
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -73,6 +78,32 @@ export function MessageList({ channelId, channelName, me, stickSignal }: { chann
     if (!stick.current && lastMessage?.key !== p.last && lastMessage?.kind === 'message' && lastMessage.message.author.id !== me.id) setUnseen(true);
     prev.current = { first: firstMessageKey, last: lastMessage?.key, total };
   });
+
+  // A jump (a reply's quote, a pin) scrolls the message to the middle, paging back for it when it is older.
+  useEffect(() => {
+    if (!jump) return;
+    let cancelled = false;
+    void (async () => {
+      for (let page = 0; page < 20 && !cancelled; page++) {
+        if (getState().client.messages[channelId]?.some((m) => m.id === jump.messageId)) break;
+        if (!getState().history[channelId]?.hasMore) break;
+        await loadOlder(channelId);
+      }
+      // Let the rows of a page just loaded render first.
+      await new Promise((r) => setTimeout(r, 50));
+      if (cancelled) return;
+      const index = rowsRef.current.findIndex((r) => r.kind === 'message' && r.message.id === jump.messageId);
+      if (index < 0) {
+        notify('That message is no longer in this channel.');
+        return;
+      }
+      stick.current = false;
+      virtualizer.scrollToIndex(index, { align: 'center' });
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [jump?.n]); // the virtualizer and rows are read when the jump runs
 
   function onScroll() {
     const el = scrollRef.current;
@@ -123,7 +154,7 @@ export function MessageList({ channelId, channelName, me, stickSignal }: { chann
                     <span>{row.label}</span>
                   </div>
                 ) : (
-                  <MessageRow message={row.message} head={row.head} own={row.message.author.id === me.id} />
+                  <MessageRow message={row.message} head={row.head} own={row.message.author.id === me.id} guildId={guildId} />
                 )}
               </div>
             );

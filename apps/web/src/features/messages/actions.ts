@@ -1,6 +1,7 @@
 /** History paging and message mutations. Live changes arrive as dispatches; these only ask. */
 import { reportError, rest } from '../../state/api';
 import { addMessages } from '../../state/outbox';
+import type { Message } from '@concord/protocol';
 import { getState, setState, type ChannelHistory } from '../../state/store';
 
 export const PAGE_SIZE = 50;
@@ -81,4 +82,27 @@ export function typed(channelId: string): void {
 /** After a send the indicator stops for others, so the next keystroke should start it again. */
 export function resetTyping(): void {
   lastTyping = { channelId: '', at: 0 };
+}
+
+// ---- reactions and pins ----
+
+/** The emoji as it goes in a reactions route: the character itself, or `name:id` for a custom emoji. */
+export function emojiRoute(emoji: { id: string | null; name: string | null }): string {
+  return encodeURIComponent(emoji.id ? `${emoji.name ?? '_'}:${emoji.id}` : (emoji.name ?? ''));
+}
+
+export async function addReaction(channelId: string, messageId: string, emoji: { id: string | null; name: string | null }): Promise<void> {
+  await rest.request<void>('PUT', `/channels/${channelId}/messages/${messageId}/reactions/${emojiRoute(emoji)}/@me`).catch(reportError);
+}
+
+export async function removeReaction(channelId: string, messageId: string, emoji: { id: string | null; name: string | null }): Promise<void> {
+  await rest.request<void>('DELETE', `/channels/${channelId}/messages/${messageId}/reactions/${emojiRoute(emoji)}/@me`).catch(reportError);
+}
+
+export async function setPinned(channelId: string, messageId: string, pinned: boolean): Promise<void> {
+  await rest.request<void>(pinned ? 'PUT' : 'DELETE', `/channels/${channelId}/pins/${messageId}`).catch(reportError);
+}
+
+export async function listPins(channelId: string): Promise<Message[]> {
+  return rest.request<Message[]>('GET', `/channels/${channelId}/pins`);
 }

@@ -1,9 +1,10 @@
 /** Turns the loaded messages plus the outbox into list rows: day separators and author groups. */
-import type { Message, User } from '@concord/protocol';
+import type { Message, Reaction, User } from '@concord/protocol';
 import type { OutboxEntry, OutboxStatus } from '../../state/store';
 import { dayKey, formatDay } from '../../components/util';
 
-export const GROUP_WINDOW_MS = 5 * 60_000;
+/** Discord's: messages by the same author within 7 minutes share a header. */
+export const GROUP_WINDOW_MS = 7 * 60_000;
 
 export interface DisplayMessage {
   /** Stable across pending -> confirmed for our own messages, so the row is not remounted. */
@@ -17,7 +18,20 @@ export interface DisplayMessage {
   edited: boolean;
   status: 'sent' | OutboxStatus;
   error?: string;
+  /** Discord's message type: 0 default, 19 reply, 6 "pinned a message". */
+  type: number;
+  pinned: boolean;
+  reactions?: Reaction[];
+  /** The id of the message this replies to (or, for a pin notice, the pinned message). */
+  replyToId?: string;
+  /** The replied-to message as the server sent it: null when it was deleted. */
+  referenced?: Message | null;
+  mentions: readonly User[];
+  mentionRoles: readonly string[];
+  mentionEveryone: boolean;
 }
+
+const NONE: readonly never[] = [];
 
 export type Row =
   | { kind: 'top'; key: 'top'; hasMore: boolean; loading: boolean }
@@ -36,6 +50,14 @@ function fromServer(m: Message, me: string): DisplayMessage {
     timestamp: Date.parse(m.timestamp),
     edited: m.edited_timestamp !== null,
     status: 'sent',
+    type: m.type,
+    pinned: m.pinned,
+    reactions: m.reactions,
+    replyToId: m.message_reference?.message_id ?? undefined,
+    referenced: m.referenced_message,
+    mentions: m.mentions,
+    mentionRoles: m.mention_roles,
+    mentionEveryone: m.mention_everyone,
   };
 }
 
@@ -51,6 +73,12 @@ function fromOutbox(e: OutboxEntry, me: User): DisplayMessage {
     edited: false,
     status: e.status,
     error: e.error,
+    type: e.replyTo ? 19 : 0,
+    pinned: false,
+    replyToId: e.replyTo?.messageId,
+    mentions: NONE,
+    mentionRoles: NONE,
+    mentionEveryone: false,
   };
 }
 
@@ -62,7 +90,10 @@ export function buildRows(messages: readonly Message[], pending: readonly Outbox
     const day = dayKey(m.timestamp);
     const newDay = !prev || dayKey(prev.timestamp) !== day;
     if (newDay) rows.push({ kind: 'day', key: `day-${day}`, label: formatDay(m.timestamp) });
-    const head = newDay || !prev || prev.author.id !== m.author.id || m.timestamp - prev.timestamp > GROUP_WINDOW_MS;
+    // A reply, a system message and whatever follows a system message start a new group, as on Discord.
+    const system = (x: DisplayMessage) => x.type !== 0 && x.type !== 19;
+    const head =
+      newDay || !prev || prev.author.id !== m.author.id || m.timestamp - prev.timestamp > GROUP_WINDOW_MS || m.type === 19 || system(m) || system(prev);
     rows.push({ kind: 'message', key: m.key, message: m, head });
     prev = m;
   }
