@@ -64,6 +64,7 @@ export class Connection implements SessionSocket {
   session: Session | null = null;
   state: ConnectionState = 'new';
   lastHeartbeat = Date.now();
+  readonly openedAt = Date.now();
   corked = false;
   private windowStart = Date.now();
   private windowCount = 0;

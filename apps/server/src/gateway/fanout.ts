@@ -8,7 +8,7 @@
 import { EventInfo, GatewayIntents, Permissions, hasPermission, intentFor, type DispatchPayloads } from '@concord/protocol';
 import type { BusMessage, DispatchMessage, Route } from '../bus/bus.js';
 import { shardOf, userTopic } from '../bus/topics.js';
-import { addressedTo, redacted, type ContentPayload } from '../modules/messages/content.js';
+import { contentView, redactFor, redacted, type ContentPayload } from '../modules/messages/content.js';
 import type { Deps } from '../modules/deps.js';
 import type { GuildState } from '../modules/guilds/cache.js';
 import type { Session } from './session.js';
@@ -141,11 +141,10 @@ export class Fanout {
         }
         if (!sees) continue;
       }
-      if (contentScoped && !s.seesContent && !addressedTo(d as ContentPayload, s.user.id)) {
-        s.dispatch((hidden ??= framePrefix(t, redacted(d as ContentPayload))));
-      } else {
-        s.dispatch((full ??= framePrefix(t, d)));
-      }
+      const view = contentScoped && !s.seesContent ? contentView(d as ContentPayload, s.user.id) : 'full';
+      if (view === 'none') s.dispatch((hidden ??= framePrefix(t, redacted(d as ContentPayload))));
+      else if (view === 'mixed') s.dispatch(framePrefix(t, redactFor(s.user.id, d as ContentPayload)));
+      else s.dispatch((full ??= framePrefix(t, d)));
     }
   }
 

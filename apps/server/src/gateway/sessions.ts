@@ -124,7 +124,12 @@ export class Sessions {
     const now = Date.now();
     // Discord clients heartbeat every interval (after a random first delay); allow one and a half.
     const deadline = now - heartbeatInterval * 1.5 - 1000;
-    for (const c of connections) if (c.lastHeartbeat < deadline) c.close(Close.SessionTimedOut, 'Session timed out.');
+    // Heartbeats alone do not keep a socket that never identifies: it would hold memory and a file descriptor.
+    const identifyBy = now - this.deps.config.identifyTimeoutMs;
+    for (const c of connections) {
+      if (c.lastHeartbeat < deadline) c.close(Close.SessionTimedOut, 'Session timed out.');
+      else if (c.state === 'new' && c.openedAt < identifyBy) c.close(Close.NotAuthenticated, 'Identify timed out.');
+    }
     const expiry = now - this.deps.config.resumeTimeoutMs;
     for (const s of this.byId.values()) if (s.detachedAt && s.detachedAt < expiry) this.destroy(s);
   }

@@ -6,10 +6,12 @@ import fastifyStatic from '@fastify/static';
 import { isSnowflake } from '@concord/protocol';
 import { ApiError, errors } from '../lib/errors.js';
 import { NUL_MESSAGE, findNul } from '../lib/text.js';
+import { jsonShapeProblem } from '../lib/json.js';
 import type { Deps } from '../modules/deps.js';
 import { authenticate } from '../modules/auth/service.js';
 import { createRouter, type Router } from './router.js';
 import { RateLimitedError, rateLimitHook } from './ratelimit.js';
+import { securityHeaders } from './security.js';
 import { modules } from '../modules/index.js';
 
 const API_PREFIXES = ['/api/v10', '/api/v9', '/api'];
@@ -48,7 +50,9 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>): Fast
     // Requests are not logged one by one; failures are, by the error handler below.
     logger: false,
     bodyLimit: deps.config.bodyLimitBytes,
-    trustProxy: true,
+    // Off unless configured: otherwise any client could pick its address (and its per-address limits) by header.
+    // (A hop count works at run time; Fastify's types leave it out.)
+    trustProxy: deps.config.trustProxy as boolean | string,
     // Discord clients percent-encode path parameters (emoji); Fastify decodes them.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // The router's own refusals (a path parameter too long to name anything, a malformed percent-escape) name
@@ -59,6 +63,9 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>): Fast
   // Empty bodies are {} (bots send POST /typing with a JSON content type and nothing in it).
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body: string, done) => {
     if (body.trim() === '') return done(null, {});
+    // Counted on the text before JSON.parse builds (and zod walks) a huge structure.
+    const shape = jsonShapeProblem(body);
+    if (shape) return done(errors.invalidField([], 'BASE_TYPE_INVALID', shape === 'depth' ? 'JSON is nested too deeply.' : 'JSON has too many values.'), undefined);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -92,7 +99,14 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>): Fast
       if (typeof reason === 'string') request.ctx.reason = decodeReason(reason);
     }
   });
-  app.addHook('preHandler', rateLimitHook(deps.limits));
+  // Before the body is read and parsed: a client over its limit costs no parsing.
+  const limit = rateLimitHook(deps.limits);
+  app.addHook('preParsing', async (request, reply, payload) => {
+    await limit(request, reply);
+    return payload;
+  });
+
+  app.addHook('onSend', securityHeaders(deps.config.publicUrl));
 
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
     if (err instanceof RateLimitedError) {
@@ -134,7 +148,7 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>): Fast
     app.register(
       async (scope) => {
         scope.setNotFoundHandler((_req, reply) => reply.code(404).send(errors.notFound().toBody()));
-        registerRoutes(createRouter(scope, deps.config.publicUrl), deps);
+        registerRoutes(createRouter(scope, deps.config.publicUrl, deps.config.bodyLimitBytes), deps);
       },
       { prefix },
     );
