@@ -55,6 +55,8 @@ const ConfigSchema = z.object({
   /** The largest body of the routes that carry much (messages, images); every other route takes a few KB. */
   bodyLimitBytes: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   trustProxy: TrustProxy.default(false),
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
   /** A socket that has not identified or resumed by then is closed (4003). */
   identifyTimeoutMs: int(1000, 600_000).default(30_000),
   /**
@@ -89,6 +91,7 @@ const OPTIONS: [string, keyof Config, string][] = [
   ['WEB_DIR', 'webDir', 'built web client to serve at / (apps/web/dist)'],
   ['BODY_LIMIT_BYTES', 'bodyLimitBytes', 'largest body of message and image routes (1048576); others take 16 KiB'],
   ['TRUST_PROXY', 'trustProxy', 'proxies allowed to set X-Forwarded-For: false | true | hop count | IPs/CIDRs, comma-separated (false)'],
+  ['METRICS_TOKEN', 'metricsToken', 'bearer token GET /metrics requires (default: open; keep it off the public network)'],
   ['IDENTIFY_TIMEOUT_MS', 'identifyTimeoutMs', 'gateway sockets that have not identified by then are closed (30000)'],
   ['SQLITE_SYNCHRONOUS', 'sqliteSynchronous', 'full (fsync before acknowledging) | normal (survives process crashes only)'],
 ];

@@ -9,6 +9,7 @@ import type { ZodType } from 'zod';
 import { GATEWAY_SEND_LIMIT, GatewayCloseCodes as Close, GatewayFrame, GatewayOpcodes as Op } from '@concord/protocol';
 import { findNul } from '../lib/text.js';
 import type { Session, SessionSocket } from './session.js';
+import { log } from '../lib/log.js';
 
 export type ConnectionState = 'new' | 'starting' | 'ready' | 'closed';
 
@@ -179,7 +180,7 @@ export class Connection implements SessionSocket {
   }
 
   private fail(err: unknown): void {
-    console.error('gateway connection error:', err);
+    log.error('gateway connection error', { err });
     this.close(Close.UnknownError, 'Unknown error.');
   }
 }

@@ -12,6 +12,7 @@ import { contentView, redactFor, redacted, type ContentPayload } from '../module
 import type { Deps } from '../modules/deps.js';
 import type { GuildState } from '../modules/guilds/cache.js';
 import type { Session } from './session.js';
+import { log } from '../lib/log.js';
 
 interface UserGroup {
   sessions: Set<Session>;
@@ -39,7 +40,11 @@ export interface FanoutHooks {
   onTokenRevoked(session: Session): void;
 }
 
+/** Told once per event: how many sessions here got it and how long the fan-out took (metrics). */
+export type FanoutObserver = (t: string, delivered: number, seconds: number) => void;
+
 export class Fanout {
+  observe: FanoutObserver | undefined;
   private readonly byGuild = new Map<string, Set<Session>>();
   private readonly byUser = new Map<string, UserGroup>();
 
@@ -92,7 +97,7 @@ export class Fanout {
       const c = message.control;
       if (c.type === 'GUILD_JOIN') {
         for (const s of group.sessions) {
-          if (!s.guilds.has(c.guild_id)) this.hooks.onGuildJoin(s, c.guild_id).catch((err) => console.error('guild join dispatch failed:', err));
+          if (!s.guilds.has(c.guild_id)) this.hooks.onGuildJoin(s, c.guild_id).catch((err) => log.error('guild join dispatch failed', { err }));
         }
       } else {
         for (const s of [...group.sessions]) if (s.tokenHash === c.token_hash) this.hooks.onTokenRevoked(s);
@@ -100,11 +105,15 @@ export class Fanout {
       return;
     }
     const intent = intentFor(message.t, 'private');
+    const started = performance.now();
     let prefix: Buffer | undefined;
+    let delivered = 0;
     for (const s of group.sessions) {
       if (intent !== undefined && !(s.intents & intent)) continue;
       s.dispatch((prefix ??= framePrefix(message.t, message.d)));
+      delivered++;
     }
+    this.observe?.(message.t, delivered, (performance.now() - started) / 1000);
   }
 
   /** One of the guild's events, handed on by the replica once applied (GUILD_DELETE before it drops the guild). */
@@ -117,6 +126,8 @@ export class Fanout {
     const intent = intentFor(t, 'guild');
     const contentScoped = 'content' in EventInfo[t];
     const required = route.permission ? BigInt(route.permission) : 0n;
+    const started = performance.now();
+    let delivered = 0;
     let full: Buffer | undefined;
     let hidden: Buffer | undefined;
     let appeared: Buffer | undefined;
@@ -145,7 +156,9 @@ export class Fanout {
       if (view === 'none') s.dispatch((hidden ??= framePrefix(t, redacted(d as ContentPayload))));
       else if (view === 'mixed') s.dispatch(framePrefix(t, redactFor(s.user.id, d as ContentPayload)));
       else s.dispatch((full ??= framePrefix(t, d)));
+      delivered++;
     }
+    this.observe?.(t, delivered, (performance.now() - started) / 1000);
   }
 
   /** The guild is gone, or a member left: that member's sessions (or all) get GUILD_DELETE and drop it. */

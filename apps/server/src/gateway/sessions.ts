@@ -13,6 +13,7 @@ import type { Connection } from './connection.js';
 import { Fanout, framePrefix } from './fanout.js';
 import { Session } from './session.js';
 import { buildGuildCreate } from './snapshot.js';
+import { log } from '../lib/log.js';
 
 export interface SessionOptions {
   intents: number;
@@ -116,7 +117,7 @@ export class Sessions {
     if (entry && --entry.sessions === 0) this.accounts.delete(session.user.id);
     for (const guildId of [...session.guilds]) this.removeGuild(session, guildId);
     this.fanout.removeUserSession(session);
-    sessionOffline(this.deps, session.user.id, session.id).catch((err) => console.error('presence update failed:', err));
+    sessionOffline(this.deps, session.user.id, session.id).catch((err) => log.error('presence update failed', { err }));
   }
 
   /** Closes silent connections with 4009 (their sessions stay resumable) and ends sessions detached too long. */

@@ -12,7 +12,9 @@ import { authenticate } from '../modules/auth/service.js';
 import { createRouter, type Router } from './router.js';
 import { RateLimitedError, rateLimitHook } from './ratelimit.js';
 import { securityHeaders } from './security.js';
+import { registerOps, type OpsHooks } from './ops.js';
 import { modules } from '../modules/index.js';
+import { log } from '../lib/log.js';
 
 const API_PREFIXES = ['/api/v10', '/api/v9', '/api'];
 
@@ -45,7 +47,7 @@ function registerRoutes(r: Router, deps: Deps): void {
   }
 }
 
-export function buildHttp(deps: Deps, stats: () => Record<string, number>): FastifyInstance {
+export function buildHttp(deps: Deps, stats: () => Record<string, number>, ops: OpsHooks): FastifyInstance {
   const app = Fastify({
     // Requests are not logged one by one; failures are, by the error handler below.
     logger: false,
@@ -107,6 +109,7 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>): Fast
   });
 
   app.addHook('onSend', securityHeaders(deps.config.publicUrl));
+  registerOps(app, ops);
 
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
     if (err instanceof RateLimitedError) {
@@ -123,7 +126,7 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>): Fast
       return reply.code(415).send({ code: 50035, message: 'Unsupported Content-Type; send application/json' });
     }
     if (fe.statusCode && fe.statusCode < 500) return reply.code(fe.statusCode).send({ code: 50035, message: fe.message });
-    if (deps.config.logLevel !== 'silent') console.error(`${request.method} ${request.url} failed:`, err);
+    log.error('request failed', { req_id: request.id, method: request.method, url: request.url, err });
     return reply.code(500).send({ code: 0, message: '500: Internal Server Error' });
   });
 

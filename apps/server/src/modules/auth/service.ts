@@ -10,7 +10,7 @@ import { hashToken, newToken } from './tokens.js';
 type AuthDeps = Pick<Deps, 'users' | 'ids' | 'config' | 'applications'>;
 type LoginDeps = AuthDeps & Pick<Deps, 'limits'>;
 
-function hashOptions(deps: AuthDeps) {
+export function hashOptions(deps: Pick<Deps, 'config'>) {
   return { type: argon2.argon2id, memoryCost: deps.config.argon2MemoryKib, timeCost: deps.config.argon2TimeCost, parallelism: 1 };
 }
 

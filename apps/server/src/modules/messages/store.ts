@@ -91,6 +91,8 @@ const MAX_BATCH = 256;
 export class SqlMessageStore implements MessageStore {
   private queue: Pending[] = [];
   private flushing = false;
+  /** Told each group commit's size (metrics). */
+  onBatch: ((size: number) => void) | undefined;
 
   constructor(private readonly db: Queryable) {}
 
@@ -112,6 +114,7 @@ export class SqlMessageStore implements MessageStore {
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
+      this.onBatch?.(batch.length);
       try {
         const results = await this.insertAll(batch.map((p) => p.message));
         batch.forEach((p, i) => p.resolve(results[i]!));
