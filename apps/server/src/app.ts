@@ -26,6 +26,7 @@ import { GuildCache } from './modules/guilds/cache.js';
 import { Access } from './modules/access.js';
 import type { Deps, Stores } from './modules/deps.js';
 import { buildHttp } from './http/server.js';
+import { probe } from './http/ops.js';
 import { Gateway } from './gateway/server.js';
 import { archiveIdleThreads } from './modules/threads/service.js';
 import { flushAcks } from './modules/read_states/service.js';
@@ -35,6 +36,10 @@ import { PostgresSearch } from './search/postgres.js';
 
 /** How often idle threads are looked for (their shortest auto-archive duration is an hour). */
 const THREAD_SWEEP_MS = 60_000;
+import { lockDataDir } from './lib/lockfile.js';
+import { Metrics } from './lib/metrics.js';
+import { SqlMessageStore } from './modules/messages/store.js';
+import { log } from './lib/log.js';
 
 export interface App {
   config: Config;
@@ -43,8 +48,9 @@ export interface App {
   deps: Deps;
   /** Listens on config.port (0 picks a free port); answers the base URL. */
   listen(): Promise<string>;
-  /** Graceful: gateway clients get op 7, in-flight requests finish, connections close. */
+  /** Graceful: /ready turns false, gateway clients get op 7, in-flight requests finish, connections close. */
   close(): Promise<void>;
+  metrics: Metrics;
 }
 
 const defaultWebDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -67,20 +73,29 @@ export function buildAppFrom(input: ConfigInput = {}): Promise<App> {
 }
 
 export async function buildApp(config: Config): Promise<App> {
-  const db = openDb(config);
-  await migrate(db, allMigrations);
+  log.setLevel(config.logLevel);
+  const unlock = config.databaseUrl ? () => undefined : lockDataDir(config.dataDir);
+  let db: Db;
+  try {
+    db = openDb(config);
+    await migrate(db, allMigrations);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
 
   let bus: Bus;
   let limiter: RateLimiter;
   let presence: PresenceStore;
   let redis: Redis | undefined;
+  let redisBus: RedisBus | undefined;
   if (config.redisUrl) {
-    const redisBus = new RedisBus(config.redisUrl);
+    redisBus = new RedisBus(config.redisUrl);
     await redisBus.ready();
     bus = redisBus;
     redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
     // A dropped link is retried by ioredis; say so once per error rather than crash on an unhandled event.
-    redis.on('error', (err: Error) => console.error('redis (rate limits, presence):', err.message));
+    redis.on('error', (err: Error) => log.warn('redis (rate limits, presence)', { err: err.message }));
     limiter = new RedisRateLimiter(redis);
     presence = new RedisPresenceStore(redis);
   } else {
@@ -109,18 +124,35 @@ export async function buildApp(config: Config): Promise<App> {
     tx: createTxRunner(db, modules, events),
   };
   const gateway = new Gateway(deps);
-  const http = buildHttp(deps, () => gateway.stats());
+  const metrics = new Metrics({
+    gateway: () => gateway.stats(),
+    pool: db instanceof PostgresDb ? () => ({ total: db.pool.totalCount, idle: db.pool.idleCount, waiting: db.pool.waitingCount }) : undefined,
+  });
+  gateway.observeFanout((t, delivered, seconds) => {
+    if (delivered > 0) metrics.dispatches.inc({ type: t }, delivered);
+    metrics.dispatchLatency.observe(seconds);
+  });
+  if (stores.messages instanceof SqlMessageStore) stores.messages.onBatch = (n) => metrics.groupCommit.observe(n);
+
+  let closed = false;
+  const ready = async () => {
+    const checks: Record<string, string> = { database: await probe(() => db.get('SELECT 1')) };
+    if (redis) checks.redis = await probe(() => redis.ping());
+    if (redisBus) checks.bus = redisBus.connected ? 'ok' : 'not connected';
+    if (closed) checks.process = 'draining';
+    return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
+  };
+  const http = buildHttp(deps, () => gateway.stats(), { metrics, ready, metricsToken: config.metricsToken });
   if (config.role !== 'api') gateway.attach(http.server);
   // Every API node sweeps; a thread archived by another node is skipped, not announced twice.
   const sweeper =
     config.role === 'gateway'
       ? undefined
-      : setInterval(() => void archiveIdleThreads(deps).catch((err: unknown) => console.error('thread auto-archive failed:', err)), THREAD_SWEEP_MS);
+      : setInterval(() => void archiveIdleThreads(deps).catch((err: unknown) => log.error('thread auto-archive failed', { err })), THREAD_SWEEP_MS);
   sweeper?.unref();
   // Messages stored before search existed are indexed in the background; new ones are indexed as they are stored.
-  let closed = false;
-  const log = (line: string) => void (config.logLevel !== 'silent' && console.info(line));
-  const backfill = config.role === 'gateway' ? Promise.resolve() : search.backfill(log, () => closed).catch((err: unknown) => console.error('search backfill failed:', err));
+  const progress = (line: string) => log.info(line);
+  const backfill = config.role === 'gateway' ? Promise.resolve() : search.backfill(progress, () => closed).catch((err: unknown) => log.error('search backfill failed', { err }));
 
   return {
     get config() {
@@ -129,6 +161,7 @@ export async function buildApp(config: Config): Promise<App> {
     http,
     gateway,
     deps,
+    metrics,
     async listen() {
       await http.listen({ port: config.port, host: config.host });
       const addr = http.server.address();
@@ -152,6 +185,7 @@ export async function buildApp(config: Config): Promise<App> {
       presence.close();
       redis?.disconnect();
       await db.close();
+      unlock();
     },
   };
 }

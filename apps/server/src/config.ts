@@ -1,8 +1,28 @@
 /** Configuration from environment variables and CLI flags (flags win), validated with clear messages. */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
 const int = (min: number, max: number) => z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min).max(max);
+
+/** Names proxy-addr (Fastify's trustProxy) knows for address ranges. */
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+/**
+ * Which peers may name the client in X-Forwarded-For: none (false), a hop count, or addresses, CIDRs and
+ * range names. `true` trusts every peer and suits only a server reachable through its proxy alone.
+ */
+const TrustProxy = z
+  .union([z.boolean(), z.number(), z.string()])
+  .transform((v, ctx): boolean | number | string => {
+    if (typeof v !== 'string') return v;
+    const t = v.trim();
+    if (t === 'false' || t === 'off' || t === '0') return false;
+    if (t === 'true') return true;
+    if (/^\d+$/.test(t)) return Number(t);
+    const bad = t.split(',').map((x) => x.trim()).find((x) => !PROXY_RANGES.has(x) && isIP(x.split('/')[0]!) === 0);
+    if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `"${bad}" is not an address, CIDR, hop count, true or false` });
+    return t;
+  });
 
 const ConfigSchema = z.object({
   port: int(0, 65535).default(8080),
@@ -32,7 +52,13 @@ const ConfigSchema = z.object({
   argon2TimeCost: int(1, 10).default(2),
   /** Directory of the built web client; served at `/` when it exists. */
   webDir: z.string().optional(),
+  /** The largest body of the routes that carry much (messages, images); every other route takes a few KB. */
   bodyLimitBytes: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  trustProxy: TrustProxy.default(false),
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** A socket that has not identified or resumed by then is closed (4003). */
+  identifyTimeoutMs: int(1000, 600_000).default(30_000),
   /**
    * SQLite durability. `full`: a commit is on disk (fsync) before it is acknowledged, so a power cut loses
    * nothing acknowledged. `normal`: commits survive a crash of the process but not of the machine; faster.
@@ -63,7 +89,10 @@ const OPTIONS: [string, keyof Config, string][] = [
   ['ARGON2_MEMORY_KIB', 'argon2MemoryKib', 'argon2id memory cost for passwords (19456)'],
   ['ARGON2_TIME_COST', 'argon2TimeCost', 'argon2id iterations (2)'],
   ['WEB_DIR', 'webDir', 'built web client to serve at / (apps/web/dist)'],
-  ['BODY_LIMIT_BYTES', 'bodyLimitBytes', 'largest request body accepted (1048576)'],
+  ['BODY_LIMIT_BYTES', 'bodyLimitBytes', 'largest body of message and image routes (1048576); others take 16 KiB'],
+  ['TRUST_PROXY', 'trustProxy', 'proxies allowed to set X-Forwarded-For: false | true | hop count | IPs/CIDRs, comma-separated (false)'],
+  ['METRICS_TOKEN', 'metricsToken', 'bearer token GET /metrics requires (default: open; keep it off the public network)'],
+  ['IDENTIFY_TIMEOUT_MS', 'identifyTimeoutMs', 'gateway sockets that have not identified by then are closed (30000)'],
   ['SQLITE_SYNCHRONOUS', 'sqliteSynchronous', 'full (fsync before acknowledging) | normal (survives process crashes only)'],
 ];
 

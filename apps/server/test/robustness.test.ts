@@ -49,7 +49,8 @@ describe('REST input', () => {
       const res = await owner.api.raw('POST', `/channels/${generalId}/messages`, { body: text, headers: { 'content-type': 'application/json' } });
       expect(res.status, text.slice(0, 80)).toBe(400);
       expect(res.body.code).toBe(50035);
-      expect(res.body.errors.embeds).toBeDefined();
+      // Nesting that deep is refused before parsing, for the whole body rather than one field.
+      if (typeof body !== 'string') expect(res.body.errors.embeds).toBeDefined();
     }
     expect(await history(owner.api, generalId)).toEqual(before);
 

@@ -311,10 +311,14 @@ export const AuthorizeBody = z.object({
 
 const name100 = z.string().trim().min(1).max(100);
 
-export const CreateGuildBody = z.object({ name: z.string().trim().min(2).max(100), icon: z.string().nullable().optional() });
+/** An image sent inline (icons): stored and pushed to every member, so kept small. */
+export const MAX_IMAGE_DATA_URI = 256 * 1024;
+const ImageData = z.string().max(MAX_IMAGE_DATA_URI, `Images may be at most ${MAX_IMAGE_DATA_URI / 1024} KiB once encoded.`);
+
+export const CreateGuildBody = z.object({ name: z.string().trim().min(2).max(100), icon: ImageData.nullable().optional() });
 export const ModifyGuildBody = z.object({
   name: z.string().trim().min(2).max(100).optional(),
-  icon: z.string().nullable().optional(),
+  icon: ImageData.nullable().optional(),
   description: z.string().max(120).nullable().optional(),
   system_channel_id: snowflake.nullable().optional(),
   afk_channel_id: snowflake.nullable().optional(),
@@ -417,7 +421,7 @@ export const EmbedList = z
 /** Discord's allowed_mentions: which of the content's mentions count (are listed in `mentions`, notify). */
 export const AllowedMentions = z
   .object({
-    parse: z.array(z.enum(['users', 'roles', 'everyone'])).optional(),
+    parse: z.array(z.enum(['users', 'roles', 'everyone'])).max(3).optional(),
     users: z.array(snowflake).max(100).optional(),
     roles: z.array(snowflake).max(100).optional(),
     replied_user: z.boolean().optional(),
@@ -434,11 +438,12 @@ export const CreateMessageBody = z.object({
   enforce_nonce: z.boolean().nullish(),
   message_reference: MessageReference.nullish(),
   embeds: EmbedList.nullish(),
-  components: z.array(z.unknown()).nullish(),
+  // Discord's limits: 5 action rows, 10 attachments.
+  components: z.array(z.unknown()).max(5).nullish(),
   allowed_mentions: AllowedMentions,
   flags: z.number().int().nullish(),
   sticker_ids: z.array(snowflake).max(3).nullish(),
-  attachments: z.array(z.unknown()).nullish(),
+  attachments: z.array(z.unknown()).max(10).nullish(),
 });
 export type CreateMessageBody = z.infer<typeof CreateMessageBody>;
 
@@ -447,8 +452,8 @@ export const EditMessageBody = z.object({
   embeds: EmbedList.nullable().optional(),
   flags: z.number().int().nullable().optional(),
   allowed_mentions: AllowedMentions,
-  components: z.array(z.unknown()).nullable().optional(),
-  attachments: z.array(z.unknown()).nullable().optional(),
+  components: z.array(z.unknown()).max(5).nullable().optional(),
+  attachments: z.array(z.unknown()).max(10).nullable().optional(),
 });
 
 /** Discord's webhook names: 1-80 characters, never "clyde" or "discord". */
@@ -604,7 +609,7 @@ export type GatewayFrame = z.infer<typeof GatewayFrame>;
 
 export const IdentifyData = z.object({
   token: z.string().min(1).max(512),
-  properties: z.record(z.string(), z.unknown()).optional(),
+  properties: z.record(z.string().max(64), z.unknown()).optional(),
   intents: z.number().int().nonnegative(),
   compress: z.boolean().optional(),
   large_threshold: z.number().int().min(50).max(250).optional(),

@@ -1,4 +1,5 @@
 import type { BusEventName, DispatchPayloads, Overwrite } from '@concord/protocol';
+import { log } from '../lib/log.js';
 
 /**
  * What services publish after a commit and gateways subscribe to. Topics (see `topics.ts`): `g:<guild id>`
@@ -90,7 +91,7 @@ export class TopicHandlers {
       try {
         h(message);
       } catch (err) {
-        console.error(`bus handler for ${topic} failed:`, err);
+        log.error('bus handler failed', { topic, err });
       }
     }
   }

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { TopicHandlers, type Bus, type BusMessage, type BusHandler } from './bus.js';
+import { log } from '../lib/log.js';
 
 /**
  * Redis pub/sub between processes. One connection publishes (so one process's events stay in order),
@@ -25,8 +26,8 @@ export class RedisBus implements Bus {
   constructor(url: string, private readonly prefix = 'concord:') {
     this.pub = new Redis(url, { lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null });
     this.sub = new Redis(url, { lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null });
-    this.pub.on('error', (err) => console.error('redis publish connection:', err.message));
-    this.sub.on('error', (err) => console.error('redis subscribe connection:', err.message));
+    this.pub.on('error', (err) => log.warn('redis publish connection', { err: err.message }));
+    this.sub.on('error', (err) => log.warn('redis subscribe connection', { err: err.message }));
     this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
       const topic = channel.toString().slice(this.prefix.length);
       this.topics.deliver(topic, JSON.parse(message.toString()) as BusMessage);
@@ -37,6 +38,11 @@ export class RedisBus implements Bus {
 
   async ready(): Promise<void> {
     await Promise.all([this.pub.ping(), this.sub.ping()]);
+  }
+
+  /** Both links are up (for /ready): events published now reach this process, and its own leave. */
+  get connected(): boolean {
+    return this.subReady && this.pub.status === 'ready';
   }
 
   private onSubClosed(): void {
@@ -66,7 +72,7 @@ export class RedisBus implements Bus {
     try {
       listener();
     } catch (err) {
-      console.error('bus gap listener failed:', err);
+      log.error('bus gap listener failed', { err });
     }
   }
 

@@ -10,6 +10,7 @@ import { GATEWAY_SEND_LIMIT, GatewayCloseCodes as Close, GatewayFrame, GatewayOp
 import { findNul } from '../lib/text.js';
 import { parseJsonLossless } from '../lib/json.js';
 import type { Session, SessionSocket } from './session.js';
+import { log } from '../lib/log.js';
 
 export type ConnectionState = 'new' | 'starting' | 'ready' | 'closed';
 
@@ -65,6 +66,7 @@ export class Connection implements SessionSocket {
   session: Session | null = null;
   state: ConnectionState = 'new';
   lastHeartbeat = Date.now();
+  readonly openedAt = Date.now();
   corked = false;
   private windowStart = Date.now();
   private windowCount = 0;
@@ -179,7 +181,7 @@ export class Connection implements SessionSocket {
   }
 
   private fail(err: unknown): void {
-    console.error('gateway connection error:', err);
+    log.error('gateway connection error', { err });
     this.close(Close.UnknownError, 'Unknown error.');
   }
 }

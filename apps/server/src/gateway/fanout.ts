@@ -8,11 +8,12 @@
 import { EventInfo, GatewayIntents, Permissions, hasPermission, intentFor, type DispatchPayloads } from '@concord/protocol';
 import type { BusMessage, DispatchMessage, Route } from '../bus/bus.js';
 import { shardKeyOf, userTopic } from '../bus/topics.js';
-import { addressedTo, redacted, type ContentPayload } from '../modules/messages/content.js';
+import { contentView, redactFor, redacted, type ContentPayload } from '../modules/messages/content.js';
 import type { Deps } from '../modules/deps.js';
 import type { GuildState } from '../modules/guilds/cache.js';
 import type { Session } from './session.js';
 import { noteDelivered } from '../modules/receipts/service.js';
+import { log } from '../lib/log.js';
 
 interface UserGroup {
   sessions: Set<Session>;
@@ -40,7 +41,11 @@ export interface FanoutHooks {
   onTokenRevoked(session: Session): void;
 }
 
+/** Told once per event: how many sessions here got it and how long the fan-out took (metrics). */
+export type FanoutObserver = (t: string, delivered: number, seconds: number) => void;
+
 export class Fanout {
+  observe: FanoutObserver | undefined;
   private readonly byGuild = new Map<string, Set<Session>>();
   private readonly byUser = new Map<string, UserGroup>();
 
@@ -93,7 +98,7 @@ export class Fanout {
       const c = message.control;
       if (c.type === 'GUILD_JOIN') {
         for (const s of group.sessions) {
-          if (!s.guilds.has(c.guild_id)) this.hooks.onGuildJoin(s, c.guild_id).catch((err) => console.error('guild join dispatch failed:', err));
+          if (!s.guilds.has(c.guild_id)) this.hooks.onGuildJoin(s, c.guild_id).catch((err) => log.error('guild join dispatch failed', { err }));
         }
       } else {
         for (const s of [...group.sessions]) if (s.tokenHash === c.token_hash) this.hooks.onTokenRevoked(s);
@@ -101,17 +106,21 @@ export class Fanout {
       return;
     }
     const intent = intentFor(message.t, 'private');
+    const started = performance.now();
     let prefix: Buffer | undefined;
-    let delivered = false;
+    let delivered = 0;
+    let connected = false;
     for (const s of group.sessions) {
       if (intent !== undefined && !(s.intents & intent)) continue;
       s.dispatch((prefix ??= framePrefix(message.t, message.d)));
-      delivered ||= s.socket !== null;
+      delivered++;
+      connected ||= s.socket !== null;
     }
     // A private channel's message reached a connected session of this recipient: a delivery receipt.
-    if (delivered && message.t === 'MESSAGE_CREATE' && !message.d.guild_id && message.d.author.id !== userId) {
-      noteDelivered(this.deps, userId, message.d.channel_id, message.d.id).catch((err) => console.error('delivery receipt failed:', err));
+    if (connected && message.t === 'MESSAGE_CREATE' && !message.d.guild_id && message.d.author.id !== userId) {
+      noteDelivered(this.deps, userId, message.d.channel_id, message.d.id).catch((err) => log.error('delivery receipt failed', { err }));
     }
+    this.observe?.(message.t, delivered, (performance.now() - started) / 1000);
   }
 
   /** One of the guild's events, handed on by the replica once applied (GUILD_DELETE before it drops the guild). */
@@ -126,6 +135,8 @@ export class Fanout {
     const required = route.permission ? BigInt(route.permission) : 0n;
     // Computed once per event: sharded sessions (bots) compare it with plain number arithmetic.
     const shardKey = shardKeyOf(guildId);
+    const started = performance.now();
+    let delivered = 0;
     let full: Buffer | undefined;
     let hidden: Buffer | undefined;
     let appeared: Buffer | undefined;
@@ -151,12 +162,13 @@ export class Fanout {
         }
         if (!sees) continue;
       }
-      if (contentScoped && !s.seesContent && !addressedTo(d as ContentPayload, s.user.id)) {
-        s.dispatch((hidden ??= framePrefix(t, redacted(d as ContentPayload))));
-      } else {
-        s.dispatch((full ??= framePrefix(t, d)));
-      }
+      const view = contentScoped && !s.seesContent ? contentView(d as ContentPayload, s.user.id) : 'full';
+      if (view === 'none') s.dispatch((hidden ??= framePrefix(t, redacted(d as ContentPayload))));
+      else if (view === 'mixed') s.dispatch(framePrefix(t, redactFor(s.user.id, d as ContentPayload)));
+      else s.dispatch((full ??= framePrefix(t, d)));
+      delivered++;
     }
+    this.observe?.(t, delivered, (performance.now() - started) / 1000);
   }
 
   /** The guild is gone, or a member left: that member's sessions (or all) get GUILD_DELETE and drop it. */

@@ -6,6 +6,7 @@
 import { GatewayCloseCodes as Close, GatewayOpcodes as Op } from '@concord/protocol';
 import type { Connection } from './connection.js';
 import type { Session } from './session.js';
+import { log } from '../lib/log.js';
 
 export interface ResyncTarget {
   readonly sessions: Map<string, Session>;
@@ -38,6 +39,6 @@ export function resyncSessions(target: ResyncTarget, destroySession: (session: S
 export function resyncOnBusGap(target: ResyncTarget, destroySession: (session: Session) => void): () => void {
   return () => {
     const count = resyncSessions(target, destroySession);
-    console.warn(`bus subscriptions restored after a drop (events in between were missed): guild replicas dropped, ${count} gateway session(s) told to resync (op 9)`);
+    log.warn('bus subscriptions restored after a drop (events in between were missed): guild replicas dropped, sessions told to resync (op 9)', { sessions: count });
   };
 }

@@ -13,6 +13,8 @@ import { ops, type OpContext } from './ops/index.js';
 import type { Session } from './session.js';
 import { Sessions } from './sessions.js';
 import { resyncOnBusGap } from './resync.js';
+import type { FanoutObserver } from './fanout.js';
+import { log } from '../lib/log.js';
 
 export class Gateway implements ConnectionHost<OpContext> {
   readonly connections = new Set<Connection>();
@@ -44,6 +46,11 @@ export class Gateway implements ConnectionHost<OpContext> {
     this.sweeper.unref();
     this.presenceRefresher = setInterval(() => this.refreshPresence(), 30_000);
     this.presenceRefresher.unref();
+  }
+
+  /** Told once per event fanned out here (metrics). */
+  observeFanout(observer: FanoutObserver): void {
+    this.registry.fanout.observe = observer;
   }
 
   /** This process's sessions by id. */
@@ -84,7 +91,7 @@ export class Gateway implements ConnectionHost<OpContext> {
 
   private refreshPresence(): void {
     const live = [...this.registry.byId.values()].map((s) => ({ userId: s.user.id, sessionId: s.id }));
-    this.deps.presence.refresh(live).catch((err) => console.error('presence refresh failed:', err));
+    this.deps.presence.refresh(live).catch((err) => log.error('presence refresh failed', { err }));
   }
 
   stats(): { connections: number; sessions: number } {

@@ -13,6 +13,7 @@ import type { Connection } from './connection.js';
 import { Fanout, framePrefix } from './fanout.js';
 import { Session } from './session.js';
 import { buildGuildCreate } from './snapshot.js';
+import { log } from '../lib/log.js';
 
 export interface SessionOptions {
   intents: number;
@@ -116,7 +117,7 @@ export class Sessions {
     if (entry && --entry.sessions === 0) this.accounts.delete(session.user.id);
     for (const guildId of [...session.guilds]) this.removeGuild(session, guildId);
     this.fanout.removeUserSession(session);
-    sessionOffline(this.deps, session.user.id, session.id).catch((err) => console.error('presence update failed:', err));
+    sessionOffline(this.deps, session.user.id, session.id).catch((err) => log.error('presence update failed', { err }));
   }
 
   /** Closes silent connections with 4009 (their sessions stay resumable) and ends sessions detached too long. */
@@ -124,7 +125,12 @@ export class Sessions {
     const now = Date.now();
     // Discord clients heartbeat every interval (after a random first delay); allow one and a half.
     const deadline = now - heartbeatInterval * 1.5 - 1000;
-    for (const c of connections) if (c.lastHeartbeat < deadline) c.close(Close.SessionTimedOut, 'Session timed out.');
+    // Heartbeats alone do not keep a socket that never identifies: it would hold memory and a file descriptor.
+    const identifyBy = now - this.deps.config.identifyTimeoutMs;
+    for (const c of connections) {
+      if (c.lastHeartbeat < deadline) c.close(Close.SessionTimedOut, 'Session timed out.');
+      else if (c.state === 'new' && c.openedAt < identifyBy) c.close(Close.NotAuthenticated, 'Identify timed out.');
+    }
     const expiry = now - this.deps.config.resumeTimeoutMs;
     for (const s of this.byId.values()) if (s.detachedAt && s.detachedAt < expiry) this.destroy(s);
   }

@@ -21,7 +21,14 @@ export interface RouteOptions {
   bucket?: string;
   /** Status for a non-empty answer (default 200). */
   status?: number;
+  /**
+   * `large` for routes that carry messages or images (up to BODY_LIMIT_BYTES); every other body is refused past
+   * SMALL_BODY_BYTES, before it is read whole, so an anonymous client cannot make the server parse megabytes.
+   */
+  body?: 'small' | 'large';
 }
+
+export const SMALL_BODY_BYTES = 16 * 1024;
 
 export type Handler = (req: Req) => unknown | Promise<unknown>;
 
@@ -44,11 +51,12 @@ declare module 'fastify' {
   }
 }
 
-export function createRouter(app: FastifyInstance, publicUrl: string | undefined): Router {
+export function createRouter(app: FastifyInstance, publicUrl: string | undefined, largeBodyBytes: number): Router {
   const add = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE') => (path: string, handler: Handler, opts: RouteOptions = {}) => {
     app.route({
       method,
       url: path,
+      bodyLimit: opts.body === 'large' ? largeBodyBytes : Math.min(SMALL_BODY_BYTES, largeBodyBytes),
       config: { auth: opts.auth ?? true, bucket: opts.bucket ?? `${method} ${path}` },
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const result = await handler({

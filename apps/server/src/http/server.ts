@@ -6,12 +6,15 @@ import fastifyStatic from '@fastify/static';
 import { isSnowflake } from '@concord/protocol';
 import { ApiError, errors } from '../lib/errors.js';
 import { NUL_MESSAGE, findNul } from '../lib/text.js';
-import { parseJsonLossless } from '../lib/json.js';
+import { jsonShapeProblem, parseJsonLossless } from '../lib/json.js';
 import type { Deps } from '../modules/deps.js';
 import { authenticate } from '../modules/auth/service.js';
 import { createRouter, type Router } from './router.js';
 import { RateLimitedError, rateLimitHook } from './ratelimit.js';
+import { securityHeaders } from './security.js';
+import { registerOps, type OpsHooks } from './ops.js';
 import { modules } from '../modules/index.js';
+import { log } from '../lib/log.js';
 
 const API_PREFIXES = ['/api/v10', '/api/v9', '/api'];
 
@@ -45,12 +48,14 @@ function registerRoutes(r: Router, deps: Deps): void {
   }
 }
 
-export function buildHttp(deps: Deps, stats: () => Record<string, number>): FastifyInstance {
+export function buildHttp(deps: Deps, stats: () => Record<string, number>, ops: OpsHooks): FastifyInstance {
   const app = Fastify({
     // Requests are not logged one by one; failures are, by the error handler below.
     logger: false,
     bodyLimit: deps.config.bodyLimitBytes,
-    trustProxy: true,
+    // Off unless configured: otherwise any client could pick its address (and its per-address limits) by header.
+    // (A hop count works at run time; Fastify's types leave it out.)
+    trustProxy: deps.config.trustProxy as boolean | string,
     // Discord clients percent-encode path parameters (emoji); Fastify decodes them.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // The router's own refusals (a path parameter too long to name anything, a malformed percent-escape) name
@@ -61,6 +66,9 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>): Fast
   // Empty bodies are {} (bots send POST /typing with a JSON content type and nothing in it).
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body: string, done) => {
     if (body.trim() === '') return done(null, {});
+    // Counted on the text before JSON.parse builds (and zod walks) a huge structure.
+    const shape = jsonShapeProblem(body);
+    if (shape) return done(errors.invalidField([], 'BASE_TYPE_INVALID', shape === 'depth' ? 'JSON is nested too deeply.' : 'JSON has too many values.'), undefined);
     let parsed: unknown;
     try {
       parsed = parseJsonLossless(body);
@@ -112,7 +120,15 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>): Fast
       if (typeof reason === 'string') request.ctx.reason = decodeReason(reason);
     }
   });
-  app.addHook('preHandler', rateLimitHook(deps.limits));
+  // Before the body is read and parsed: a client over its limit costs no parsing.
+  const limit = rateLimitHook(deps.limits);
+  app.addHook('preParsing', async (request, reply, payload) => {
+    await limit(request, reply);
+    return payload;
+  });
+
+  app.addHook('onSend', securityHeaders(deps.config.publicUrl));
+  registerOps(app, ops);
 
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
     if (err instanceof RateLimitedError) {
@@ -129,7 +145,7 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>): Fast
       return reply.code(415).send({ code: 50035, message: 'Unsupported Content-Type; send application/json' });
     }
     if (fe.statusCode && fe.statusCode < 500) return reply.code(fe.statusCode).send({ code: 50035, message: fe.message });
-    if (deps.config.logLevel !== 'silent') console.error(`${request.method} ${request.url} failed:`, err);
+    log.error('request failed', { req_id: request.id, method: request.method, url: request.url, err });
     return reply.code(500).send({ code: 0, message: '500: Internal Server Error' });
   });
 
@@ -154,7 +170,7 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>): Fast
     app.register(
       async (scope) => {
         scope.setNotFoundHandler((_req, reply) => reply.code(404).send(errors.notFound().toBody()));
-        registerRoutes(createRouter(scope, deps.config.publicUrl), deps);
+        registerRoutes(createRouter(scope, deps.config.publicUrl, deps.config.bodyLimitBytes), deps);
       },
       { prefix },
     );

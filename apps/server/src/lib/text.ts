@@ -9,8 +9,13 @@ interface Node {
   key: string;
 }
 
+/** NUL, or half of a UTF-16 surrogate pair: neither can be stored and read back as sent (UTF-8 has no lone halves). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const badText = (s: string) => s.includes('\0') || LONE_SURROGATE.test(s);
+
 /**
- * The path (keys from the root) of the first string, value or key, that contains NUL; undefined when none does.
+ * The path (keys from the root) of the first string, value or key, that contains NUL or a lone surrogate;
+ * undefined when none does.
  * Iterative, and paths are built only for the hit, so deeply nested input costs linear time and no stack.
  */
 export function findNul(value: unknown): string[] | undefined {
@@ -19,11 +24,11 @@ export function findNul(value: unknown): string[] | undefined {
     const node = stack.pop()!;
     const v = node.value;
     if (typeof v === 'string') {
-      if (v.includes('\0')) return pathOf(node);
+      if (badText(v)) return pathOf(node);
     } else if (v !== null && typeof v === 'object') {
       for (const [key, child] of Object.entries(v)) {
         const next = { value: child, parent: node, key };
-        if (key.includes('\0')) return pathOf(next);
+        if (badText(key)) return pathOf(next);
         stack.push(next);
       }
     }
@@ -37,4 +42,4 @@ function pathOf(node: Node): string[] {
   return path.reverse();
 }
 
-export const NUL_MESSAGE = 'Text may not contain NUL characters.';
+export const NUL_MESSAGE = 'Text may not contain NUL characters or unpaired surrogates.';

@@ -8,6 +8,7 @@ import type { BusEventName, DispatchPayloads } from '@concord/protocol';
 import type { Bus, BusMessage, Control, Route } from '../bus/bus.js';
 import { topicsFor, userTopic, type Audience } from '../bus/topics.js';
 import { audienceOf, routeOf, type ChannelScope } from './access.js';
+import { log } from '../lib/log.js';
 
 export type Target = ChannelScope | Audience;
 
@@ -29,7 +30,7 @@ export class Events {
     try {
       await this.bus.publish(topic, message);
     } catch (err) {
-      console.error(`publish ${what} to ${topic} failed:`, err);
+      log.error('publish failed', { what, topic, err });
     }
   }
 }

@@ -7,6 +7,7 @@ import type { Db, Queryable } from '../store/db.js';
 import type { Events } from './events.js';
 import type { Module } from './module.js';
 import type { Stores, Tx, TxRunner } from './deps.js';
+import { log } from '../lib/log.js';
 
 /** Every module's store over `q` (the database, or an open transaction). */
 export function bindStores(modules: readonly Module[], q: Queryable): Stores {
@@ -48,7 +49,7 @@ export function createTxRunner(db: Db, modules: readonly Module[], events: Event
       try {
         await f();
       } catch (err) {
-        console.error('after-commit hook failed:', err);
+        log.error('after-commit hook failed', { err });
       }
     }
     return result;

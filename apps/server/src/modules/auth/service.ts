@@ -2,13 +2,15 @@ import argon2 from 'argon2';
 import { type LoginBody, type RegisterBody } from '@concord/protocol';
 import { errors } from '../../lib/errors.js';
 import { UniqueViolation } from '../../store/db.js';
+import { RateLimitedError } from '../../http/ratelimit.js';
 import type { Deps } from '../deps.js';
 import type { UserRecord } from '../users/store.js';
 import { hashToken, newToken } from './tokens.js';
 
 type AuthDeps = Pick<Deps, 'users' | 'ids' | 'config' | 'applications'>;
+type LoginDeps = AuthDeps & Pick<Deps, 'limits'>;
 
-function hashOptions(deps: AuthDeps) {
+export function hashOptions(deps: Pick<Deps, 'config'>) {
   return { type: argon2.argon2id, memoryCost: deps.config.argon2MemoryKib, timeCost: deps.config.argon2TimeCost, parallelism: 1 };
 }
 
@@ -44,11 +46,28 @@ export async function register(deps: AuthDeps, body: RegisterBody): Promise<{ to
   return { token, user_id: user.id };
 }
 
-/** `login` is the email (or, as a convenience, the username). */
-export async function login(deps: AuthDeps, body: LoginBody): Promise<{ token: string; user_id: string }> {
+/** A hash of nothing anyone knows, verified against for unknown accounts so they take as long as known ones. */
+const dummyHashes = new Map<string, Promise<string>>();
+function dummyHash(deps: AuthDeps): Promise<string> {
+  const key = `${deps.config.argon2MemoryKib}:${deps.config.argon2TimeCost}`;
+  let hash = dummyHashes.get(key);
+  if (!hash) dummyHashes.set(key, (hash = argon2.hash(newToken('0'), hashOptions(deps))));
+  return hash;
+}
+
+/**
+ * `login` is the email (or, as a convenience, the username). Attempts are limited per address (the route's
+ * bucket) and per account name, known or not, so guessing one password from many addresses is slow too; the
+ * window is short, so the owner is kept out for at most a minute after an attack stops.
+ */
+export async function login(deps: LoginDeps, body: LoginBody): Promise<{ token: string; user_id: string }> {
   const key = body.login.toLowerCase();
+  const r = await deps.limits.consume('auth.login.account', key);
+  if (r && !r.allowed) throw new RateLimitedError(r.resetAfterMs / 1000, false);
   const user = key.includes('@') ? await deps.users.getByEmail(key) : await deps.users.getByUsername(key);
-  const ok = user?.password_hash ? await argon2.verify(user.password_hash, body.password) : false;
+  const hash = user?.password_hash ?? (await dummyHash(deps));
+  const verified = await argon2.verify(hash, body.password);
+  const ok = verified && !!user?.password_hash;
   if (!user || !ok) {
     const e = errors.invalidField(['login'], 'INVALID_LOGIN', 'Login or password is invalid.');
     e.errors!.password = { _errors: [{ code: 'INVALID_LOGIN', message: 'Login or password is invalid.' }] };

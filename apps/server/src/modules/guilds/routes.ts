@@ -9,9 +9,9 @@ import * as guilds from './service.js';
 const MemberSearchQuery = z.object({ query: z.string().max(100), limit: z.coerce.number().int().min(1).max(1000).optional() });
 
 export function guildRoutes(r: Router, deps: Deps): void {
-  r.post('/guilds', (req) => guilds.createGuild(deps, req.ctx, parse(CreateGuildBody, req.body)), { bucket: 'guilds.create', status: 201 });
+  r.post('/guilds', (req) => guilds.createGuild(deps, req.ctx, parse(CreateGuildBody, req.body)), { bucket: 'guilds.create', status: 201, body: 'large' });
   r.get('/guilds/:guild_id', (req) => guilds.getGuild(deps, req.ctx, req.params.guild_id!, req.query.with_counts === 'true'));
-  r.patch('/guilds/:guild_id', (req) => guilds.modifyGuild(deps, req.ctx, req.params.guild_id!, parse(ModifyGuildBody, req.body)));
+  r.patch('/guilds/:guild_id', (req) => guilds.modifyGuild(deps, req.ctx, req.params.guild_id!, parse(ModifyGuildBody, req.body)), { body: 'large' });
   r.delete('/guilds/:guild_id', (req) => guilds.deleteGuild(deps, req.ctx, req.params.guild_id!));
   r.delete('/users/@me/guilds/:guild_id', (req) => guilds.leaveGuild(deps, req.ctx, req.params.guild_id!));
   r.get('/guilds/:guild_id/roles', (req) => guilds.listRoles(deps, req.ctx, req.params.guild_id!));

@@ -113,6 +113,8 @@ const BUMP = 'UPDATE channels SET last_message_id = ?, message_count = message_c
 export class SqlMessageStore implements MessageStore {
   private queue: Pending[] = [];
   private flushing = false;
+  /** Told each group commit's size (metrics). */
+  onBatch: ((size: number) => void) | undefined;
 
   constructor(private readonly db: Queryable) {}
 
@@ -134,6 +136,7 @@ export class SqlMessageStore implements MessageStore {
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
+      this.onBatch?.(batch.length);
       try {
         const results = await this.insertAll(batch.map((p) => p.message));
         batch.forEach((p, i) => p.resolve(results[i]!));

@@ -2,6 +2,7 @@
  * Bans (with message deletion) and bulk message deletion. A ban removes the member in the same transaction
  * (their sessions lose the guild at once through GUILD_MEMBER_REMOVE) and keeps them out: invites refuse them.
  */
+import { log } from '../../lib/log.js';
 import {
   AuditLogEvents,
   ErrorCodes,
@@ -43,7 +44,7 @@ export async function createBan(deps: ModerationDeps, ctx: Ctx, guildId: string,
   const seconds = opts.delete_message_seconds ?? (opts.delete_message_days ?? 0) * 86_400;
   // The messages go after the answer, oldest first, a batch per transaction: a ban never waits on a long history.
   if (banned && seconds > 0) {
-    purgeAuthor(deps, guildId, userId, Date.now() - seconds * 1000).catch((err) => console.error('ban message deletion failed:', err));
+    purgeAuthor(deps, guildId, userId, Date.now() - seconds * 1000).catch((err: unknown) => log.error('ban message deletion failed', { err }));
   }
 }
 

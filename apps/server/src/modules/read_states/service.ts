@@ -4,6 +4,7 @@
  * reader. Mention counts are never stored: they are counted from the messages after the position, when READY is
  * built and when an ack is taken, so edits, deletes and lost permissions are always reflected.
  */
+import { log } from '../../lib/log.js';
 import { compareSnowflakes, countsAsMention, type AckBody, type ReadStateEntry } from '@concord/protocol';
 import { errors } from '../../lib/errors.js';
 import type { ChannelScope, Ctx } from '../access.js';
@@ -39,7 +40,7 @@ export class AckBuffer {
 
   put(r: ReadStateRecord): void {
     this.pending.set(`${r.user_id}:${r.channel_id}`, r);
-    this.timer ??= setTimeout(() => void this.flush().catch((err) => console.error('read state flush failed:', err)), ACK_FLUSH_MS);
+    this.timer ??= setTimeout(() => void this.flush().catch((err: unknown) => log.error('read state flush failed', { err })), ACK_FLUSH_MS);
   }
 
   async flush(): Promise<void> {

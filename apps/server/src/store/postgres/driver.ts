@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { normaliseInt, UniqueViolation, type Db, type Param, type Queryable, type Row } from '../db.js';
+import { log } from '../../lib/log.js';
 
 // int8 (and count(*)) -> number when safe, decimal string otherwise (snowflakes).
 pg.types.setTypeParser(20, (v: string) => normaliseInt(BigInt(v)));
@@ -45,7 +46,7 @@ export class PostgresDb implements Db {
   constructor(url: string, max = 10) {
     this.pool = new pg.Pool({ connectionString: url, max });
     // An idle client's error (e.g. the server restarting) must not crash the process; the pool replaces it.
-    this.pool.on('error', (err) => console.error('postgres pool error:', err.message));
+    this.pool.on('error', (err) => log.warn('postgres pool error', { err: err.message }));
     this.q = wrap(this.pool);
   }
 
