@@ -303,7 +303,8 @@ const handlers: { [K in EventName]: Handler<K> } = {
   THREAD_DELETE(state, d) {
     const t = state.channels[d.id] ?? { id: d.id, type: d.type, parent_id: d.parent_id };
     const next = withStarter(state, t, ({ thread: _t, ...m }) => ({ ...m, flags: m.flags & ~MessageFlags.HAS_THREAD }));
-    return { ...next, ...withoutChannels(next, [d.id]) };
+    // Its read state goes with it, as a channel's does.
+    return { ...next, ...withoutChannels(next, [d.id]), readStates: withoutReadStates(next.readStates, [d.id]) };
   },
   THREAD_LIST_SYNC(state, d) {
     // Private threads are not part of a sync (see the server's threads module): the session keeps its own.

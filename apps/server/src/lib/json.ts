@@ -2,12 +2,16 @@
  * JSON text checks and parsing for request bodies and gateway frames.
  *
  * JSON.parse loses integers beyond 2^53, and libraries in other languages (discord.py) send snowflakes and
- * permission bits as JSON numbers. Integer literals of 16 digits or more become strings before parsing, so
+ * permission bits as JSON numbers. Integer literals beyond 2^53 become strings before parsing, so
  * `{"message_id": 1234567890123456789}` arrives as the string it means; schemas take ids as either.
  */
 export function parseJsonLossless(text: string): unknown {
   return JSON.parse(/\d{16}/.test(text) ? quoteLongIntegers(text) : text);
 }
+
+const MAX_SAFE = String(Number.MAX_SAFE_INTEGER);
+/** Beyond 2^53 a JSON number loses digits; below it stays a number (a position of 1e15 is a number, not an id). */
+const unsafe = (digits: string) => digits.length > MAX_SAFE.length || (digits.length === MAX_SAFE.length && digits > MAX_SAFE);
 
 function quoteLongIntegers(text: string): string {
   let out = '';
@@ -28,7 +32,7 @@ function quoteLongIntegers(text: string): string {
       const digits = i - start - (c === 0x2d ? 1 : 0);
       const next = text[i];
       // Only plain integers: a fraction or exponent stays a number.
-      if (digits >= 16 && next !== '.' && next !== 'e' && next !== 'E') {
+      if (unsafe(text.slice(c === 0x2d ? start + 1 : start, start + (c === 0x2d ? 1 : 0) + digits)) && next !== '.' && next !== 'e' && next !== 'E') {
         out += `${text.slice(last, start)}"${text.slice(start, i)}"`;
         last = i;
       }
