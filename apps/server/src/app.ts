@@ -56,7 +56,7 @@ export interface App {
 const defaultWebDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
 export function openDb(config: Config): Db {
-  return config.databaseUrl ? new PostgresDb(config.databaseUrl) : new SqliteDb(path.join(config.dataDir, 'concord.db'), config.sqliteSynchronous);
+  return config.databaseUrl ? new PostgresDb(config.databaseUrl) : new SqliteDb(path.join(config.dataDir, 'concord.db'), { synchronous: config.sqliteSynchronous, checkTransactions: config.checkTransactions });
 }
 
 /** Every module's migrations, for the runner. */

@@ -64,6 +64,14 @@ const ConfigSchema = z.object({
    * nothing acknowledged. `normal`: commits survive a crash of the process but not of the machine; faster.
    */
   sqliteSynchronous: z.enum(['full', 'normal']).default('full'),
+  /**
+   * Fail a query made on the database itself from inside one of its own transactions (it would wait for its own
+   * lock forever). A development check, on in the test kit: on Node 20 the async context it needs slows every promise.
+   */
+  checkTransactions: z
+    .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+    .transform((v) => v === true || v === 'true' || v === '1')
+    .default(false),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -94,6 +102,7 @@ const OPTIONS: [string, keyof Config, string][] = [
   ['METRICS_TOKEN', 'metricsToken', 'bearer token GET /metrics requires (default: open; keep it off the public network)'],
   ['IDENTIFY_TIMEOUT_MS', 'identifyTimeoutMs', 'gateway sockets that have not identified by then are closed (30000)'],
   ['SQLITE_SYNCHRONOUS', 'sqliteSynchronous', 'full (fsync before acknowledging) | normal (survives process crashes only)'],
+  ['CHECK_TRANSACTIONS', 'checkTransactions', 'fail queries on the database from inside its own transaction (false; a development check)'],
 ];
 
 export class ConfigError extends Error {

@@ -36,6 +36,7 @@ export async function startTestServer(overrides: ConfigInput = {}): Promise<Test
     argon2MemoryKib: 1024,
     argon2TimeCost: 1,
     rateLimitScale: 100,
+    checkTransactions: true,
     ...overrides,
   });
   const base = await app.listen();

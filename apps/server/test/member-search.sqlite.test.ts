@@ -9,6 +9,6 @@ memberSearchSuite({
   name: 'sqlite',
   async open() {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-search-'));
-    return { db: new SqliteDb(path.join(dir, 'test.db')), cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+    return { db: new SqliteDb(path.join(dir, 'test.db'), { checkTransactions: true }), cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
   },
 });

@@ -32,8 +32,10 @@ export class SqliteDb implements Db {
   /** Settles when every transaction queued so far has ended: transactions run strictly one after another. */
   private tail: Promise<void> = Promise.resolve();
   private inTx = false;
+  /** Set inside a transaction's callback when checking: a query on the database itself from there would wait for its own lock. */
+  private readonly inside?: AsyncLocalStorage<SqliteDb>;
 
-  constructor(file: string, synchronous: 'full' | 'normal' = 'full') {
+  constructor(file: string, { synchronous = 'full', checkTransactions = false }: { synchronous?: 'full' | 'normal'; checkTransactions?: boolean } = {}) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     this.raw = new Database(file);
     this.raw.pragma('journal_mode = WAL');
@@ -42,6 +44,7 @@ export class SqliteDb implements Db {
     this.raw.pragma('foreign_keys = ON');
     this.raw.pragma('busy_timeout = 5000');
     this.raw.defaultSafeIntegers(true);
+    if (checkTransactions) this.inside = new AsyncLocalStorage<SqliteDb>();
   }
 
   prepare(sql: string): Database.Statement {
@@ -76,11 +79,8 @@ export class SqliteDb implements Db {
     return { changes: 0 };
   }
 
-  /** Set inside a transaction's callback: a query on the database itself from there would wait for its own lock. */
-  private readonly inside = new AsyncLocalStorage<SqliteDb>();
-
   private async waitForLock(): Promise<void> {
-    if (this.inTx && this.inside.getStore() === this) {
+    if (this.inTx && this.inside?.getStore() === this) {
       throw new Error('query on the database inside its own transaction: use the stores the transaction gives');
     }
     while (this.inTx) await this.lock;
@@ -117,7 +117,7 @@ export class SqliteDb implements Db {
     };
     this.raw.prepare('BEGIN IMMEDIATE').run();
     try {
-      const result = await this.inside.run(this, () => fn(inner));
+      const result = this.inside ? await this.inside.run(this, () => fn(inner)) : await fn(inner);
       this.raw.prepare('COMMIT').run();
       return result;
     } catch (err) {
