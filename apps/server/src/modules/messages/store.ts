@@ -49,6 +49,11 @@ export interface MessageStore {
    */
   create(message: MessageRecord): Promise<{ message: MessageRecord; created: boolean }>;
   get(channelId: string, id: string): Promise<MessageRecord | undefined>;
+  /**
+   * Inside a transaction: holds the message's row until commit, so writes that count something of one message
+   * (its reaction emoji) run one after another on PostgreSQL too. False when the message is gone.
+   */
+  lock(channelId: string, id: string): Promise<boolean>;
   /** Newest first. */
   list(channelId: string, q: HistoryQuery): Promise<MessageRecord[]>;
   update(channelId: string, id: string, patch: MessagePatch): Promise<MessageRecord | undefined>;
@@ -176,6 +181,12 @@ export class SqlMessageStore implements MessageStore {
   async get(channelId: string, id: string) {
     const r = await this.db.get('SELECT * FROM messages WHERE channel_id = ? AND id = ?', [channelId, id]);
     return r && toMessage(r);
+  }
+
+  async lock(channelId: string, id: string) {
+    // SQLite's transactions already run one at a time (BEGIN IMMEDIATE), and it has no FOR UPDATE.
+    const sql = `SELECT 1 AS x FROM messages WHERE channel_id = ? AND id = ?${this.db.dialect === 'postgres' ? ' FOR UPDATE' : ''}`;
+    return (await this.db.get(sql, [channelId, id])) !== undefined;
   }
 
   async list(channelId: string, q: HistoryQuery) {

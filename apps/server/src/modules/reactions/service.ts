@@ -57,13 +57,15 @@ export async function addReaction(deps: ReactionDeps, ctx: Ctx, channelId: strin
   if (access.kind !== 'private' && isCommunicationDisabled(access.member)) throw errors.missingPermissions();
   const emoji = parseEmoji(raw);
   const key = emojiKey(emoji);
-  if ((await deps.reactions.count(channelId, messageId, key)) === 0) {
-    if (!hasPermission(access.perms, Permissions.ADD_REACTIONS)) throw errors.missingPermissions();
-    if ((await deps.reactions.emojiCount(channelId, messageId)) >= MAX_REACTION_EMOJIS) {
-      throw new ApiError(400, ErrorCodes.MAX_REACTIONS, `Maximum number of reactions reached (${MAX_REACTION_EMOJIS})`);
-    }
-  }
   await deps.tx(async (tx) => {
+    // The message's row is held until commit, so concurrent first reactions count the emoji one after another.
+    if (!(await tx.messages.lock(channelId, messageId))) throw errors.unknown('message');
+    if ((await tx.reactions.count(channelId, messageId, key)) === 0) {
+      if (!hasPermission(access.perms, Permissions.ADD_REACTIONS)) throw errors.missingPermissions();
+      if ((await tx.reactions.emojiCount(channelId, messageId)) >= MAX_REACTION_EMOJIS) {
+        throw new ApiError(400, ErrorCodes.MAX_REACTIONS, `Maximum number of reactions reached (${MAX_REACTION_EMOJIS})`);
+      }
+    }
     if (!(await tx.reactions.add(channelId, messageId, emoji, ctx.user.id))) return;
     const member = access.kind === 'private' ? {} : { member: access.member };
     const d = { user_id: ctx.user.id, ...ids, ...member, emoji: wireEmoji(emoji), message_author_id: message.author_id, burst: false, burst_colors: [], type: 0 };
