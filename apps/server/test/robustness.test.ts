@@ -65,6 +65,30 @@ describe('REST input', () => {
     expect((await owner.api.get(`/channels/${generalId}/messages/${ok.body.id}`)).body.embeds[0].title).toBe('T');
   });
 
+  it('embed and webhook avatar URLs are http(s) (images may also be attachment://); javascript: and data: are refused', async () => {
+    const before = await history(owner.api, generalId);
+    const bad = [
+      { embeds: [{ title: 't', url: 'javascript:alert(1)' }] },
+      { embeds: [{ title: 't', url: 'JavaScript:alert(1)' }] },
+      { embeds: [{ image: { url: 'data:text/html,<script>alert(1)</script>' } }] },
+      { embeds: [{ author: { name: 'a', url: 'vbscript:x' } }] },
+      { embeds: [{ title: 't', url: 'not a url' }] },
+      { embeds: [{ thumbnail: { url: 'file:///etc/passwd' } }] },
+    ];
+    for (const body of bad) {
+      const res = await owner.api.post(`/channels/${generalId}/messages`, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.code).toBe(50035);
+      expect(JSON.stringify(res.body.errors.embeds)).toMatch(/Scheme .* is not supported|Not a well formed URL/);
+    }
+    expect(await history(owner.api, generalId)).toEqual(before);
+    const ok = await owner.api.post(`/channels/${generalId}/messages`, {
+      embeds: [{ title: 't', url: 'https://example.com/a', image: { url: 'attachment://chart.png' }, author: { name: 'a', icon_url: 'http://example.com/i.png' } }],
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.embeds[0].url).toBe('https://example.com/a');
+  });
+
   it('ids beyond 63 bits in query strings are refused before they reach the database', async () => {
     const msg = await owner.api.post(`/channels/${generalId}/messages`, { content: 'react to me' });
     expect((await owner.api.put(`/channels/${generalId}/messages/${msg.body.id}/reactions/%F0%9F%91%8D/@me`)).status).toBe(204);

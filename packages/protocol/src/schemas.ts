@@ -391,8 +391,22 @@ export const ArchivedThreadsQuery = z.object({
 });
 
 /** Discord's embed limits: per field, 25 fields, and 6000 characters across all embeds of a message. */
-const embedUrl = z.string().max(2048);
-const EmbedMedia = z.object({ url: embedUrl, proxy_url: embedUrl.optional(), height: z.number().int().nonnegative().optional(), width: z.number().int().nonnegative().optional() });
+/** A URL whose scheme is one of `schemes` (Discord's wording when it is not). */
+const urlWith = (schemes: readonly string[]) =>
+  z
+    .string()
+    .max(2048)
+    .superRefine((v, ctx) => {
+      const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(v);
+      if (!m || !URL.canParse(v)) return void ctx.addIssue({ code: 'custom', message: 'Not a well formed URL.' });
+      const scheme = m[1]!.toLowerCase();
+      if (!schemes.includes(scheme)) ctx.addIssue({ code: 'custom', message: `Scheme "${scheme}" is not supported. Scheme must be one of (${schemes.map((x) => `'${x}'`).join(', ')}).` });
+    });
+/** Links open in a browser: http(s) only, never javascript: or data:. */
+const embedUrl = urlWith(['http', 'https']);
+/** Images and videos may also name a file of the same message. */
+const embedMediaUrl = urlWith(['http', 'https', 'attachment']);
+const EmbedMedia = z.object({ url: embedMediaUrl, proxy_url: embedUrl.optional(), height: z.number().int().nonnegative().optional(), width: z.number().int().nonnegative().optional() });
 export const EmbedInput = z.object({
   title: z.string().max(256).optional(),
   type: z.enum(['rich', 'image', 'video', 'gifv', 'article', 'link']).optional(),
@@ -400,12 +414,12 @@ export const EmbedInput = z.object({
   url: embedUrl.optional(),
   timestamp: z.iso.datetime({ offset: true }).optional(),
   color: z.number().int().min(0).max(0xffffff).nullable().optional(),
-  footer: z.object({ text: z.string().max(2048), icon_url: embedUrl.optional(), proxy_icon_url: embedUrl.optional() }).optional(),
+  footer: z.object({ text: z.string().max(2048), icon_url: embedMediaUrl.optional(), proxy_icon_url: embedUrl.optional() }).optional(),
   image: EmbedMedia.optional(),
   thumbnail: EmbedMedia.optional(),
   video: EmbedMedia.optional(),
   provider: z.object({ name: z.string().max(256).optional(), url: embedUrl.optional() }).optional(),
-  author: z.object({ name: z.string().max(256), url: embedUrl.optional(), icon_url: embedUrl.optional(), proxy_icon_url: embedUrl.optional() }).optional(),
+  author: z.object({ name: z.string().max(256), url: embedUrl.optional(), icon_url: embedMediaUrl.optional(), proxy_icon_url: embedUrl.optional() }).optional(),
   fields: z.array(z.object({ name: z.string().max(256), value: z.string().max(1024), inline: z.boolean().optional() })).max(25).optional(),
 });
 export type EmbedInput = z.infer<typeof EmbedInput>;
@@ -467,7 +481,7 @@ export const CreateWebhookBody = z.object({ name: webhookName, avatar: z.string(
 export const ModifyWebhookBody = z.object({ name: webhookName.optional(), avatar: z.string().max(2048).nullish(), channel_id: snowflake.optional() });
 export const ExecuteWebhookBody = CreateMessageBody.pick({ content: true, tts: true, embeds: true, allowed_mentions: true, components: true, flags: true, attachments: true }).extend({
   username: webhookName.nullish(),
-  avatar_url: z.string().max(2048).nullish(),
+  avatar_url: embedUrl.nullish(),
   thread_id: snowflake.nullish(),
 });
 export type ExecuteWebhookBody = z.infer<typeof ExecuteWebhookBody>;
