@@ -44,6 +44,8 @@ const ConfigSchema = z.object({
   /** Multiplies every rate limit; 0 turns limits off (benchmarks measure capacity, not policy). */
   rateLimitScale: z.coerce.number().min(0).max(1000).default(1),
   heartbeatIntervalMs: int(1000, 600_000).default(41250),
+  /** How long after its socket drops a session stops counting in its user's presence (it stays resumable longer). */
+  presenceGraceMs: int(0, 600_000).default(5000),
   /** How long a disconnected session stays resumable. */
   resumeTimeoutMs: int(1000, 3_600_000).default(180_000),
   /** Dispatches kept per session for resume. */
@@ -93,6 +95,7 @@ const OPTIONS: [string, keyof Config, string][] = [
   ['RATE_LIMIT_SCALE', 'rateLimitScale', 'multiplies every rate limit; 0 turns them off (1)'],
   ['HEARTBEAT_INTERVAL_MS', 'heartbeatIntervalMs', 'gateway heartbeat interval (41250)'],
   ['RESUME_TIMEOUT_MS', 'resumeTimeoutMs', 'how long a dropped session stays resumable (180000)'],
+  ['PRESENCE_GRACE_MS', 'presenceGraceMs', 'how long a dropped session still shows its user online (5000)'],
   ['REPLAY_BUFFER_SIZE', 'replayBufferSize', 'dispatches kept per session for resume (1000)'],
   ['ARGON2_MEMORY_KIB', 'argon2MemoryKib', 'argon2id memory cost for passwords (19456)'],
   ['ARGON2_TIME_COST', 'argon2TimeCost', 'argon2id iterations (2)'],

@@ -520,12 +520,13 @@ describe('presence', () => {
     const late = await identify(owner.token);
     expect(late.dispatches('GUILD_CREATE')[0]!.d.presences).toContainEqual(expect.objectContaining({ user: { id: friend.id }, status: 'dnd' }));
 
-    // A new session's Identify sets the status for all of the user's sessions.
+    // Several sessions: the user shows the most present one (online, then dnd, then idle); invisible hides them all.
     const f2 = await identify(friend.token);
     await watcher.next((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === friend.id && f.d.status === 'online');
-    f1.send({ op: 3, d: { status: 'idle', since: null, activities: [], afk: true } });
-    await watcher.next((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === friend.id && f.d.status === 'idle');
+    f2.send({ op: 3, d: { status: 'idle', since: null, activities: [], afk: true } });
+    await watcher.next((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === friend.id && f.d.status === 'dnd', { from: watcher.frames.length - 1 });
     f1.close(1000);
+    await watcher.next((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === friend.id && f.d.status === 'idle');
     f2.send({ op: 3, d: { status: 'invisible', since: null, activities: [], afk: false } });
     await watcher.next((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === friend.id && f.d.status === 'offline');
     f2.send({ op: 3, d: { status: 'online', since: null, activities: [], afk: false } });
@@ -533,7 +534,7 @@ describe('presence', () => {
     f2.close(1000);
     const updates = () => watcher.dispatches('PRESENCE_UPDATE').filter((f) => f.d.user.id === friend.id).map((f) => f.d.status);
     await watcher.waitUntil(() => updates().at(-1) === 'offline');
-    expect(updates()).toEqual(['dnd', 'online', 'idle', 'offline', 'online', 'offline']);
+    expect(updates()).toEqual(['dnd', 'online', 'dnd', 'idle', 'offline', 'online', 'offline']);
   });
 });
 

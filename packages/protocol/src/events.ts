@@ -160,11 +160,24 @@ export interface TypingStartData {
 
 export type VisibleStatus = 'online' | 'idle' | 'dnd' | 'offline';
 
+/** Discord's activity: a game, stream, song or custom status (type 4, `state` is its text) a session shows. */
+export interface Activity {
+  name: string;
+  /** 0 playing, 1 streaming, 2 listening, 3 watching, 4 custom status, 5 competing. */
+  type: number;
+  url?: string | null;
+  state?: string | null;
+  details?: string | null;
+  emoji?: { name: string; id?: string | null; animated?: boolean } | null;
+  /** Unix ms when it was added. */
+  created_at: number;
+}
+
 export interface PresenceUpdateData {
   user: { id: string };
   guild_id?: string;
   status: VisibleStatus;
-  activities: unknown[];
+  activities: Activity[];
   client_status: Record<string, string>;
 }
 

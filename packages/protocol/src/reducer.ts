@@ -6,7 +6,7 @@
  * event a handler below (the compiler insists), make the snapshot carry the state the event changes, and add the
  * event to the server's snapshot test, which applies each event to a READY and compares with a fresh one.
  */
-import type { DispatchEvent, DispatchPayloads, EventName, ReactionEmojiData } from './events.js';
+import type { Activity, DispatchEvent, DispatchPayloads, EventName, PresenceUpdateData, ReactionEmojiData } from './events.js';
 import { ChannelTypes, MessageFlags, type Channel, type GuildCreateData, type Member, type Message, type ReadyData, type Role, type User } from './schemas.js';
 import { compareSnowflakes } from './snowflake.js';
 import { countsAsMention } from './readstates.js';
@@ -34,6 +34,8 @@ export interface ClientState {
   users: Record<string, User>;
   /** Visible status per user id; absent means offline. */
   presences: Record<string, PresenceStatus>;
+  /** What each online user is doing (a game, a custom status), for those who show something; absent means nothing. */
+  activities: Record<string, Activity[]>;
   /** Where this user stopped reading, per channel id, and the mentions since (READY's read_state, then acks and messages). */
   readStates: Record<string, ReadState>;
   /** Extension: per private channel and other recipient, how far messages were delivered and read ('0': nothing yet). */
@@ -60,6 +62,7 @@ export const initialClientState: ClientState = {
   messages: {},
   users: {},
   presences: {},
+  activities: {},
   readStates: {},
   receipts: {},
 };
@@ -103,6 +106,14 @@ function guildFromCreate(d: GuildCreateData): ClientGuild {
 
 type Handler<K extends EventName> = (state: ClientState, d: DispatchPayloads[K]) => ClientState;
 const keep = (state: ClientState): ClientState => state;
+
+/** Writes one user's presence into copies of the two maps (offline and nothing shown are absent). */
+function withPresence(presences: Record<string, PresenceStatus>, activities: Record<string, Activity[]>, p: PresenceUpdateData): void {
+  if (p.status === 'offline') delete presences[p.user.id];
+  else presences[p.user.id] = p.status;
+  if (p.status === 'offline' || p.activities.length === 0) delete activities[p.user.id];
+  else activities[p.user.id] = p.activities;
+}
 
 function withUsers(state: ClientState, list: readonly (User | undefined)[]): Record<string, User> {
   const users = { ...state.users };
@@ -229,9 +240,10 @@ const handlers: { [K in EventName]: Handler<K> } = {
     for (const c of g.channels) channels[c.id] = { ...c, guild_id: g.id };
     for (const t of g.threads) channels[t.id] = { ...t, guild_id: g.id };
     const presences = { ...state.presences };
-    for (const p of g.presences) presences[p.user.id] = p.status;
+    const activities = { ...state.activities };
+    for (const p of g.presences) withPresence(presences, activities, p);
     const guilds = { ...state.guilds, [g.id]: guildFromCreate(g) };
-    return { ...state, guilds, channels, messages, users: withUsers(state, g.members.map((m) => m.user)), presences };
+    return { ...state, guilds, channels, messages, users: withUsers(state, g.members.map((m) => m.user)), presences, activities };
   },
   GUILD_UPDATE(state, d) {
     const g = state.guilds[d.id];
@@ -426,9 +438,9 @@ const handlers: { [K in EventName]: Handler<K> } = {
     updateMessage(state, d.channel_id, d.message_id, (m) => ({ ...m, reactions: (m.reactions ?? []).filter((r) => emojiKey(r.emoji) !== emojiKey(d.emoji)) })),
   PRESENCE_UPDATE(state, d) {
     const presences = { ...state.presences };
-    if (d.status === 'offline') delete presences[d.user.id];
-    else presences[d.user.id] = d.status;
-    return { ...state, presences };
+    const activities = { ...state.activities };
+    withPresence(presences, activities, d);
+    return { ...state, presences, activities };
   },
   USER_UPDATE: (state, u) => ({ ...state, user: state.user?.id === u.id ? u : state.user, users: { ...state.users, [u.id]: u } }),
 };

@@ -621,6 +621,26 @@ export const GatewayFrame = z.object({
 });
 export type GatewayFrame = z.infer<typeof GatewayFrame>;
 
+/** An activity a session sets (op 3, Identify's `presence`); Discord's limits on its texts. */
+export const ActivityInput = z.object({
+  name: z.string().max(128),
+  type: z.number().int().min(0).max(5),
+  url: z.string().max(512).nullish(),
+  state: z.string().max(128).nullish(),
+  details: z.string().max(128).nullish(),
+  emoji: z.object({ name: z.string().min(1).max(64), id: snowflake.nullish(), animated: z.boolean().optional() }).nullish(),
+  created_at: z.number().int().nonnegative().optional(),
+});
+export type ActivityInput = z.infer<typeof ActivityInput>;
+/** Op 3's payload. `status` stays loose (unknown values count as online), as clients send more than Discord documents. */
+export const PresenceUpdateInput = z.object({
+  since: z.number().nullish(),
+  activities: z.array(ActivityInput).max(5).nullish(),
+  status: z.unknown().optional(),
+  afk: z.boolean().nullish(),
+});
+export type PresenceUpdateInput = z.infer<typeof PresenceUpdateInput>;
+
 export const IdentifyData = z.object({
   token: z.string().min(1).max(512),
   properties: z.record(z.string().max(64), z.unknown()).optional(),
@@ -628,7 +648,7 @@ export const IdentifyData = z.object({
   compress: z.boolean().optional(),
   large_threshold: z.number().int().min(50).max(250).optional(),
   shard: z.tuple([z.number().int().min(0), z.number().int().min(1)]).optional(),
-  presence: z.unknown().optional(),
+  presence: PresenceUpdateInput.nullish(),
 });
 export type IdentifyData = z.infer<typeof IdentifyData>;
 

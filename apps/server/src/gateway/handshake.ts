@@ -13,7 +13,7 @@ import { grantedPrivilegedIntents, seesMessageContent } from '../modules/applica
 import { userForToken } from '../modules/auth/service.js';
 import { hashToken } from '../modules/auth/tokens.js';
 import type { Deps } from '../modules/deps.js';
-import { parseStatus, sessionOnline } from '../modules/presence/service.js';
+import { parsePresence } from '../modules/presence/service.js';
 import type { UserRecord } from '../modules/users/store.js';
 import type { Connection } from './connection.js';
 import { framePrefix } from './fanout.js';
@@ -73,7 +73,8 @@ export async function identify(ctx: OpContext, conn: Connection, d: IdentifyData
   if (session.intents & GatewayIntents.Guilds) for (const p of creates) session.dispatchFirst(p);
   session.flushPending();
   conn.state = 'ready';
-  await sessionOnline(deps, user.id, session.id, parseStatus(d.presence));
+  session.presence = parsePresence(d.presence);
+  await sessions.present(session);
 }
 
 /** The user's guilds added to a new session, as their GUILD_CREATE prefixes; undefined if the socket dropped meanwhile. */
@@ -107,6 +108,8 @@ export async function resume({ deps, sessions }: OpContext, conn: Connection, d:
   for (const f of frames) conn.sendRaw(f);
   session.dispatch(framePrefix('RESUMED', {}));
   conn.state = 'ready';
+  // Gone from presence while its socket was away: back with what it had set.
+  if (!session.present) await sessions.present(session);
 }
 
 /** Op 9 `d: false`: the connection may identify afresh. */

@@ -90,7 +90,7 @@ export class Gateway implements ConnectionHost<OpContext> {
   }
 
   private refreshPresence(): void {
-    const live = [...this.registry.byId.values()].map((s) => ({ userId: s.user.id, sessionId: s.id }));
+    const live = [...this.registry.byId.values()].filter((s) => s.present).map((s) => ({ userId: s.user.id, sessionId: s.id }));
     this.deps.presence.refresh(live).catch((err) => log.error('presence refresh failed', { err }));
   }
 

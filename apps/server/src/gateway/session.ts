@@ -3,7 +3,11 @@
  * yet confirmed (heartbeats carry the last sequence received), at most `capacity`, so a client can resume
  * after a drop. Kept frames are the shared, pre-encoded prefixes: no per-session copies.
  */
+import type { SessionPresence } from '../modules/presence/store.js';
 import type { UserRecord } from '../modules/users/store.js';
+
+/** Shared by every session that set nothing else (most of them), so an idle session carries no presence of its own. */
+const ONLINE: SessionPresence = Object.freeze({ status: 'online', activities: Object.freeze([]) as unknown as [] });
 
 export interface SessionSocket {
   send(frame: Buffer): void;
@@ -27,6 +31,10 @@ export class Session {
   /** Dispatches that arrived while READY was being prepared, sent right after it. */
   pending: Buffer[] | null = [];
   detachedAt = 0;
+  /** The status and activities this session set (Identify, op 3). */
+  presence: SessionPresence = ONLINE;
+  /** Whether it counts in the user's presence now: from READY until its socket has been gone for the grace period. */
+  present = false;
   /** SHA-256 of the token that identified (or last resumed) it: revoking that token ends the session. */
   tokenHash = '';
   /** Prefixes of the unconfirmed dispatches, oldest first: seqs (seq - kept.length, seq]. Null when empty. */

@@ -1,13 +1,14 @@
 /**
  * This process's gateway sessions: the registry, the account record a user's sessions share, the guilds each
  * session follows (pinned in the replica, grouped in the fan-out), the link between a session and its socket,
- * and how sessions end: a close code that ends them, heartbeat timeouts (4009) and the resume window.
+ * how sessions end (a close code that ends them, heartbeat timeouts (4009) and the resume window), and when a
+ * session counts in its user's presence (from READY until its socket has been gone for the grace period).
  */
 import { shardOf } from '../bus/topics.js';
 import { randomBytes } from 'node:crypto';
 import { closeCodeInfo, GatewayCloseCodes as Close, GatewayIntents } from '@concord/protocol';
 import type { Deps } from '../modules/deps.js';
-import { sessionOffline } from '../modules/presence/service.js';
+import { sessionGone, sessionPresent } from '../modules/presence/service.js';
 import type { UserRecord } from '../modules/users/store.js';
 import type { Connection } from './connection.js';
 import { Fanout, framePrefix } from './fanout.js';
@@ -117,7 +118,19 @@ export class Sessions {
     if (entry && --entry.sessions === 0) this.accounts.delete(session.user.id);
     for (const guildId of [...session.guilds]) this.removeGuild(session, guildId);
     this.fanout.removeUserSession(session);
-    sessionOffline(this.deps, session.user.id, session.id).catch((err) => log.error('presence update failed', { err }));
+    this.absent(session);
+  }
+
+  /** The session counts in its user's presence, with what it set (READY, a resume, op 3). */
+  async present(session: Session): Promise<void> {
+    session.present = true;
+    await sessionPresent(this.deps, session.user.id, session.id, session.presence);
+  }
+
+  private absent(session: Session): void {
+    if (!session.present) return;
+    session.present = false;
+    sessionGone(this.deps, session.user.id, session.id).catch((err) => log.error('presence update failed', { err }));
   }
 
   /** Closes silent connections with 4009 (their sessions stay resumable) and ends sessions detached too long. */
@@ -132,7 +145,13 @@ export class Sessions {
       else if (c.state === 'new' && c.openedAt < identifyBy) c.close(Close.NotAuthenticated, 'Identify timed out.');
     }
     const expiry = now - this.deps.config.resumeTimeoutMs;
-    for (const s of this.byId.values()) if (s.detachedAt && s.detachedAt < expiry) this.destroy(s);
+    // A session stays resumable for minutes, but its user shows offline once its socket has been gone a moment.
+    const goneBy = now - this.deps.config.presenceGraceMs;
+    for (const s of this.byId.values()) {
+      if (!s.detachedAt) continue;
+      if (s.detachedAt < expiry) this.destroy(s);
+      else if (s.detachedAt < goneBy) this.absent(s);
+    }
   }
 
   /** The shared record for a user's sessions, kept without its password hash (it lives as long as they do). */

@@ -60,8 +60,8 @@ export async function buildGuildCreate(deps: Deps, state: GuildState, session: S
   // People always see who is online; bots need GUILD_PRESENCES.
   let presences: PresenceUpdateData[] = [];
   if (!session.user.bot || session.intents & GatewayIntents.GuildPresences) {
-    const statuses = await deps.presence.statuses(members.map((m) => m.user!.id));
-    presences = [...statuses].filter(([, s]) => s !== 'offline').map(([id, s]) => presenceData(id, s));
+    const shown = await deps.presence.shown(members.map((m) => m.user!.id));
+    presences = [...shown].filter(([, s]) => s.status !== 'offline').map(([id, s]) => presenceData(id, s));
   }
   const canView = (channelId: string) => hasPermission(deps.cache.channelPermissions(state, channelId, session.user.id, self), Permissions.VIEW_CHANNEL);
   const channels = [...state.channels.values()].filter((c) => canView(c.id));

@@ -1,12 +1,14 @@
-/** Op 3: the user's chosen status (online, idle, dnd, invisible) for all of their sessions. */
-import { parseStatus, sessionOnline } from '../../modules/presence/service.js';
+/** Op 3: this session's status (online, idle, dnd, invisible) and activities; the user shows the most present session. */
+import { PresenceUpdateInput } from '@concord/protocol';
+import { parsePresence } from '../../modules/presence/service.js';
 import { defineOp } from './context.js';
 
 export const presenceUpdate = defineOp({
   when: 'ready',
-  // parseStatus reads what it understands and ignores the rest, as Discord clients send more than a status.
-  async handle({ deps }, conn, d) {
+  schema: PresenceUpdateInput,
+  async handle({ sessions }, conn, d) {
     const session = conn.session!;
-    await sessionOnline(deps, session.user.id, session.id, parseStatus(d));
+    session.presence = parsePresence(d);
+    await sessions.present(session);
   },
 });

@@ -216,8 +216,8 @@ export async function announceMember(deps: Pick<Deps, 'presence'>, tx: Tx<never>
   if (role) tx.emit(guild, 'GUILD_ROLE_CREATE', { guild_id: record.guild_id, role: wireRole(role) });
   tx.emit(guild, 'GUILD_MEMBER_ADD', { ...member, guild_id: record.guild_id }, { exclude_user_ids: [user.id] });
   // Someone already online joins: the guild learns it now, as it would have at their connect.
-  const status = (await deps.presence.statuses([user.id])).get(user.id) ?? 'offline';
-  if (status !== 'offline') tx.emit(guild, 'PRESENCE_UPDATE', presenceData(user.id, status, record.guild_id));
+  const shown = (await deps.presence.shown([user.id])).get(user.id);
+  if (shown && shown.status !== 'offline') tx.emit(guild, 'PRESENCE_UPDATE', presenceData(user.id, shown, record.guild_id));
   tx.control(user.id, { type: 'GUILD_JOIN', guild_id: record.guild_id });
 }
 

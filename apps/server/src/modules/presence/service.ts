@@ -1,39 +1,53 @@
-import type { PresenceUpdateData } from '@concord/protocol';
+import type { PresenceUpdateData, PresenceUpdateInput } from '@concord/protocol';
 import type { Deps } from '../deps.js';
-import type { Status, VisibleStatus } from './store.js';
+import { sameShown, type SessionPresence, type Shown, type Status } from './store.js';
 
 type PresenceDeps = Pick<Deps, 'events' | 'guilds' | 'presence'>;
 
-export function presenceData(userId: string, status: VisibleStatus, guildId?: string): PresenceUpdateData {
+export function presenceData(userId: string, shown: Shown, guildId?: string): PresenceUpdateData {
   return {
     user: { id: userId },
     ...(guildId ? { guild_id: guildId } : {}),
-    status,
-    activities: [],
-    client_status: status === 'offline' ? {} : { web: status },
+    status: shown.status,
+    activities: shown.activities,
+    client_status: shown.status === 'offline' ? {} : { web: shown.status },
   };
 }
 
-/** Tells the user's guilds, once, when what they show changed (first session, last session, a new status). */
-async function announce(deps: PresenceDeps, userId: string, change: { before: VisibleStatus; after: VisibleStatus }): Promise<void> {
-  if (change.before === change.after) return;
+/** Tells the user's guilds, once, when what they show changed (first session, last session, a new status or activity). */
+async function announce(deps: PresenceDeps, userId: string, change: { before: Shown; after: Shown }): Promise<void> {
+  if (sameShown(change.before, change.after)) return;
   for (const guildId of await deps.guilds.guildIdsForUser(userId)) {
     await deps.events.dispatch({ guild: guildId }, 'PRESENCE_UPDATE', presenceData(userId, change.after, guildId));
   }
 }
 
-export async function sessionOnline(deps: PresenceDeps, userId: string, sessionId: string, status: Status): Promise<void> {
-  await announce(deps, userId, await deps.presence.connect(userId, sessionId, status));
+/** A session is live (READY, a resume, op 3) with what it set. */
+export async function sessionPresent(deps: PresenceDeps, userId: string, sessionId: string, presence: SessionPresence): Promise<void> {
+  await announce(deps, userId, await deps.presence.set(userId, sessionId, presence));
 }
 
-export async function sessionOffline(deps: PresenceDeps, userId: string, sessionId: string): Promise<void> {
-  await announce(deps, userId, await deps.presence.disconnect(userId, sessionId));
+/** A session's socket is gone for good, or for longer than the grace period. */
+export async function sessionGone(deps: PresenceDeps, userId: string, sessionId: string): Promise<void> {
+  await announce(deps, userId, await deps.presence.remove(userId, sessionId));
 }
 
 const STATUSES = new Set<Status>(['online', 'idle', 'dnd', 'invisible']);
 
-/** Op 3 and Identify's `presence`: anything unknown counts as online. */
-export function parseStatus(raw: unknown): Status {
-  const status = (raw as { status?: unknown } | undefined)?.status;
-  return typeof status === 'string' && STATUSES.has(status as Status) ? (status as Status) : 'online';
+/** Op 3 and Identify's `presence` (already checked by the schema): an unknown status counts as online. */
+export function parsePresence(raw: PresenceUpdateInput | null | undefined, now = Date.now()): SessionPresence {
+  const status = raw?.status;
+  return {
+    status: typeof status === 'string' && STATUSES.has(status as Status) ? (status as Status) : 'online',
+    // Only the fields Discord shows travel on; a missing created_at is the time it was set.
+    activities: (raw?.activities ?? []).map((a) => ({
+      name: a.name,
+      type: a.type,
+      ...(a.url != null ? { url: a.url } : {}),
+      ...(a.state != null ? { state: a.state } : {}),
+      ...(a.details != null ? { details: a.details } : {}),
+      ...(a.emoji ? { emoji: { name: a.emoji.name, ...(a.emoji.id ? { id: a.emoji.id } : {}), ...(a.emoji.animated !== undefined ? { animated: a.emoji.animated } : {}) } } : {}),
+      created_at: a.created_at ?? now,
+    })),
+  };
 }

@@ -1,60 +1,88 @@
 /**
- * Who is connected, per user: the set of live gateway sessions and the status the user chose. One process keeps
+ * Who is connected, per user: each live gateway session with the status and activities it set. One process keeps
  * it in memory; a cluster keeps it in Redis so every process sees every session. Each process refreshes its
  * sessions' entries, so a process that dies takes its sessions offline when their entries expire.
  */
+import type { Activity, VisibleStatus } from '@concord/protocol';
 import type { Redis } from 'ioredis';
 
 export type Status = 'online' | 'idle' | 'dnd' | 'invisible';
-export type VisibleStatus = Exclude<Status, 'invisible'> | 'offline';
+export type { VisibleStatus };
+
+/** What one session set. */
+export interface SessionPresence {
+  status: Status;
+  activities: Activity[];
+}
+
+/** What others see of a user. */
+export interface Shown {
+  status: VisibleStatus;
+  activities: Activity[];
+}
+
+export const OFFLINE: Shown = { status: 'offline', activities: [] };
+
+const RANK: Record<Exclude<Status, 'invisible'>, number> = { online: 3, dnd: 2, idle: 1 };
+
+/**
+ * A user with several sessions shows the most present of them (online, then do not disturb, then idle), with that
+ * session's activities; no session, or any session invisible, shows offline (hiding wins over every other device).
+ */
+export function shownOf(sessions: Iterable<SessionPresence>): Shown {
+  let best: SessionPresence | undefined;
+  for (const s of sessions) {
+    if (s.status === 'invisible') return OFFLINE;
+    if (!best || RANK[s.status] > RANK[best.status as keyof typeof RANK]) best = s;
+  }
+  return best ? { status: best.status as VisibleStatus, activities: best.activities } : OFFLINE;
+}
+
+export const sameShown = (a: Shown, b: Shown) => a.status === b.status && JSON.stringify(a.activities) === JSON.stringify(b.activities);
 
 export interface PresenceStore {
-  /** Adds or refreshes a session and sets the user's chosen status; answers the visible status before and after. */
-  connect(userId: string, sessionId: string, status: Status): Promise<{ before: VisibleStatus; after: VisibleStatus }>;
-  disconnect(userId: string, sessionId: string): Promise<{ before: VisibleStatus; after: VisibleStatus }>;
-  statuses(userIds: readonly string[]): Promise<Map<string, VisibleStatus>>;
+  /** Adds or updates one session's presence; answers what others saw of the user before and after. */
+  set(userId: string, sessionId: string, presence: SessionPresence): Promise<{ before: Shown; after: Shown }>;
+  remove(userId: string, sessionId: string): Promise<{ before: Shown; after: Shown }>;
+  shown(userIds: readonly string[]): Promise<Map<string, Shown>>;
   /** Keeps this process's sessions alive in a shared store; a no-op in memory. */
   refresh(sessions: readonly { userId: string; sessionId: string }[]): Promise<void>;
   close(): void;
 }
 
-const visible = (sessions: number, status: Status): VisibleStatus => (sessions === 0 || status === 'invisible' ? 'offline' : status);
-
 export class MemoryPresenceStore implements PresenceStore {
-  private readonly users = new Map<string, { sessions: Set<string>; status: Status }>();
+  private readonly users = new Map<string, Map<string, SessionPresence>>();
 
-  async connect(userId: string, sessionId: string, status: Status) {
-    let u = this.users.get(userId);
-    const before = u ? visible(u.sessions.size, u.status) : 'offline';
-    if (!u) this.users.set(userId, (u = { sessions: new Set(), status }));
-    u.sessions.add(sessionId);
-    u.status = status;
-    return { before, after: visible(u.sessions.size, u.status) };
+  private read(userId: string): Shown {
+    const sessions = this.users.get(userId);
+    return sessions ? shownOf(sessions.values()) : OFFLINE;
   }
 
-  async disconnect(userId: string, sessionId: string) {
-    const u = this.users.get(userId);
-    if (!u) return { before: 'offline' as const, after: 'offline' as const };
-    const before = visible(u.sessions.size, u.status);
-    u.sessions.delete(sessionId);
-    if (u.sessions.size === 0) this.users.delete(userId);
-    return { before, after: visible(u.sessions.size, u.status) };
+  async set(userId: string, sessionId: string, presence: SessionPresence) {
+    const before = this.read(userId);
+    let sessions = this.users.get(userId);
+    if (!sessions) this.users.set(userId, (sessions = new Map()));
+    sessions.set(sessionId, presence);
+    return { before, after: this.read(userId) };
   }
 
-  async statuses(userIds: readonly string[]) {
-    const out = new Map<string, VisibleStatus>();
-    for (const id of userIds) {
-      const u = this.users.get(id);
-      out.set(id, u ? visible(u.sessions.size, u.status) : 'offline');
-    }
-    return out;
+  async remove(userId: string, sessionId: string) {
+    const before = this.read(userId);
+    const sessions = this.users.get(userId);
+    sessions?.delete(sessionId);
+    if (sessions?.size === 0) this.users.delete(userId);
+    return { before, after: this.read(userId) };
+  }
+
+  async shown(userIds: readonly string[]) {
+    return new Map(userIds.map((id) => [id, this.read(id)]));
   }
 
   async refresh(): Promise<void> {}
   close(): void {}
 }
 
-/** Sessions live in a sorted set per user scored by expiry; the chosen status in a plain key. */
+/** Per user: a sorted set of session ids scored by expiry, and a hash of each session's presence. */
 export class RedisPresenceStore implements PresenceStore {
   constructor(
     private readonly redis: Redis,
@@ -62,41 +90,50 @@ export class RedisPresenceStore implements PresenceStore {
     private readonly prefix = 'concord:presence:',
   ) {}
 
-  private async read(userId: string): Promise<VisibleStatus> {
+  private async read(userId: string): Promise<Shown> {
     const key = this.prefix + userId;
-    const [, [, count], [, status]] = (await this.redis
+    const [, [, live], [, all]] = (await this.redis
       .multi()
       .zremrangebyscore(key, '-inf', Date.now())
-      .zcard(key)
-      .get(key + ':status')
-      .exec()) as [unknown, [unknown, number], [unknown, Status | null]];
-    return visible(count, status ?? 'online');
+      .zrange(key, 0, -1)
+      .hgetall(key + ':p')
+      .exec()) as [unknown, [unknown, string[]], [unknown, Record<string, string>]];
+    // Entries of expired sessions (a process that died) stay in the hash until the key expires: skip them.
+    return shownOf(live.flatMap((id) => (all[id] ? [JSON.parse(all[id]) as SessionPresence] : [])));
   }
 
-  async connect(userId: string, sessionId: string, status: Status) {
+  async set(userId: string, sessionId: string, presence: SessionPresence) {
     const before = await this.read(userId);
     const key = this.prefix + userId;
-    await this.redis.multi().zadd(key, Date.now() + this.ttlMs, sessionId).set(key + ':status', status).pexpire(key, this.ttlMs).exec();
+    await this.redis
+      .multi()
+      .zadd(key, Date.now() + this.ttlMs, sessionId)
+      .hset(key + ':p', sessionId, JSON.stringify(presence))
+      .pexpire(key, this.ttlMs)
+      .pexpire(key + ':p', this.ttlMs)
+      .exec();
     return { before, after: await this.read(userId) };
   }
 
-  async disconnect(userId: string, sessionId: string) {
+  async remove(userId: string, sessionId: string) {
     const before = await this.read(userId);
-    await this.redis.zrem(this.prefix + userId, sessionId);
+    const key = this.prefix + userId;
+    await this.redis.multi().zrem(key, sessionId).hdel(key + ':p', sessionId).exec();
     return { before, after: await this.read(userId) };
   }
 
-  async statuses(userIds: readonly string[]) {
-    const out = new Map<string, VisibleStatus>();
-    await Promise.all(userIds.map(async (id) => out.set(id, await this.read(id))));
-    return out;
+  async shown(userIds: readonly string[]) {
+    return new Map(await Promise.all(userIds.map(async (id) => [id, await this.read(id)] as const)));
   }
 
   async refresh(sessions: readonly { userId: string; sessionId: string }[]): Promise<void> {
     if (sessions.length === 0) return;
     const expiry = Date.now() + this.ttlMs;
     const m = this.redis.multi();
-    for (const s of sessions) m.zadd(this.prefix + s.userId, expiry, s.sessionId).pexpire(this.prefix + s.userId, this.ttlMs);
+    for (const s of sessions) {
+      const key = this.prefix + s.userId;
+      m.zadd(key, expiry, s.sessionId).pexpire(key, this.ttlMs).pexpire(key + ':p', this.ttlMs);
+    }
     await m.exec();
   }
 

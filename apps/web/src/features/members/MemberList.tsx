@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { Member, PresenceStatus } from '@concord/protocol';
+import type { Activity, Member, PresenceStatus } from '@concord/protocol';
 import { reportError, rest } from '../../state/api';
 import { setState, useStore } from '../../state/store';
 import { Avatar } from '../../components/Avatar';
@@ -15,6 +15,7 @@ import { memberColor } from '../settings/actions';
 export function MemberList({ guildId }: { guildId: string }) {
   const guild = useStore((s) => s.client.guilds[guildId]);
   const presences = useStore((s) => s.client.presences);
+  const activities = useStore((s) => s.client.activities);
   const [menu, setMenu] = useState<{ id: string; name: string; x: number; y: number } | null>(null);
   // Disconnected, nobody's status is known: no one is shown online (the banner says why).
   const connected = useStore((s) => s.connection.state === 'ready');
@@ -33,9 +34,9 @@ export function MemberList({ guildId }: { guildId: string }) {
     () =>
       Object.values(guild?.members ?? {})
         .filter((m) => m.user)
-        .map((m) => ({ id: m.user!.id, name: displayName(m.user, m), bot: Boolean(m.user!.bot), status: connected ? (presences[m.user!.id] ?? 'offline') : ('offline' as const), color: guild ? memberColor(guild, m.roles) : undefined }))
+        .map((m) => ({ id: m.user!.id, name: displayName(m.user, m), bot: Boolean(m.user!.bot), status: connected ? (presences[m.user!.id] ?? 'offline') : ('offline' as const), activity: connected ? activityLine(activities[m.user!.id]) : undefined, color: guild ? memberColor(guild, m.roles) : undefined }))
         .sort((a, b) => a.name.localeCompare(b.name)),
-    [guild, presences, connected],
+    [guild, presences, activities, connected],
   );
   if (!guild) return null;
   const online = members.filter((m) => m.status !== 'offline');
@@ -56,7 +57,20 @@ interface Row {
   name: string;
   bot: boolean;
   status: PresenceStatus;
+  /** "Playing Chess", or a custom status, under the name as on Discord. */
+  activity?: string;
   color?: string;
+}
+
+const VERB: Record<number, string> = { 0: 'Playing', 1: 'Streaming', 2: 'Listening to', 3: 'Watching', 5: 'Competing in' };
+
+/** The line Discord shows under a member's name: a custom status wins over a game. */
+export function activityLine(list: Activity[] | undefined): string | undefined {
+  if (!list || list.length === 0) return undefined;
+  const custom = list.find((a) => a.type === 4);
+  if (custom) return [custom.emoji?.name, custom.state].filter(Boolean).join(' ') || undefined;
+  const a = list[0]!;
+  return `${VERB[a.type] ?? 'Playing'} ${a.type === 1 && a.details ? a.details : a.name}`;
 }
 
 type OpenMenu = (m: { id: string; name: string; x: number; y: number }) => void;
@@ -80,8 +94,15 @@ function MemberItems({ members, ownerId, testId, onMenu }: { members: Row[]; own
             <Avatar id={m.id} name={m.name} size={32} />
             <span className={`status-dot ${m.status}`} role="img" aria-label={STATUS_LABEL[m.status]} title={STATUS_LABEL[m.status]} />
           </span>
-          <span className="member-name" style={m.color ? { color: m.color } : undefined}>
-            {m.name}
+          <span className="member-text">
+            <span className="member-name" style={m.color ? { color: m.color } : undefined}>
+              {m.name}
+            </span>
+            {m.activity && (
+              <span className="member-activity" data-testid="member-activity" title={m.activity}>
+                {m.activity}
+              </span>
+            )}
           </span>
           {m.id === ownerId && (
             <span className="badge" title="Server owner">

@@ -1,0 +1,59 @@
+/**
+ * Presence in Chromium: a bot's game and a person's custom status show under their names in the member list,
+ * and a person whose device vanishes goes offline there after the grace period. Screenshots light and dark.
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { addBot, GatewayTester, join, newBot, newGuild, newUser, type TestUser } from '@concord/server/testing';
+import { ensureWebBuild, launchBrowser, newPerson, screenshotPath, startServer, type Person, type ServerProcess } from './harness.js';
+
+describe('presence in the member list', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let alice: Person;
+  let a: TestUser;
+  let b: TestUser;
+  const sockets: GatewayTester[] = [];
+
+  beforeAll(async () => {
+    ensureWebBuild();
+    server = await startServer();
+    browser = await launchBrowser();
+    a = await newUser(server.url, 'alice');
+    b = await newUser(server.url, 'bob');
+    const guild = await newGuild(a.api, 'Game Night');
+    await join(a.api, b.api, guild.generalId);
+    const bot = await newBot(a.api, 'Chessbot');
+    await addBot(a.api, guild.id, bot);
+    const gateway = `${server.url.replace(/^http/, 'ws')}/gateway`;
+    sockets.push(await GatewayTester.identify(gateway, bot.token, 1, { presence: { status: 'online', since: null, afk: false, activities: [{ name: 'Chess', type: 0 }] } }));
+    alice = await newPerson(browser, server.url);
+    await alice.page.goto('/login');
+    await alice.page.evaluate((t) => localStorage.setItem('concord.token', t), a.token);
+    await alice.page.goto(`/channels/${guild.id}/${guild.generalId}`);
+    await alice.page.locator('textarea[name=message]').waitFor();
+    // Bob connects (a raw session, so the test can make his device vanish) with a custom status.
+    const custom = { name: 'Custom Status', type: 4, state: 'Out for lunch', emoji: { name: '🍜' } };
+    sockets.push(await GatewayTester.identify(gateway, b.token, 1, { presence: { status: 'idle', since: null, afk: true, activities: [custom] } }));
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('shows a game and a custom status under the names, then a vanished device as offline', async () => {
+    const list = alice.page.getByTestId('member-list');
+    await list.locator('.member', { hasText: 'Chessbot' }).getByTestId('member-activity').filter({ hasText: 'Playing Chess' }).waitFor();
+    const bob = list.locator('.member', { hasText: b.username });
+    await bob.getByTestId('member-activity').filter({ hasText: '🍜 Out for lunch' }).waitFor();
+    await bob.locator('[data-status=idle]').or(list.locator(`.member.status-idle`, { hasText: b.username })).first().waitFor();
+    for (const theme of ['light', 'dark']) {
+      await alice.page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
+      await alice.page.screenshot({ path: screenshotPath(`presence-members-1280-${theme}.png`) });
+    }
+    sockets[1]!.terminate();
+    await alice.page.getByTestId('member-list-offline').locator('.member', { hasText: b.username }).waitFor({ timeout: 20_000 });
+  });
+});
