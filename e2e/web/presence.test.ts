@@ -1,10 +1,11 @@
 /**
  * Presence in Chromium: a bot's game and a person's custom status show under their names in the member list,
- * and a person whose device vanishes goes offline there after the grace period. Screenshots light and dark.
+ * and a person whose device vanishes goes offline there after the grace period; a newcomer's join notice reads as
+ * a welcome line. Screenshots light and dark.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { addBot, GatewayTester, join, newBot, newGuild, newUser, type TestUser } from '@concord/server/testing';
+import { addBot, GatewayTester, join, newBot, newGuild, newUser, type TestGuild, type TestUser } from '@concord/server/testing';
 import { ensureWebBuild, launchBrowser, newPerson, screenshotPath, startServer, type Person, type ServerProcess } from './harness.js';
 
 describe('presence in the member list', () => {
@@ -13,6 +14,7 @@ describe('presence in the member list', () => {
   let alice: Person;
   let a: TestUser;
   let b: TestUser;
+  let guild: TestGuild;
   const sockets: GatewayTester[] = [];
 
   beforeAll(async () => {
@@ -21,7 +23,7 @@ describe('presence in the member list', () => {
     browser = await launchBrowser();
     a = await newUser(server.url, 'alice');
     b = await newUser(server.url, 'bob');
-    const guild = await newGuild(a.api, 'Game Night');
+    guild = await newGuild(a.api, 'Game Night', { joinNotices: true });
     await join(a.api, b.api, guild.generalId);
     const bot = await newBot(a.api, 'Chessbot');
     await addBot(a.api, guild.id, bot);
@@ -55,5 +57,20 @@ describe('presence in the member list', () => {
     }
     sockets[1]!.terminate();
     await alice.page.getByTestId('member-list-offline').locator('.member', { hasText: b.username }).waitFor({ timeout: 20_000 });
+  });
+
+  it('a newcomer joining shows as a welcome line in the system channel, live', async () => {
+    const carol = await newUser(server.url, 'carol');
+    await join(a.api, carol.api, guild.generalId);
+    const line = alice.page.locator('[data-testid=message][data-type="7"]', { hasText: carol.username });
+    await line.waitFor();
+    // Earlier joins (bob, the bot) are in the history too.
+    await alice.page.locator('[data-testid=message][data-type="7"]', { hasText: b.username }).waitFor();
+    await alice.page.screenshot({ path: screenshotPath('join-notice-1280-dark.png') });
+    await alice.page.setViewportSize({ width: 390, height: 844 });
+    await alice.page.reload();
+    await alice.page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+    await line.waitFor();
+    await alice.page.screenshot({ path: screenshotPath('join-notice-390-light.png') });
   });
 });

@@ -45,7 +45,7 @@ export function memberSearchSuite(adapter: Adapter): void {
       const now = Date.now();
       for (let i = 0; i < MEMBERS; i++) userIds.push(ids.next());
       await insertMany(db, 'users', ['id', 'username', 'bot', 'flags', 'created_at'], userIds.map((id, i) => [id, name(i), 0, 0, now]));
-      await s.guilds.create({ id: guildId, name: 'Big', icon: null, description: null, owner_id: userIds[0]!, system_channel_id: null, afk_channel_id: null, afk_timeout: 300, created_at: now });
+      await s.guilds.create({ id: guildId, name: 'Big', icon: null, description: null, owner_id: userIds[0]!, system_channel_id: null, system_channel_flags: 0, afk_channel_id: null, afk_timeout: 300, created_at: now });
       await s.guilds.createRole({ id: guildId, guild_id: guildId, name: '@everyone', color: 0, hoist: false, position: 0, permissions: '1024', managed: false, mentionable: false, bot_id: null });
       await s.guilds.addMember({ guild_id: guildId, user_id: userIds[0]!, nick: null, joined_at: now, deaf: false, mute: false, communication_disabled_until: null, roles: [] });
       await insertMany(db, 'members', ['guild_id', 'user_id', 'joined_at'], userIds.slice(1).map((id) => [guildId, id, now]));

@@ -35,7 +35,7 @@ describe('presence', () => {
     await watcher.next((x) => x.t === 'PRESENCE_UPDATE' && x.d.user.id === friend.id && x.d.status === 'offline', { timeoutMs: 5000 });
     // The grace period and one sweep tick; far less than the resume window (which keeps the session).
     expect(Date.now() - dropped).toBeGreaterThanOrEqual(GRACE_MS);
-    const back = await GatewayTester.resume(srv.gatewayUrl, friend.token, f.sessionId!, f.lastSeq());
+    const back = await GatewayTester.resume(srv.gatewayUrl, friend.token, f.sessionId!, f.lastSeq() ?? 0);
     expect(back.dispatches('RESUMED')).toHaveLength(1);
     await watcher.next((x) => x.t === 'PRESENCE_UPDATE' && x.d.user.id === friend.id && x.d.status === 'online', { from: watcher.frames.length - 1 });
     back.close(1000);

@@ -129,7 +129,7 @@ export function storeContract(adapter: Adapter): void {
         chan = channel(guildId);
         const now = Date.now();
         await tx(async (t) => {
-          await t.guilds.create({ id: guildId, name: 'G', icon: null, description: null, owner_id: owner.id, system_channel_id: chan.id, afk_channel_id: null, afk_timeout: 300, created_at: now });
+          await t.guilds.create({ id: guildId, name: 'G', icon: null, description: null, owner_id: owner.id, system_channel_id: chan.id, system_channel_flags: 0, afk_channel_id: null, afk_timeout: 300, created_at: now });
           await t.guilds.createRole({ id: guildId, guild_id: guildId, name: '@everyone', color: 0, hoist: false, position: 0, permissions: '1024', managed: false, mentionable: false, bot_id: null });
           await t.channels.create(chan);
           await t.guilds.addMember({ guild_id: guildId, user_id: owner.id, nick: null, joined_at: now, deaf: false, mute: false, communication_disabled_until: null, roles: [] });

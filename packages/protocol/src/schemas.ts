@@ -37,7 +37,10 @@ export const isTextBasedType = (type: number): boolean =>
   type === ChannelTypes.GUILD_TEXT || type === ChannelTypes.GUILD_VOICE || type === ChannelTypes.GUILD_ANNOUNCEMENT ||
   isPrivateChannelType(type) || isThreadType(type);
 
-export const MessageTypes = { DEFAULT: 0, CHANNEL_PINNED_MESSAGE: 6, REPLY: 19 } as const;
+export const MessageTypes = { DEFAULT: 0, CHANNEL_PINNED_MESSAGE: 6, USER_JOIN: 7, REPLY: 19 } as const;
+
+/** Discord's SystemChannelFlags that Concord honours. */
+export const SystemChannelFlags = { SUPPRESS_JOIN_NOTIFICATIONS: 1 << 0 } as const;
 
 /** Message flags Concord sets. */
 export const MessageFlags = { HAS_THREAD: 1 << 5 } as const;
@@ -321,6 +324,8 @@ export const ModifyGuildBody = z.object({
   icon: ImageData.nullable().optional(),
   description: z.string().max(120).nullable().optional(),
   system_channel_id: snowflake.nullable().optional(),
+  /** Discord's SystemChannelFlags (six bits). */
+  system_channel_flags: z.number().int().min(0).max(63).optional(),
   afk_channel_id: snowflake.nullable().optional(),
   afk_timeout: z.number().int().min(60).max(3600).optional(),
 });

@@ -143,7 +143,7 @@ export function wireGuild(g: GuildRecord, roles: RoleRecord[]) {
     mfa_level: 0,
     application_id: null,
     system_channel_id: g.system_channel_id,
-    system_channel_flags: 0,
+    system_channel_flags: g.system_channel_flags,
     rules_channel_id: null,
     vanity_url_code: null,
     premium_tier: 0,

@@ -119,11 +119,16 @@ export interface TestGuild {
   guild: any;
 }
 
-export async function newGuild(api: Api, name = 'Test Guild'): Promise<TestGuild> {
+/**
+ * A new guild with its #general. Its join notices are off unless `joinNotices` (suites count the messages of
+ * #general, and a join posts one there, as on Discord).
+ */
+export async function newGuild(api: Api, name = 'Test Guild', opts: { joinNotices?: boolean } = {}): Promise<TestGuild> {
   const res = await api.post('/guilds', { name });
   if (res.status !== 201) throw new HttpError(res.status, res.body, 'create guild');
   const general = res.body.channels.find((c: { type: number }) => c.type === 0);
   if (!general) throw new Error('new guild has no text channel');
+  if (!opts.joinNotices) await api.ok.patch(`/guilds/${res.body.id}`, { system_channel_flags: 1 });
   return { id: res.body.id, generalId: general.id, guild: res.body };
 }
 

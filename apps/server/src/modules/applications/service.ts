@@ -11,7 +11,7 @@ import { wireUser } from '../wire.js';
 import type { ApplicationRecord } from './store.js';
 
 /** What this domain's services use. */
-type AppDeps = Needs<'applications' | 'users' | 'guilds' | 'channels' | 'moderation', 'access' | 'cache' | 'ids' | 'config' | 'presence'>;
+type AppDeps = Needs<'applications' | 'users' | 'guilds' | 'channels' | 'moderation' | 'messages', 'access' | 'cache' | 'ids' | 'config' | 'presence'>;
 
 /** Discord's application flags that grant privileged intents (the "limited" and full variants). */
 export const AppFlags = {

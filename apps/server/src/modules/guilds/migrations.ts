@@ -49,4 +49,9 @@ export const guildMigrations: Migration[] = [
       );
     `,
   },
+  {
+    id: 1700,
+    name: 'guild system channel flags',
+    shared: `ALTER TABLE guilds ADD COLUMN system_channel_flags INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];

@@ -6,11 +6,12 @@ import type { ChannelRecord } from '../channels/store.js';
 import type { UserRecord } from '../users/store.js';
 import { wireChannel, wireGuild, wireMember, wireRole, wireUser } from '../wire.js';
 import { presenceData } from '../presence/service.js';
+import { postJoinNotice } from '../messages/notices.js';
 import { searchMembers } from './search.js';
 import type { GuildPatch, GuildRecord, MemberRecord, RoleRecord } from './store.js';
 
 /** What this domain's services use. */
-type GuildDeps = Needs<'guilds' | 'channels' | 'users' | 'moderation', 'access' | 'cache' | 'ids' | 'presence'>;
+type GuildDeps = Needs<'guilds' | 'channels' | 'users' | 'moderation' | 'messages', 'access' | 'cache' | 'ids' | 'presence'>;
 
 function newChannel(deps: GuildDeps, guildId: string, type: number, name: string, position: number, parentId: string | null, now: number): ChannelRecord {
   return {
@@ -47,6 +48,7 @@ export async function createGuild(deps: GuildDeps, ctx: Ctx, body: { name: strin
     description: null,
     owner_id: ctx.user.id,
     system_channel_id: general.id,
+    system_channel_flags: 0,
     afk_channel_id: null,
     afk_timeout: 300,
     created_at: now,
@@ -208,9 +210,9 @@ export function newMemberRecord(guildId: string, userId: string): MemberRecord {
 
 /**
  * A member's row is written in `tx`: after the commit, GUILD_MEMBER_ADD (and presence) to the guild and
- * GUILD_CREATE (through the GUILD_JOIN control) to the user.
+ * GUILD_CREATE (through the GUILD_JOIN control) to the user, and the join notice in the system channel.
  */
-export async function announceMember(deps: Pick<Deps, 'presence'>, tx: Tx<never>, user: UserRecord, record: MemberRecord, role?: RoleRecord): Promise<void> {
+export async function announceMember(deps: Pick<Deps, 'presence' | 'ids'>, tx: Tx<'guilds' | 'messages'>, user: UserRecord, record: MemberRecord, role?: RoleRecord): Promise<void> {
   const guild = { guild: record.guild_id };
   const member = wireMember(record, user);
   if (role) tx.emit(guild, 'GUILD_ROLE_CREATE', { guild_id: record.guild_id, role: wireRole(role) });
@@ -219,6 +221,7 @@ export async function announceMember(deps: Pick<Deps, 'presence'>, tx: Tx<never>
   const shown = (await deps.presence.shown([user.id])).get(user.id);
   if (shown && shown.status !== 'offline') tx.emit(guild, 'PRESENCE_UPDATE', presenceData(user.id, shown, record.guild_id));
   tx.control(user.id, { type: 'GUILD_JOIN', guild_id: record.guild_id });
+  await postJoinNotice(deps, tx, record.guild_id, user, member);
 }
 
 export async function listMembers(deps: GuildDeps, ctx: Ctx, guildId: string, q: { limit?: number; after?: string }) {

@@ -7,6 +7,8 @@ export interface GuildRecord {
   description: string | null;
   owner_id: string;
   system_channel_id: string | null;
+  /** Discord's SystemChannelFlags: bit 0 suppresses the join notices. */
+  system_channel_flags: number;
   afk_channel_id: string | null;
   afk_timeout: number;
   created_at: number;
@@ -40,7 +42,7 @@ export interface MemberRecord {
   roles: string[];
 }
 
-export type GuildPatch = Partial<Pick<GuildRecord, 'name' | 'icon' | 'description' | 'system_channel_id' | 'afk_channel_id' | 'afk_timeout' | 'owner_id'>>;
+export type GuildPatch = Partial<Pick<GuildRecord, 'name' | 'icon' | 'description' | 'system_channel_id' | 'system_channel_flags' | 'afk_channel_id' | 'afk_timeout' | 'owner_id'>>;
 
 /** Some methods write several rows (a member and its roles): services call them in a transaction. */
 export interface GuildStore {
@@ -74,6 +76,7 @@ const toGuild = (r: Row): GuildRecord => ({
   description: r.description ?? null,
   owner_id: String(r.owner_id),
   system_channel_id: r.system_channel_id == null ? null : String(r.system_channel_id),
+  system_channel_flags: r.system_channel_flags ?? 0,
   afk_channel_id: r.afk_channel_id == null ? null : String(r.afk_channel_id),
   afk_timeout: r.afk_timeout,
   created_at: r.created_at,
@@ -110,8 +113,8 @@ export class SqlGuildStore implements GuildStore {
 
   async create(guild: GuildRecord) {
     await this.db.run(
-      'INSERT INTO guilds (id, name, icon, description, owner_id, system_channel_id, afk_channel_id, afk_timeout, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [guild.id, guild.name, guild.icon, guild.description, guild.owner_id, guild.system_channel_id, guild.afk_channel_id, guild.afk_timeout, guild.created_at],
+      'INSERT INTO guilds (id, name, icon, description, owner_id, system_channel_id, system_channel_flags, afk_channel_id, afk_timeout, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [guild.id, guild.name, guild.icon, guild.description, guild.owner_id, guild.system_channel_id, guild.system_channel_flags, guild.afk_channel_id, guild.afk_timeout, guild.created_at],
     );
   }
   async get(id: string) {

@@ -9,7 +9,7 @@ import { wireUser } from '../wire.js';
 import type { InviteRecord } from './store.js';
 
 /** What this domain's services use. */
-type InviteDeps = Needs<'invites' | 'guilds' | 'users' | 'moderation', 'access' | 'cache' | 'presence'>;
+type InviteDeps = Needs<'invites' | 'guilds' | 'users' | 'moderation' | 'messages', 'access' | 'cache' | 'presence' | 'ids'>;
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 function newCode(): string {

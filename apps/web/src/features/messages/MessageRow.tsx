@@ -106,6 +106,30 @@ function SystemRow({ m, name }: { m: DisplayMessage; name: string }) {
   );
 }
 
+/** Said in turn, chosen by the message's id so every reader sees the same line for the same join. */
+const WELCOMES = [
+  (n: string) => <>Welcome, <b>{n}</b>. Say hi!</>,
+  (n: string) => <><b>{n}</b> just joined the server.</>,
+  (n: string) => <><b>{n}</b> is here. Make yourselves at home.</>,
+  (n: string) => <>Everyone, say hello to <b>{n}</b>!</>,
+  (n: string) => <><b>{n}</b> dropped in.</>,
+  (n: string) => <>Glad you made it, <b>{n}</b>.</>,
+];
+
+function JoinRow({ m, name }: { m: DisplayMessage; name: string }) {
+  const pick = m.id ? Number(BigInt(m.id) % BigInt(WELCOMES.length)) : 0;
+  return (
+    <article className="message system join" data-testid="message" data-type={m.type} data-message-id={m.id ?? undefined}>
+      <div className="gutter system-icon join-icon" aria-hidden="true">
+        <Icon name="arrowIn" size={16} />
+      </div>
+      <div className="body">
+        {WELCOMES[pick]!(name)} <time className="muted small">{formatTime(m.timestamp)}</time>
+      </div>
+    </article>
+  );
+}
+
 export const MessageRow = memo(function MessageRow({ message: m, head, own, guildId }: Props) {
   const editing = useMessageUi((s) => s.editing === m.id && m.id !== null);
   const flash = useMessageUi((s) => s.jump?.messageId === m.id && m.id !== null);
@@ -127,6 +151,7 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
   }, [editing]);
 
   if (m.type === 6) return <SystemRow m={m} name={name} />;
+  if (m.type === 7) return <JoinRow m={m} name={name} />;
 
   const openEditor = () => setEditing(m.id);
 
