@@ -171,6 +171,38 @@ describe('messages in Chromium: markdown, reactions, replies, pins, phone layout
     await bob.page.keyboard.press('Escape');
   });
 
+  it('a webhook\'s embed renders as a card: colour bar, linked title, markdown description, inline fields, footer', async () => {
+    const hook = await a.api.ok.post<{ id: string; token: string }>(`/channels/${guild.generalId}/webhooks`, { name: 'CI' });
+    await a.api.ok.post(`/webhooks/${hook.id}/${hook.token}`, {
+      embeds: [
+        {
+          title: 'Build #42 passed',
+          url: 'https://ci.example.test/builds/42',
+          description: 'All **128** tests green on `main`.',
+          color: 0x23a55a,
+          author: { name: 'Concord CI' },
+          fields: [
+            { name: 'Duration', value: '4m 12s', inline: true },
+            { name: 'Commit', value: '`9daa155`', inline: true },
+            { name: 'Notes', value: 'javascript: links stay text', inline: false },
+          ],
+          footer: { text: 'ci.example.test' },
+          timestamp: new Date().toISOString(),
+        },
+      ],
+    });
+    const card = bob.page.getByTestId('embed').filter({ hasText: 'Build #42 passed' });
+    await card.waitFor();
+    const title = card.locator('.embed-title a');
+    expect(await title.getAttribute('href')).toBe('https://ci.example.test/builds/42');
+    expect(await title.getAttribute('rel')).toContain('noopener');
+    expect(await card.locator('.embed-description strong').textContent()).toBe('128');
+    expect(await card.locator('.embed-field-row').count()).toBe(2);
+    expect(await card.evaluate((el) => getComputedStyle(el).borderLeftColor)).toBe('rgb(35, 165, 90)');
+    await card.scrollIntoViewIfNeeded();
+    await bob.page.screenshot({ path: screenshotPath('messages-embed-1280.png') });
+  });
+
   it('@ autocomplete: typing @ and part of a name offers the member; Enter writes the mention', async () => {
     const box = alice.page.locator('textarea[name=message]');
     await box.fill('');

@@ -8,6 +8,7 @@ import type { DisplayMessage } from './rows';
 import { Icon } from '../../components/Icon';
 import { useStore } from '../../state/store';
 import { Markdown } from '../markdown/render';
+import { Embed, asEmbeds } from './Embed';
 import { parse, plainText } from '../markdown/parse';
 import { EmojiPicker } from '../emoji/EmojiPicker';
 import { MANAGE_MESSAGES, useGuildPermission, useMarkdownContext, useMentionsMe } from './context';
@@ -214,6 +215,9 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
               {m.edited && <span className="edited" title="Edited"> (edited)</span>}
             </div>
           )}
+          {asEmbeds(m.embeds).map((e, i) => (
+            <Embed key={i} embed={e} ctx={ctx} />
+          ))}
           <Reactions m={m} />
           {m.status === 'queued' && <p className="status-line">Waiting for connection…</p>}
           {m.status === 'sending' && <span className="sr-only">Sending…</span>}

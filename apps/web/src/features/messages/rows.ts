@@ -29,6 +29,8 @@ export interface DisplayMessage {
   mentions: readonly User[];
   mentionRoles: readonly string[];
   mentionEveryone: boolean;
+  /** Rich embeds (bots, webhooks) as the server sent them. */
+  embeds: readonly unknown[];
 }
 
 const NONE: readonly never[] = [];
@@ -58,6 +60,7 @@ function fromServer(m: Message, me: string): DisplayMessage {
     mentions: m.mentions,
     mentionRoles: m.mention_roles,
     mentionEveryone: m.mention_everyone,
+    embeds: m.embeds,
   };
 }
 
@@ -79,6 +82,7 @@ function fromOutbox(e: OutboxEntry, me: User): DisplayMessage {
     mentions: NONE,
     mentionRoles: NONE,
     mentionEveryone: false,
+    embeds: NONE,
   };
 }
 
