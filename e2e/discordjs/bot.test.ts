@@ -3,7 +3,7 @@
  * One bot session is shared by the tests in order (login first, the forced drop last), as a real bot lives.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Events, GatewayIntentBits, MessageType, PermissionFlagsBits, type Message, type TextChannel } from 'discord.js';
+import { Client, EmbedBuilder, Events, GatewayIntentBits, MessageType, PermissionFlagsBits, type Message, type TextChannel } from 'discord.js';
 import { GatewayIntents } from '@concord/protocol';
 import {
   AppFlags,
@@ -158,6 +158,47 @@ describe('discord.js v14 bot', () => {
     expect([...older.keys()]).toEqual([ids[1], ids[0]]);
     const one = await channel.messages.fetch({ message: ids[1]!, force: true });
     expect(one.content).toBe('history 1');
+  });
+
+  it('sends an embed, pins and unpins it; people see the card, the pin notice and the pins list', async () => {
+    const channel = client.channels.cache.get(guild.generalId) as TextChannel;
+    const embed = new EmbedBuilder()
+      .setTitle('Deploy finished')
+      .setURL('https://example.test/deploys/7')
+      .setDescription('**7** services rolled out')
+      .setColor(0x5865f2)
+      .addFields({ name: 'Region', value: 'eu-west', inline: true }, { name: 'Took', value: '93 s', inline: true })
+      .setFooter({ text: 'deploybot' })
+      .setTimestamp(new Date('2026-12-01T12:00:00Z'));
+    const sent = await channel.send({ embeds: [embed] });
+    const seenByOwner = await owner.api.ok.get<{ embeds: any[] }>(`/channels/${guild.generalId}/messages/${sent.id}`);
+    expect(seenByOwner.embeds).toEqual([
+      {
+        type: 'rich',
+        title: 'Deploy finished',
+        url: 'https://example.test/deploys/7',
+        description: '**7** services rolled out',
+        color: 0x5865f2,
+        fields: [
+          { name: 'Region', value: 'eu-west', inline: true },
+          { name: 'Took', value: '93 s', inline: true },
+        ],
+        footer: { text: 'deploybot' },
+        timestamp: '2026-12-01T12:00:00.000Z',
+      },
+    ]);
+    expect(sent.embeds[0]!.title).toBe('Deploy finished');
+    await sent.pin();
+    const pinned = await channel.messages.fetchPinned();
+    expect([...pinned.keys()]).toContain(sent.id);
+    const notice = await eventually(async () => {
+      const list = await owner.api.ok.get<{ type: number; message_reference?: { message_id: string } }[]>(`/channels/${guild.generalId}/messages?limit=5`);
+      return list.find((m) => m.type === 6 && m.message_reference?.message_id === sent.id);
+    });
+    expect(notice).toBeDefined();
+    expect((await channel.messages.fetch({ message: sent.id, force: true })).pinned).toBe(true);
+    await sent.unpin();
+    expect([...(await channel.messages.fetchPinned()).keys()]).not.toContain(sent.id);
   });
 
   it('sends typing, which a person’s gateway session sees', async () => {

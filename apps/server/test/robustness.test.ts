@@ -58,7 +58,8 @@ describe('REST input', () => {
       embeds: [{ title: 'T', description: 'D', color: 0xff0000, fields: [{ name: 'n', value: 'v', inline: true }], footer: { text: 'f' } }],
     });
     expect(ok.status).toBe(200);
-    expect(ok.body.embeds).toEqual([{ title: 'T', description: 'D', color: 0xff0000, fields: [{ name: 'n', value: 'v', inline: true }], footer: { text: 'f' } }]);
+    // As on Discord, an embed comes back with its type (rich unless given).
+    expect(ok.body.embeds).toEqual([{ type: 'rich', title: 'T', description: 'D', color: 0xff0000, fields: [{ name: 'n', value: 'v', inline: true }], footer: { text: 'f' } }]);
     const edit = await owner.api.patch(`/channels/${generalId}/messages/${ok.body.id}`, { embeds: [{ title: 7 }] });
     expect(edit.status).toBe(400);
     expect(edit.body.errors.embeds).toBeDefined();

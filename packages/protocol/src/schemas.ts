@@ -426,7 +426,9 @@ export const EmbedInput = z.object({
   provider: z.object({ name: z.string().max(256).optional(), url: embedUrl.optional() }).optional(),
   author: z.object({ name: z.string().max(256), url: embedUrl.optional(), icon_url: embedMediaUrl.optional(), proxy_icon_url: embedUrl.optional() }).optional(),
   fields: z.array(z.object({ name: z.string().max(256), value: z.string().max(1024), inline: z.boolean().optional() })).max(25).optional(),
-});
+})
+  // Discord answers every embed a bot sends with its type, `rich` unless given.
+  .transform((e) => ({ type: 'rich' as const, ...e }));
 export type EmbedInput = z.infer<typeof EmbedInput>;
 
 const embedChars = (e: EmbedInput) =>
