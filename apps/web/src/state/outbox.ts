@@ -6,6 +6,8 @@
  * mid-send the entry goes back to `queued` and is sent again with the same nonce once reconnected: the
  * server deduplicates by (author, nonce), so a message whose ack was lost is not stored twice. No ack within
  * SEND_TIMEOUT_MS on a live connection -> `failed`, and Retry queues it again, still with the same nonce.
+ * A rate limit (429) puts it back in the queue until the server's `retry_after` has passed, and the messages
+ * behind it wait with it, so order holds; after MAX_LIMITED rate limits in a row it fails instead.
  * An entry leaves the outbox once the server's copy (matched by nonce or acked id) is in the message list.
  */
 import { makeNonce } from '@concord/client';
@@ -15,10 +17,13 @@ import { forget, loadOutbox, persist } from './db';
 import { getState, notify, setState, type OutboxEntry } from './store';
 
 export const SEND_TIMEOUT_MS = 10_000;
+export const MAX_LIMITED = 5;
 
 type Transport = (entry: OutboxEntry) => boolean;
 let transport: Transport | null = null;
 let inflight: { nonce: string; timer: ReturnType<typeof setTimeout> } | null = null;
+/** Wakes the queue when a rate-limited entry may go again. */
+let wake: ReturnType<typeof setTimeout> | null = null;
 
 /** The gateway registers how to send (or unregisters with null while it is down). */
 export function setTransport(t: Transport | null): void {
@@ -60,7 +65,7 @@ export function enqueue(channelId: string, content: string, replyTo?: OutboxEntr
 }
 
 export function retry(nonce: string): void {
-  update(nonce, { status: 'queued', error: undefined });
+  update(nonce, { status: 'queued', error: undefined, notBefore: undefined, limited: 0 });
   pump();
 }
 
@@ -74,8 +79,18 @@ export function pump(): void {
   const next = Object.values(getState().outbox)
     .filter((e) => e.status === 'queued')
     .sort((a, b) => a.createdAt - b.createdAt)[0];
-  if (!next || !transport(next)) return;
-  update(next.nonce, { status: 'sending' });
+  if (!next) return;
+  const wait = (next.notBefore ?? 0) - Date.now();
+  if (wait > 0) {
+    if (wake) clearTimeout(wake);
+    wake = setTimeout(() => {
+      wake = null;
+      pump();
+    }, wait);
+    return;
+  }
+  if (!transport(next)) return;
+  update(next.nonce, { status: 'sending', notBefore: undefined });
   const nonce = next.nonce;
   inflight = {
     nonce,
@@ -116,10 +131,17 @@ export function onAck(ack: XMessageAckData): void {
         const until = Date.now() + ack.error.retry_after * 1000;
         setState((s) => ({ slowmode: { ...s.slowmode, [entry.channelId]: until } }));
       }
-      update(nonce, { status: 'failed', error: text });
-      notify(text);
+      const limited = (entry.limited ?? 0) + 1;
+      if (ack.error.status === 429 && ack.error.retry_after !== undefined && limited <= MAX_LIMITED) {
+        // Sent again by itself once the limit allows, with the same nonce (the server keeps one copy).
+        const seconds = Math.max(1, Math.ceil(ack.error.retry_after));
+        update(nonce, { status: 'queued', limited, notBefore: Date.now() + ack.error.retry_after * 1000, error: `Sending too fast: trying again in ${seconds} s.` });
+      } else {
+        update(nonce, { status: 'failed', error: text, limited: 0 });
+        notify(text);
+      }
     } else if (ack.id) {
-      update(nonce, { ackId: ack.id });
+      update(nonce, { ackId: ack.id, error: undefined, limited: 0 });
       void ensureMessage(entry.channelId, ack.id);
     }
   }

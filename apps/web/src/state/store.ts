@@ -22,6 +22,10 @@ export interface OutboxEntry {
   replyTo?: { messageId: string; mention: boolean };
   /** The stored message id from the ack, kept until the server's copy is in the list. */
   ackId?: string;
+  /** Rate limited: not sent again before this time (ms epoch); the entry stays `queued` meanwhile. */
+  notBefore?: number;
+  /** How many times a rate limit sent it back to the queue. */
+  limited?: number;
 }
 
 export interface ChannelHistory {

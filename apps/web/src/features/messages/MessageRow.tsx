@@ -219,7 +219,7 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
             <Embed key={i} embed={e} ctx={ctx} />
           ))}
           <Reactions m={m} />
-          {m.status === 'queued' && <p className="status-line">Waiting for connection…</p>}
+          {m.status === 'queued' && <p className="status-line">{m.error ?? 'Waiting for connection…'}</p>}
           {m.status === 'sending' && <span className="sr-only">Sending…</span>}
           {m.status === 'failed' && (
             <p className="status-line failed" role="alert">
