@@ -194,7 +194,7 @@ describe('discord.js v14 bot', () => {
     const notice = await eventually(async () => {
       const list = await owner.api.ok.get<{ type: number; message_reference?: { message_id: string } }[]>(`/channels/${guild.generalId}/messages?limit=5`);
       return list.find((m) => m.type === 6 && m.message_reference?.message_id === sent.id);
-    });
+    }, 'the pin notice');
     expect(notice).toBeDefined();
     expect((await channel.messages.fetch({ message: sent.id, force: true })).pinned).toBe(true);
     await sent.unpin();
