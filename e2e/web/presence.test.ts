@@ -3,7 +3,7 @@
  * and a person whose device vanishes goes offline there after the grace period; a newcomer's join notice reads as
  * a welcome line. Screenshots light and dark.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { addBot, GatewayTester, join, newBot, newGuild, newUser, type TestGuild, type TestUser } from '@concord/server/testing';
 import { ensureWebBuild, launchBrowser, newPerson, screenshotPath, startServer, type Person, type ServerProcess } from './harness.js';
@@ -72,5 +72,40 @@ describe('presence in the member list', () => {
     await alice.page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
     await line.waitFor();
     await alice.page.screenshot({ path: screenshotPath('join-notice-390-light.png') });
+  });
+
+  it('a person picks Do Not Disturb and a custom status in the user panel; others see both, and it survives a reload', async () => {
+    const d = await newUser(server.url, 'dave');
+    await join(a.api, d.api, guild.generalId);
+    const dave = await newPerson(browser, server.url);
+    await dave.page.goto('/login');
+    await dave.page.evaluate((t) => localStorage.setItem('concord.token', t), d.token);
+    await dave.page.goto(`/channels/${guild.id}/${guild.generalId}`);
+    await dave.page.locator('textarea[name=message]').waitFor();
+    const row = alice.page.getByTestId('member-list').locator('.member', { hasText: d.username });
+    await row.locator('[data-status=online]').or(alice.page.getByTestId('member-list').locator('.member.status-online', { hasText: d.username })).first().waitFor();
+
+    await dave.page.getByRole('button', { name: /Set status/ }).click();
+    await dave.page.getByRole('menuitemradio', { name: /Do Not Disturb/ }).click();
+    await dave.page.getByRole('button', { name: /Set status/ }).click();
+    await dave.page.getByRole('menuitem', { name: 'Set a custom status' }).click();
+    await dave.page.getByLabel("What's happening?").fill('Deep in a code review');
+    await dave.page.getByLabel('Clear after').selectOption({ label: '1 hour' });
+    await dave.page.getByRole('button', { name: 'Save' }).click();
+    await dave.page.getByTestId('my-custom-status').filter({ hasText: 'Deep in a code review' }).waitFor();
+    expect(await dave.page.getByTestId('my-status').getAttribute('data-status')).toBe('dnd');
+
+    await alice.page.getByTestId('member-list').locator('.member.status-dnd', { hasText: d.username }).waitFor();
+    await row.getByTestId('member-activity').filter({ hasText: 'Deep in a code review' }).waitFor();
+    await dave.page.getByRole('button', { name: /Set status/ }).click();
+    await dave.page.screenshot({ path: screenshotPath('presence-status-menu-1280-light.png') });
+    await dave.page.keyboard.press('Escape');
+
+    // The choice is the browser's: a reload identifies with it again.
+    await dave.page.reload();
+    await dave.page.locator('textarea[name=message]').waitFor();
+    expect(await dave.page.getByTestId('my-status').getAttribute('data-status')).toBe('dnd');
+    await alice.page.getByTestId('member-list').locator('.member.status-dnd', { hasText: d.username }).waitFor();
+    await dave.context.close();
   });
 });

@@ -15,6 +15,7 @@ import {
   GatewayOpcodes as Op,
   type DispatchEvent,
   type HelloData,
+  type PresenceUpdateInput,
   type ReadyData,
   type XMessageAckData,
 } from '@concord/protocol';
@@ -58,6 +59,8 @@ export interface GatewayOptions {
   intents: number;
   WebSocket: WebSocketConstructor;
   properties?: Record<string, string>;
+  /** The presence Identify carries (status, activities); `updatePresence` changes it. */
+  presence?: PresenceUpdateInput;
   /** Waits between reconnect attempts; the last repeats. */
   backoffMs?: number[];
   /** Give up on a socket that has not said Hello after this long. */
@@ -127,6 +130,12 @@ export class GatewayClient extends Emitter<GatewayEvents> {
   }
 
   /** Extension op 100; the answer arrives as an `ack` event carrying the same nonce. */
+  /** Op 3 now if connected, and the presence every later Identify carries. */
+  updatePresence(presence: PresenceUpdateInput): void {
+    this.opts.presence = presence;
+    if (this.state === 'ready') this.send(Op.PresenceUpdate, presence);
+  }
+
   sendMessage(channelId: string, nonce: string, content: string, extra: { message_reference?: { message_id: string; fail_if_not_exists?: boolean }; allowed_mentions?: { parse?: ('users' | 'roles' | 'everyone')[]; replied_user?: boolean } } = {}): boolean {
     if (this.state !== 'ready') return false;
     return this.send(Op.XSendMessage, { channel_id: channelId, nonce, content, ...extra });
@@ -203,6 +212,7 @@ export class GatewayClient extends Emitter<GatewayEvents> {
         token: this.opts.token,
         intents: this.opts.intents,
         properties: this.opts.properties ?? { os: 'unknown', browser: 'concord', device: 'concord' },
+        ...(this.opts.presence ? { presence: this.opts.presence } : {}),
       });
     }
   }

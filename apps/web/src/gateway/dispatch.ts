@@ -7,6 +7,7 @@ import { GatewayIntents, initialClientState, reduce } from '@concord/protocol';
 import { onAck, reconcile, restoreOutbox, setTransport } from '../state/outbox';
 import { invalidateHistory } from '../features/messages/actions';
 import { expectGuilds, pinsChanged } from '../features/layout/ui';
+import { presencePayload, usePresenceChoice, watchIdle } from '../features/presence/status';
 import { getState, notify, saveToken, setState } from '../state/store';
 
 export const TYPING_SHOWN_MS = 10_000;
@@ -21,6 +22,7 @@ const INTENTS =
   GatewayIntents.MessageContent;
 
 let gateway: GatewayClient | null = null;
+let stopPresence: (() => void) | null = null;
 
 export function connectGateway(token: string): void {
   gateway?.disconnect();
@@ -31,8 +33,19 @@ export function connectGateway(token: string): void {
     intents: INTENTS,
     WebSocket: WebSocket as unknown as WebSocketConstructor,
     properties: { os: navigator.platform || 'web', browser: 'Concord Web', device: '' },
+    presence: presencePayload(),
   });
   gateway = gw;
+  // A new status, custom status or idle change goes out at once (and with every later Identify).
+  stopPresence?.();
+  const unsubscribe = usePresenceChoice.subscribe((next, prev) => {
+    if (next.status !== prev.status || next.custom !== prev.custom || next.afk !== prev.afk) gw.updatePresence(presencePayload(next));
+  });
+  const unwatch = watchIdle();
+  stopPresence = () => {
+    unsubscribe();
+    unwatch();
+  };
   gw.on('dispatch', onDispatch);
   gw.on('ack', onAck);
   gw.on('state', (state) => {
@@ -74,6 +87,8 @@ export function connectGateway(token: string): void {
 }
 
 export function disconnectGateway(): void {
+  stopPresence?.();
+  stopPresence = null;
   gateway?.disconnect();
   gateway = null;
   setTransport(null);

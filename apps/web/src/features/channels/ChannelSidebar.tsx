@@ -5,10 +5,9 @@ import { closeDrawer } from '../layout/ui';
 import { canManageChannels, groupChannels } from '../../state/selectors';
 import { CreateChannelDialog } from './CreateChannelDialog';
 import { InviteDialog } from '../invites/InviteDialog';
-import { displayName } from '../../components/util';
-import { Avatar } from '../../components/Avatar';
 import { Icon } from '../../components/Icon';
 import { ServerSettings } from '../settings/ServerSettings';
+import { UserPanel } from '../presence/UserPanel';
 import { canOpenSettings } from '../settings/actions';
 
 type Dialog = { kind: 'channel'; parentId: string | null } | { kind: 'category' } | { kind: 'invite' } | { kind: 'settings' } | null;
@@ -97,12 +96,7 @@ export function ChannelSidebar({ guildId, channelId }: { guildId: string; channe
           </button>
         )}
       </div>
-      {me && (
-        <footer className="me">
-          <Avatar id={me.id} name={displayName(me)} size={32} />
-          <span className="me-name">{displayName(me)}</span>
-        </footer>
-      )}
+      <UserPanel />
       {dialog?.kind === 'channel' && <CreateChannelDialog guildId={guildId} parentId={dialog.parentId} categories={groups.flatMap((g) => (g.category ? [g.category] : []))} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'category' && <CreateChannelDialog guildId={guildId} category onClose={() => setDialog(null)} />}
       {dialog?.kind === 'settings' && <ServerSettings guildId={guildId} onClose={() => setDialog(null)} />}
