@@ -240,6 +240,10 @@ describe('invocation and answers', () => {
     await ownerGw.next((f) => f.t === 'MESSAGE_CREATE' && f.d.id === m.id);
     expect((await cb(i, { type: 4, data: { content: 'again' } })).body).toEqual({ code: 40060, message: 'Interaction has already been acknowledged.' });
     expect(await anon().ok.get(hook(i, '/messages/@original'))).toMatchObject({ id: m.id, content: 'said it' });
+    // Libraries percent-encode it; a webhook's own token has no original.
+    expect(await anon().ok.get(hook(i, '/messages/%40original'))).toMatchObject({ id: m.id });
+    const wh = await owner.api.ok.post(`/channels/${guild.generalId}/webhooks`, { name: 'plain' });
+    expect((await anon().get(`/webhooks/${wh.id}/${wh.token}/messages/@original`)).body.code).toBe(10008);
     const history = await member.api.ok.get(`/channels/${guild.generalId}/messages?limit=5`);
     expect(history.find((x: any) => x.id === m.id)).toMatchObject({ type: 20, interaction_metadata: { id: i.id } });
   });

@@ -34,24 +34,17 @@ export function webhookRoutes(r: Router, deps: Deps): void {
     },
     { ...open, bucket: 'webhooks.execute', body: 'large' },
   );
-  // An interaction's token names the application's answers to it; `@original` is its first answer (a webhook's
-  // own token has none).
+  // An interaction's token names the application's answers to it (`@original`: its first answer).
   const isInteraction = (req: { params: Record<string, string> }) => interactions.isInteractionToken(req.params.webhook_token!);
-  const original = '/webhooks/:webhook_id/:webhook_token/messages/@original';
-  const noOriginal = () => {
-    throw errors.unknown('message');
+  // `@original` (also sent percent-encoded) is only an interaction's.
+  const webhookMessage = (req: { params: Record<string, string> }) => {
+    if (req.params.message_id === '@original') throw errors.unknown('message');
+    return req.params.message_id!;
   };
-  r.get(original, (req) => (isInteraction(req) ? interactions.getFollowUp(deps, ...id(req), '@original') : noOriginal()), open);
-  r.patch(original, (req) => (isInteraction(req) ? interactions.editFollowUp(deps, ...id(req), '@original', req.body) : noOriginal()), {
-    ...open,
-    bucket: 'webhooks.execute',
-    body: 'large',
-  });
-  r.delete(original, (req) => (isInteraction(req) ? interactions.deleteFollowUp(deps, ...id(req), '@original') : noOriginal()), { ...open, bucket: 'webhooks.execute' });
   r.get(
     '/webhooks/:webhook_id/:webhook_token/messages/:message_id',
     (req) =>
-      isInteraction(req) ? interactions.getFollowUp(deps, ...id(req), req.params.message_id!) : webhooks.getMessageWithToken(deps, ...id(req), req.params.message_id!),
+      isInteraction(req) ? interactions.getFollowUp(deps, ...id(req), req.params.message_id!) : webhooks.getMessageWithToken(deps, ...id(req), webhookMessage(req)),
     open,
   );
   r.patch(
@@ -59,14 +52,12 @@ export function webhookRoutes(r: Router, deps: Deps): void {
     (req) =>
       isInteraction(req)
         ? interactions.editFollowUp(deps, ...id(req), req.params.message_id!, req.body)
-        : webhooks.editMessageWithToken(deps, ...id(req), req.params.message_id!, parse(EditMessageBody, req.body)),
+        : webhooks.editMessageWithToken(deps, ...id(req), webhookMessage(req), parse(EditMessageBody, req.body)),
     { ...open, bucket: 'webhooks.execute', body: 'large' },
   );
   r.delete(
     '/webhooks/:webhook_id/:webhook_token/messages/:message_id',
-    (req) => (isInteraction(req) ? interactions.deleteFollowUp(deps, ...id(req), req.params.message_id!) : webhooks.deleteMessageWithToken(deps, ...id(req), req.params.message_id!)),
-    {
-    ...open,
-    bucket: 'webhooks.execute',
-  });
+    (req) => (isInteraction(req) ? interactions.deleteFollowUp(deps, ...id(req), req.params.message_id!) : webhooks.deleteMessageWithToken(deps, ...id(req), webhookMessage(req))),
+    { ...open, bucket: 'webhooks.execute' },
+  );
 }
