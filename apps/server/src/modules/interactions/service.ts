@@ -327,7 +327,8 @@ async function buildModalSubmit(deps: InteractionDeps, ctx: Ctx, place: Place, a
 /** `POST /interactions`: a person runs a command, uses a component or submits a modal. Answered 204, as on Discord. */
 export async function invoke(deps: InteractionDeps, ctx: Ctx, body: InvokeInteractionBody): Promise<void> {
   if (ctx.user.bot) throw errors.usersOnly();
-  const app = await deps.applications.get(body.application_id);
+  // Discord's bot users share their application's id; here they differ, so a bot's user id names it too.
+  const app = (await deps.applications.get(body.application_id)) ?? (await deps.applications.getByBot(body.application_id));
   if (!app) throw errors.unknown('application');
   const place = await placeOf(deps, ctx, body.channel_id, app);
   let built: Built;

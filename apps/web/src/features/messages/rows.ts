@@ -29,6 +29,8 @@ export interface DisplayMessage {
   mentions: readonly User[];
   mentionRoles: readonly string[];
   mentionEveryone: boolean;
+  /** The server's message (absent while pending): flags, components and interaction metadata. */
+  source?: Message;
 }
 
 const NONE: readonly never[] = [];
@@ -58,6 +60,7 @@ function fromServer(m: Message, me: string): DisplayMessage {
     mentions: m.mentions,
     mentionRoles: m.mention_roles,
     mentionEveryone: m.mention_everyone,
+    source: m,
   };
 }
 
