@@ -479,6 +479,36 @@ describe('message components', () => {
     expect(r.d).toEqual({ interaction_id: i.id, nonce: 'ac1', choices: [{ name: 'apple', value: 'apple' }, { name: 'apricot', value: 'apricot' }] });
   });
 
+  it("a bot's own message names no application: its bot's id stands for it, as on Discord where they are one", async () => {
+    const msg = await bot.api.ok.post(`/channels/${guild.generalId}/messages`, { content: 'Mine', components: buttons() });
+    const from = botGw.frames.length;
+    await member.api.ok.post('/interactions', { type: 3, application_id: bot.userId, channel_id: guild.generalId, message_id: msg.id, data: { component_type: 2, custom_id: 'yes' } });
+    const i = (await botGw.next((f) => f.t === 'INTERACTION_CREATE' && f.d.message?.id === msg.id, { from })).d;
+    expect(i.application_id).toBe(bot.applicationId);
+    // Another application's message is not this one's to answer for.
+    const other = await newBot(owner.api, 'Other Clicks');
+    await addBot(owner.api, guild.id, other);
+    expect((await member.api.post('/interactions', { type: 3, application_id: other.applicationId, channel_id: guild.generalId, message_id: msg.id, data: { component_type: 2, custom_id: 'yes' } })).body.code).toBe(10008);
+  });
+
+  it('in a DM with the bot: global commands allowed there run with `user` and context 1; guild-only ones are refused', async () => {
+    const dmCmd = await bot.api.ok.post(`/applications/${bot.applicationId}/commands`, { name: 'dmhello', description: 'd', contexts: [0, 1] });
+    const guildOnly = await bot.api.ok.post(`/applications/${bot.applicationId}/commands`, { name: 'guildonly', description: 'd', dm_permission: false });
+    const dm = await member.api.ok.post('/users/@me/channels', { recipient_id: bot.userId });
+    const from = botGw.frames.length;
+    await member.api.ok.post('/interactions', { type: 2, application_id: bot.applicationId, channel_id: dm.id, data: { id: dmCmd.id, name: 'dmhello' } });
+    const i = (await botGw.next((f) => f.t === 'INTERACTION_CREATE' && f.d.data?.name === 'dmhello', { from })).d;
+    expect(i).toMatchObject({ context: 1, user: { id: member.id }, channel: { id: dm.id, type: 1 } });
+    expect(i.member).toBeUndefined();
+    expect(i.guild_id).toBeUndefined();
+    const res = await cb(i, { type: 4, data: { content: 'hi in private' } }, '?with_response=true');
+    expect(res.body.resource.message).toMatchObject({ channel_id: dm.id, content: 'hi in private' });
+    expect((await member.api.post('/interactions', { type: 2, application_id: bot.applicationId, channel_id: dm.id, data: { id: guildOnly.id, name: 'guildonly' } })).body.code).toBe(50001);
+    const index = await member.api.ok.get(`/channels/${dm.id}/application-command-index`);
+    expect(index.application_commands.map((c: any) => c.name)).toEqual(['dmhello']);
+    await bot.api.ok.put(`/applications/${bot.applicationId}/commands`, []);
+  });
+
   it('context menus: user and message commands carry target_id and the resolved target', async () => {
     const userCmd = await bot.api.ok.post(cmdBase(), { name: 'High Five', type: 2 });
     const msgCmd = await bot.api.ok.post(cmdBase(), { name: 'Quote', type: 3 });
