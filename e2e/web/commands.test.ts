@@ -1,7 +1,8 @@
 /**
  * Slash commands in Chromium: a person types `/`, picks a bot's command from the picker, fills its option,
  * gets an ephemeral reply ("Only you can see this") with a button, and clicks it: the bot's update replaces
- * the message. Another member never sees the ephemeral reply. A deferred answer shows "thinking" first.
+ * the message. Another member never sees the ephemeral reply. A select menu and a modal reach the bot; a deferred
+ * answer shows "thinking" first.
  * The bot is played by this test over its gateway session and the callback routes.
  * Screenshots at 1280 and 390 px, light and dark, go to e2e/artifacts/.
  */
@@ -53,6 +54,12 @@ describe('slash commands in Chromium', () => {
             components: [{ type: 1, components: [{ type: 2, style: 3, label: 'Yes', custom_id: 'yes' }, { type: 2, style: 4, label: 'No', custom_id: 'no' }, { type: 2, style: 5, label: 'Rules', url: 'https://example.com/rules' }] }],
           },
         });
+      } else if (i.type === 3 && i.data.custom_id === 'flavour') {
+        await cb({ type: 7, data: { content: `Picked ${i.data.values.join(' and ')}.`, components: [] } });
+      } else if (i.type === 3 && i.data.custom_id === 'feedback') {
+        await cb({ type: 9, data: { custom_id: 'fb', title: 'Feedback', components: [{ type: 1, components: [{ type: 4, custom_id: 'text', style: 2, label: 'Your thoughts', required: true }] }] } });
+      } else if (i.type === 5) {
+        await cb({ type: 4, data: { content: `Thanks for: ${i.data.components[0].components[0].value}` } });
       } else if (i.type === 3) {
         await cb({ type: 7, data: { content: `You voted ${i.data.custom_id}.`, components: [] } });
       } else if (i.type === 2 && i.data.name === 'slow') {
@@ -164,6 +171,39 @@ describe('slash commands in Chromium', () => {
     // Dismissed, it goes.
     await updated.getByRole('button', { name: 'Dismiss message' }).click();
     await expect(row(page, 'You voted yes.').count()).resolves.toBe(0);
+  });
+
+  it("a bot's select menu and a button that opens a modal: picks and the form's answer reach the bot", async () => {
+    await bot.api.ok.post(`/channels/${guild.generalId}/messages`, {
+      content: 'Ice cream?',
+      components: [
+        { type: 1, components: [{ type: 3, custom_id: 'flavour', placeholder: 'Pick flavours', min_values: 1, max_values: 2, options: [{ label: 'Vanilla', value: 'vanilla' }, { label: 'Mint', value: 'mint', description: 'fresh' }, { label: 'Plum', value: 'plum' }] }] },
+        { type: 1, components: [{ type: 2, style: 1, label: 'Give feedback', custom_id: 'feedback' }] },
+      ],
+    });
+    const page = bob.page;
+    const msg = row(page, 'Ice cream?');
+    await msg.waitFor();
+    await msg.getByTestId('component-select').click();
+    await msg.getByRole('option', { name: /Vanilla/ }).click();
+    await msg.getByRole('option', { name: /Plum/ }).click();
+    await page.screenshot({ path: screenshotPath('commands-select-1280-light.png') });
+    await msg.getByRole('button', { name: 'Done' }).click();
+    await row(page, 'Picked vanilla and plum.').waitFor();
+    // The update is for everyone: Alice sees it too.
+    await row(alice.page, 'Picked vanilla and plum.').waitFor();
+
+    await bot.api.ok.post(`/channels/${guild.generalId}/messages`, { content: 'Tell us', components: [{ type: 1, components: [{ type: 2, style: 1, label: 'Give feedback', custom_id: 'feedback' }] }] });
+    await row(page, 'Tell us').getByRole('button', { name: 'Give feedback' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Feedback' });
+    await dialog.waitFor();
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
+    await page.screenshot({ path: screenshotPath('commands-modal-1280-dark.png') });
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+    await dialog.getByLabel(/Your thoughts/).fill('More plum, please');
+    await dialog.getByRole('button', { name: 'Submit' }).click();
+    await row(page, 'Thanks for: More plum, please').waitFor();
+    await expect(dialog.count()).resolves.toBe(0);
   });
 
   it('a deferred answer shows the bot thinking until it edits the reply', async () => {

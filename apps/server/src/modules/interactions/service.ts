@@ -14,7 +14,6 @@ import {
   ComponentTypes,
   CommandInvocationData,
   CreateMessageBody,
-  EmbedList,
   InteractionCallbackBody,
   InteractionTypes,
   MessageComponents,
@@ -690,7 +689,6 @@ async function isLoading(deps: InteractionDeps, i: InteractionRecord): Promise<b
 export async function followUp(deps: InteractionDeps, applicationId: string, token: string, raw: unknown, wait: boolean): Promise<Message | undefined> {
   const i = await byToken(deps, applicationId, token);
   const body = answerBody(raw);
-  if (body.embeds) parse(z.object({ embeds: EmbedList }), { embeds: body.embeds });
   // The first follow-up of a deferred answer is that answer, as on Discord.
   if (await isLoading(deps, i)) {
     const message = await editAnswer(deps, i, { id: i.original_id!, ephemeral: i.original_ephemeral }, body);
