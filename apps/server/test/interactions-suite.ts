@@ -160,6 +160,9 @@ export function interactionsSuite(name: string, start: (overrides?: ConfigInput)
       expect(mine.application_commands.map((c: any) => c.name)).toContain('hello');
       expect(mine.application_commands.map((c: any) => c.name)).not.toContain('purge');
       expect(mine.applications).toEqual([expect.objectContaining({ id: bot.applicationId, name: 'Helper', bot_id: bot.userId })]);
+      // No permission overrides are set; `permissions` is a route of its own, never a command id.
+      expect(await bot.api.ok.get(`${cmdBase()}/permissions`)).toEqual([]);
+      expect((await bot.api.get(`${cmdBase()}/${open.id}/permissions`)).body).toEqual({ code: 10066, message: 'Unknown application command permissions' });
       const owners = await owner.api.ok.get(`/channels/${guild.generalId}/application-command-index`);
       expect(owners.application_commands.map((c: any) => c.name)).toEqual(expect.arrayContaining(['hello', 'purge']));
       // A command the member may not use cannot be invoked by them either.

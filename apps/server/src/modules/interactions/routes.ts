@@ -1,6 +1,6 @@
 import { BulkCommandsBody, CreateCommandBody, EditCommandBody, InteractionCallbackBody, InvokeInteractionBody } from '@concord/protocol';
 import { z } from 'zod';
-import { errors, parse } from '../../lib/errors.js';
+import { ApiError, errors, parse } from '../../lib/errors.js';
 import { Answer, type Router } from '../../http/router.js';
 import type { Deps } from '../deps.js';
 import * as commands from './commands.js';
@@ -33,6 +33,16 @@ export function interactionRoutes(r: Router, deps: Deps): void {
     r.patch(`${base}/:command_id`, (req) => commands.editCommand(deps, req.ctx, req.params.application_id!, g(req), req.params.command_id!, parse(EditCommandBody, req.body)), large);
     r.delete(`${base}/:command_id`, (req) => commands.deleteCommand(deps, req.ctx, req.params.application_id!, g(req), req.params.command_id!));
   }
+
+  // Per-guild command permission overrides are not kept: none are set, as Discord answers then.
+  r.get('/applications/:application_id/guilds/:guild_id/commands/permissions', async (req) => {
+    await commands.listCommands(deps, req.ctx, req.params.application_id!, req.params.guild_id!);
+    return [];
+  });
+  r.get('/applications/:application_id/guilds/:guild_id/commands/:command_id/permissions', async (req) => {
+    await commands.getCommand(deps, req.ctx, req.params.application_id!, req.params.guild_id!, req.params.command_id!);
+    throw new ApiError(404, 10066, 'Unknown application command permissions');
+  });
 
   r.post('/interactions', (req) => interactions.invoke(deps, req.ctx, parse(InvokeInteractionBody, req.body)), { bucket: 'interactions.invoke' });
   r.post(
