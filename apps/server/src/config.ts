@@ -74,6 +74,10 @@ const ConfigSchema = z.object({
     .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
     .transform((v) => v === true || v === 'true' || v === '1')
     .default(false),
+  /** How long a bot has to answer an interaction (Discord's 3 s). */
+  interactionResponseMs: int(100, 60_000).default(3000),
+  /** How long an interaction's token takes follow-ups (Discord's 15 minutes). */
+  interactionTokenTtlMs: int(1000, 3_600_000).default(15 * 60_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -106,6 +110,8 @@ const OPTIONS: [string, keyof Config, string][] = [
   ['IDENTIFY_TIMEOUT_MS', 'identifyTimeoutMs', 'gateway sockets that have not identified by then are closed (30000)'],
   ['SQLITE_SYNCHRONOUS', 'sqliteSynchronous', 'full (fsync before acknowledging) | normal (survives process crashes only)'],
   ['CHECK_TRANSACTIONS', 'checkTransactions', 'fail queries on the database from inside its own transaction (false; a development check)'],
+  ['INTERACTION_RESPONSE_MS', 'interactionResponseMs', 'how long a bot has to answer an interaction (3000)'],
+  ['INTERACTION_TOKEN_TTL_MS', 'interactionTokenTtlMs', 'how long an interaction token takes follow-ups (900000)'],
 ];
 
 export class ConfigError extends Error {

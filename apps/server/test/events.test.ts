@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayOpcodes, initialClientState, mergeMessages, reduce, type ClientState, type EventName, type Message } from '@concord/protocol';
-import { GatewayTester, addBot, join, newBot, newGuild, newUser, startTestServer, type TestGuild, type TestServer, type TestUser } from '@concord/server/testing';
+import { Api, GatewayTester, addBot, join, newBot, newGuild, newUser, startTestServer, type TestGuild, type TestServer, type TestUser } from '@concord/server/testing';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -44,6 +44,26 @@ function comparable(s: ClientState) {
     Object.entries(s.messages).map(([id, list]) => [id, list.map(({ member: _m, ...m }) => ({ ...m, author: m.author.id, mentions: m.mentions.map((u) => u.id) }))]),
   );
   return { user: s.user, guilds, channels: s.channels, presences: s.presences, messages, readStates: s.readStates, receipts: s.receipts };
+}
+
+/**
+ * A bot in the guild with one command and a gateway session; the owner runs the command (as `type`, 2 or 4 for
+ * autocomplete) and the bot answers with `answer` (or not at all).
+ */
+async function interact(w: World, answer: ((i: { id: string; token: string }) => unknown) | undefined, type = 2): Promise<void> {
+  const bot = await newBot(w.owner.api);
+  await addBot(w.owner.api, w.guild.id, bot);
+  const gw = await GatewayTester.identify(server.gatewayUrl, `Bot ${bot.token}`, 1 | 512);
+  w.extra.push(gw);
+  const cmd = await bot.api.ok.post<{ id: string }>(`/applications/${bot.applicationId}/guilds/${w.guild.id}/commands`, {
+    name: 'run',
+    description: 'runs',
+    options: [{ type: 3, name: 'q', description: 'q', autocomplete: true }],
+  });
+  const options = type === 4 ? [{ name: 'q', type: 3, value: 'a', focused: true }] : [];
+  await w.owner.api.ok.post('/interactions', { type, application_id: bot.applicationId, channel_id: w.guild.generalId, nonce: 'n', data: { id: cmd.id, name: 'run', options } });
+  const i = (await gw.next((f) => f.t === 'INTERACTION_CREATE')).d as { id: string; token: string };
+  if (answer) await new Api(server.base).ok.post(`/interactions/${i.id}/${i.token}/callback`, answer(i));
 }
 
 /** The actions, one per event; `live` is the owner's session, which must receive `t`. */
@@ -189,6 +209,13 @@ const actions: { [K in EventName]: (w: World) => Promise<unknown> } = {
     w.extra.push(await GatewayTester.identify(server.gatewayUrl, w.other.token));
   },
   USER_UPDATE: (w) => w.owner.api.ok.patch('/users/@me', { global_name: 'Owner Renamed' }),
+  INTERACTION_CREATE: (w) => interact(w, () => ({ type: 4, data: { content: 'answered' } })),
+  INTERACTION_SUCCESS: (w) => interact(w, () => ({ type: 5 })),
+  // Unanswered: the failure comes after the response window (3 s).
+  INTERACTION_FAILURE: (w) => interact(w, undefined),
+  INTERACTION_MODAL_CREATE: (w) =>
+    interact(w, () => ({ type: 9, data: { custom_id: 'm', title: 'Modal', components: [{ type: 1, components: [{ type: 4, custom_id: 't', style: 1, label: 'T' }] }] } })),
+  APPLICATION_COMMAND_AUTOCOMPLETE_RESPONSE: (w) => interact(w, () => ({ type: 8, data: { choices: [{ name: 'a', value: 'a' }] } }), 4),
 };
 
 /** The same check for events of private channels (DMs, group DMs), where the guild table above uses guild channels. */

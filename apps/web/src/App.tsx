@@ -9,6 +9,7 @@ import { ChannelSidebar } from './features/channels/ChannelSidebar';
 import { ChannelView } from './features/channels/ChannelView';
 import { MemberList } from './features/members/MemberList';
 import { Notices } from './components/Notices';
+import { InteractionModal } from './features/commands/ModalDialog';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { firstTextChannel } from './state/selectors';
 import { closeDrawer, openDrawer, useLayout } from './features/layout/ui';
@@ -70,6 +71,7 @@ export function App() {
   return (
     <>
       <Shell guildId={route.guildId} channelId={route.channelId} />
+      <InteractionModal />
       <Notices />
     </>
   );

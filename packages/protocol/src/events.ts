@@ -6,6 +6,7 @@
  */
 import { GatewayIntents as I } from './gateway.js';
 import type { Channel, Guild, GuildCreateData, Member, Message, ReadyData, Role, ThreadMember, User } from './schemas.js';
+import type { AutocompleteResponseData, Interaction, InteractionModalCreateData, InteractionResultData } from './interactions.js';
 
 export interface GuildMemberAddData extends Member {
   guild_id: string;
@@ -297,6 +298,12 @@ export interface DispatchPayloads {
   WEBHOOKS_UPDATE: WebhooksUpdateData;
   PRESENCE_UPDATE: PresenceUpdateData;
   USER_UPDATE: User;
+  /** To the application's bot: the whole interaction. To the invoker's sessions: its id and nonce, as on Discord. */
+  INTERACTION_CREATE: Interaction | InteractionResultData;
+  INTERACTION_SUCCESS: InteractionResultData;
+  INTERACTION_FAILURE: InteractionResultData;
+  INTERACTION_MODAL_CREATE: InteractionModalCreateData;
+  APPLICATION_COMMAND_AUTOCOMPLETE_RESPONSE: AutocompleteResponseData;
 }
 
 export type EventName = keyof DispatchPayloads;
@@ -368,6 +375,12 @@ export const EventInfo = {
   WEBHOOKS_UPDATE: { guild: I.GuildWebhooks },
   PRESENCE_UPDATE: { guild: I.GuildPresences },
   USER_UPDATE: {},
+  // Interactions go to one user's sessions (the bot's, or the invoker's), whatever their intents.
+  INTERACTION_CREATE: {},
+  INTERACTION_SUCCESS: {},
+  INTERACTION_FAILURE: {},
+  INTERACTION_MODAL_CREATE: {},
+  APPLICATION_COMMAND_AUTOCOMPLETE_RESPONSE: {},
 } as const satisfies Record<EventName, EventMeta>;
 
 export const EVENT_NAMES = Object.keys(EventInfo) as EventName[];

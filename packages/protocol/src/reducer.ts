@@ -349,10 +349,18 @@ const handlers: { [K in EventName]: Handler<K> } = {
   INVITE_DELETE: keep,
   TYPING_START: keep,
   WEBHOOKS_UPDATE: keep,
+  // Interactions change no snapshot: their messages arrive as MESSAGE_CREATE / MESSAGE_UPDATE.
+  INTERACTION_CREATE: keep,
+  INTERACTION_SUCCESS: keep,
+  INTERACTION_FAILURE: keep,
+  INTERACTION_MODAL_CREATE: keep,
+  APPLICATION_COMMAND_AUTOCOMPLETE_RESPONSE: keep,
   // The pinned flag itself arrives as MESSAGE_UPDATE; the pins list is fetched when the popout opens.
   CHANNEL_PINS_UPDATE: keep,
   MESSAGE_CREATE(state, m) {
     const list = state.messages[m.channel_id];
+    // An ephemeral message is shown to its one reader until a reload; it is no part of the channel's history.
+    if (m.flags & MessageFlags.EPHEMERAL) return list ? { ...state, messages: { ...state.messages, [m.channel_id]: upsertMessage(list, m) } } : state;
     const channel = state.channels[m.channel_id];
     const channels = channel ? { ...state.channels, [m.channel_id]: { ...channel, last_message_id: m.id } } : state.channels;
     const known = list?.some((x) => x.id === m.id);

@@ -37,13 +37,13 @@ export const isTextBasedType = (type: number): boolean =>
   type === ChannelTypes.GUILD_TEXT || type === ChannelTypes.GUILD_VOICE || type === ChannelTypes.GUILD_ANNOUNCEMENT ||
   isPrivateChannelType(type) || isThreadType(type);
 
-export const MessageTypes = { DEFAULT: 0, CHANNEL_PINNED_MESSAGE: 6, USER_JOIN: 7, REPLY: 19 } as const;
+export const MessageTypes = { DEFAULT: 0, CHANNEL_PINNED_MESSAGE: 6, USER_JOIN: 7, REPLY: 19, CHAT_INPUT_COMMAND: 20, CONTEXT_MENU_COMMAND: 23 } as const;
 
 /** Discord's SystemChannelFlags that Concord honours. */
 export const SystemChannelFlags = { SUPPRESS_JOIN_NOTIFICATIONS: 1 << 0 } as const;
 
 /** Message flags Concord sets. */
-export const MessageFlags = { HAS_THREAD: 1 << 5 } as const;
+export const MessageFlags = { HAS_THREAD: 1 << 5, EPHEMERAL: 1 << 6, LOADING: 1 << 7 } as const;
 
 /** Minutes of inactivity after which a thread archives itself (Discord's four choices). */
 export const THREAD_ARCHIVE_DURATIONS = [60, 1440, 4320, 10080] as const;
@@ -232,6 +232,10 @@ export interface Message {
   flags: number;
   nonce?: string | number;
   webhook_id?: string | null;
+  /** An interaction's response or follow-up: the application, and the interaction it answers. */
+  application_id?: string;
+  interaction_metadata?: Record<string, unknown>;
+  interaction?: { id: string; type: number; name: string; user: unknown };
   message_reference?: z.infer<typeof MessageReference> | null;
   referenced_message?: Message | null;
   channel_type?: number;
@@ -265,6 +269,7 @@ export const Application = z.object({
   owner: User.optional(),
   bot: User.extend({ token: z.string().optional() }).optional(),
   verify_key: z.string(),
+  interactions_endpoint_url: z.string().nullable().optional(),
 });
 export type Application = z.infer<typeof Application>;
 

@@ -5,7 +5,7 @@
  * VIEW_CHANNEL, and encode the payload once per variant (full, or content-redacted for bots without
  * MESSAGE_CONTENT); each session only appends its own sequence number.
  */
-import { EventInfo, GatewayIntents, Permissions, hasPermission, intentFor, type DispatchPayloads } from '@concord/protocol';
+import { EventInfo, GatewayIntents, MessageFlags, Permissions, hasPermission, intentFor, type DispatchPayloads } from '@concord/protocol';
 import type { BusMessage, DispatchMessage, Route } from '../bus/bus.js';
 import { shardKeyOf, userTopic } from '../bus/topics.js';
 import { contentView, redactFor, redacted, type ContentPayload } from '../modules/messages/content.js';
@@ -105,7 +105,9 @@ export class Fanout {
       }
       return;
     }
-    const intent = intentFor(message.t, 'private');
+    // A guild channel's message aimed at one user (an ephemeral interaction answer) is gated as a guild message.
+    const inGuild = message.t.startsWith('MESSAGE_') && Boolean((message.d as { guild_id?: string }).guild_id);
+    const intent = intentFor(message.t, inGuild ? 'guild' : 'private');
     const started = performance.now();
     let prefix: Buffer | undefined;
     let delivered = 0;
@@ -117,7 +119,7 @@ export class Fanout {
       connected ||= s.socket !== null;
     }
     // A private channel's message reached a connected session of this recipient: a delivery receipt.
-    if (connected && message.t === 'MESSAGE_CREATE' && !message.d.guild_id && message.d.author.id !== userId) {
+    if (connected && message.t === 'MESSAGE_CREATE' && !message.d.guild_id && message.d.author.id !== userId && !(message.d.flags & MessageFlags.EPHEMERAL)) {
       noteDelivered(this.deps, userId, message.d.channel_id, message.d.id).catch((err) => log.error('delivery receipt failed', { err }));
     }
     this.observe?.(message.t, delivered, (performance.now() - started) / 1000);

@@ -30,6 +30,14 @@ export interface RouteOptions {
 
 export const SMALL_BODY_BYTES = 16 * 1024;
 
+/** An answer whose status depends on what happened (e.g. 201 created, 200 replaced). */
+export class Answer {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
 export type Handler = (req: Req) => unknown | Promise<unknown>;
 
 export interface Router {
@@ -70,6 +78,7 @@ export function createRouter(app: FastifyInstance, publicUrl: string | undefined
           baseUrl: publicUrl ?? `${request.protocol}://${request.host}`,
         });
         if (result === undefined) return reply.code(204).send();
+        if (result instanceof Answer) return reply.code(result.status).send(result.body);
         return reply.code(opts.status ?? 200).send(result);
       },
     });

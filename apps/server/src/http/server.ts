@@ -103,8 +103,8 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>, ops: 
     if (params) {
       for (const [name, kind] of Object.entries(ID_PARAMS)) {
         const v = params[name];
-        // `@me` names the caller, so it is a user id and nothing else.
-        if (v !== undefined && !(v === '@me' && name === 'user_id') && !isSnowflake(v)) throw errors.unknown(kind);
+        // `@me` names the caller, so it is a user id and nothing else; `@original` is an interaction's first answer.
+        if (v !== undefined && !(v === '@me' && name === 'user_id') && !(v === '@original' && name === 'message_id') && !isSnowflake(v)) throw errors.unknown(kind);
       }
       for (const [name, v] of Object.entries(params)) {
         if (typeof v === 'string' && v.includes('\0')) throw NAME_PARAMS[name] ? errors.unknown(NAME_PARAMS[name]) : errors.notFound();

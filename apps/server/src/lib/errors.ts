@@ -73,6 +73,21 @@ export const errors = {
   usersOnly: () => new ApiError(403, ErrorCodes.BOTS_CANNOT_USE_ENDPOINT, 'Bots cannot use this endpoint'),
 };
 
+/** Structural problems (protocol's `commandProblems`, `componentProblems`) as one 50035, each under `prefix`. */
+export function problemsError(problems: readonly { path: (string | number)[]; code: string; message: string }[], prefix: (string | number)[] = []): ApiError {
+  const out: FieldErrors = {};
+  for (const p of problems) {
+    let node: FieldErrors = out;
+    for (const key of [...prefix, ...p.path]) {
+      const k = String(key);
+      node[k] ??= {};
+      node = node[k] as FieldErrors;
+    }
+    (node._errors ??= []).push({ code: p.code, message: p.message });
+  }
+  return new ApiError(400, ErrorCodes.INVALID_FORM_BODY, 'Invalid Form Body', out);
+}
+
 function zodCode(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':

@@ -9,6 +9,7 @@ import { channelsModule } from './channels/index.js';
 import { discoveryModule } from './gateway/index.js';
 import { dmsModule } from './dms/index.js';
 import { guildsModule } from './guilds/index.js';
+import { interactionsModule } from './interactions/index.js';
 import { invitesModule } from './invites/index.js';
 import { membersModule } from './members/index.js';
 import { messagesModule } from './messages/index.js';
@@ -40,6 +41,7 @@ export const modules = [
   auditModule,
   threadsModule,
   webhooksModule,
+  interactionsModule,
   dmsModule,
   readStatesModule,
   receiptsModule,

@@ -173,6 +173,12 @@ export interface MessageContext {
   thread?: Channel;
 }
 
+/** An interaction's response carries its metadata, and the older `interaction` object libraries still read. */
+function interactionFields(meta: Record<string, unknown>) {
+  const { id, type, user, name } = meta as { id: string; type: number; user: unknown; name?: string };
+  return { interaction_metadata: meta, interaction: { id, type, name: name ?? '', user } };
+}
+
 export function wireMessage(m: MessageRecord, ctx: MessageContext): Message {
   const msg: Message = {
     id: m.id,
@@ -191,12 +197,14 @@ export function wireMessage(m: MessageRecord, ctx: MessageContext): Message {
     mention_channels: [],
     attachments: [],
     embeds: m.embeds,
-    components: [],
+    components: m.components ?? [],
     reactions: ctx.reactions ?? [],
     pinned: m.pinned,
     flags: m.flags,
     ...(m.nonce != null ? { nonce: m.nonce } : {}),
     ...(m.webhook_id ? { webhook_id: m.webhook_id } : {}),
+    ...(m.application_id ? { application_id: m.application_id } : {}),
+    ...(m.interaction ? interactionFields(m.interaction) : {}),
     channel_type: ctx.channelType,
     ...(ctx.thread ? { thread: ctx.thread } : {}),
   };

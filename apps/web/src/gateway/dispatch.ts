@@ -9,6 +9,7 @@ import { invalidateHistory } from '../features/messages/actions';
 import { expectGuilds, pinsChanged } from '../features/layout/ui';
 import { presencePayload, usePresenceChoice, watchIdle } from '../features/presence/status';
 import { getState, notify, saveToken, setState } from '../state/store';
+import { onAutocomplete, onInteractionCreate, onInteractionFailure, onInteractionSuccess, onModal } from '../features/commands/state';
 
 export const TYPING_SHOWN_MS = 10_000;
 
@@ -105,6 +106,21 @@ function onDispatch(ev: GatewayDispatch): void {
       return;
     case 'CHANNEL_PINS_UPDATE':
       pinsChanged(ev.d.channel_id);
+      return;
+    case 'INTERACTION_CREATE':
+      onInteractionCreate(ev.d as Parameters<typeof onInteractionCreate>[0]);
+      return;
+    case 'INTERACTION_SUCCESS':
+      onInteractionSuccess(ev.d);
+      return;
+    case 'INTERACTION_FAILURE':
+      onInteractionFailure(ev.d);
+      return;
+    case 'INTERACTION_MODAL_CREATE':
+      onModal(ev.d);
+      return;
+    case 'APPLICATION_COMMAND_AUTOCOMPLETE_RESPONSE':
+      onAutocomplete(ev.d);
       return;
     case 'TYPING_START': {
       const d = ev.d;

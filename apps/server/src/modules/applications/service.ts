@@ -9,9 +9,10 @@ import { addMember } from '../guilds/service.js';
 import type { UserRecord } from '../users/store.js';
 import { wireUser } from '../wire.js';
 import type { ApplicationRecord } from './store.js';
+import { applicationKeys } from '../interactions/keys.js';
 
 /** What this domain's services use. */
-type AppDeps = Needs<'applications' | 'users' | 'guilds' | 'channels' | 'moderation' | 'messages', 'access' | 'cache' | 'ids' | 'config' | 'presence'>;
+type AppDeps = Needs<'applications' | 'users' | 'guilds' | 'channels' | 'moderation' | 'messages' | 'interactions', 'access' | 'cache' | 'ids' | 'config' | 'presence'>;
 
 /** Discord's application flags that grant privileged intents (the "limited" and full variants). */
 export const AppFlags = {
@@ -41,7 +42,7 @@ export function seesMessageContent(user: { bot: boolean }, intents: number): boo
   return !user.bot || Boolean(intents & GatewayIntents.MessageContent);
 }
 
-function wireApplication(app: ApplicationRecord, owner: UserRecord | undefined, bot: UserRecord | undefined, token?: string): Application {
+function wireApplication(app: ApplicationRecord, owner: UserRecord | undefined, bot: UserRecord | undefined, token?: string, keys?: { public_key: string; url: string | null }): Application {
   return {
     id: app.id,
     name: app.name,
@@ -52,7 +53,9 @@ function wireApplication(app: ApplicationRecord, owner: UserRecord | undefined, 
     flags: app.flags,
     ...(owner ? { owner: wireUser(owner) } : {}),
     ...(bot ? { bot: { ...wireUser(bot), ...(token ? { token } : {}) } } : {}),
-    verify_key: '0'.repeat(64),
+    // The key interactions POSTed to the application's endpoint are signed with.
+    verify_key: keys?.public_key ?? '0'.repeat(64),
+    ...(keys ? { interactions_endpoint_url: keys.url } : {}),
   };
 }
 
@@ -106,7 +109,7 @@ export async function createApplication(deps: AppDeps, ctx: Ctx, body: { name: s
       bot.username = `${bot.username.slice(0, 27)}_${randomBytes(2).toString('hex')}`.slice(0, 32);
     }
   }
-  return wireApplication(app, ctx.user, bot, token);
+  return wireApplication(app, ctx.user, bot, token, await applicationKeys(deps.interactions, app.id));
 }
 
 export async function listApplications(deps: AppDeps, ctx: Ctx) {
@@ -120,7 +123,7 @@ export async function currentApplication(deps: AppDeps, ctx: Ctx) {
   if (!ctx.user.bot) throw errors.botsOnly();
   const app = await deps.applications.getByBot(ctx.user.id);
   if (!app) throw errors.unknown('application');
-  return wireApplication(app, await deps.users.get(app.owner_id), ctx.user);
+  return wireApplication(app, await deps.users.get(app.owner_id), ctx.user, undefined, await applicationKeys(deps.interactions, app.id));
 }
 
 /**

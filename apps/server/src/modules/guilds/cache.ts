@@ -309,6 +309,11 @@ export class GuildCache {
     INVITE_DELETE: null,
     TYPING_START: null,
     WEBHOOKS_UPDATE: null,
+    INTERACTION_CREATE: null,
+    INTERACTION_SUCCESS: null,
+    INTERACTION_FAILURE: null,
+    INTERACTION_MODAL_CREATE: null,
+    APPLICATION_COMMAND_AUTOCOMPLETE_RESPONSE: null,
     CHANNEL_PINS_UPDATE: null,
     PRESENCE_UPDATE: null,
     // Published on user topics, never on a guild's.

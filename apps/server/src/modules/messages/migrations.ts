@@ -65,4 +65,15 @@ export const messageMigrations: Migration[] = [
       CREATE INDEX messages_pins ON messages(channel_id, pinned_at) WHERE pinned_at IS NOT NULL;
     `,
   },
+  {
+    id: 1402,
+    name: 'interaction and component messages',
+    // Components (JSON), the application that sent it (an interaction response or follow-up), and the
+    // interaction's metadata as Discord's messages carry it.
+    shared: `
+      ALTER TABLE messages ADD COLUMN components TEXT;
+      ALTER TABLE messages ADD COLUMN application_id BIGINT;
+      ALTER TABLE messages ADD COLUMN interaction TEXT;
+    `,
+  },
 ];

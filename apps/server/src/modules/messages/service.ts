@@ -12,8 +12,12 @@ import {
   type Member,
   type Message,
   type Reaction,
+  MessageComponents,
+  cleanComponents,
+  componentProblems,
+  type ActionRow,
 } from '@concord/protocol';
-import { ApiError, RateLimitedError, errors } from '../../lib/errors.js';
+import { ApiError, RateLimitedError, errors, formError, problemsError } from '../../lib/errors.js';
 import { guildIdOf, type ChannelScope, type Ctx } from '../access.js';
 import type { Deps, Needs } from '../deps.js';
 import { grantedPrivilegedIntents, seesMessageContent } from '../applications/service.js';
@@ -35,6 +39,25 @@ export type MessageDeps = Needs<MessageStores, MessageInfra>;
 function requireTextChannel(scope: ChannelScope): void {
   if (!isTextBasedType(scope.channel.type)) throw new ApiError(400, ErrorCodes.CANNOT_SEND_IN_NON_TEXT_CHANNEL, 'Cannot send messages in a non-text channel');
 }
+
+/**
+ * A message's components, checked against Discord's shapes and rules (errors under `components`). Only bots
+ * and applications send them: a person's are dropped, as Discord's client never sends any.
+ */
+export function checkComponents(raw: readonly unknown[] | null | undefined, from: { bot: boolean }): ActionRow[] | undefined {
+  if (raw == null || !from.bot) return undefined;
+  const parsed = MessageComponents.safeParse(raw);
+  if (!parsed.success) {
+    const err = formError(parsed.error);
+    throw new ApiError(400, err.code, err.message, { components: err.errors });
+  }
+  const problems = componentProblems(parsed.data, 'message');
+  if (problems.length > 0) throw problemsError(problems, ['components']);
+  return cleanComponents(parsed.data);
+}
+
+const isEmpty = (content: string, embeds: readonly unknown[] | null | undefined, components: readonly unknown[] | undefined) =>
+  content.trim() === '' && !(embeds && embeds.length > 0) && !(components && components.length > 0);
 
 /** The author's member, as guild messages carry it; private channels have none. */
 export const memberOf = (scope: ChannelScope) => (scope.kind === 'private' ? undefined : scope.member);
@@ -99,13 +122,13 @@ export async function toWire(deps: MessageDeps, records: MessageRecord[], channe
   }
   const ids = new Set<string>();
   for (const r of records) {
-    if (!r.webhook_id) ids.add(r.author_id);
+    if (!r.webhook_id || r.application_id) ids.add(r.author_id);
     for (const u of r.mentions) ids.add(u);
   }
   const users = new Map((await deps.users.getMany([...ids])).map((u) => [u.id, u]));
   const out: Message[] = [];
   for (const r of records) {
-    const author = r.webhook_id ? webhookAuthor(r) : users.get(r.author_id);
+    const author = r.webhook_id && !r.application_id ? webhookAuthor(r) : users.get(r.author_id);
     if (!author) continue;
     // A starter message carries its thread (same id) as it is now.
     const thread = r.flags & MessageFlags.HAS_THREAD ? await deps.channels.get(r.id) : undefined;
@@ -135,7 +158,7 @@ export async function sendMessage(deps: MessageDeps, ctx: Ctx, channelId: string
   const access = await deps.access.channel(ctx, channelId, Permissions.SEND_MESSAGES);
   // A send that would be refused anyway spends no slowmode allowance.
   requireTextChannel(access);
-  if ((body.content ?? '').trim() === '' && !(body.embeds && body.embeds.length > 0)) throw errors.emptyMessage();
+  if (isEmpty(body.content ?? '', body.embeds, checkComponents(body.components, ctx.user))) throw errors.emptyMessage();
   await enforceSlowmode(deps, ctx, access);
   return createMessage(deps, access, { user: ctx.user, member: memberOf(access), dedupeBots: body.enforce_nonce === true }, body, ctx.user.id);
 }
@@ -147,6 +170,8 @@ interface Author {
   /** Bots deduplicate by nonce only when they ask (enforce_nonce). */
   dedupeBots?: boolean;
   webhook?: { id: string; name: string; avatar: string | null };
+  /** An application answering an interaction (the author is its bot). */
+  application?: { id: string; type: number; flags: number; interaction: Record<string, unknown> };
 }
 
 /**
@@ -162,10 +187,26 @@ export async function sendWebhookMessage(
   return createMessage(deps, scope, { user: webhookAuthor({ author_id: webhook.id, author_name: webhook.name, author_avatar: webhook.avatar }), webhook }, body);
 }
 
+/**
+ * An application's answer to an interaction (a response or a follow-up), by its bot with the application as
+ * `webhook_id`, as on Discord. The interaction token was the authority. A deferred answer (LOADING) is empty.
+ */
+export async function sendInteractionMessage(
+  deps: MessageDeps,
+  scope: ChannelScope,
+  bot: UserRecord,
+  application: { id: string; type: number; flags: number; interaction: Record<string, unknown> },
+  body: CreateMessageBody,
+): Promise<Message> {
+  return createMessage(deps, scope, { user: bot, member: memberOf(scope), application }, body);
+}
+
 async function createMessage(deps: MessageDeps, access: ChannelScope, author: Author, body: CreateMessageBody, viewerId?: string): Promise<Message> {
   requireTextChannel(access);
   const content = body.content ?? '';
-  if (content.trim() === '' && !(body.embeds && body.embeds.length > 0)) throw errors.emptyMessage();
+  const components = checkComponents(body.components, { bot: author.user.bot });
+  const loading = Boolean(author.application && author.application.flags & MessageFlags.LOADING);
+  if (!loading && isEmpty(content, body.embeds, components)) throw errors.emptyMessage();
   // Only a message that will be stored unarchives its thread.
   if (access.kind === 'thread') await reopenForSend(deps, access);
   const guildId = guildIdOf(access) ?? null;
@@ -190,7 +231,7 @@ async function createMessage(deps: MessageDeps, access: ChannelScope, author: Au
     channel_id: channelId,
     guild_id: guildId,
     author_id: author.user.id,
-    type: reference ? MessageTypes.REPLY : MessageTypes.DEFAULT,
+    type: author.application ? author.application.type : reference ? MessageTypes.REPLY : MessageTypes.DEFAULT,
     content,
     nonce: body.nonce == null ? null : String(body.nonce),
     // People's clients (and op 100) send a nonce to be deduplicated; bots get Discord's rule: only with enforce_nonce.
@@ -198,7 +239,7 @@ async function createMessage(deps: MessageDeps, access: ChannelScope, author: Au
     edited_at: null,
     tts: body.tts ?? false,
     pinned: false,
-    flags: 0,
+    flags: author.application ? author.application.flags : 0,
     mention_everyone: mentions.everyone,
     mentions: mentions.users.map((u) => u.id),
     mention_roles: mentions.roles,
@@ -206,6 +247,8 @@ async function createMessage(deps: MessageDeps, access: ChannelScope, author: Au
     ref_channel_id: reference ? channelId : null,
     embeds: (body.embeds as unknown[] | null | undefined) ?? [],
     ...(author.webhook ? { webhook_id: author.webhook.id, author_name: author.webhook.name, author_avatar: author.webhook.avatar } : {}),
+    ...(components?.length ? { components } : {}),
+    ...(author.application ? { webhook_id: author.application.id, application_id: author.application.id, interaction: author.application.interaction } : {}),
   };
   const { message: stored, created } = await deps.messages.create(record);
   if (!created) {
@@ -219,7 +262,7 @@ async function createMessage(deps: MessageDeps, access: ChannelScope, author: Au
   // Group-committed (the one exception to actions owning their transaction): published once the commit resolved.
   await deps.events.dispatch(access, 'MESSAGE_CREATE', wire);
   // Sending reads the channel up to one's own message (people only; a webhook reads nothing).
-  if (!author.webhook) readOwnMessage(deps, { user: author.user }, channelId, stored.id);
+  if (!author.webhook && !author.application) readOwnMessage(deps, { user: author.user }, channelId, stored.id);
   return wire;
 }
 
@@ -240,11 +283,29 @@ export async function editWebhookMessage(
   scope: ChannelScope,
   webhookId: string,
   messageId: string,
-  body: { content?: string | null; embeds?: unknown[] | null; allowed_mentions?: AllowedMentions },
+  body: EditBody,
 ): Promise<Message> {
   const existing = await webhookMessage(deps, scope.channel.id, webhookId, messageId);
   return applyEdit(deps, scope, existing, body, undefined, undefined);
 }
+
+/**
+ * An application edits its message (an interaction's original response, a follow-up, or the message whose
+ * component was used): the first edit of a deferred answer ends its loading state.
+ */
+export async function editApplicationMessage(deps: MessageDeps, scope: ChannelScope, existing: MessageRecord, body: EditBody): Promise<Message> {
+  return applyEdit(deps, scope, existing, { ...body, components: checkComponents(body.components, { bot: true }) ?? body.components }, undefined, undefined, true);
+}
+
+/** An application's message as it is stored. */
+export const applicationMessage = (deps: Pick<Deps, 'messages'>, channelId: string, messageId: string) => deps.messages.get(channelId, messageId);
+
+/** Deletes an application's message (the caller checked it is the application's). */
+export async function deleteApplicationMessage(deps: MessageDeps, scope: ChannelScope, messageId: string): Promise<void> {
+  await removeMessage(deps, scope, messageId);
+}
+
+type EditBody = { content?: string | null; embeds?: unknown[] | null; allowed_mentions?: AllowedMentions; components?: unknown[] | null };
 
 export async function deleteWebhookMessage(deps: MessageDeps, scope: ChannelScope, webhookId: string, messageId: string): Promise<void> {
   await webhookMessage(deps, scope.channel.id, webhookId, messageId);
@@ -275,33 +336,39 @@ export async function editMessage(
   ctx: Ctx,
   channelId: string,
   messageId: string,
-  body: { content?: string | null; embeds?: unknown[] | null; allowed_mentions?: AllowedMentions },
+  body: EditBody,
 ): Promise<Message> {
   const access = await deps.access.channel(ctx, channelId);
   const existing = await deps.messages.get(channelId, messageId);
   if (!existing) throw errors.unknown('message');
   if (existing.author_id !== ctx.user.id) throw errors.cannotEditOthers();
-  return applyEdit(deps, access, existing, body, ctx.user.id, memberOf(access));
+  // A bot edits its components too; a person's edit leaves them as they are.
+  const edit = ctx.user.bot ? { ...body, components: body.components === undefined ? undefined : (checkComponents(body.components ?? [], ctx.user) ?? []) } : body;
+  return applyEdit(deps, access, existing, edit, ctx.user.id, memberOf(access), ctx.user.bot);
 }
 
 async function applyEdit(
   deps: MessageDeps,
   access: ChannelScope,
   existing: MessageRecord,
-  body: { content?: string | null; embeds?: unknown[] | null; allowed_mentions?: AllowedMentions },
+  body: EditBody,
   viewerId: string | undefined,
   member: Member | undefined,
+  byApplication = false,
 ): Promise<Message> {
   const channelId = existing.channel_id;
   const messageId = existing.id;
   const content = body.content === undefined ? existing.content : (body.content ?? '');
   const embeds = body.embeds === undefined ? existing.embeds : (body.embeds ?? []);
-  if (content.trim() === '' && embeds.length === 0) throw errors.emptyMessage();
+  const components = body.components === undefined || !byApplication ? existing.components : (body.components ?? []);
+  if (isEmpty(content, embeds, components)) throw errors.emptyMessage();
   const mentions = body.content === undefined ? undefined : await parseMentions(deps, access, content, checkAllowedMentions(body.allowed_mentions));
   const patch = {
     content,
     embeds,
-    edited_at: Date.now(),
+    ...(byApplication ? { components: components ?? [], flags: existing.flags & ~MessageFlags.LOADING } : {}),
+    // A deferred answer's first content is not an edit to readers.
+    edited_at: existing.flags & MessageFlags.LOADING ? null : Date.now(),
     ...(mentions ? { mentions: mentions.users.map((u) => u.id), mention_roles: mentions.roles, mention_everyone: mentions.everyone } : {}),
   };
   // One statement: it commits by itself, and the event follows it.

@@ -28,6 +28,12 @@ export interface MessageRecord {
   webhook_id?: string | null;
   author_name?: string | null;
   author_avatar?: string | null;
+  /** Message components (action rows); only bots and applications send them. */
+  components?: unknown[];
+  /** Sent by this application in answer to an interaction (author_id is its bot, webhook_id the application). */
+  application_id?: string | null;
+  /** Discord's `interaction_metadata` of the interaction this answers. */
+  interaction?: Record<string, unknown> | null;
 }
 
 export interface HistoryQuery {
@@ -38,7 +44,7 @@ export interface HistoryQuery {
 }
 
 export type MessagePatch = Partial<
-  Pick<MessageRecord, 'content' | 'edited_at' | 'flags' | 'embeds' | 'pinned' | 'pinned_at' | 'mentions' | 'mention_roles' | 'mention_everyone'>
+  Pick<MessageRecord, 'content' | 'edited_at' | 'flags' | 'embeds' | 'components' | 'pinned' | 'pinned_at' | 'mentions' | 'mention_roles' | 'mention_everyone'>
 >;
 
 export interface MessageStore {
@@ -94,6 +100,8 @@ const toMessage = (r: Row): MessageRecord => ({
   embeds: r.embeds ? JSON.parse(r.embeds) : [],
   // Only webhook messages carry these (a person's or bot's record stays as it was created).
   ...(r.webhook_id != null ? { webhook_id: String(r.webhook_id), author_name: r.author_name ?? null, author_avatar: r.author_avatar ?? null } : {}),
+  ...(r.components ? { components: JSON.parse(r.components) } : {}),
+  ...(r.application_id != null ? { application_id: String(r.application_id), interaction: r.interaction ? JSON.parse(r.interaction) : null } : {}),
 });
 
 const json = (v: unknown[]) => (v.length > 0 ? JSON.stringify(v) : null);
@@ -264,12 +272,14 @@ export class SqlMessageStore implements MessageStore {
 async function insertMessage(q: Queryable, m: MessageRecord): Promise<{ message: MessageRecord; created: boolean }> {
   const { changes } = await q.run(
     `INSERT INTO messages (channel_id, id, guild_id, author_id, type, content, nonce, dedupe_nonce, edited_at, tts, pinned, flags,
-       mention_everyone, mentions, mention_roles, ref_message_id, ref_channel_id, embeds, webhook_id, author_name, author_avatar)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+       mention_everyone, mentions, mention_roles, ref_message_id, ref_channel_id, embeds, webhook_id, author_name, author_avatar,
+       components, application_id, interaction)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     [
       m.channel_id, m.id, m.guild_id, m.author_id, m.type, m.content, m.nonce, m.dedupe ? m.nonce : null, m.edited_at, m.tts ? 1 : 0, m.pinned ? 1 : 0, m.flags,
       m.mention_everyone ? 1 : 0, json(m.mentions), json(m.mention_roles), m.ref_message_id, m.ref_channel_id, json(m.embeds),
       m.webhook_id ?? null, m.author_name ?? null, m.author_avatar ?? null,
+      json(m.components ?? []), m.application_id ?? null, m.interaction ? JSON.stringify(m.interaction) : null,
     ],
   );
   if (changes > 0) return { message: m, created: true };

@@ -1,9 +1,10 @@
 import { CreateWebhookBody, EditMessageBody, ExecuteWebhookBody, ModifyWebhookBody } from '@concord/protocol';
 import { z } from 'zod';
-import { parse } from '../../lib/errors.js';
+import { errors, parse } from '../../lib/errors.js';
 import type { Router } from '../../http/router.js';
 import type { Deps } from '../deps.js';
 import * as webhooks from './service.js';
+import * as interactions from '../interactions/service.js';
 
 const TokenModifyBody = ModifyWebhookBody.omit({ channel_id: true });
 const ExecuteQuery = z.object({ wait: z.enum(['true', 'false', '1', '0']).optional(), thread_id: z.string().optional() });
@@ -26,19 +27,37 @@ export function webhookRoutes(r: Router, deps: Deps): void {
     '/webhooks/:webhook_id/:webhook_token',
     (req) => {
       const q = parse(ExecuteQuery, req.query);
+      // An interaction's token: a follow-up by the application (the id in the path is the application's).
+      if (interactions.isInteractionToken(req.params.webhook_token!)) return interactions.followUp(deps, ...id(req), req.body, q.wait === 'true' || q.wait === '1');
       const body = parse(ExecuteWebhookBody, req.body);
       return webhooks.executeWebhook(deps, ...id(req), { ...body, thread_id: body.thread_id ?? q.thread_id }, q.wait === 'true' || q.wait === '1');
     },
-    { ...open, bucket: 'webhooks.execute' },
+    { ...open, bucket: 'webhooks.execute', body: 'large' },
   );
-  r.get('/webhooks/:webhook_id/:webhook_token/messages/:message_id', (req) => webhooks.getMessageWithToken(deps, ...id(req), req.params.message_id!), open);
+  // An interaction's token names the application's answers to it (`@original`: its first answer).
+  const isInteraction = (req: { params: Record<string, string> }) => interactions.isInteractionToken(req.params.webhook_token!);
+  // `@original` (also sent percent-encoded) is only an interaction's.
+  const webhookMessage = (req: { params: Record<string, string> }) => {
+    if (req.params.message_id === '@original') throw errors.unknown('message');
+    return req.params.message_id!;
+  };
+  r.get(
+    '/webhooks/:webhook_id/:webhook_token/messages/:message_id',
+    (req) =>
+      isInteraction(req) ? interactions.getFollowUp(deps, ...id(req), req.params.message_id!) : webhooks.getMessageWithToken(deps, ...id(req), webhookMessage(req)),
+    open,
+  );
   r.patch(
     '/webhooks/:webhook_id/:webhook_token/messages/:message_id',
-    (req) => webhooks.editMessageWithToken(deps, ...id(req), req.params.message_id!, parse(EditMessageBody, req.body)),
+    (req) =>
+      isInteraction(req)
+        ? interactions.editFollowUp(deps, ...id(req), req.params.message_id!, req.body)
+        : webhooks.editMessageWithToken(deps, ...id(req), webhookMessage(req), parse(EditMessageBody, req.body)),
+    { ...open, bucket: 'webhooks.execute', body: 'large' },
+  );
+  r.delete(
+    '/webhooks/:webhook_id/:webhook_token/messages/:message_id',
+    (req) => (isInteraction(req) ? interactions.deleteFollowUp(deps, ...id(req), req.params.message_id!) : webhooks.deleteMessageWithToken(deps, ...id(req), webhookMessage(req))),
     { ...open, bucket: 'webhooks.execute' },
   );
-  r.delete('/webhooks/:webhook_id/:webhook_token/messages/:message_id', (req) => webhooks.deleteMessageWithToken(deps, ...id(req), req.params.message_id!), {
-    ...open,
-    bucket: 'webhooks.execute',
-  });
 }

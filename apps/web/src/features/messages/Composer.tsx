@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Permissions } from '@concord/protocol';
 import { getState, setDraft, setState, useStore } from '../../state/store';
 import { enqueue } from '../../state/outbox';
@@ -12,7 +12,10 @@ import { cancelReply, setEditing, toggleReplyMention, useMessageUi } from './ui'
 import { applySuggestion, findTrigger, rank, type Suggestion } from './autocomplete';
 import { Suggestions } from './Suggestions';
 import { searchEmoji } from '../emoji/data';
-import { ChannelTypes } from '@concord/protocol';
+import { ChannelTypes, OptionTypes } from '@concord/protocol';
+import { entriesOf, entryName, matchEntry, parseOptions, pickerQuery, withFocus, type CommandEntry } from '../commands/parse';
+import { clearAutocomplete, loadIndex, requestAutocomplete, runCommand, useCommands } from '../commands/state';
+import { CommandHint, CommandList } from '../commands/CommandPicker';
 import './messages.css';
 
 export const MAX_LENGTH = 2000;
@@ -108,8 +111,93 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
             open.query,
           ).map((c) => ({ key: c.id, label: `#${c.name}`, insert: `<#${c.id}>` }))
         : searchEmoji(open.query, 8).map((e) => ({ key: e.char, label: `${e.char}  :${e.names[0]}:`, insert: e.char }));
-  const shown = suggestions.length > 0;
-  const activeIndex = Math.min(active, Math.max(0, suggestions.length - 1));
+
+  // Commands: `/` opens the picker; a picked command shows its options, their choices and autocomplete.
+  const isCommand = text.startsWith('/');
+  const index = useCommands((s) => s.index[channelId]);
+  const autocomplete = useCommands((s) => s.autocomplete);
+  const [attempted, setAttempted] = useState(false);
+  useEffect(() => {
+    if (isCommand) void loadIndex(channelId);
+  }, [isCommand, channelId]);
+  const entries = useMemo(() => entriesOf(index?.application_commands ?? []), [index]);
+  const matched = isCommand ? matchEntry(text, entries) : null;
+  const parsed = matched ? parseOptions(matched.entry, matched.rest) : null;
+  const query = isCommand ? pickerQuery(text) : null;
+  const pickerItems: CommandEntry[] =
+    query !== null && !(matched && (matched.rest !== '' || text.endsWith(' ')))
+      ? entries.filter((e) => entryName(e).startsWith(query.toLowerCase())).slice(0, 25)
+      : [];
+  const current = parsed?.current ?? null;
+  const focusedAuto = current && current.option.autocomplete ? current : null;
+  useEffect(() => {
+    if (!focusedAuto || !parsed || !matched) return;
+    const t = setTimeout(() => void requestAutocomplete(channelId, matched.entry.command, withFocus(parsed, focusedAuto.option.name, focusedAuto.value)), 250);
+    return () => clearTimeout(t);
+  }, [focusedAuto?.option.name, focusedAuto?.value, matched?.entry.command.id]);
+  useEffect(() => {
+    if (!focusedAuto) clearAutocomplete();
+  }, [Boolean(focusedAuto)]);
+  const valueSuggestions: Suggestion[] = !current
+    ? []
+    : current.option.choices?.length
+      ? rank(current.option.choices, (c) => [c.name], current.value).map((c) => ({ key: `c${c.name}`, label: c.name, insert: c.name }))
+      : current.option.autocomplete
+        ? (autocomplete?.choices ?? []).map((c) => ({ key: `a${c.name}`, label: c.name, insert: String(c.value) }))
+        : current.option.type === OptionTypes.USER || current.option.type === OptionTypes.MENTIONABLE
+          ? rank(
+              Object.values(guild?.members ?? {}).filter((m) => m.user),
+              (m) => [m.nick ?? '', m.user!.global_name ?? '', m.user!.username],
+              current.value.replace(/^@/, ''),
+              6,
+            ).map((m) => ({ key: `u${m.user!.id}`, label: displayName(m.user, m), detail: m.user!.username, insert: `<@${m.user!.id}>` }))
+          : current.option.type === OptionTypes.CHANNEL
+            ? rank(
+                (guild?.channelIds ?? []).map((id) => channels[id]!).filter((c) => c && c.type !== ChannelTypes.GUILD_CATEGORY),
+                (c) => [c.name ?? ''],
+                current.value.replace(/^#/, ''),
+                6,
+              ).map((c) => ({ key: c.id, label: `#${c.name}`, insert: `<#${c.id}>` }))
+            : [];
+  const valueShown = valueSuggestions.length > 0 && !/^<[@#]/.test(current?.value ?? '') && dismissed !== -1;
+  const listLength = pickerItems.length > 0 ? pickerItems.length : valueShown ? valueSuggestions.length : suggestions.length;
+  const shown = !isCommand && suggestions.length > 0;
+  const activeIndex = Math.min(active, Math.max(0, listLength - 1));
+
+  function pickCommand(e: CommandEntry) {
+    const next = `/${entryName(e)} ${e.options.find((o) => o.required) ? `${e.options.find((o) => o.required)!.name}:` : ''}`;
+    setText(next);
+    setCaret(next.length);
+    setActive(0);
+    setAttempted(false);
+    requestAnimationFrame(() => ref.current?.setSelectionRange(next.length, next.length));
+  }
+
+  function pickValue(v: Suggestion) {
+    if (!current) return;
+    // The value being typed is at the end: replace it, and offer the next option not given yet.
+    const base = text.slice(0, text.length - current.value.length);
+    const given = new Set([...(parsed?.entry.options ?? [])].filter((o) => new RegExp(`(^|\\s)${o.name}:`).test(base)).map((o) => o.name));
+    const nextOption = parsed?.entry.options.find((o) => o.required && !given.has(o.name) && o.name !== current.option.name);
+    const next = `${base}${v.insert} ${nextOption ? `${nextOption.name}:` : ''}`;
+    setText(next);
+    setCaret(next.length);
+    setActive(0);
+    clearAutocomplete();
+    requestAnimationFrame(() => ref.current?.setSelectionRange(next.length, next.length));
+  }
+
+  async function runTyped() {
+    if (!parsed) return;
+    setAttempted(true);
+    if (parsed.errors.length > 0) return;
+    const ok = await runCommand(channelId, parsed.entry.command, parsed.options);
+    if (ok) {
+      setText('');
+      setAttempted(false);
+      onSent();
+    }
+  }
 
   function pick(s: Suggestion) {
     if (!open) return;
@@ -136,6 +224,10 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
   const waiting = slowmode > 0 && cooldown > 0;
 
   function send() {
+    if (isCommand && parsed) {
+      void runTyped();
+      return;
+    }
     if (!content || over || waiting) return;
     enqueue(channelId, replaceShortcodes(content), reply);
     if (reply) cancelReply(channelId);
@@ -146,6 +238,26 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    const commandList = pickerItems.length > 0 ? 'commands' : valueShown ? 'values' : null;
+    if (commandList) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        setActive((activeIndex + (e.key === 'ArrowDown' ? 1 : listLength - 1)) % listLength);
+        return;
+      }
+      if ((e.key === 'Enter' && !e.shiftKey) || e.key === 'Tab') {
+        e.preventDefault();
+        if (commandList === 'commands') pickCommand(pickerItems[activeIndex]!);
+        else pickValue(valueSuggestions[activeIndex]!);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        if (commandList === 'commands') setText('');
+        else setDismissed(-1);
+        return;
+      }
+    }
     if (shown && open) {
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
         e.preventDefault();
@@ -182,6 +294,16 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
 
   return (
     <div className="composer-wrap">
+      {pickerItems.length > 0 && <CommandList entries={pickerItems} apps={index?.applications ?? []} active={activeIndex} onPick={pickCommand} />}
+      {pickerItems.length === 0 && valueShown && <Suggestions items={valueSuggestions} active={activeIndex} title={current?.option.name ?? 'Options'} onPick={pickValue} />}
+      {pickerItems.length === 0 && !valueShown && parsed && (
+        <CommandHint parsed={parsed} app={index?.applications.find((a) => a.id === parsed.entry.command.application_id)} showErrors={attempted} />
+      )}
+      {isCommand && query !== null && pickerItems.length === 0 && !parsed && index && (
+        <div className="command-hint" data-testid="command-hint">
+          <span className="muted">{index.application_commands.length ? 'No command matches.' : 'No apps with commands here.'}</span>
+        </div>
+      )}
       {shown && open && (
         <Suggestions
           items={suggestions}
@@ -211,7 +333,10 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
             setText(e.target.value);
             setCaret(e.target.selectionStart);
             setActive(0);
-            if (e.target.value.trim()) typed(channelId);
+            setAttempted(false);
+            if (dismissed === -1) setDismissed(null);
+            // Running a command is not typing a message.
+            if (e.target.value.trim() && !e.target.value.startsWith('/')) typed(channelId);
           }}
           onKeyDown={onKeyDown}
         />
@@ -233,7 +358,7 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
             />
           )}
         </span>
-        <button type="submit" className="send" disabled={!content || over || waiting} aria-label="Send message">
+        <button type="submit" className="send" disabled={isCommand && parsed ? false : !content || over || waiting} aria-label={isCommand && parsed ? 'Run command' : 'Send message'}>
           <Icon name="send" size={20} />
         </button>
       </form>

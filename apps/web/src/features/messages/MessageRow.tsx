@@ -13,7 +13,28 @@ import { parse, plainText } from '../markdown/parse';
 import { EmojiPicker } from '../emoji/EmojiPicker';
 import { MANAGE_MESSAGES, useGuildPermission, useMarkdownContext, useMentionsMe } from './context';
 import { jumpTo, setEditing, startReply, useMessageUi } from './ui';
+import { MessageComponents } from '../commands/Components';
+import { dismissEphemeral, useCommands } from '../commands/state';
 import './messages.css';
+
+const EPHEMERAL = 1 << 6;
+const LOADING = 1 << 7;
+
+/** "<person> used /name" above an app's answer, as Discord shows it. */
+function InteractionLine({ m, guildId }: { m: DisplayMessage; guildId: string | null }) {
+  const meta = (m.source?.interaction_metadata ?? m.source?.interaction) as { user?: { id: string; username: string; global_name?: string | null }; name?: string; command_type?: number } | undefined;
+  const userId = meta?.user?.id;
+  const user = useStore((s) => (userId ? s.client.users[userId] : undefined)) ?? meta?.user;
+  const member = useStore((s) => (guildId && userId ? s.client.guilds[guildId]?.members[userId] : undefined));
+  if (!meta?.user || !meta.name) return null;
+  const name = displayName(user as Parameters<typeof displayName>[0], member);
+  return (
+    <div className="interaction-line" data-testid="interaction-line">
+      <Avatar id={meta.user.id} name={name} size={16} />
+      <strong>{name}</strong> used <span className="command-name">{meta.command_type === 1 || meta.command_type === undefined ? `/${meta.name}` : meta.name}</span>
+    </div>
+  );
+}
 
 interface Props {
   message: DisplayMessage;
@@ -151,8 +172,13 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
     if (editing) setDraft(m.content);
   }, [editing]);
 
+  const flags = m.source?.flags ?? 0;
+  const ephemeral = Boolean(flags & EPHEMERAL);
+  const thinking = Boolean(flags & LOADING);
+  const dismissed = useCommands((s) => (m.id ? Boolean(s.dismissed[m.id]) : false));
   if (m.type === 6) return <SystemRow m={m} name={name} />;
   if (m.type === 7) return <JoinRow m={m} name={name} />;
+  if (dismissed) return null;
 
   const openEditor = () => setEditing(m.id);
 
@@ -185,22 +211,24 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
 
   return (
     <article
-      className={`message${head ? ' head' : ''} status-${m.status}${mentionsMe ? ' mentioned' : ''}${flash ? ' flash' : ''}${picking ? ' active' : ''}`}
+      className={`message${head ? ' head' : ''}${ephemeral ? ' ephemeral' : ''} status-${m.status}${mentionsMe ? ' mentioned' : ''}${flash ? ' flash' : ''}${picking ? ' active' : ''}`}
       data-testid="message"
       data-status={m.status}
       data-message-id={m.id ?? undefined}
       data-nonce={m.nonce ?? undefined}
       data-mentioned={mentionsMe || undefined}
+      data-ephemeral={ephemeral || undefined}
       aria-label={`${name} at ${formatTime(m.timestamp)}`}
     >
       {m.replyToId && <ReplyLine m={m} guildId={guildId} />}
+      {m.source?.interaction_metadata && <InteractionLine m={m} guildId={guildId} />}
       <div className="message-main">
         <div className="gutter">{head ? <Avatar id={m.author.id} name={name} /> : <time className="hover-time">{formatTime(m.timestamp)}</time>}</div>
         <div className="body">
           {head && (
             <header>
               <span className="author">{name}</span>
-              {author.bot && <span className="badge">BOT</span>}
+              {author.bot && <span className="badge">{m.source?.application_id ? 'APP' : 'BOT'}</span>}
               <time dateTime={new Date(m.timestamp).toISOString()}>{formatTime(m.timestamp)}</time>
             </header>
           )}
@@ -211,13 +239,28 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
             </div>
           ) : (
             <div className="content" data-testid="message-content">
-              <Markdown content={m.content} ctx={ctx} />
+              {thinking ? (
+                <span className="thinking" data-testid="thinking">
+                  {name} is thinking <span className="dots" aria-hidden="true" />
+                </span>
+              ) : (
+                <Markdown content={m.content} ctx={ctx} />
+              )}
               {m.edited && <span className="edited" title="Edited"> (edited)</span>}
             </div>
           )}
           {asEmbeds(m.embeds).map((e, i) => (
             <Embed key={i} embed={e} ctx={ctx} />
           ))}
+          {m.source && !thinking && <MessageComponents message={m.source} />}
+          {ephemeral && (
+            <p className="ephemeral-note" data-testid="ephemeral-note">
+              <Icon name="eye" size={14} /> Only you can see this ·{' '}
+              <button type="button" className="link-button" onClick={() => m.id && dismissEphemeral(m.id)}>
+                Dismiss message
+              </button>
+            </p>
+          )}
           <Reactions m={m} />
           {m.status === 'queued' && <p className="status-line">{m.error ?? 'Waiting for connection…'}</p>}
           {m.status === 'sending' && <span className="sr-only">Sending…</span>}
@@ -246,7 +289,7 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
           )}
         </div>
       </div>
-      {sent && !editing && !confirmDelete && (
+      {sent && !editing && !confirmDelete && !ephemeral && (
         <div className="message-actions" role="toolbar" aria-label="Message actions">
           <button type="button" className="icon-button" aria-label="Add reaction" title="Add Reaction" onClick={() => setPicking((p) => !p)}>
             <Icon name="smile" />

@@ -31,6 +31,8 @@ export interface DisplayMessage {
   mentionEveryone: boolean;
   /** Rich embeds (bots, webhooks) as the server sent them. */
   embeds: readonly unknown[];
+  /** The server's message (absent while pending): flags, components and interaction metadata. */
+  source?: Message;
 }
 
 const NONE: readonly never[] = [];
@@ -61,6 +63,7 @@ function fromServer(m: Message, me: string): DisplayMessage {
     mentionRoles: m.mention_roles,
     mentionEveryone: m.mention_everyone,
     embeds: m.embeds,
+    source: m,
   };
 }
 

@@ -1,0 +1,66 @@
+import { BulkCommandsBody, CreateCommandBody, EditCommandBody, InteractionCallbackBody, InvokeInteractionBody } from '@concord/protocol';
+import { z } from 'zod';
+import { ApiError, errors, parse } from '../../lib/errors.js';
+import { Answer, type Router } from '../../http/router.js';
+import type { Deps } from '../deps.js';
+import * as commands from './commands.js';
+import * as interactions from './service.js';
+import { applicationKeys } from './keys.js';
+
+const EndpointBody = z.object({ interactions_endpoint_url: z.url({ protocol: /^https?$/ }).max(2048).nullish(), description: z.string().max(400).nullish() });
+const WithResponse = z.object({ with_response: z.enum(['true', 'false', '1', '0']).optional() });
+const yes = (v: string | undefined) => v === 'true' || v === '1';
+
+export function interactionRoutes(r: Router, deps: Deps): void {
+  const large = { body: 'large' } as const;
+  // Global commands (guild null) and a guild's, at their two paths.
+  for (const [base, guildOf] of [
+    ['/applications/:application_id/commands', () => null],
+    ['/applications/:application_id/guilds/:guild_id/commands', (p: Record<string, string>) => p.guild_id!],
+  ] as const) {
+    const g = (req: { params: Record<string, string> }) => guildOf(req.params);
+    r.get(base, (req) => commands.listCommands(deps, req.ctx, req.params.application_id!, g(req)));
+    r.post(
+      base,
+      async (req) => {
+        const { command, created } = await commands.createCommand(deps, req.ctx, req.params.application_id!, g(req), parse(CreateCommandBody, req.body));
+        return new Answer(created ? 201 : 200, command);
+      },
+      large,
+    );
+    r.put(base, (req) => commands.bulkOverwrite(deps, req.ctx, req.params.application_id!, g(req), parse(BulkCommandsBody, req.body ?? [])), large);
+    r.get(`${base}/:command_id`, (req) => commands.getCommand(deps, req.ctx, req.params.application_id!, g(req), req.params.command_id!));
+    r.patch(`${base}/:command_id`, (req) => commands.editCommand(deps, req.ctx, req.params.application_id!, g(req), req.params.command_id!, parse(EditCommandBody, req.body)), large);
+    r.delete(`${base}/:command_id`, (req) => commands.deleteCommand(deps, req.ctx, req.params.application_id!, g(req), req.params.command_id!));
+  }
+
+  // Per-guild command permission overrides are not kept: none are set, as Discord answers then.
+  r.get('/applications/:application_id/guilds/:guild_id/commands/permissions', async (req) => {
+    await commands.listCommands(deps, req.ctx, req.params.application_id!, req.params.guild_id!);
+    return [];
+  });
+  r.get('/applications/:application_id/guilds/:guild_id/commands/:command_id/permissions', async (req) => {
+    await commands.getCommand(deps, req.ctx, req.params.application_id!, req.params.guild_id!, req.params.command_id!);
+    throw new ApiError(404, 10066, 'Unknown application command permissions');
+  });
+
+  r.post('/interactions', (req) => interactions.invoke(deps, req.ctx, parse(InvokeInteractionBody, req.body)), { bucket: 'interactions.invoke' });
+  r.post(
+    '/interactions/:interaction_id/:interaction_token/callback',
+    (req) =>
+      interactions.callback(deps, req.params.interaction_id!, req.params.interaction_token!, parse(InteractionCallbackBody, req.body), yes(parse(WithResponse, req.query).with_response)),
+    { auth: false, body: 'large' },
+  );
+  r.get('/channels/:channel_id/application-command-index', (req) => interactions.commandIndex(deps, req.ctx, req.params.channel_id!));
+
+  // The bot sets where its interactions go (Discord's developer portal, or PATCH /applications/@me).
+  r.patch('/applications/@me', async (req) => {
+    if (!req.ctx.user.bot) throw errors.botsOnly();
+    const app = await deps.applications.getByBot(req.ctx.user.id);
+    if (!app) throw errors.unknown('application');
+    const body = parse(EndpointBody, req.body);
+    if (body.interactions_endpoint_url !== undefined) await interactions.setEndpoint(deps, app, body.interactions_endpoint_url);
+    const keys = await applicationKeys(deps.interactions, app.id);
+    return { id: app.id, name: app.name, description: app.description, flags: app.flags, verify_key: keys.public_key, interactions_endpoint_url: keys.url };
+  });
+}
