@@ -236,7 +236,11 @@ export function forumsSuite(name: string, start: () => Promise<TestServer>): voi
 
     it('THREAD_LIST_SYNC lists a private thread to its members and to MANAGE_THREADS, to no one else', async () => {
       const w = await world();
-      const [aliceGw, bobGw, ownerGw] = await Promise.all([w.alice, w.bob, w.owner].map((u) => GatewayTester.identify(server.gatewayUrl, u.token)));
+      const [aliceGw, bobGw, ownerGw] = await Promise.all([
+        GatewayTester.identify(server.gatewayUrl, w.alice.token),
+        GatewayTester.identify(server.gatewayUrl, w.bob.token),
+        GatewayTester.identify(server.gatewayUrl, w.owner.token),
+      ]);
       try {
         const pub = await w.bob.api.ok.post<Channel>(`/channels/${w.guild.generalId}/threads`, { name: 'public', type: 11 });
         const priv = await w.alice.api.ok.post<Channel>(`/channels/${w.guild.generalId}/threads`, { name: 'private' });

@@ -1,5 +1,5 @@
 import { memo, useEffect, useState, type KeyboardEvent, type MouseEvent } from 'react';
-import type { Message, Reaction } from '@concord/protocol';
+import type { Channel, Message, Reaction } from '@concord/protocol';
 import { Avatar } from '../../components/Avatar';
 import { displayName, formatTime } from '../../components/util';
 import { discard, retry } from '../../state/outbox';
@@ -12,6 +12,7 @@ import { parse, plainText } from '../markdown/parse';
 import { EmojiPicker } from '../emoji/EmojiPicker';
 import { MANAGE_MESSAGES, useGuildPermission, useMarkdownContext, useMentionsMe } from './context';
 import { jumpTo, setEditing, startReply, useMessageUi } from './ui';
+import { openThread, startNewThread } from '../threads/ui';
 import './messages.css';
 
 interface Props {
@@ -106,6 +107,20 @@ function SystemRow({ m, name }: { m: DisplayMessage; name: string }) {
   );
 }
 
+/** Under a starter message: the thread's name and size; opens it in the side panel (Discord's "N Messages ›"). */
+function ThreadChip({ thread, parentId }: { thread: Channel; parentId: string }) {
+  const live = useStore((s) => s.client.channels[thread.id]) ?? thread;
+  const count = live.message_count ?? 0;
+  return (
+    <button type="button" className="thread-chip" data-testid="thread-chip" onClick={() => openThread(parentId, thread.id)}>
+      <span className="thread-chip-name">{live.name}</span>
+      <span className="thread-chip-count">
+        {count} {count === 1 ? 'Message' : 'Messages'} ›
+      </span>
+    </button>
+  );
+}
+
 export const MessageRow = memo(function MessageRow({ message: m, head, own, guildId }: Props) {
   const editing = useMessageUi((s) => s.editing === m.id && m.id !== null);
   const flash = useMessageUi((s) => s.jump?.messageId === m.id && m.id !== null);
@@ -120,6 +135,11 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
   const canManage = useGuildPermission(guildId, MANAGE_MESSAGES);
   const ctx = useMarkdownContext(guildId, m.mentions, m.mentionEveryone);
   const mentionsMe = useMentionsMe(guildId, m.mentions, m.mentionRoles, m.mentionEveryone);
+  // Threads start in text and announcement channels, not in threads or DMs.
+  const threadable = useStore((s) => {
+    const type = s.client.channels[m.channelId]?.type;
+    return Boolean(guildId) && (type === 0 || type === 5);
+  });
 
   // Opened from the pencil or by Up-arrow in the composer: start from the message's text.
   useEffect(() => {
@@ -190,6 +210,7 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
             </div>
           )}
           <Reactions m={m} />
+          {m.thread && <ThreadChip thread={m.thread} parentId={m.channelId} />}
           {m.status === 'queued' && <p className="status-line">Waiting for connection…</p>}
           {m.status === 'sending' && <span className="sr-only">Sending…</span>}
           {m.status === 'failed' && (
@@ -225,6 +246,17 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
           <button type="button" className="icon-button" aria-label="Reply" title="Reply" onClick={() => m.id && startReply(m.channelId, m.id)}>
             <Icon name="reply" />
           </button>
+          {threadable && (
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={m.thread ? 'Open thread' : 'Create thread'}
+              title={m.thread ? 'Open Thread' : 'Create Thread'}
+              onClick={() => m.id && (m.thread ? openThread(m.channelId, m.thread.id) : startNewThread(m.channelId, m.id))}
+            >
+              <Icon name="thread" />
+            </button>
+          )}
           {canManage && (
             <button
               type="button"

@@ -1,5 +1,5 @@
 /** Turns the loaded messages plus the outbox into list rows: day separators and author groups. */
-import type { Message, Reaction, User } from '@concord/protocol';
+import type { Channel, Message, Reaction, User } from '@concord/protocol';
 import type { OutboxEntry, OutboxStatus } from '../../state/store';
 import { dayKey, formatDay } from '../../components/util';
 
@@ -29,6 +29,8 @@ export interface DisplayMessage {
   mentions: readonly User[];
   mentionRoles: readonly string[];
   mentionEveryone: boolean;
+  /** The thread started from this message, as the server last described it. */
+  thread?: Channel;
 }
 
 const NONE: readonly never[] = [];
@@ -58,6 +60,7 @@ function fromServer(m: Message, me: string): DisplayMessage {
     mentions: m.mentions,
     mentionRoles: m.mention_roles,
     mentionEveryone: m.mention_everyone,
+    ...(m.thread ? { thread: m.thread } : {}),
   };
 }
 
