@@ -21,6 +21,8 @@ async function openAs(person: Person, user: TestUser, path: string, ready = 'tex
 }
 
 async function shots(page: Page, name: string) {
+  // Drawers slide for 0.2 s after a resize.
+  await page.waitForTimeout(350);
   for (const theme of ['light', 'dark'] as const) {
     await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
     await page.screenshot({ path: screenshotPath(`${name}-${theme}.png`) });

@@ -5,7 +5,7 @@
 import { Fragment, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Channel, Message } from '@concord/protocol';
 import { Icon } from '../../components/Icon';
-import { displayName, formatDay, formatTime } from '../../components/util';
+import { displayName, formatTime } from '../../components/util';
 import { describeError, rest } from '../../state/api';
 import { getState, navigate, useStore } from '../../state/store';
 import { jumpTo } from '../messages/ui';
@@ -54,7 +54,7 @@ function Result({ m, guildId, words, onJump }: { m: Message; guildId: string; wo
         <header>
           <span className="author">{displayName(m.author, member)}</span>
           <time className="muted small">
-            {formatDay(at)} {formatTime(at)}
+            {new Date(at).toLocaleDateString()} {formatTime(at)}
           </time>
         </header>
         <div className="content">{highlight(m.content, words)}</div>
