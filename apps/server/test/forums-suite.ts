@@ -193,6 +193,19 @@ export function forumsSuite(name: string, start: () => Promise<TestServer>): voi
       expect((await w.alice.api.patch(`/channels/${plain.id}`, { applied_tags: [bug!.id] })).body.code).toBe(ErrorCodes.INVALID_CHANNEL_TYPE);
     });
 
+    it('search finds the messages of forum posts, only for who sees the forum', async () => {
+      const w = await world();
+      const f = await forum(w);
+      const post = await w.alice.api.ok.post<Channel>(`/channels/${f.id}/threads`, { name: 'Printer', message: { content: 'the printer prints zebrafish' } });
+      await w.bob.api.ok.post(`/channels/${post.id}/messages`, { content: 'more zebrafish here' });
+      const found = await w.bob.api.ok.get<{ total_results: number; messages: Message[][]; threads: Channel[] }>(`/guilds/${w.guild.id}/messages/search?content=zebrafish`);
+      expect(found.total_results).toBe(2);
+      expect(found.messages.map(([m]) => m!.channel_id)).toEqual([post.id, post.id]);
+      expect(found.threads.map((t) => t.id)).toEqual([post.id]);
+      await w.owner.api.ok.patch(`/channels/${f.id}`, { permission_overwrites: [{ id: w.bob.id, type: 1, allow: '0', deny: String(1 << 10) }] });
+      expect((await w.bob.api.ok.get<{ total_results: number }>(`/guilds/${w.guild.id}/messages/search?content=zebrafish`)).total_results).toBe(0);
+    });
+
     it('slowmode in a thread: members wait, MANAGE_THREADS does not', async () => {
       const w = await world();
       const t = await w.alice.api.ok.post<Channel>(`/channels/${w.guild.generalId}/threads`, { name: 'slow', type: 11, rate_limit_per_user: 60 });
