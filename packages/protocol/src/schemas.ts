@@ -428,7 +428,8 @@ export const ModifyChannelBody = CreateChannelBody.omit({ type: true })
 
 export const StartThreadFromMessageBody = z.object({
   name: name100,
-  auto_archive_duration: archiveDuration.optional(),
+  // Libraries send null for "the channel's default" (discord.js does).
+  auto_archive_duration: archiveDuration.nullish(),
   rate_limit_per_user: z.number().int().min(0).max(21600).nullable().optional(),
 });
 export type StartThreadFromMessageBody = z.infer<typeof StartThreadFromMessageBody>;
