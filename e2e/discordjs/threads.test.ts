@@ -1,4 +1,4 @@
-/** An unmodified discord.js v14 bot uses threads: starts one from a message, posts in it, archives it, lists them. */
+/** An unmodified discord.js v14 bot uses threads: starts one from a message, posts in it, archives it, lists them; makes a forum post with tags. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ChannelType, Client, Events, GatewayIntentBits, ThreadAutoArchiveDuration, type AnyThreadChannel, type TextChannel } from 'discord.js';
 import { AppFlags, addBot, eventually, newBot, newGuild, newUser, startTestServer, waitForEvent, withTimeout, type TestBot, type TestGuild, type TestServer, type TestUser } from '@concord/server/testing';
@@ -83,4 +83,33 @@ it('searches, through its REST client, for what it posted', async () => {
   };
   expect(found.total_results).toBe(1);
   expect(found.messages[0]![0]).toMatchObject({ id: posted.id, content: 'the aardvark report is ready' });
+});
+
+it('creates a forum post with tags; reads the forum and the post as discord.js models them', async () => {
+  const forumRaw = await owner.api.ok.post<{ id: string; available_tags: { id: string; name: string }[] }>(`/guilds/${guild.id}/channels`, {
+    name: 'support',
+    type: 15,
+    available_tags: [{ name: 'question' }, { name: 'bug', emoji_name: '🐛' }],
+    default_reaction_emoji: { emoji_name: '👍' },
+    flags: 1 << 4,
+  });
+  const forum = await eventually(async () => {
+    const c = await client.channels.fetch(forumRaw.id, { force: true });
+    return c?.type === ChannelType.GuildForum ? c : undefined;
+  }, 'the forum in discord.js');
+  expect(forum.availableTags.map((t) => t.name)).toEqual(['question', 'bug']);
+  expect(forum.defaultReactionEmoji?.name).toBe('👍');
+  const bug = forum.availableTags.find((t) => t.name === 'bug')!;
+  // REQUIRE_TAG: a post without a tag is refused with Discord's error.
+  await expect(forum.threads.create({ name: 'untagged', message: { content: 'x' } })).rejects.toMatchObject({ code: 40067 });
+  const post = await forum.threads.create({ name: 'It crashes on start', message: { content: 'Stack trace attached' }, appliedTags: [bug.id] });
+  expect(post.type).toBe(ChannelType.PublicThread);
+  expect(post.parentId).toBe(forum.id);
+  expect(post.appliedTags).toEqual([bug.id]);
+  const first = await post.fetchStarterMessage();
+  expect(first?.content).toBe('Stack trace attached');
+  const reply = await post.send('a reply');
+  expect(reply.channelId).toBe(post.id);
+  await post.setAppliedTags([forum.availableTags[0]!.id, bug.id]);
+  expect((await owner.api.ok.get<{ applied_tags: string[] }>(`/channels/${post.id}`)).applied_tags).toHaveLength(2);
 });

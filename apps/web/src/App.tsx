@@ -14,6 +14,9 @@ import { ConnectionBanner } from './components/ConnectionBanner';
 import { firstTextChannel } from './state/selectors';
 import { closeDrawer, openDrawer, useLayout } from './features/layout/ui';
 import { Icon } from './components/Icon';
+import { ThreadPanel } from './features/threads/ThreadPanel';
+import { SearchPanel } from './features/search/SearchResults';
+import { useSidePanel } from './features/threads/ui';
 import './features/layout/layout.css';
 
 type Route =
@@ -82,6 +85,7 @@ function Shell({ guildId, channelId }: { guildId: string | null; channelId: stri
   const guild = useStore((s) => (guildId ? s.client.guilds[guildId] : undefined));
   const guildCount = useStore((s) => Object.keys(s.client.guilds).length);
   const drawer = useLayout((s) => s.drawer);
+  const panel = useSidePanel((s) => (s.panel && (s.panel.kind === 'search' ? s.panel.guildId === guildId : s.panel.parentId === channelId) ? s.panel.kind : null));
   const connected = useStore((s) => s.connection.state === 'ready');
   const expectedGuilds = useLayout((s) => s.expectedGuilds);
   // A guild READY did not announce will not arrive: the address is wrong, or the reader is not a member.
@@ -109,7 +113,7 @@ function Shell({ guildId, channelId }: { guildId: string | null; channelId: stri
     );
   }
   return (
-    <div className={`shell${guildId && guild ? '' : ' home'}${drawer ? ` drawer-${drawer}` : ''}`}>
+    <div className={`shell${guildId && guild ? '' : ' home'}${drawer ? ` drawer-${drawer}` : ''}${panel && guild ? ' panel-open' : ''}`}>
       <button type="button" className="drawer-backdrop" aria-label="Close" tabIndex={-1} onClick={closeDrawer} />
       <GuildRail activeGuildId={guildId} />
       {guildId && guild ? (
@@ -133,7 +137,7 @@ function Shell({ guildId, channelId }: { guildId: string | null; channelId: stri
               )}
             </main>
           )}
-          <MemberList guildId={guildId} />
+          {panel === 'search' ? <SearchPanel guildId={guildId} /> : panel ? <ThreadPanel guildId={guildId} channelId={channelId} /> : <MemberList guildId={guildId} />}
         </>
       ) : (
         <main className="channel-view empty home">

@@ -175,7 +175,10 @@ export class RestClient {
   listChannels(guildId: string) {
     return this.request<Channel[]>('GET', `/guilds/${guildId}/channels`);
   }
-  createChannel(guildId: string, body: { name: string; type?: 0 | 2 | 4; parent_id?: string | null; topic?: string | null; position?: number }) {
+  createChannel(
+    guildId: string,
+    body: { name: string; type?: 0 | 2 | 4 | 15; parent_id?: string | null; topic?: string | null; position?: number; available_tags?: { name: string; moderated?: boolean }[] },
+  ) {
     return this.request<Channel>('POST', `/guilds/${guildId}/channels`, { body });
   }
   modifyChannel(

@@ -48,6 +48,8 @@ export const ErrorCodes = {
   INVALID_JSON: 50109,
   INVALID_CHANNEL_TYPE: 50024,
   THREAD_ARCHIVED: 50083,
+  /** A forum with REQUIRE_TAG takes no post (or post edit) without a tag. */
+  TAG_REQUIRED: 40067,
   THREAD_ALREADY_CREATED: 160004,
   THREAD_LOCKED: 160005,
   /** With status 202: the search index is still being built. */

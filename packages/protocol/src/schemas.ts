@@ -25,7 +25,20 @@ export const ChannelTypes = {
   PRIVATE_THREAD: 12,
   GUILD_STAGE_VOICE: 13,
   GUILD_FORUM: 15,
+  GUILD_MEDIA: 16,
 } as const;
+
+/** Forum and media channels hold posts (threads with a first message), never messages of their own. */
+export const isForumType = (type: number): boolean => type === ChannelTypes.GUILD_FORUM || type === ChannelTypes.GUILD_MEDIA;
+
+/** Channel flags Concord sets (Discord's bits). */
+export const ChannelFlags = { PINNED: 1 << 1, REQUIRE_TAG: 1 << 4, HIDE_MEDIA_DOWNLOAD_OPTIONS: 1 << 15 } as const;
+/** Discord's forum limits: tags a channel offers, tags a post carries. */
+export const MAX_FORUM_TAGS = 20;
+export const MAX_APPLIED_TAGS = 5;
+/** How a forum's posts are sorted and shown by default (Discord's enums). */
+export const ForumSortOrders = { LATEST_ACTIVITY: 0, CREATION_DATE: 1 } as const;
+export const ForumLayouts = { NOT_SET: 0, LIST_VIEW: 1, GALLERY_VIEW: 2 } as const;
 
 /** Channels with no guild: recipients decide who may see them. */
 export const isPrivateChannelType = (type: number): boolean => type === ChannelTypes.DM || type === ChannelTypes.GROUP_DM;
@@ -102,6 +115,18 @@ export const ThreadMetadata = z.object({
 });
 export type ThreadMetadata = z.infer<typeof ThreadMetadata>;
 
+export const ForumTag = z.object({
+  id: snowflake,
+  name: z.string(),
+  moderated: z.boolean(),
+  emoji_id: snowflake.nullable(),
+  emoji_name: z.string().nullable(),
+});
+export type ForumTag = z.infer<typeof ForumTag>;
+
+export const DefaultReaction = z.object({ emoji_id: snowflake.nullable(), emoji_name: z.string().nullable() });
+export type DefaultReaction = z.infer<typeof DefaultReaction>;
+
 export const Channel = z.object({
   id: snowflake,
   type: z.number(),
@@ -124,6 +149,17 @@ export const Channel = z.object({
   member_count: z.number().optional(),
   total_message_sent: z.number().optional(),
   thread_metadata: ThreadMetadata.optional(),
+  /** Forum posts: the ids of the forum's tags the post carries. */
+  applied_tags: z.array(snowflake).optional(),
+  // Forum and media channels only.
+  available_tags: z.array(ForumTag).optional(),
+  default_reaction_emoji: DefaultReaction.nullable().optional(),
+  default_sort_order: z.number().nullable().optional(),
+  default_forum_layout: z.number().optional(),
+  default_thread_rate_limit_per_user: z.number().optional(),
+  default_auto_archive_duration: z.number().nullable().optional(),
+  /** A forum post's answer only: its first message. */
+  message: z.custom<Message>().optional(),
   /** THREAD_CREATE only: the thread was just made (not the current user added to an existing one). */
   newly_created: z.boolean().optional(),
 });
@@ -336,9 +372,25 @@ export const ModifyGuildBody = z.object({
 });
 
 const channelName = name100;
+const tagName = z.string().trim().min(1).max(20);
+/** A tag as sent: without `id` it is new (the server gives it one); with one, an existing tag of the channel. */
+export const ForumTagInput = z.object({
+  id: snowflake.optional(),
+  name: tagName,
+  moderated: z.boolean().optional(),
+  emoji_id: snowflake.nullish(),
+  emoji_name: z.string().max(64).nullish(),
+});
+export type ForumTagInput = z.infer<typeof ForumTagInput>;
+const appliedTags = z
+  .array(snowflake)
+  .max(5)
+  .refine((list) => new Set(list).size === list.length, 'Each tag may be applied once.');
+const archiveDuration = z.union([z.literal(60), z.literal(1440), z.literal(4320), z.literal(10080)]);
+
 export const CreateChannelBody = z.object({
   name: channelName,
-  type: z.union([z.literal(0), z.literal(2), z.literal(4)]).optional(),
+  type: z.union([z.literal(0), z.literal(2), z.literal(4), z.literal(15), z.literal(16)]).optional(),
   topic: z.string().max(1024).nullable().optional(),
   // Far beyond any real guild (Discord caps channels at 500), and well inside the 32-bit column with room for +1.
   position: z.number().int().min(0).max(1_000_000).optional(),
@@ -359,8 +411,19 @@ export const CreateChannelBody = z.object({
     .max(100)
     .refine((list) => new Set(list.map((o) => o.id)).size === list.length, 'Each role or member may have one overwrite.')
     .optional(),
+  // Forum and media channels (ignored on others, as Discord does).
+  flags: z.number().int().min(0).optional(),
+  available_tags: z
+    .array(ForumTagInput)
+    .max(20)
+    .refine((list) => new Set(list.map((t) => t.name.trim())).size === list.length, 'Tag names must be unique.')
+    .optional(),
+  default_reaction_emoji: z.object({ emoji_id: snowflake.nullish(), emoji_name: z.string().max(64).nullish() }).nullish(),
+  default_sort_order: z.union([z.literal(0), z.literal(1)]).nullish(),
+  default_forum_layout: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
+  default_thread_rate_limit_per_user: z.number().int().min(0).max(21600).optional(),
+  default_auto_archive_duration: archiveDuration.nullish(),
 });
-const archiveDuration = z.union([z.literal(60), z.literal(1440), z.literal(4320), z.literal(10080)]);
 
 /** A guild channel's fields, and a thread's (a thread takes only name, rate_limit_per_user and these). */
 export const ModifyChannelBody = CreateChannelBody.omit({ type: true })
@@ -370,11 +433,13 @@ export const ModifyChannelBody = CreateChannelBody.omit({ type: true })
     auto_archive_duration: archiveDuration.optional(),
     locked: z.boolean().optional(),
     invitable: z.boolean().optional(),
+    applied_tags: appliedTags.optional(),
   });
 
 export const StartThreadFromMessageBody = z.object({
   name: name100,
-  auto_archive_duration: archiveDuration.optional(),
+  // Libraries send null for "the channel's default" (discord.js does).
+  auto_archive_duration: archiveDuration.nullish(),
   rate_limit_per_user: z.number().int().min(0).max(21600).nullable().optional(),
 });
 export type StartThreadFromMessageBody = z.infer<typeof StartThreadFromMessageBody>;
@@ -383,6 +448,9 @@ export const StartThreadBody = StartThreadFromMessageBody.extend({
   // Discord's v10 default is a private thread.
   type: z.union([z.literal(10), z.literal(11), z.literal(12)]).optional(),
   invitable: z.boolean().optional(),
+  // Forum and media channels: a post is a thread with its first message and the tags it carries.
+  message: z.lazy(() => CreateMessageBody.omit({ nonce: true, enforce_nonce: true, message_reference: true, tts: true })).optional(),
+  applied_tags: appliedTags.optional(),
 });
 export type StartThreadBody = z.infer<typeof StartThreadBody>;
 

@@ -53,8 +53,24 @@ export function wireChannel(c: ChannelRecord): Channel {
     parent_id: c.parent_id,
     permission_overwrites: c.overwrites.map((o) => ({ id: o.id, type: o.type, allow: o.allow, deny: o.deny })),
     nsfw: c.nsfw,
-    flags: 0,
+    flags: c.flags ?? 0,
   };
+  if (c.forum) {
+    const f = c.forum;
+    return {
+      ...base,
+      topic: c.topic,
+      last_message_id: c.last_message_id,
+      rate_limit_per_user: c.rate_limit_per_user,
+      available_tags: f.available_tags,
+      default_reaction_emoji: f.default_reaction_emoji,
+      default_sort_order: f.default_sort_order,
+      // Discord leaves the layout off media channels.
+      ...(c.type === 15 ? { default_forum_layout: f.default_forum_layout } : {}),
+      default_thread_rate_limit_per_user: f.default_thread_rate_limit_per_user,
+      default_auto_archive_duration: f.default_auto_archive_duration,
+    };
+  }
   if (c.type === 2) return { ...base, bitrate: c.bitrate ?? 64000, user_limit: c.user_limit ?? 0, rate_limit_per_user: 0, last_message_id: c.last_message_id };
   if (c.type === 4) return base;
   return { ...base, topic: c.topic, last_message_id: c.last_message_id, rate_limit_per_user: c.rate_limit_per_user };
@@ -82,7 +98,9 @@ function wireThread(c: ChannelRecord, t: ThreadState): Channel {
       ...(c.type === 12 ? { invitable: t.invitable } : {}),
       create_timestamp: iso(c.created_at),
     },
-    flags: 0,
+    // Forum posts carry the tags applied to them.
+    ...(c.applied_tags ? { applied_tags: c.applied_tags } : {}),
+    flags: c.flags ?? 0,
   };
 }
 

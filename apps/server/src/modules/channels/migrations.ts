@@ -64,4 +64,20 @@ export const channelMigrations: Migration[] = [
       CREATE INDEX channels_parent ON channels(parent_id, thread_archived, thread_archive_ts);
     `,
   },
+  {
+    id: 1500,
+    name: 'forum channels and post tags',
+    // A forum's settings and its tags (a JSON list: at most 20, always read with the channel) live on its row, as
+    // do the tags a post carries (at most 5). `flags` holds Discord's channel flags (REQUIRE_TAG, PINNED).
+    shared: `
+      ALTER TABLE channels ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE channels ADD COLUMN available_tags TEXT;
+      ALTER TABLE channels ADD COLUMN applied_tags TEXT;
+      ALTER TABLE channels ADD COLUMN default_reaction_emoji TEXT;
+      ALTER TABLE channels ADD COLUMN default_sort_order SMALLINT;
+      ALTER TABLE channels ADD COLUMN default_forum_layout SMALLINT NOT NULL DEFAULT 0;
+      ALTER TABLE channels ADD COLUMN default_thread_rate_limit INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE channels ADD COLUMN default_auto_archive INTEGER;
+    `,
+  },
 ];

@@ -1,4 +1,4 @@
-import { ChannelTypes, Permissions, hasPermission, mayWriteOverwrites, overwriteChange, type Channel } from '@concord/protocol';
+import { ChannelTypes, Permissions, hasPermission, isForumType, mayWriteOverwrites, overwriteChange, type Channel } from '@concord/protocol';
 import { errors } from '../../lib/errors.js';
 import type { Ctx } from '../access.js';
 import type { GuildState } from '../guilds/cache.js';
@@ -7,6 +7,7 @@ import { wireChannel } from '../wire.js';
 import type { GuildPatch } from '../guilds/store.js';
 import { writeGuild } from '../guilds/service.js';
 import { deleteThread, modifyThread, syncChannelThreads, type ThreadInput } from '../threads/service.js';
+import { forumPatch, newForum, type ForumInput } from '../threads/forum.js';
 import type { ChannelPatch, ChannelRecord, OverwriteRecord } from './store.js';
 
 /** What this domain's services use. */
@@ -51,7 +52,7 @@ export async function listChannels(deps: ChannelDeps, ctx: Ctx, guildId: string)
     .sort((a, b) => (a.position ?? 0) - (b.position ?? 0) || (a.id < b.id ? -1 : 1));
 }
 
-export async function createChannel(deps: ChannelDeps, ctx: Ctx, guildId: string, body: ChannelInput & { name: string }): Promise<Channel> {
+export async function createChannel(deps: ChannelDeps, ctx: Ctx, guildId: string, body: ChannelInput & ForumInput & { name: string }): Promise<Channel> {
   const { state, perms } = await deps.access.guild(ctx, guildId, Permissions.MANAGE_CHANNELS);
   checkOverwriteChanges(perms, overwrites(body.permission_overwrites), []);
   const type = body.type ?? ChannelTypes.GUILD_TEXT;
@@ -74,6 +75,7 @@ export async function createChannel(deps: ChannelDeps, ctx: Ctx, guildId: string
     owner_id: null,
     created_at: Date.now(),
     overwrites: overwrites(body.permission_overwrites) ?? [],
+    ...(isForumType(type) ? newForum(type, body, () => deps.ids.next()) : {}),
   };
   const wire = wireChannel(channel);
   await deps.tx(async (tx) => {
@@ -88,7 +90,7 @@ export async function getChannel(deps: ChannelDeps, ctx: Ctx, channelId: string)
   return scope.kind === 'private' ? scope.channel : { ...scope.channel, guild_id: scope.state.guild.id };
 }
 
-export async function modifyChannel(deps: ChannelDeps, ctx: Ctx, channelId: string, body: ChannelInput & ThreadInput): Promise<Channel> {
+export async function modifyChannel(deps: ChannelDeps, ctx: Ctx, channelId: string, body: ChannelInput & ThreadInput & ForumInput): Promise<Channel> {
   const scope = await deps.access.guildChannel(ctx, channelId);
   // A thread has its own rules (owners, MANAGE_THREADS, archiving).
   if (scope.kind === 'thread') return modifyThread(deps, ctx, scope, body);
@@ -96,7 +98,9 @@ export async function modifyChannel(deps: ChannelDeps, ctx: Ctx, channelId: stri
   const { state, channel, perms } = scope;
   if (body.parent_id !== undefined) checkParent(state, channel.type, body.parent_id);
   checkOverwriteChanges(perms, overwrites(body.permission_overwrites), channel.permission_overwrites);
+  const record = isForumType(channel.type) ? await deps.channels.get(channelId) : undefined;
   const patch: ChannelPatch = {
+    ...(record ? forumPatch(record, body, () => deps.ids.next()) : {}),
     name: body.name,
     topic: body.topic,
     position: body.position,

@@ -1,5 +1,5 @@
-import { ChannelTypes, isThreadType } from '@concord/protocol';
-import type { Queryable, Row } from '../../store/db.js';
+import { ChannelTypes, isForumType, isThreadType, type ForumTag } from '@concord/protocol';
+import type { Param, Queryable, Row } from '../../store/db.js';
 
 export interface OverwriteRecord {
   id: string;
@@ -25,8 +25,23 @@ export interface ChannelRecord {
   owner_id: string | null;
   created_at: number;
   overwrites: OverwriteRecord[];
+  /** Discord's channel flags (REQUIRE_TAG on forums, PINNED on posts). */
+  flags?: number;
   /** Threads only. */
   thread?: ThreadState;
+  /** Forum posts: the forum tags the post carries. */
+  applied_tags?: string[];
+  /** Forum and media channels only. */
+  forum?: ForumSettings;
+}
+
+export interface ForumSettings {
+  available_tags: ForumTag[];
+  default_reaction_emoji: { emoji_id: string | null; emoji_name: string | null } | null;
+  default_sort_order: number | null;
+  default_forum_layout: number;
+  default_thread_rate_limit_per_user: number;
+  default_auto_archive_duration: number | null;
 }
 
 export interface ThreadState {
@@ -43,7 +58,8 @@ export interface ThreadState {
 }
 
 export type ChannelPatch = Partial<
-  Pick<ChannelRecord, 'name' | 'position' | 'parent_id' | 'topic' | 'nsfw' | 'rate_limit_per_user' | 'bitrate' | 'user_limit' | 'overwrites' | 'owner_id'>
+  Pick<ChannelRecord, 'name' | 'position' | 'parent_id' | 'topic' | 'nsfw' | 'rate_limit_per_user' | 'bitrate' | 'user_limit' | 'overwrites' | 'owner_id' | 'flags'> &
+    ForumSettings
 >;
 
 /** Several statements each: call them in a transaction (the services do). */
@@ -68,7 +84,29 @@ export interface ChannelStore {
   privateChannelsOf(userId: string): Promise<{ channel: ChannelRecord; recipients: string[] }[]>;
 }
 
-const COLUMNS = ['name', 'position', 'parent_id', 'topic', 'nsfw', 'rate_limit_per_user', 'bitrate', 'user_limit', 'owner_id'] as const;
+const COLUMNS = ['name', 'position', 'parent_id', 'topic', 'nsfw', 'rate_limit_per_user', 'bitrate', 'user_limit', 'owner_id', 'flags'] as const;
+/** Forum settings and their columns; objects are stored as JSON. */
+const FORUM_COLUMNS = {
+  available_tags: 'available_tags',
+  default_reaction_emoji: 'default_reaction_emoji',
+  default_sort_order: 'default_sort_order',
+  default_forum_layout: 'default_forum_layout',
+  default_thread_rate_limit_per_user: 'default_thread_rate_limit',
+  default_auto_archive_duration: 'default_auto_archive',
+} as const satisfies Record<keyof ForumSettings, string>;
+const forumValue = (v: unknown) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v);
+const parseJson = <T>(v: unknown, fallback: T): T => (typeof v === 'string' && v !== '' ? (JSON.parse(v) as T) : fallback);
+
+function forumOf(r: Row): ForumSettings {
+  return {
+    available_tags: parseJson<ForumTag[]>(r.available_tags, []),
+    default_reaction_emoji: parseJson(r.default_reaction_emoji, null),
+    default_sort_order: r.default_sort_order == null ? null : Number(r.default_sort_order),
+    default_forum_layout: Number(r.default_forum_layout ?? 0),
+    default_thread_rate_limit_per_user: Number(r.default_thread_rate_limit ?? 0),
+    default_auto_archive_duration: r.default_auto_archive == null ? null : Number(r.default_auto_archive),
+  };
+}
 
 /** A channel row (threads with their state); exported for the threads module, which reads thread rows too. */
 export const toChannel = (r: Row, overwrites: OverwriteRecord[]): ChannelRecord => ({
@@ -87,6 +125,9 @@ export const toChannel = (r: Row, overwrites: OverwriteRecord[]): ChannelRecord 
   owner_id: r.owner_id == null ? null : String(r.owner_id),
   created_at: r.created_at,
   overwrites,
+  flags: Number(r.flags ?? 0),
+  ...(isForumType(r.type) ? { forum: forumOf(r) } : {}),
+  ...(r.applied_tags ? { applied_tags: parseJson<string[]>(r.applied_tags, []) } : {}),
   ...(isThreadType(r.type)
     ? {
         thread: {
@@ -129,13 +170,18 @@ export class SqlChannelStore implements ChannelStore {
 
   async create(c: ChannelRecord) {
     const t = c.thread;
+    const f = c.forum;
     await this.db.run(
       `INSERT INTO channels (id, guild_id, type, name, position, parent_id, topic, nsfw, rate_limit_per_user, bitrate, user_limit, last_message_id, owner_id, created_at,
-         thread_archived, thread_auto_archive, thread_archive_ts, thread_locked, thread_invitable)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         thread_archived, thread_auto_archive, thread_archive_ts, thread_locked, thread_invitable, flags, applied_tags,
+         available_tags, default_reaction_emoji, default_sort_order, default_forum_layout, default_thread_rate_limit, default_auto_archive)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         c.id, c.guild_id, c.type, c.name, c.position, c.parent_id, c.topic, c.nsfw ? 1 : 0, c.rate_limit_per_user, c.bitrate, c.user_limit, c.last_message_id, c.owner_id, c.created_at,
         t?.archived ? 1 : 0, t?.auto_archive_duration ?? 1440, t?.archive_timestamp ?? null, t?.locked ? 1 : 0, t?.invitable === false ? 0 : 1,
+        c.flags ?? 0, c.applied_tags ? JSON.stringify(c.applied_tags) : null,
+        f ? JSON.stringify(f.available_tags) : null, f?.default_reaction_emoji ? JSON.stringify(f.default_reaction_emoji) : null, f?.default_sort_order ?? null,
+        f?.default_forum_layout ?? 0, f?.default_thread_rate_limit_per_user ?? 0, f?.default_auto_archive_duration ?? null,
       ],
     );
     if (c.overwrites.length > 0) await writeOverwrites(this.db, c.id, c.overwrites);
@@ -164,13 +210,19 @@ export class SqlChannelStore implements ChannelStore {
   }
   async update(id: string, patch: ChannelPatch) {
     const keys = COLUMNS.filter((k) => patch[k] !== undefined);
-    const values = keys.map((k) => {
+    const values: Param[] = keys.map((k) => {
       const v = patch[k];
       return typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null);
     });
+    const columns: string[] = [...keys];
+    for (const k of Object.keys(FORUM_COLUMNS) as (keyof ForumSettings)[]) {
+      if (patch[k] === undefined) continue;
+      columns.push(FORUM_COLUMNS[k]);
+      values.push((forumValue(patch[k]) ?? null) as Param);
+    }
     // Always touch the row: it is locked against a concurrent delete, and a channel already deleted is
     // reported as gone instead of getting orphan overwrites (a foreign-key failure on PostgreSQL).
-    const sets = keys.length > 0 ? keys.map((k) => `${k} = ?`).join(', ') : 'id = id';
+    const sets = columns.length > 0 ? columns.map((k) => `${k} = ?`).join(', ') : 'id = id';
     const { changes } = await this.db.run(`UPDATE channels SET ${sets} WHERE id = ?`, [...values, id]);
     if (changes === 0) return false;
     if (patch.overwrites) await writeOverwrites(this.db, id, patch.overwrites);

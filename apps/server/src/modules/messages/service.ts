@@ -25,7 +25,7 @@ import type { UserRecord } from '../users/store.js';
 import { webhookAuthor, wireChannel, wireMessage, withoutUser } from '../wire.js';
 import { reactionsFor } from '../reactions/service.js';
 import { redactFor } from './content.js';
-import { reopenForSend } from '../threads/service.js';
+import { followThread, reopenForSend } from '../threads/service.js';
 import { revealDm } from '../dms/service.js';
 import { readOwnMessage } from '../read_states/service.js';
 import { noteDelivered } from '../receipts/service.js';
@@ -62,7 +62,7 @@ const isEmpty = (content: string, embeds: readonly unknown[] | null | undefined,
 /** The author's member, as guild messages carry it; private channels have none. */
 export const memberOf = (scope: ChannelScope) => (scope.kind === 'private' ? undefined : scope.member);
 
-interface Mentions {
+export interface Mentions {
   users: UserRecord[];
   roles: string[];
   everyone: boolean;
@@ -92,12 +92,13 @@ async function parseMentions(deps: MessageDeps, access: ChannelScope, content: s
 }
 
 /**
- * Slowmode: members without MANAGE_MESSAGES or MANAGE_CHANNELS send one message per `rate_limit_per_user`
- * seconds in the channel, and are told how long to wait (Discord's 429 with code 20016).
+ * Slowmode: members without MANAGE_MESSAGES or MANAGE_CHANNELS (in a thread also MANAGE_THREADS) send one message
+ * per `rate_limit_per_user` seconds in the channel, and are told how long to wait (Discord's 429 with code 20016).
  */
 async function enforceSlowmode(deps: MessageDeps, ctx: Ctx, access: ChannelScope): Promise<void> {
   const seconds = access.kind === 'private' ? 0 : (access.channel.rate_limit_per_user ?? 0);
   if (seconds <= 0 || hasPermission(access.perms, Permissions.MANAGE_MESSAGES) || hasPermission(access.perms, Permissions.MANAGE_CHANNELS)) return;
+  if (access.kind === 'thread' && hasPermission(access.perms, Permissions.MANAGE_THREADS)) return;
   const r = await deps.limits.slowmode(access.channel.id, ctx.user.id, seconds);
   if (!r.allowed) {
     throw new RateLimitedError(Math.max(0.001, r.resetAfterMs / 1000), false, ErrorCodes.SLOWMODE_RATE_LIMITED, 'This action cannot be performed due to slowmode rate limit.');
@@ -164,7 +165,7 @@ export async function sendMessage(deps: MessageDeps, ctx: Ctx, channelId: string
 }
 
 /** Who a message is by: a user (with their member in guilds), or a webhook under the name and avatar it posts with. */
-interface Author {
+export interface Author {
   user: UserRecord;
   member?: Member;
   /** Bots deduplicate by nonce only when they ask (enforce_nonce). */
@@ -201,24 +202,22 @@ export async function sendInteractionMessage(
   return createMessage(deps, scope, { user: bot, member: memberOf(scope), application }, body);
 }
 
-async function createMessage(deps: MessageDeps, access: ChannelScope, author: Author, body: CreateMessageBody, viewerId?: string): Promise<Message> {
-  requireTextChannel(access);
+/**
+ * The record of a new message (mentions resolved, the reply's author pinged) without storing it; `id` is given
+ * when the message must have a known id (a forum post's first message has its post's id).
+ */
+export async function composeMessage(
+  deps: MessageDeps,
+  access: ChannelScope,
+  author: Author,
+  body: CreateMessageBody,
+  reference?: MessageRecord,
+  id?: string,
+): Promise<{ record: MessageRecord; mentions: Mentions }> {
   const content = body.content ?? '';
   const components = checkComponents(body.components, { bot: author.user.bot });
-  const loading = Boolean(author.application && author.application.flags & MessageFlags.LOADING);
-  if (!loading && isEmpty(content, body.embeds, components)) throw errors.emptyMessage();
-  // Only a message that will be stored unarchives its thread.
-  if (access.kind === 'thread') await reopenForSend(deps, access);
   const guildId = guildIdOf(access) ?? null;
   const channelId = access.channel.id;
-
-  let reference: MessageRecord | undefined;
-  if (body.message_reference?.message_id) {
-    reference = await deps.messages.get(channelId, body.message_reference.message_id);
-    if (!reference && body.message_reference.fail_if_not_exists !== false) {
-      throw errors.invalidField(['message_reference'], 'REPLIES_UNKNOWN_MESSAGE', 'Unknown message');
-    }
-  }
   const allowed = checkAllowedMentions(body.allowed_mentions);
   const mentions = await parseMentions(deps, access, content, allowed);
   // A reply mentions the replied-to author, unless allowed_mentions is given without replied_user: true.
@@ -227,7 +226,7 @@ async function createMessage(deps: MessageDeps, access: ChannelScope, author: Au
     if (referencedAuthor) mentions.users.push(referencedAuthor);
   }
   const record: MessageRecord = {
-    id: deps.ids.next(),
+    id: id ?? deps.ids.next(),
     channel_id: channelId,
     guild_id: guildId,
     author_id: author.user.id,
@@ -250,6 +249,27 @@ async function createMessage(deps: MessageDeps, access: ChannelScope, author: Au
     ...(components?.length ? { components } : {}),
     ...(author.application ? { webhook_id: author.application.id, application_id: author.application.id, interaction: author.application.interaction } : {}),
   };
+  return { record, mentions };
+}
+
+async function createMessage(deps: MessageDeps, access: ChannelScope, author: Author, body: CreateMessageBody, viewerId?: string): Promise<Message> {
+  requireTextChannel(access);
+  const content = body.content ?? '';
+  const components = checkComponents(body.components, { bot: author.user.bot });
+  const loading = Boolean(author.application && author.application.flags & MessageFlags.LOADING);
+  if (!loading && isEmpty(content, body.embeds, components)) throw errors.emptyMessage();
+  // Only a message that will be stored unarchives its thread.
+  if (access.kind === 'thread') await reopenForSend(deps, access);
+  const channelId = access.channel.id;
+
+  let reference: MessageRecord | undefined;
+  if (body.message_reference?.message_id) {
+    reference = await deps.messages.get(channelId, body.message_reference.message_id);
+    if (!reference && body.message_reference.fail_if_not_exists !== false) {
+      throw errors.invalidField(['message_reference'], 'REPLIES_UNKNOWN_MESSAGE', 'Unknown message');
+    }
+  }
+  const { record, mentions } = await composeMessage(deps, access, author, body, reference);
   const { message: stored, created } = await deps.messages.create(record);
   if (!created) {
     // A retried send: answer with the message the first attempt stored, and publish nothing new.
@@ -263,6 +283,8 @@ async function createMessage(deps: MessageDeps, access: ChannelScope, author: Au
   await deps.events.dispatch(access, 'MESSAGE_CREATE', wire);
   // Sending reads the channel up to one's own message (people only; a webhook reads nothing).
   if (!author.webhook && !author.application) readOwnMessage(deps, { user: author.user }, channelId, stored.id);
+  // Posting in a thread follows it, and so does being mentioned there, as on Discord.
+  if (access.kind === 'thread') await followThread(deps, access, author.webhook ? undefined : author.user.id, mentions.users.map((u) => u.id));
   return wire;
 }
 

@@ -8,6 +8,7 @@ import {
   ErrorCodes,
   Permissions,
   hasPermission,
+  isForumType,
   isTextBasedType,
   type Channel,
   type Message,
@@ -49,10 +50,14 @@ export interface SearchAnswer {
 /** The guild's channels and threads the user may read now, with their types. */
 async function readableChannels(deps: SearchDeps, state: GuildState, userId: string, member: Parameters<typeof visibleThreads>[3]): Promise<Map<string, Channel>> {
   const out = new Map<string, Channel>();
+  // Forums hold no messages of their own, but their posts (threads) are searched like any thread.
+  const parents: string[] = [];
   for (const c of state.channels.values()) {
-    if (isTextBasedType(c.type) && hasPermission(deps.cache.channelPermissions(state, c.id, userId, member), READ)) out.set(c.id, c);
+    if (!(isTextBasedType(c.type) || isForumType(c.type)) || !hasPermission(deps.cache.channelPermissions(state, c.id, userId, member), READ)) continue;
+    if (isTextBasedType(c.type)) out.set(c.id, c);
+    if (c.type !== ChannelTypes.GUILD_VOICE) parents.push(c.id);
   }
-  const threads = await deps.threads.listByParents([...out.keys()].filter((id) => out.get(id)!.type !== ChannelTypes.GUILD_VOICE));
+  const threads = await deps.threads.listByParents(parents);
   for (const t of await visibleThreads(deps, state, userId, member, threads)) out.set(t.id, wireChannel(t));
   return out;
 }

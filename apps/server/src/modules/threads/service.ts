@@ -10,6 +10,7 @@ import {
   MessageFlags,
   Permissions,
   hasPermission,
+  isForumType,
   snowflakeTimestamp,
   type Channel,
   type Member,
@@ -24,6 +25,8 @@ import type { ChannelRecord } from '../channels/store.js';
 import type { GuildState } from '../guilds/cache.js';
 import { wireChannel } from '../wire.js';
 import type { ThreadMemberRecord, ThreadPatch } from './store.js';
+import type { MessageDeps } from '../messages/service.js';
+import { checkAppliedTags, startForumPost } from './forum.js';
 
 /** What this domain's services use. */
 type ThreadDeps = Needs<'channels' | 'threads' | 'messages', 'access' | 'cache' | 'ids'>;
@@ -78,8 +81,14 @@ export async function visibleThreads(
 }
 
 /** `POST /channels/:id/messages/:mid/threads` (`messageId`) or `POST /channels/:id/threads`. */
-export async function startThread(deps: ThreadDeps, ctx: Ctx, channelId: string, body: StartThreadBody, messageId?: string): Promise<Channel> {
+export async function startThread(deps: MessageDeps, ctx: Ctx, channelId: string, body: StartThreadBody, messageId?: string): Promise<Channel> {
   const scope = await deps.access.guildChannel(ctx, channelId);
+  if (scope.kind === 'guild' && !messageId && isForumType(scope.channel.type)) {
+    const post = await startForumPost(deps, ctx, scope, body);
+    const mentioned = post.message?.mentions.map((u) => u.id) ?? [];
+    if (mentioned.length > 0) await followThread(deps, requireThread(await deps.access.guildChannel(ctx, post.id)), undefined, mentioned);
+    return post;
+  }
   if (scope.kind !== 'guild' || !THREAD_PARENTS.includes(scope.channel.type)) throw threadErrors.invalidChannelType();
   const announcement = scope.channel.type === ChannelTypes.GUILD_ANNOUNCEMENT;
   const type = messageId ? (announcement ? ChannelTypes.ANNOUNCEMENT_THREAD : ChannelTypes.PUBLIC_THREAD) : (body.type ?? ChannelTypes.PRIVATE_THREAD);
@@ -181,6 +190,29 @@ async function removeMember(deps: ThreadDeps, scope: ThreadScope, userId: string
   });
 }
 
+/**
+ * Who posts in a thread follows it, and so do those mentioned in it (who must see it; a private thread takes
+ * only invitable mentions, or mentions by someone with MANAGE_THREADS). Members already are left alone.
+ */
+export async function followThread(deps: ThreadDeps, scope: ThreadScope, sender: string | undefined, mentioned: readonly string[]): Promise<void> {
+  const userIds = sender ? [sender, ...mentioned] : mentioned;
+  const isPrivate = scope.channel.type === ChannelTypes.PRIVATE_THREAD;
+  const mayInvite = !isPrivate || scope.channel.thread_metadata?.invitable !== false || hasPermission(scope.perms, Permissions.MANAGE_THREADS);
+  for (const userId of new Set(userIds)) {
+    if (await deps.threads.member(scope.channel.id, userId)) continue;
+    if (userId !== sender && !mayInvite) continue;
+    const member = userId === scope.member.user?.id ? scope.member : await deps.cache.member(scope.state, userId);
+    if (!member) continue;
+    if (!hasPermission(deps.cache.channelPermissions(scope.state, scope.parent.id, userId, member), Permissions.VIEW_CHANNEL)) continue;
+    try {
+      await addMember(deps, scope, userId, member);
+    } catch (e) {
+      // Archived again meanwhile: following is not worth failing a send for.
+      if (!(e instanceof ApiError)) throw e;
+    }
+  }
+}
+
 export async function joinThread(deps: ThreadDeps, ctx: Ctx, threadId: string): Promise<void> {
   const scope = requireThread(await deps.access.guildChannel(ctx, threadId));
   await addMember(deps, scope, ctx.user.id, scope.member);
@@ -240,6 +272,7 @@ export interface ThreadInput {
   auto_archive_duration?: number;
   locked?: boolean;
   invitable?: boolean;
+  applied_tags?: string[];
 }
 
 /**
@@ -259,7 +292,15 @@ export async function modifyThread(deps: ThreadDeps, ctx: Ctx, scope: ThreadScop
       if (!hasPermission(scope.perms, Permissions.SEND_MESSAGES)) throw errors.missingPermissions();
     }
   }
+  if (body.applied_tags !== undefined) {
+    // A post's tags: its owner or MANAGE_THREADS; the forum decides which tags exist and which are moderated.
+    const forum = isForumType(scope.parent.type) ? await deps.channels.get(scope.parent.id) : undefined;
+    if (!forum) throw threadErrors.invalidChannelType();
+    if (!manage && !owner) throw errors.missingPermissions();
+    checkAppliedTags(forum, body.applied_tags, thread.applied_tags ?? [], scope.perms);
+  }
   const patch: ThreadPatch = {
+    applied_tags: body.applied_tags,
     name: body.name,
     rate_limit_per_user: body.rate_limit_per_user,
     auto_archive_duration: body.auto_archive_duration,
@@ -383,9 +424,22 @@ export async function archiveIdleThreads(deps: ThreadDeps, now = Date.now(), bat
 
 /**
  * THREAD_LIST_SYNC for a channel whose overwrites changed: sessions that now see it learn its active threads.
- * Public threads only: who sees a private thread is per member, and those sessions keep what they had.
+ * Everyone who views it gets the public ones; who sees a private thread differs per person, so those with
+ * MANAGE_THREADS get a sync with every private thread too, and each member of a private thread one with the
+ * private threads they are in (a session's sync lists what it may see, as on Discord).
  */
-export async function syncChannelThreads(tx: Tx<'threads'>, guildId: string, channelId: string): Promise<void> {
-  const threads = (await tx.threads.activeByParent(channelId)).filter((t) => t.type !== ChannelTypes.PRIVATE_THREAD);
-  tx.emit({ guild: guildId }, 'THREAD_LIST_SYNC', { guild_id: guildId, channel_ids: [channelId], threads: threads.map(wireChannel), members: [] }, { channel_id: channelId });
+export async function syncChannelThreads(tx: Tx<'threads' | 'channels'>, guildId: string, channelId: string): Promise<void> {
+  const active = await tx.threads.activeByParent(channelId);
+  const open = active.filter((t) => t.type !== ChannelTypes.PRIVATE_THREAD);
+  const closed = active.filter((t) => t.type === ChannelTypes.PRIVATE_THREAD);
+  const sync = (threads: ChannelRecord[], members: ThreadMember[] = []) => ({ guild_id: guildId, channel_ids: [channelId], threads: threads.map(wireChannel), members });
+  tx.emit({ guild: guildId }, 'THREAD_LIST_SYNC', sync(open), { channel_id: channelId });
+  if (closed.length === 0) return;
+  tx.emit({ guild: guildId }, 'THREAD_LIST_SYNC', sync(active), { channel_id: channelId, permission: Permissions.MANAGE_THREADS.toString() });
+  const byMember = new Map<string, ChannelRecord[]>();
+  for (const t of closed) for (const u of await tx.channels.members(t.id)) byMember.set(u, [...(byMember.get(u) ?? []), t]);
+  for (const [userId, threads] of byMember) {
+    const mine = await tx.threads.membershipsOf(userId, threads.map((t) => t.id));
+    tx.emit({ guild: guildId }, 'THREAD_LIST_SYNC', sync([...open, ...threads], mine.map((m) => wireThreadMember(m))), { channel_id: channelId, user_ids: [userId] });
+  }
 }

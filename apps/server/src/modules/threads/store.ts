@@ -21,6 +21,9 @@ export type ThreadPatch = Partial<{
   auto_archive_duration: number;
   locked: boolean;
   invitable: boolean;
+  /** Forum posts. */
+  applied_tags: string[];
+  flags: number;
 }>;
 
 export interface ArchivedQuery {
@@ -44,6 +47,8 @@ export interface ThreadStore {
   joinedArchived(parentId: string, userId: string, q: { before?: string; limit: number }): Promise<ChannelRecord[]>;
   /** False when the thread is gone, or (with `onlyIfActive`) already archived. */
   update(id: string, patch: ThreadPatch, onlyIfActive?: boolean): Promise<boolean>;
+  /** A forum post's first message is not one of its replies: it leaves the counts (Discord counts replies only). */
+  uncountStarter(id: string): Promise<void>;
   /** Counts the members again and stores the count. */
   recountMembers(id: string): Promise<number>;
   member(threadId: string, userId: string): Promise<ThreadMemberRecord | undefined>;
@@ -71,6 +76,8 @@ const COLUMNS: Record<keyof ThreadPatch, string> = {
   auto_archive_duration: 'thread_auto_archive',
   locked: 'thread_locked',
   invitable: 'thread_invitable',
+  applied_tags: 'applied_tags',
+  flags: 'flags',
 };
 
 export class SqlThreadStore implements ThreadStore {
@@ -114,11 +121,14 @@ export class SqlThreadStore implements ThreadStore {
     const keys = (Object.keys(COLUMNS) as (keyof ThreadPatch)[]).filter((k) => patch[k] !== undefined);
     const values = keys.map((k) => {
       const v = patch[k]!;
-      return typeof v === 'boolean' ? (v ? 1 : 0) : v;
+      return typeof v === 'boolean' ? (v ? 1 : 0) : Array.isArray(v) ? JSON.stringify(v) : v;
     });
     const sets = keys.length > 0 ? keys.map((k) => `${COLUMNS[k]} = ?`).join(', ') : 'id = id';
     const { changes } = await this.db.run(`UPDATE channels SET ${sets} WHERE id = ?${onlyIfActive ? ' AND thread_archived = 0' : ''}`, [...values, id]);
     return changes > 0;
+  }
+  async uncountStarter(id: string) {
+    await this.db.run('UPDATE channels SET message_count = message_count - 1, total_message_sent = total_message_sent - 1 WHERE id = ? AND message_count > 0', [id]);
   }
   async recountMembers(id: string) {
     const r = await this.db.get('SELECT COUNT(*) AS n FROM channel_members WHERE channel_id = ?', [id]);

@@ -66,7 +66,7 @@ export function ChannelSidebar({ guildId, channelId }: { guildId: string; channe
             <ul>
               {group.channels.map((c) => (
                 <li key={c.id}>
-                  {c.type === ChannelTypes.GUILD_TEXT ? (
+                  {c.type === ChannelTypes.GUILD_TEXT || c.type === ChannelTypes.GUILD_FORUM || c.type === ChannelTypes.GUILD_MEDIA ? (
                     <a
                       href={`/channels/${guildId}/${c.id}`}
                       className={`channel${c.id === channelId ? ' active' : ''}`}
@@ -78,7 +78,7 @@ export function ChannelSidebar({ guildId, channelId }: { guildId: string; channe
                         closeDrawer();
                       }}
                     >
-                      <span aria-hidden="true">#</span> {c.name}
+                      {c.type === ChannelTypes.GUILD_TEXT ? <span aria-hidden="true">#</span> : <Icon name="forum" size={16} />} {c.name}
                     </a>
                   ) : (
                     <span className="channel voice" title="Voice channels are not supported in this client yet">

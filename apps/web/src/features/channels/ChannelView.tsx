@@ -7,6 +7,9 @@ import { TypingIndicator } from '../messages/TypingIndicator';
 import { Icon } from '../../components/Icon';
 import { PinsButton } from '../pins/PinsPopout';
 import { openDrawer } from '../layout/ui';
+import { ThreadsButton } from '../threads/ThreadsButton';
+import { ForumView } from '../threads/ForumView';
+import { SearchBox } from '../search/SearchBox';
 
 export function ChannelView({ guildId, channelId }: { guildId: string; channelId: string }) {
   const channel = useStore((s) => s.client.channels[channelId]);
@@ -18,6 +21,7 @@ export function ChannelView({ guildId, channelId }: { guildId: string; channelId
     document.title = channel?.name ? `#${channel.name} · ${guildName ?? ''} — Concord` : 'Concord';
   }, [channel?.name, guildName]);
   if (!channel || !me) return <main className="channel-view empty">Channel not found.</main>;
+  if (channel.type === 15 || channel.type === 16) return <ForumView guildId={guildId} channelId={channelId} />;
   const name = channel.name ?? 'channel';
   return (
     <main className="channel-view" aria-label={`#${name}`}>
@@ -29,7 +33,11 @@ export function ChannelView({ guildId, channelId }: { guildId: string; channelId
           <span aria-hidden="true">#</span> {name}
         </h1>
         {channel.topic && <p className="topic">{channel.topic}</p>}
-        <PinsButton channelId={channelId} guildId={guildId} />
+        <span className="header-tools">
+          <ThreadsButton channelId={channelId} />
+          <PinsButton channelId={channelId} guildId={guildId} />
+        </span>
+        <SearchBox guildId={guildId} />
         <button type="button" className="icon-button drawer-toggle" aria-label="Show members" onClick={() => openDrawer('right')}>
           <Icon name="members" size={22} />
         </button>

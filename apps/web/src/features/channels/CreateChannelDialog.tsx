@@ -15,7 +15,8 @@ interface Props {
 
 export function CreateChannelDialog({ guildId, onClose, category = false, parentId = null, categories = [] }: Props) {
   const [name, setName] = useState('');
-  const [type, setType] = useState<0 | 2>(0);
+  const [type, setType] = useState<0 | 2 | 15>(0);
+  const [tags, setTags] = useState('');
   const [parent, setParent] = useState<string>(parentId ?? '');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -27,9 +28,15 @@ export function CreateChannelDialog({ guildId, onClose, category = false, parent
       // Discord's channel names are lowercase with dashes; categories keep what was typed.
       // Text channels are lowercased and dashed as on Discord; voice channels and categories keep their name.
       const clean = category || type === 2 ? name.trim() : name.trim().toLowerCase().replace(/\s+/g, '-');
-      const channel = await rest.createChannel(guildId, { name: clean, type: category ? 4 : type, parent_id: category ? null : parent || null });
+      const channel = await rest.createChannel(guildId, {
+        name: clean,
+        type: category ? 4 : type,
+        parent_id: category ? null : parent || null,
+        // A forum's tags, comma-separated here (Discord's forum settings edit them one by one).
+        ...(type === 15 ? { available_tags: [...new Set(tags.split(',').map((t) => t.trim()).filter(Boolean))].slice(0, 20).map((n) => ({ name: n.slice(0, 20) })) } : {}),
+      });
       onClose();
-      if (channel.type === 0) navigate(`/channels/${guildId}/${channel.id}`);
+      if (channel.type === 0 || channel.type === 15) navigate(`/channels/${guildId}/${channel.id}`);
     } catch (err) {
       setError(describeError(err));
       setBusy(false);
@@ -53,7 +60,16 @@ export function CreateChannelDialog({ guildId, onClose, category = false, parent
               <label>
                 <input type="radio" name="type" checked={type === 2} onChange={() => setType(2)} /> Voice
               </label>
+              <label>
+                <input type="radio" name="type" checked={type === 15} onChange={() => setType(15)} /> Forum
+              </label>
             </fieldset>
+            {type === 15 && (
+              <label>
+                Tags <span className="muted small">(comma-separated, optional)</span>
+                <input name="forum-tags" maxLength={500} value={tags} onChange={(e) => setTags(e.target.value)} placeholder="question, bug, idea" />
+              </label>
+            )}
             <label>
               Category
               <select name="parent" value={parent} onChange={(e) => setParent(e.target.value)}>

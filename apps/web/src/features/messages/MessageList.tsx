@@ -6,7 +6,7 @@
  * top, the previous page is fetched; after it is prepended the view is moved down by the height it added,
  * so what the reader was looking at stays put (the virtualiser then corrects for measured heights itself).
  */
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Message, User } from '@concord/protocol';
 import { getState, notify, useStore, type OutboxEntry } from '../../state/store';
@@ -26,7 +26,20 @@ function estimate(row: Row | undefined): number {
   return row.head ? 64 : 26;
 }
 
-export function MessageList({ channelId, channelName, me, stickSignal }: { channelId: string; channelName: string; me: User; stickSignal: number }) {
+export function MessageList({
+  channelId,
+  channelName,
+  me,
+  stickSignal,
+  intro,
+}: {
+  channelId: string;
+  channelName: string;
+  me: User;
+  stickSignal: number;
+  /** What the start of the history shows (a thread shows its starter message); a channel's welcome otherwise. */
+  intro?: ReactNode;
+}) {
   const messages = useStore((s) => s.client.messages[channelId]) ?? NO_MESSAGES;
   const outbox = useStore((s) => s.outbox);
   const history = useStore((s) => s.history[channelId]);
@@ -142,6 +155,8 @@ export function MessageList({ channelId, channelName, me, stickSignal }: { chann
                   <div className="channel-start">
                     {row.hasMore ? (
                       <p className="muted">{row.loading ? 'Loading messages…' : ''}</p>
+                    ) : intro ? (
+                      intro
                     ) : (
                       <>
                         <h2>Welcome to #{channelName}!</h2>

@@ -1,5 +1,5 @@
 import { memo, useEffect, useState, type KeyboardEvent, type MouseEvent } from 'react';
-import type { Message, Reaction } from '@concord/protocol';
+import type { Channel, Message, Reaction } from '@concord/protocol';
 import { Avatar } from '../../components/Avatar';
 import { displayName, formatTime } from '../../components/util';
 import { discard, retry } from '../../state/outbox';
@@ -15,6 +15,7 @@ import { MANAGE_MESSAGES, useGuildPermission, useMarkdownContext, useMentionsMe 
 import { jumpTo, setEditing, startReply, useMessageUi } from './ui';
 import { MessageComponents } from '../commands/Components';
 import { dismissEphemeral, useCommands } from '../commands/state';
+import { openThread, startNewThread } from '../threads/ui';
 import './messages.css';
 
 const EPHEMERAL = 1 << 6;
@@ -152,6 +153,20 @@ function JoinRow({ m, name }: { m: DisplayMessage; name: string }) {
   );
 }
 
+/** Under a starter message: the thread's name and size; opens it in the side panel (Discord's "N Messages ›"). */
+function ThreadChip({ thread, parentId }: { thread: Channel; parentId: string }) {
+  const live = useStore((s) => s.client.channels[thread.id]) ?? thread;
+  const count = live.message_count ?? 0;
+  return (
+    <button type="button" className="thread-chip" data-testid="thread-chip" onClick={() => openThread(parentId, thread.id)}>
+      <span className="thread-chip-name">{live.name}</span>
+      <span className="thread-chip-count">
+        {count} {count === 1 ? 'Message' : 'Messages'} ›
+      </span>
+    </button>
+  );
+}
+
 export const MessageRow = memo(function MessageRow({ message: m, head, own, guildId }: Props) {
   const editing = useMessageUi((s) => s.editing === m.id && m.id !== null);
   const flash = useMessageUi((s) => s.jump?.messageId === m.id && m.id !== null);
@@ -166,6 +181,11 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
   const canManage = useGuildPermission(guildId, MANAGE_MESSAGES);
   const ctx = useMarkdownContext(guildId, m.mentions, m.mentionEveryone);
   const mentionsMe = useMentionsMe(guildId, m.mentions, m.mentionRoles, m.mentionEveryone);
+  // Threads start in text and announcement channels, not in threads or DMs.
+  const threadable = useStore((s) => {
+    const type = s.client.channels[m.channelId]?.type;
+    return Boolean(guildId) && (type === 0 || type === 5);
+  });
 
   // Opened from the pencil or by Up-arrow in the composer: start from the message's text.
   useEffect(() => {
@@ -262,6 +282,7 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
             </p>
           )}
           <Reactions m={m} />
+          {m.thread && <ThreadChip thread={m.thread} parentId={m.channelId} />}
           {m.status === 'queued' && <p className="status-line">{m.error ?? 'Waiting for connection…'}</p>}
           {m.status === 'sending' && <span className="sr-only">Sending…</span>}
           {m.status === 'failed' && (
@@ -297,6 +318,17 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
           <button type="button" className="icon-button" aria-label="Reply" title="Reply" onClick={() => m.id && startReply(m.channelId, m.id)}>
             <Icon name="reply" />
           </button>
+          {threadable && (
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={m.thread ? 'Open thread' : 'Create thread'}
+              title={m.thread ? 'Open Thread' : 'Create Thread'}
+              onClick={() => m.id && (m.thread ? openThread(m.channelId, m.thread.id) : startNewThread(m.channelId, m.id))}
+            >
+              <Icon name="thread" />
+            </button>
+          )}
           {canManage && (
             <button
               type="button"

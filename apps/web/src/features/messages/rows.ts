@@ -1,5 +1,5 @@
 /** Turns the loaded messages plus the outbox into list rows: day separators and author groups. */
-import type { Message, Reaction, User } from '@concord/protocol';
+import type { Channel, Message, Reaction, User } from '@concord/protocol';
 import type { OutboxEntry, OutboxStatus } from '../../state/store';
 import { dayKey, formatDay } from '../../components/util';
 
@@ -33,6 +33,8 @@ export interface DisplayMessage {
   embeds: readonly unknown[];
   /** The server's message (absent while pending): flags, components and interaction metadata. */
   source?: Message;
+  /** The thread started from this message, as the server last described it. */
+  thread?: Channel;
 }
 
 const NONE: readonly never[] = [];
@@ -64,6 +66,7 @@ function fromServer(m: Message, me: string): DisplayMessage {
     mentionEveryone: m.mention_everyone,
     embeds: m.embeds,
     source: m,
+    ...(m.thread ? { thread: m.thread } : {}),
   };
 }
 
