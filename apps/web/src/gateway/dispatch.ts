@@ -18,6 +18,9 @@ const INTENTS =
   GatewayIntents.GuildMessages |
   GatewayIntents.GuildMessageTyping |
   GatewayIntents.GuildMessageReactions |
+  GatewayIntents.DirectMessages |
+  GatewayIntents.DirectMessageTyping |
+  GatewayIntents.DirectMessageReactions |
   GatewayIntents.MessageContent;
 
 let gateway: GatewayClient | null = null;

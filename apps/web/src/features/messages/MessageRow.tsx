@@ -12,6 +12,7 @@ import { parse, plainText } from '../markdown/parse';
 import { EmojiPicker } from '../emoji/EmojiPicker';
 import { MANAGE_MESSAGES, useGuildPermission, useMarkdownContext, useMentionsMe } from './context';
 import { jumpTo, setEditing, startReply, useMessageUi } from './ui';
+import { ReceiptTicks } from './Receipts';
 import './messages.css';
 
 interface Props {
@@ -187,6 +188,7 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
             <div className="content" data-testid="message-content">
               <Markdown content={m.content} ctx={ctx} />
               {m.edited && <span className="edited" title="Edited"> (edited)</span>}
+              {own && !guildId && (m.id && sent ? <ReceiptTicks channelId={m.channelId} messageId={m.id} /> : m.status !== 'failed' && <span className="receipt pending" data-testid="receipt" data-state="pending" title="Sending"><Icon name="clock" size={14} /></span>)}
             </div>
           )}
           <Reactions m={m} />
