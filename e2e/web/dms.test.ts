@@ -163,6 +163,17 @@ describe('home: friends, DMs, receipts and unread in Chromium', () => {
     await b.locator('[data-testid=channel-link][data-unread]').waitFor({ state: 'detached' });
     // Alice's own sends never make her channels unread.
     await expect(a.locator('[data-testid=guild-icon][data-unread]').count()).resolves.toBe(0);
+    // Bob blocks Alice: her guild messages are collapsed for him until he asks; then they make up.
+    await bob.rest.request('PUT', `/users/@me/relationships/${alice.id}`, { body: { type: 2 } });
+    await alice.rest.sendMessage(other.id, { content: 'can you see this' });
+    const hidden = b.locator('[data-testid=message][data-blocked]').last();
+    await hidden.waitFor();
+    await expect(b.locator('[data-testid=message-content]', { hasText: 'can you see this' }).count()).resolves.toBe(0);
+    await hidden.getByRole('button', { name: 'Show message' }).click();
+    await b.locator('[data-testid=message-content]', { hasText: 'can you see this' }).waitFor();
+    await bob.rest.request('DELETE', `/users/@me/relationships/${alice.id}`);
+    await bob.rest.request('PUT', `/users/@me/relationships/${alice.id}`, { body: {} });
+    await alice.rest.request('PUT', `/users/@me/relationships/${bob.id}`, { body: {} });
   }, 60_000);
 
   it('a group DM of three: created from the picker, ticks aggregate, renamed, left', async () => {
@@ -225,8 +236,12 @@ describe('home: friends, DMs, receipts and unread in Chromium', () => {
       }],
       ['picker', async () => {
         await a.goto('/channels/@me');
+        await a.locator('main.friends').waitFor();
         const drawer = a.getByRole('button', { name: 'Open conversations' });
-        if (await drawer.isVisible()) await drawer.click();
+        if (await drawer.isVisible()) {
+          await drawer.click();
+          await a.waitForTimeout(300);
+        }
         await a.getByRole('button', { name: 'Find or start a conversation' }).click();
         await a.getByRole('dialog', { name: 'Select Friends' }).waitFor();
       }],

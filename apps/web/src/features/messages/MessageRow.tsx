@@ -113,6 +113,9 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
   const [draft, setDraft] = useState('');
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [picking, setPicking] = useState(false);
+  // Messages of someone the reader blocked are collapsed, as on Discord, until asked for.
+  const blocked = useStore((s) => s.client.relationships[m.author.id]?.type === 2);
+  const [reveal, setReveal] = useState(false);
   // The author as known now (a rename reaches every guild as GUILD_MEMBER_UPDATE), else as the message carried them.
   const author = useStore((s) => s.client.users[m.author.id]) ?? m.author;
   const member = useStore((s) => (guildId ? s.client.guilds[guildId]?.members[m.author.id] : undefined));
@@ -128,6 +131,21 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
   }, [editing]);
 
   if (m.type === 6) return <SystemRow m={m} name={name} />;
+  if (blocked && !reveal) {
+    return (
+      <article className={`message blocked${head ? ' head' : ''}`} data-testid="message" data-blocked="true" aria-label="Blocked message">
+        <div className="message-main">
+          <div className="gutter" />
+          <p className="blocked-line muted">
+            Blocked message —{' '}
+            <button type="button" className="link-button" onClick={() => setReveal(true)}>
+              Show message
+            </button>
+          </p>
+        </div>
+      </article>
+    );
+  }
 
   const openEditor = () => setEditing(m.id);
 

@@ -4,32 +4,11 @@
  * shows who has it and since when (`GET /channels/:id/x-receipts`).
  */
 import { useEffect, useRef, useState } from 'react';
-import { compareSnowflakes, type ClientState } from '@concord/protocol';
 import { rest } from '../../state/api';
+import { atOrAfter, receiptState, tally, type Tally } from '../unread/derive';
 import { useStore } from '../../state/store';
 import { Icon } from '../../components/Icon';
 import { displayName, formatTime } from '../../components/util';
-
-export type ReceiptState = 'sent' | 'delivered' | 'read';
-
-interface Tally {
-  state: ReceiptState;
-  delivered: number;
-  read: number;
-  of: number;
-}
-
-const atOrAfter = (cursor: string | null | undefined, id: string) => cursor != null && cursor !== '0' && compareSnowflakes(cursor, id) >= 0;
-
-export function tally(s: ClientState, channelId: string, messageId: string): Tally {
-  const others = (s.channels[channelId]?.recipients ?? []).map((u) => u.id);
-  const cursors = s.receipts[channelId] ?? {};
-  const delivered = others.filter((id) => atOrAfter(cursors[id]?.delivered, messageId)).length;
-  const read = others.filter((id) => atOrAfter(cursors[id]?.read, messageId)).length;
-  const of = others.length;
-  const state: ReceiptState = of > 0 && read === of ? 'read' : of > 0 && delivered === of ? 'delivered' : 'sent';
-  return { state, delivered, read, of };
-}
 
 function describe(t: Tally): string {
   if (t.of <= 1) return t.state === 'read' ? 'Read' : t.state === 'delivered' ? 'Delivered' : 'Sent';
@@ -48,7 +27,7 @@ export function ReceiptTicks({ channelId, messageId }: { channelId: string; mess
   const delivered = useStore((s) => tally(s.client, channelId, messageId).delivered);
   const read = useStore((s) => tally(s.client, channelId, messageId).read);
   const of = useStore((s) => s.client.channels[channelId]?.recipients?.length ?? 0);
-  const t: Tally = { delivered, read, of, state: of > 0 && read === of ? 'read' : of > 0 && delivered === of ? 'delivered' : 'sent' };
+  const t: Tally = { delivered, read, of, state: receiptState(delivered, read, of) };
   const [open, setOpen] = useState(false);
   const text = describe(t);
   return (

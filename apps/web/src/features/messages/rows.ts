@@ -93,13 +93,13 @@ export function buildRows(messages: readonly Message[], pending: readonly Outbox
   let prev: DisplayMessage | null = null;
   let divided = lastReadId == null;
   for (const m of all) {
+    const day = dayKey(m.timestamp);
+    const newDay = !prev || dayKey(prev.timestamp) !== day;
+    if (newDay) rows.push({ kind: 'day', key: `day-${day}`, label: formatDay(m.timestamp) });
     if (!divided && m.id && m.author.id !== me.id && BigInt(m.id) > BigInt(lastReadId!)) {
       divided = true;
       rows.push({ kind: 'unread', key: 'unread' });
     }
-    const day = dayKey(m.timestamp);
-    const newDay = !prev || dayKey(prev.timestamp) !== day;
-    if (newDay) rows.push({ kind: 'day', key: `day-${day}`, label: formatDay(m.timestamp) });
     // A reply, a system message and whatever follows a system message start a new group, as on Discord.
     const system = (x: DisplayMessage) => x.type !== 0 && x.type !== 19;
     const head =
