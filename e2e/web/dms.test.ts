@@ -208,6 +208,15 @@ describe('home: friends, DMs, receipts and unread in Chromium', () => {
     await c.locator('main.friends').waitFor();
     await expect(c.getByTestId('dm-item').filter({ hasText: 'The Three' }).count()).resolves.toBe(0);
     await b.getByTestId('dm-item').filter({ hasText: 'The Three' }).filter({ hasText: '2 Members' }).waitFor();
+    // Alice adds her back: the group is in Carol's list again, with its history.
+    await a.getByRole('button', { name: 'Add people' }).click();
+    const add = a.getByRole('dialog', { name: 'Add to group' });
+    await expect(add.getByRole('checkbox', { name: bob.username }).count()).resolves.toBe(0);
+    await add.getByRole('checkbox', { name: carol.username }).check();
+    await add.getByRole('button', { name: 'Add', exact: true }).click();
+    await b.getByTestId('dm-item').filter({ hasText: 'The Three' }).filter({ hasText: '3 Members' }).waitFor();
+    await c.getByTestId('dm-item').filter({ hasText: 'The Three' }).locator('a').click();
+    await c.locator('[data-testid=message-content]', { hasText: 'hello both' }).waitFor();
     for (const w of [alice, bob, carol]) expect(w.person.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   }, 90_000);
 
@@ -233,6 +242,17 @@ describe('home: friends, DMs, receipts and unread in Chromium', () => {
         await a.goto(groupHref!);
         await receipt(a, 'hello both').click();
         await a.getByRole('dialog', { name: 'Message info' }).waitFor();
+      }],
+      ['privacy', async () => {
+        await a.goto('/channels/@me');
+        await a.locator('main.friends').waitFor();
+        const drawer = a.getByRole('button', { name: 'Open conversations' });
+        if (await drawer.isVisible()) {
+          await drawer.click();
+          await a.waitForTimeout(300);
+        }
+        await a.getByRole('button', { name: 'Privacy & Safety' }).click();
+        await a.getByRole('radio', { name: /Friends and server members/ }).and(a.locator(':checked')).waitFor();
       }],
       ['picker', async () => {
         await a.goto('/channels/@me');

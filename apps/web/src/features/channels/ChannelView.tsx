@@ -11,6 +11,7 @@ import { PinsButton } from '../pins/PinsPopout';
 import { openDrawer } from '../layout/ui';
 import { conversationName } from '../home/names';
 import { closeConversation, renameGroup } from '../home/actions';
+import { NewMessageDialog } from '../home/NewMessageDialog';
 
 /** A guild text channel, or (without a guild) a DM or group DM. */
 export function ChannelView({ guildId, channelId }: { guildId: string | null; channelId: string }) {
@@ -19,6 +20,7 @@ export function ChannelView({ guildId, channelId }: { guildId: string | null; ch
   // Bumped on every send so the list jumps to the bottom even when the reader had scrolled up.
   const [sent, setSent] = useState(0);
   const [renaming, setRenaming] = useState(false);
+  const [adding, setAdding] = useState(false);
   const guildName = useStore((s) => (guildId ? s.client.guilds[guildId]?.name : undefined));
   const privateName = useStore((s) => (channel && !guildId ? conversationName(s.client, channel) : undefined));
   const isPrivate = !guildId;
@@ -43,6 +45,9 @@ export function ChannelView({ guildId, channelId }: { guildId: string | null; ch
         <PinsButton channelId={channelId} guildId={guildId} />
         {group && (
           <>
+            <button type="button" className="icon-button" title="Add people" aria-label="Add people" onClick={() => setAdding(true)}>
+              <Icon name="invite" size={20} />
+            </button>
             <button type="button" className="icon-button" title="Rename group" aria-label="Rename group" onClick={() => setRenaming(true)}>
               <Icon name="edit" size={20} />
             </button>
@@ -61,6 +66,7 @@ export function ChannelView({ guildId, channelId }: { guildId: string | null; ch
       <MessageList key={channelId} channelId={channelId} channelName={label} me={me} stickSignal={sent} />
       <Composer key={`c${channelId}`} channelId={channelId} channelName={label} onSent={() => setSent((n) => n + 1)} />
       <TypingIndicator channelId={channelId} guildId={guildId} />
+      {adding && <NewMessageDialog addTo={{ id: channelId, recipientIds: (channel.recipients ?? []).map((u) => u.id) }} onClose={() => setAdding(false)} />}
       {renaming && <RenameGroup channelId={channelId} current={channel.name ?? ''} onClose={() => setRenaming(false)} />}
     </main>
   );

@@ -7,6 +7,7 @@ import { displayName } from '../../components/util';
 import { closeDrawer } from '../layout/ui';
 import { badgeText, channelUnread } from '../unread/unread';
 import { NewMessageDialog } from './NewMessageDialog';
+import { PrivacySettings } from './PrivacySettings';
 import { closeConversation } from './actions';
 import { byActivity, conversationName } from './names';
 
@@ -16,6 +17,7 @@ export function HomeSidebar({ channelId }: { channelId: string | null }) {
   const me = useStore((s) => s.client.user);
   const pendingIn = useStore((s) => Object.values(s.client.relationships).filter((r) => r.type === RelationshipTypes.INCOMING_REQUEST).length);
   const [picking, setPicking] = useState(false);
+  const [privacy, setPrivacy] = useState(false);
   const list = useMemo(() => Object.values(channels).filter((c) => !c.guild_id && (c.type === ChannelTypes.DM || c.type === ChannelTypes.GROUP_DM)).sort(byActivity), [channels]);
   const go = (path: string) => {
     navigate(path);
@@ -59,9 +61,13 @@ export function HomeSidebar({ channelId }: { channelId: string | null }) {
         <footer className="me">
           <Avatar id={me.id} name={displayName(me)} size={32} />
           <span className="me-name">{displayName(me)}</span>
+          <button type="button" className="icon-button me-settings" title="Privacy & Safety" aria-label="Privacy & Safety" onClick={() => setPrivacy(true)}>
+            <Icon name="shield" size={18} />
+          </button>
         </footer>
       )}
       {picking && <NewMessageDialog onClose={() => setPicking(false)} />}
+      {privacy && <PrivacySettings onClose={() => setPrivacy(false)} />}
     </aside>
   );
 }

@@ -44,3 +44,8 @@ export async function closeConversation(channelId: string, here: boolean): Promi
   await attempt(() => rest.request('DELETE', `/channels/${channelId}`));
   if (here) navigate('/channels/@me');
 }
+
+/** Adds people to a group DM, one request each (Discord's route). */
+export async function addRecipients(channelId: string, userIds: string[]): Promise<void> {
+  for (const id of userIds) await attempt(() => rest.request('PUT', `/channels/${channelId}/recipients/${id}`));
+}
