@@ -261,13 +261,15 @@ describe('messages in Chromium: markdown, reactions, replies, pins, phone layout
     await expect(alice.page.getByTestId('slowmode').count()).resolves.toBe(0);
   });
 
-  it('an unknown server address says so and offers home; home spans the window', async () => {
+  it('an unknown server address says so and offers home; home is the conversations list and the friends page', async () => {
     await alice.page.goto('/channels/999999/123');
     await alice.page.getByRole('heading', { name: 'Server not found' }).waitFor();
     await alice.page.getByRole('link', { name: 'Go home' }).click();
     await alice.page.getByText(`Welcome, ${a.username}`).waitFor();
-    const home = await alice.page.locator('main.home').boundingBox();
-    expect(home!.width).toBeGreaterThan(1000);
+    // As on Discord: the DM list on the left, the friends page taking the rest of the window.
+    await alice.page.getByRole('complementary', { name: 'Direct messages' }).waitFor();
+    const home = await alice.page.locator('main.friends').boundingBox();
+    expect(home!.width).toBeGreaterThan(900);
     await alice.page.screenshot({ path: screenshotPath('messages-home-1280.png') });
   });
 });

@@ -30,6 +30,7 @@ import { probe } from './http/ops.js';
 import { Gateway } from './gateway/server.js';
 import { archiveIdleThreads } from './modules/threads/service.js';
 import { flushAcks } from './modules/read_states/service.js';
+import { flushDeliveries } from './modules/receipts/service.js';
 import type { SearchStore } from './search/port.js';
 import { SqliteSearch } from './search/sqlite.js';
 import { PostgresSearch } from './search/postgres.js';
@@ -179,6 +180,7 @@ export async function buildApp(config: Config): Promise<App> {
       await http.close();
       // Acks still gathering are written before the database goes.
       await flushAcks(deps);
+      await flushDeliveries(deps);
       cache.close();
       await bus.close();
       limiter.close();

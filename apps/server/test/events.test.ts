@@ -43,7 +43,7 @@ function comparable(s: ClientState) {
   const messages = Object.fromEntries(
     Object.entries(s.messages).map(([id, list]) => [id, list.map(({ member: _m, ...m }) => ({ ...m, author: m.author.id, mentions: m.mentions.map((u) => u.id) }))]),
   );
-  return { user: s.user, guilds, channels: s.channels, presences: s.presences, messages, readStates: s.readStates, receipts: s.receipts };
+  return { user: s.user, guilds, channels: s.channels, presences: s.presences, messages, readStates: s.readStates, receipts: s.receipts, relationships: s.relationships };
 }
 
 /**
@@ -172,6 +172,17 @@ const actions: { [K in EventName]: (w: World) => Promise<unknown> } = {
     await w.live.next((f) => f.t === 'X_MESSAGE_RECEIPT' && f.d.status === 'read');
   },
   MESSAGE_ACK: (w) => w.owner.api.ok.post(`/channels/${w.guild.generalId}/messages/${w.message.id}/ack`, { token: null }),
+  RELATIONSHIP_ADD: async (w) => {
+    // A request by name, then accepted: incoming, then friends.
+    await w.other.api.ok.post('/users/@me/relationships', { username: w.owner.username });
+    await w.owner.api.ok.put(`/users/@me/relationships/${w.other.id}`, {});
+  },
+  RELATIONSHIP_REMOVE: async (w) => {
+    await w.other.api.ok.put(`/users/@me/relationships/${w.owner.id}`, {});
+    await w.owner.api.ok.put(`/users/@me/relationships/${w.other.id}`, {});
+    // Blocked by the other side: the owner's friendship goes.
+    await w.other.api.ok.put(`/users/@me/relationships/${w.owner.id}`, { type: 2 });
+  },
   MESSAGE_UPDATE: (w) => w.other.api.ok.patch(`/channels/${w.guild.generalId}/messages/${w.message.id}`, { content: 'edited' }),
   MESSAGE_DELETE: (w) => w.other.api.ok.delete(`/channels/${w.guild.generalId}/messages/${w.message.id}`),
   MESSAGE_DELETE_BULK: async (w) => {
@@ -280,6 +291,23 @@ const privateActions: [EventName, string, (w: World) => Promise<unknown>][] = [
       for (const content of ['one', 'two', 'three']) sent.push(await w.other.api.ok.post<Message>(`/channels/${dm.id}/messages`, { content }));
       await w.live.next((f) => f.t === 'MESSAGE_CREATE' && f.d.id === sent[2]!.id);
       await w.owner.api.ok.post(`/channels/${dm.id}/messages/${sent[1]!.id}/ack`, {});
+    },
+  ],
+  [
+    'RELATIONSHIP_ADD',
+    'a friend blocked',
+    async (w) => {
+      await w.owner.api.ok.put(`/users/@me/relationships/${w.other.id}`, {});
+      await w.other.api.ok.put(`/users/@me/relationships/${w.owner.id}`, {});
+      await w.owner.api.ok.put(`/users/@me/relationships/${w.other.id}`, { type: 2 });
+    },
+  ],
+  [
+    'RELATIONSHIP_REMOVE',
+    'a request cancelled',
+    async (w) => {
+      await w.owner.api.ok.put(`/users/@me/relationships/${w.other.id}`, {});
+      await w.owner.api.ok.delete(`/users/@me/relationships/${w.other.id}`);
     },
   ],
   [

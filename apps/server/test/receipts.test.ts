@@ -101,4 +101,22 @@ describe('receipts', () => {
       sb.terminate();
     }
   });
+
+  it('a burst to a connected recipient is gathered: fewer delivery receipts than messages, the last for the newest', async () => {
+    const [a, b] = await people(2);
+    const dm = await a!.api.ok.post<Channel>('/users/@me/channels', { recipient_id: b!.id });
+    const sa = await GatewayTester.identify(server.gatewayUrl, a!.token);
+    const sb = await GatewayTester.identify(server.gatewayUrl, b!.token);
+    try {
+      const sent = await Promise.all(Array.from({ length: 10 }, (_, i) => a!.api.ok.post<Message>(`/channels/${dm.id}/messages`, { content: `burst ${i}` })));
+      const newest = sent.map((m) => m.id).sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1))[9]!;
+      await sb.waitUntil(() => sb.dispatches('MESSAGE_CREATE').length >= 10, { what: '10 MESSAGE_CREATEs' });
+      await sa.next((f) => f.t === 'X_MESSAGE_RECEIPT' && f.d.message_id === newest && f.d.status === 'delivered');
+      expect(sa.dispatches('X_MESSAGE_RECEIPT').length).toBeLessThan(10);
+      expect(await readyReceipts(a!)).toEqual([{ channel_id: dm.id, user_id: b!.id, delivered_message_id: newest, read_message_id: null }]);
+    } finally {
+      sa.terminate();
+      sb.terminate();
+    }
+  });
 });

@@ -17,6 +17,10 @@ import { Icon } from './components/Icon';
 import { ThreadPanel } from './features/threads/ThreadPanel';
 import { SearchPanel } from './features/search/SearchResults';
 import { useSidePanel } from './features/threads/ui';
+import { HomeSidebar } from './features/home/HomeSidebar';
+import { FriendsPage } from './features/home/FriendsPage';
+import { titlePrefix } from './features/unread/unread';
+import './features/home/home.css';
 import './features/layout/layout.css';
 
 type Route =
@@ -29,7 +33,8 @@ function parse(path: string): Route {
   if (parts[0] === 'login' || parts[0] === 'register') return { name: parts[0] };
   if (parts[0] === 'invite' && parts[1]) return { name: 'invite', code: parts[1] };
   if (parts[0] === 'channels' && parts[1] && parts[1] !== '@me') return { name: 'channels', guildId: parts[1], channelId: parts[2] ?? null };
-  return { name: 'channels', guildId: null, channelId: null };
+  // Home: the friends page, or a DM / group DM.
+  return { name: 'channels', guildId: null, channelId: parts[0] === 'channels' ? (parts[2] ?? null) : null };
 }
 
 export function App() {
@@ -83,7 +88,6 @@ export function App() {
 function Shell({ guildId, channelId }: { guildId: string | null; channelId: string | null }) {
   const user = useStore((s) => s.client.user);
   const guild = useStore((s) => (guildId ? s.client.guilds[guildId] : undefined));
-  const guildCount = useStore((s) => Object.keys(s.client.guilds).length);
   const drawer = useLayout((s) => s.drawer);
   const panel = useSidePanel((s) => (s.panel && (s.panel.kind === 'search' ? s.panel.guildId === guildId : s.panel.parentId === channelId) ? s.panel.kind : null));
   const connected = useStore((s) => s.connection.state === 'ready');
@@ -95,6 +99,13 @@ function Shell({ guildId, channelId }: { guildId: string | null; channelId: stri
     () => (guild ? firstTextChannel(guild.channelIds.map((id) => channels[id]).filter((c): c is Channel => Boolean(c))) : undefined),
     [guild, channels],
   );
+
+  // The tab shows where something waits: "(N)" mentions, or "•" when only unread.
+  const prefix = useStore((s) => titlePrefix(s.client));
+  useEffect(() => {
+    const base = document.title.replace(/^(\(\d+\+?\) |• )/, '');
+    document.title = prefix + base;
+  });
 
   // Picking a channel (or a server) on a phone closes the drawer it was picked from.
   useEffect(() => closeDrawer(), [guildId, channelId]);
@@ -113,10 +124,27 @@ function Shell({ guildId, channelId }: { guildId: string | null; channelId: stri
     );
   }
   return (
-    <div className={`shell${guildId && guild ? '' : ' home'}${drawer ? ` drawer-${drawer}` : ''}${panel && guild ? ' panel-open' : ''}`}>
+    <div className={`shell${guildId && guild ? '' : guildId ? ' home' : ' dm-home'}${drawer ? ` drawer-${drawer}` : ''}${panel && guild ? ' panel-open' : ''}`}>
       <button type="button" className="drawer-backdrop" aria-label="Close" tabIndex={-1} onClick={closeDrawer} />
       <GuildRail activeGuildId={guildId} />
-      {guildId && guild ? (
+      {!guildId ? (
+        <>
+          <HomeSidebar channelId={channelId} />
+          {channelId && channels[channelId] && !channels[channelId]!.guild_id ? (
+            <ChannelView guildId={null} channelId={channelId} />
+          ) : channelId ? (
+            <main className="channel-view empty">
+              <button type="button" className="icon-button drawer-toggle" aria-label="Open conversations" onClick={() => openDrawer('left')}>
+                <Icon name="menu" size={22} />
+              </button>
+              <ConnectionBanner />
+              <p>{connected ? 'This conversation does not exist or you are not in it.' : 'Loading…'}</p>
+            </main>
+          ) : (
+            <FriendsPage />
+          )}
+        </>
+      ) : guild ? (
         <>
           <ChannelSidebar guildId={guildId} channelId={channelId} />
           {channelId && channels[channelId] ? (
@@ -152,15 +180,8 @@ function Shell({ guildId, channelId }: { guildId: string | null; channelId: stri
                 </a>
               </p>
             </>
-          ) : guildId ? (
-            <p>Loading server…</p>
           ) : (
-            <>
-              <h1>Welcome, {user.global_name ?? user.username}</h1>
-              <p className="muted">
-                {guildCount ? 'Pick a server on the left.' : 'Create a server with the + button on the left, or open an invite link.'}
-              </p>
-            </>
+            <p>Loading server…</p>
           )}
         </main>
       )}

@@ -56,4 +56,17 @@ describe('message rows', () => {
     expect(row.key).toBe(last.key);
     expect(row.kind === 'message' && row.message.status).toBe('sent');
   });
+
+  it('puts the new-messages divider before the first message of someone else after the read position', () => {
+    const a1 = msg(bob, day);
+    const mine = msg(alice, day + 1000);
+    const b2 = msg(bob, day + 2000);
+    const list = [a1, mine, b2];
+    expect(kinds(buildRows(list, [], alice, false, false, a1.id))).toEqual(['top', 'day', 'H', 'H', 'unread', 'H']);
+    // Nothing newer from others: no divider; no position: none either.
+    expect(kinds(buildRows(list, [], alice, false, false, b2.id))).not.toContain('unread');
+    expect(kinds(buildRows(list, [], alice, false, false, null))).not.toContain('unread');
+    // Never read at all ('0'): before the first message.
+    expect(kinds(buildRows(list, [], alice, false, false, '0'))).toEqual(['top', 'day', 'unread', 'H', 'H', 'H']);
+  });
 });

@@ -50,6 +50,11 @@ export const ErrorCodes = {
   THREAD_ARCHIVED: 50083,
   /** A forum with REQUIRE_TAG takes no post (or post edit) without a tag. */
   TAG_REQUIRED: 40067,
+  FRIEND_REQUEST_BLOCKED: 80001,
+  BOTS_CANNOT_HAVE_FRIENDS: 80002,
+  CANNOT_FRIEND_SELF: 80003,
+  NO_USERS_WITH_TAG: 80004,
+  ALREADY_FRIENDS: 80007,
   THREAD_ALREADY_CREATED: 160004,
   THREAD_LOCKED: 160005,
   /** With status 202: the search index is still being built. */

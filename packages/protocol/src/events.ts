@@ -5,7 +5,7 @@
  * the new name means to them.
  */
 import { GatewayIntents as I } from './gateway.js';
-import type { Channel, Guild, GuildCreateData, Member, Message, ReadyData, Role, ThreadMember, User } from './schemas.js';
+import type { Channel, Guild, GuildCreateData, Member, Message, ReadyData, Relationship, RelationshipType, Role, ThreadMember, User } from './schemas.js';
 import type { AutocompleteResponseData, Interaction, InteractionModalCreateData, InteractionResultData } from './interactions.js';
 
 export interface GuildMemberAddData extends Member {
@@ -242,6 +242,13 @@ export interface MessageReceiptData {
   at: number;
 }
 
+/** A relationship ended (unfriended, request declined or cancelled, unblocked): sent to the side whose entry went. */
+export interface RelationshipRemoveData {
+  id: string;
+  type: RelationshipType;
+  nickname: string | null;
+}
+
 export interface GuildDeleteData {
   id: string;
   unavailable?: boolean;
@@ -283,6 +290,8 @@ export interface DispatchPayloads {
   CHANNEL_RECIPIENT_REMOVE: ChannelRecipientData;
   MESSAGE_ACK: MessageAckData;
   X_MESSAGE_RECEIPT: MessageReceiptData;
+  RELATIONSHIP_ADD: Relationship;
+  RELATIONSHIP_REMOVE: RelationshipRemoveData;
   INVITE_CREATE: InviteCreateData;
   INVITE_DELETE: InviteDeleteData;
   MESSAGE_CREATE: Message;
@@ -360,6 +369,9 @@ export const EventInfo = {
   MESSAGE_ACK: {},
   // Extension (docs/receipts.md): private channels only, with their messages' intent.
   X_MESSAGE_RECEIPT: { private: I.DirectMessages },
+  // The user's own relationships (user accounts; bots have none): no intent, as on Discord.
+  RELATIONSHIP_ADD: {},
+  RELATIONSHIP_REMOVE: {},
   INVITE_CREATE: { guild: I.GuildInvites },
   INVITE_DELETE: { guild: I.GuildInvites },
   MESSAGE_CREATE: { guild: I.GuildMessages, private: I.DirectMessages, content: true },

@@ -7,7 +7,7 @@
  * event to the server's snapshot test, which applies each event to a READY and compares with a fresh one.
  */
 import type { Activity, DispatchEvent, DispatchPayloads, EventName, PresenceUpdateData, ReactionEmojiData } from './events.js';
-import { ChannelTypes, MessageFlags, type Channel, type GuildCreateData, type Member, type Message, type ReadyData, type Role, type User } from './schemas.js';
+import { ChannelTypes, MessageFlags, type Channel, type GuildCreateData, type Member, type Message, type ReadyData, type RelationshipType, type Role, type User } from './schemas.js';
 import { compareSnowflakes } from './snowflake.js';
 import { countsAsMention } from './readstates.js';
 
@@ -40,6 +40,13 @@ export interface ClientState {
   readStates: Record<string, ReadState>;
   /** Extension: per private channel and other recipient, how far messages were delivered and read ('0': nothing yet). */
   receipts: Record<string, Record<string, ReceiptCursor>>;
+  /** Friends, blocks and pending requests by the other user's id (READY's relationships, then RELATIONSHIP_ADD/REMOVE). */
+  relationships: Record<string, ClientRelationship>;
+}
+
+export interface ClientRelationship {
+  type: RelationshipType;
+  since: string;
 }
 
 export interface ReceiptCursor {
@@ -65,6 +72,7 @@ export const initialClientState: ClientState = {
   activities: {},
   readStates: {},
   receipts: {},
+  relationships: {},
 };
 
 function upsertMessage(list: readonly Message[], msg: Message): Message[] {
@@ -229,7 +237,9 @@ const handlers: { [K in EventName]: Handler<K> } = {
     const readStates = Object.fromEntries((r.read_state?.entries ?? []).map((e) => [e.id, { last_message_id: e.last_message_id, mention_count: e.mention_count }]));
     const receipts: ClientState['receipts'] = {};
     for (const c of r.x_receipts ?? []) (receipts[c.channel_id] ??= {})[c.user_id] = { delivered: c.delivered_message_id, read: c.read_message_id };
-    return { ...initialClientState, user: r.user, sessionId: r.session_id, users, channels, readStates, receipts };
+    const relationships = Object.fromEntries((r.relationships ?? []).map((x) => [x.id, { type: x.type, since: x.since }]));
+    const withPeople = { ...users, ...Object.fromEntries((r.relationships ?? []).map((x) => [x.user.id, x.user])) };
+    return { ...initialClientState, user: r.user, sessionId: r.session_id, users: withPeople, channels, readStates, receipts, relationships };
   },
   RESUMED: keep,
   GUILD_CREATE(state, g) {
@@ -407,6 +417,18 @@ const handlers: { [K in EventName]: Handler<K> } = {
         ? { delivered: later(was.delivered, d.message_id), read: later(was.read, d.message_id) }
         : { delivered: later(was.delivered, d.message_id), read: was.read };
     return { ...state, receipts: { ...state.receipts, [d.channel_id]: { ...channel, [d.user_id]: next } } };
+  },
+  RELATIONSHIP_ADD: (state, d) => ({
+    ...state,
+    relationships: { ...state.relationships, [d.id]: { type: d.type, since: d.since } },
+    users: withUsers(state, [d.user]),
+  }),
+  RELATIONSHIP_REMOVE(state, d) {
+    // A removal names the type it removes: a later ADD of another type (a block after a friendship) stays.
+    if (state.relationships[d.id]?.type !== d.type) return state;
+    const relationships = { ...state.relationships };
+    delete relationships[d.id];
+    return { ...state, relationships };
   },
   MESSAGE_ACK: (state, d) => ({
     ...state,

@@ -783,6 +783,22 @@ export interface ReadyData {
   read_state?: ReadStateData;
   /** Extension (docs/receipts.md): the other recipients' delivery and read cursors in the user's private channels. */
   x_receipts?: ReceiptCursorData[];
+  /** Discord's user-account READY: friends, blocks and pending requests (docs/relationships.md). */
+  relationships?: Relationship[];
+}
+
+/** Discord's relationship types, from the viewer's side. */
+export const RelationshipTypes = { FRIEND: 1, BLOCKED: 2, INCOMING_REQUEST: 3, OUTGOING_REQUEST: 4 } as const;
+export type RelationshipType = (typeof RelationshipTypes)[keyof typeof RelationshipTypes];
+
+/** Discord's relationship object: `id` is the other user's id. */
+export interface Relationship {
+  id: string;
+  type: RelationshipType;
+  user: User;
+  nickname: string | null;
+  /** ISO8601: when this relationship began. */
+  since: string;
 }
 
 export interface ReceiptCursorData {
@@ -858,6 +874,22 @@ export type ModifyGroupDmBody = z.infer<typeof ModifyGroupDmBody>;
 /** `POST /channels/:id/messages/:message_id/ack`: `manual` moves the read position back (mark as unread). */
 export const AckBody = z.object({ token: z.string().nullable().optional(), manual: z.boolean().optional(), mention_count: z.number().int().min(0).optional() });
 export type AckBody = z.infer<typeof AckBody>;
+
+/** `PUT /users/@me/relationships/:id`: no type (or 1) sends or accepts a friend request; 2 blocks. */
+export const PutRelationshipBody = z.object({ type: z.union([z.literal(1), z.literal(2)]).nullable().optional() }).passthrough();
+export type PutRelationshipBody = z.infer<typeof PutRelationshipBody>;
+
+/** `POST /users/@me/relationships`: a friend request by username (`discriminator` is accepted and ignored, as for pomelo names). */
+export const FriendRequestBody = z.object({ username: z.string().min(1).max(32), discriminator: z.union([z.string(), z.number()]).nullable().optional() });
+export type FriendRequestBody = z.infer<typeof FriendRequestBody>;
+
+/** Who may open a DM with a user: anyone, friends and members of a shared guild (the default), or friends only. */
+export const DmPolicies = ['everyone', 'guild_members', 'friends'] as const;
+export type DmPolicy = (typeof DmPolicies)[number];
+
+/** Extension: `PATCH /users/@me/x-dm-settings`. */
+export const DmSettingsBody = z.object({ allow_dms_from: z.enum(DmPolicies) });
+export type DmSettingsBody = z.infer<typeof DmSettingsBody>;
 
 /** Extension: `PATCH /users/@me/x-receipt-settings`. */
 export const ReceiptSettingsBody = z.object({ read_receipts: z.boolean() });

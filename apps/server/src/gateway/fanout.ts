@@ -12,7 +12,7 @@ import { contentView, redactFor, redacted, type ContentPayload } from '../module
 import type { Deps } from '../modules/deps.js';
 import type { GuildState } from '../modules/guilds/cache.js';
 import type { Session } from './session.js';
-import { noteDelivered } from '../modules/receipts/service.js';
+import { deliveryBuffer } from '../modules/receipts/service.js';
 import { log } from '../lib/log.js';
 
 interface UserGroup {
@@ -120,7 +120,7 @@ export class Fanout {
     }
     // A private channel's message reached a connected session of this recipient: a delivery receipt.
     if (connected && message.t === 'MESSAGE_CREATE' && !message.d.guild_id && message.d.author.id !== userId && !(message.d.flags & MessageFlags.EPHEMERAL)) {
-      noteDelivered(this.deps, userId, message.d.channel_id, message.d.id).catch((err) => log.error('delivery receipt failed', { err }));
+      deliveryBuffer(this.deps).note(userId, message.d.channel_id, message.d.id);
     }
     this.observe?.(message.t, delivered, (performance.now() - started) / 1000);
   }

@@ -22,6 +22,7 @@ import type { Session } from './session.js';
 import { buildReady, loadPrivateChannels } from './snapshot.js';
 import { loadReadState } from '../modules/read_states/service.js';
 import { cursorsFor } from '../modules/receipts/service.js';
+import { listRelationships } from '../modules/relationships/service.js';
 
 /** Where to resume: the public URL, else the host this client reached us by (as GET /gateway/bot answers). */
 function resumeUrl(deps: Deps, conn: Connection): string {
@@ -67,9 +68,10 @@ export async function identify(ctx: OpContext, conn: Connection, d: IdentifyData
   // Read states are a user-account feature, as on Discord: bots get none.
   const readState = user.bot ? undefined : await loadReadState(deps, { user }, privateChannels.map((c) => c.id));
   const receipts = await cursorsFor(deps, user.id, privateChannels.map((c) => c.id));
+  const relationships = user.bot ? [] : await listRelationships(deps, user.id);
   const creates = await addGuilds(ctx, session, conn);
   if (!creates || conn.closed) return;
-  session.dispatchFirst(framePrefix('READY', buildReady(session, resumeUrl(deps, conn), checked.applicationId, privateChannels, readState, receipts)));
+  session.dispatchFirst(framePrefix('READY', buildReady(session, resumeUrl(deps, conn), checked.applicationId, privateChannels, readState, receipts, relationships)));
   if (session.intents & GatewayIntents.Guilds) for (const p of creates) session.dispatchFirst(p);
   session.flushPending();
   conn.state = 'ready';

@@ -14,6 +14,7 @@ import {
   type ReadyData,
   type ReadStateEntry,
   type ReceiptCursorData,
+  type Relationship,
 } from '@concord/protocol';
 import type { Deps } from '../modules/deps.js';
 import type { GuildState } from '../modules/guilds/cache.js';
@@ -32,7 +33,7 @@ export async function loadPrivateChannels(deps: Pick<Deps, 'channels' | 'users' 
   );
 }
 
-export function buildReady(session: Session, resumeUrl: string, applicationId: string | undefined, privateChannels: Channel[], readState?: ReadStateEntry[], receipts?: ReceiptCursorData[]): ReadyData {
+export function buildReady(session: Session, resumeUrl: string, applicationId: string | undefined, privateChannels: Channel[], readState?: ReadStateEntry[], receipts?: ReceiptCursorData[], relationships: Relationship[] = []): ReadyData {
   return {
     v: 10,
     user: wirePrivateUser(session.user),
@@ -45,6 +46,7 @@ export function buildReady(session: Session, resumeUrl: string, applicationId: s
     user_settings: {},
     ...(readState ? { read_state: { version: 1, partial: false, entries: readState } } : {}),
     ...(receipts && receipts.length > 0 ? { x_receipts: receipts } : {}),
+    relationships,
   };
 }
 

@@ -21,6 +21,7 @@ import { searchModule } from './search/index.js';
 import { threadsModule } from './threads/index.js';
 import { readStatesModule } from './read_states/index.js';
 import { receiptsModule } from './receipts/index.js';
+import { relationshipsModule } from './relationships/index.js';
 import { usersModule } from './users/index.js';
 import { webhooksModule } from './webhooks/index.js';
 
@@ -45,5 +46,6 @@ export const modules = [
   dmsModule,
   readStatesModule,
   receiptsModule,
+  relationshipsModule,
   searchModule,
 ] as const;

@@ -20,6 +20,9 @@ const INTENTS =
   GatewayIntents.GuildMessages |
   GatewayIntents.GuildMessageTyping |
   GatewayIntents.GuildMessageReactions |
+  GatewayIntents.DirectMessages |
+  GatewayIntents.DirectMessageTyping |
+  GatewayIntents.DirectMessageReactions |
   GatewayIntents.MessageContent;
 
 let gateway: GatewayClient | null = null;
@@ -104,6 +107,19 @@ function onDispatch(ev: GatewayDispatch): void {
       expectGuilds(ev.d.guilds.map((g) => g.id));
       if (!wasUser) void restoreOutbox(ev.d.user.id);
       return;
+    case 'CHANNEL_CREATE':
+    case 'CHANNEL_DELETE': {
+      // A conversation left (or closed) and joined again: its history is fetched afresh, not taken for complete.
+      const id = ev.d.id;
+      if (!ev.d.guild_id && getState().history[id]) {
+        setState((s) => {
+          const history = { ...s.history };
+          delete history[id];
+          return { history };
+        });
+      }
+      return;
+    }
     case 'CHANNEL_PINS_UPDATE':
       pinsChanged(ev.d.channel_id);
       return;

@@ -5,7 +5,7 @@
  * who opened it at once and to the other side with its first message; closing a DM only hides it for the
  * closer until it is opened again or a message arrives.
  */
-import { ChannelTypes, ErrorCodes, Permissions, hasPermission, type Channel, type CreatePrivateChannelBody, type ModifyGroupDmBody } from '@concord/protocol';
+import { ChannelTypes, ErrorCodes, Permissions, RelationshipTypes, hasPermission, type Channel, type CreatePrivateChannelBody, type ModifyGroupDmBody } from '@concord/protocol';
 import { ApiError, errors } from '../../lib/errors.js';
 import { UniqueViolation } from '../../store/db.js';
 import type { Ctx, PrivateChannelScope } from '../access.js';
@@ -13,8 +13,9 @@ import type { Needs, Tx } from '../deps.js';
 import type { ChannelRecord } from '../channels/store.js';
 import type { UserRecord } from '../users/store.js';
 import { wirePrivateChannel, wireUser } from '../wire.js';
+import { mayStartConversation } from '../relationships/service.js';
 
-type DmDeps = Needs<'dms' | 'channels' | 'users' | 'guilds', 'access' | 'events' | 'ids'>;
+type DmDeps = Needs<'dms' | 'channels' | 'users' | 'guilds' | 'relationships', 'access' | 'events' | 'ids'>;
 
 /** Discord's cap on a group DM, owner included. */
 export const MAX_GROUP_RECIPIENTS = 10;
@@ -24,11 +25,8 @@ const invalidRecipients = () => new ApiError(400, ErrorCodes.INVALID_RECIPIENTS,
 const wrongType = () => new ApiError(400, ErrorCodes.CANNOT_EXECUTE_ON_CHANNEL_TYPE, 'Cannot execute action on this channel type');
 const tooMany = () => new ApiError(400, ErrorCodes.MAX_RECIPIENTS, `Maximum number of recipients reached (${MAX_GROUP_RECIPIENTS})`);
 
-/** Who may start a conversation with whom: people (and bots) who share a guild. */
-async function mayMessage(deps: Pick<DmDeps, 'guilds'>, from: string, to: string): Promise<boolean> {
-  const mine = new Set(await deps.guilds.guildIdsForUser(from));
-  return (await deps.guilds.guildIdsForUser(to)).some((id) => mine.has(id));
-}
+/** Who may start a conversation with whom: blocks and the recipient's DM setting (see the relationships domain). */
+const mayMessage = mayStartConversation;
 
 /** The channel as `viewer` sees it: every other recipient. */
 function viewOf(channel: ChannelRecord, recipients: readonly UserRecord[], viewer: string): Channel {
@@ -85,6 +83,8 @@ export async function openDm(deps: DmDeps, ctx: Ctx, recipientId: string): Promi
   if (!other) throw invalidRecipients();
   const people = [ctx.user, other];
   const existing = await deps.dms.find(ctx.user.id, other.id);
+  // An existing DM stays open to both, except to someone the other side blocked.
+  if (existing && (await deps.relationships.get(other.id, ctx.user.id))?.type === RelationshipTypes.BLOCKED) throw cannotMessage();
   if (existing) return reopen(deps, ctx, existing, people);
   if (!(await mayMessage(deps, ctx.user.id, other.id))) throw cannotMessage();
   const channel = newChannel(deps, ChannelTypes.DM, null, null);

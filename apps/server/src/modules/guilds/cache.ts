@@ -322,6 +322,8 @@ export class GuildCache {
     CHANNEL_RECIPIENT_REMOVE: null,
     MESSAGE_ACK: null,
     X_MESSAGE_RECEIPT: null,
+    RELATIONSHIP_ADD: null,
+    RELATIONSHIP_REMOVE: null,
   };
 
   private putChannel(state: GuildState, channel: Channel): void {

@@ -1,4 +1,5 @@
 import {
+  ChannelTypes,
   ErrorCodes,
   MessageFlags,
   compareSnowflakes,
@@ -29,10 +30,11 @@ import { followThread, reopenForSend } from '../threads/service.js';
 import { revealDm } from '../dms/service.js';
 import { readOwnMessage } from '../read_states/service.js';
 import { noteDelivered } from '../receipts/service.js';
+import { mayWriteDm } from '../relationships/service.js';
 import type { HistoryQuery, MessageRecord } from './store.js';
 
 /** What this domain's services use. */
-export type MessageStores = 'messages' | 'users' | 'reactions' | 'applications' | 'channels' | 'threads' | 'dms' | 'readStates' | 'receipts';
+export type MessageStores = 'messages' | 'users' | 'reactions' | 'applications' | 'channels' | 'threads' | 'dms' | 'readStates' | 'receipts' | 'relationships';
 export type MessageInfra = 'access' | 'events' | 'ids' | 'config' | 'cache' | 'db' | 'limits';
 export type MessageDeps = Needs<MessageStores, MessageInfra>;
 
@@ -258,6 +260,11 @@ async function createMessage(deps: MessageDeps, access: ChannelScope, author: Au
   const components = checkComponents(body.components, { bot: author.user.bot });
   const loading = Boolean(author.application && author.application.flags & MessageFlags.LOADING);
   if (!loading && isEmpty(content, body.embeds, components)) throw errors.emptyMessage();
+  // Across a block a DM takes no new messages, either way (Discord's 50007); group DMs are not affected.
+  if (access.kind === 'private' && access.channel.type === ChannelTypes.DM && !author.webhook) {
+    const other = access.recipients.find((id) => id !== author.user.id);
+    if (other && !(await mayWriteDm(deps, author.user.id, other))) throw new ApiError(400, ErrorCodes.CANNOT_SEND_MESSAGES_TO_USER, 'Cannot send messages to this user');
+  }
   // Only a message that will be stored unarchives its thread.
   if (access.kind === 'thread') await reopenForSend(deps, access);
   const channelId = access.channel.id;

@@ -5,7 +5,8 @@
  * every message before it. The other recipients (the senders) get X_MESSAGE_RECEIPT when a cursor moves, and the
  * cursors in READY. Read receipts are mutual, as in WhatsApp: someone who turned them off sends none and sees none.
  */
-import type { ReceiptCursorData } from '@concord/protocol';
+import { compareSnowflakes, type ReceiptCursorData } from '@concord/protocol';
+import { log } from '../../lib/log.js';
 import type { Ctx, PrivateChannelScope } from '../access.js';
 import type { Deps, Needs } from '../deps.js';
 
@@ -18,6 +19,55 @@ export async function noteDelivered(deps: ReceiptDeps, userId: string, channelId
   const others = (await deps.channels.members(channelId)).filter((id) => id !== userId);
   if (others.length === 0) return;
   await deps.events.dispatch({ users: others }, 'X_MESSAGE_RECEIPT', { channel_id: channelId, user_id: userId, message_id: messageId, status: 'delivered', at });
+}
+
+/** How long deliveries to connected sessions gather before they are written (one row and one event per window). */
+export const DELIVERY_FLUSH_MS = 200;
+
+/**
+ * Deliveries noted by the fan-out, per (channel, recipient): a burst of messages reaching a connected device is
+ * one cursor write and one X_MESSAGE_RECEIPT for the newest, not one per message. A crash loses at most a window
+ * of delivery cursors, which the recipient's next history fetch or ack moves again.
+ */
+export class DeliveryBuffer {
+  private pending = new Map<string, { userId: string; channelId: string; messageId: string }>();
+  private timer: NodeJS.Timeout | undefined;
+  /** Cursor writes made, for tests and metrics. */
+  writes = 0;
+
+  constructor(private readonly deps: ReceiptDeps) {}
+
+  note(userId: string, channelId: string, messageId: string): void {
+    const key = `${channelId}:${userId}`;
+    const was = this.pending.get(key);
+    if (!was || compareSnowflakes(was.messageId, messageId) < 0) this.pending.set(key, { userId, channelId, messageId });
+    this.timer ??= setTimeout(() => void this.flush().catch((err: unknown) => log.error('delivery receipts flush failed', { err })), DELIVERY_FLUSH_MS);
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    for (const d of batch) {
+      this.writes++;
+      await noteDelivered(this.deps, d.userId, d.channelId, d.messageId);
+    }
+  }
+}
+
+const buffers = new WeakMap<object, DeliveryBuffer>();
+
+/** The process's delivery buffer (one per event publisher, so one per app). */
+export function deliveryBuffer(deps: ReceiptDeps): DeliveryBuffer {
+  let b = buffers.get(deps.events);
+  if (!b) buffers.set(deps.events, (b = new DeliveryBuffer(deps)));
+  return b;
+}
+
+/** Writes what is pending (graceful shutdown, tests). */
+export async function flushDeliveries(deps: Pick<Deps, 'events'>): Promise<void> {
+  await buffers.get(deps.events)?.flush();
 }
 
 /** The reader acked past `messageId`: read (if they send read receipts), and delivered in any case. */

@@ -9,8 +9,36 @@ import { Icon } from '../../components/Icon';
 import { ServerSettings } from '../settings/ServerSettings';
 import { UserPanel } from '../presence/UserPanel';
 import { canOpenSettings } from '../settings/actions';
+import { badgeText, channelUnread } from '../unread/unread';
 
 type Dialog = { kind: 'channel'; parentId: string | null } | { kind: 'category' } | { kind: 'invite' } | { kind: 'settings' } | null;
+
+function ChannelLink({ guildId, channelId, name, active, forum = false }: { guildId: string; channelId: string; name: string; active: boolean; forum?: boolean }) {
+  const unread = useStore((s) => channelUnread(s.client, channelId).unread);
+  const mentions = useStore((s) => channelUnread(s.client, channelId).mentions);
+  return (
+    <a
+      href={`/channels/${guildId}/${channelId}`}
+      className={`channel${active ? ' active' : ''}${unread && !active ? ' unread' : ''}`}
+      data-testid="channel-link"
+      data-unread={unread || undefined}
+      aria-current={active ? 'page' : undefined}
+      onClick={(e) => {
+        e.preventDefault();
+        navigate(`/channels/${guildId}/${channelId}`);
+        // On a phone the list is a drawer: picking a channel (even the open one) closes it.
+        closeDrawer();
+      }}
+    >
+      {forum ? <Icon name="forum" size={16} /> : <span aria-hidden="true">#</span>} <span className="channel-name">{name}</span>
+      {mentions > 0 && (
+        <span className="mention-badge" data-testid="channel-badge" aria-label={`${mentions} mentions`}>
+          {badgeText(mentions)}
+        </span>
+      )}
+    </a>
+  );
+}
 
 export function ChannelSidebar({ guildId, channelId }: { guildId: string; channelId: string | null }) {
   const guild = useStore((s) => s.client.guilds[guildId]);
@@ -67,19 +95,7 @@ export function ChannelSidebar({ guildId, channelId }: { guildId: string; channe
               {group.channels.map((c) => (
                 <li key={c.id}>
                   {c.type === ChannelTypes.GUILD_TEXT || c.type === ChannelTypes.GUILD_FORUM || c.type === ChannelTypes.GUILD_MEDIA ? (
-                    <a
-                      href={`/channels/${guildId}/${c.id}`}
-                      className={`channel${c.id === channelId ? ' active' : ''}`}
-                      aria-current={c.id === channelId ? 'page' : undefined}
-                      onClick={(e) => {
-                        e.preventDefault();
-                        navigate(`/channels/${guildId}/${c.id}`);
-                        // On a phone the list is a drawer: picking a channel (even the open one) closes it.
-                        closeDrawer();
-                      }}
-                    >
-                      {c.type === ChannelTypes.GUILD_TEXT ? <span aria-hidden="true">#</span> : <Icon name="forum" size={16} />} {c.name}
-                    </a>
+                    <ChannelLink guildId={guildId} channelId={c.id} name={c.name ?? ''} active={c.id === channelId} forum={c.type !== ChannelTypes.GUILD_TEXT} />
                   ) : (
                     <span className="channel voice" title="Voice channels are not supported in this client yet">
                       <Icon name="speaker" size={16} /> {c.name}

@@ -1,51 +1,104 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { ChannelTypes } from '@concord/protocol';
 import { useStore } from '../../state/store';
 import { ConnectionBanner } from '../../components/ConnectionBanner';
 import { MessageList } from '../messages/MessageList';
 import { Composer } from '../messages/Composer';
 import { TypingIndicator } from '../messages/TypingIndicator';
 import { Icon } from '../../components/Icon';
+import { Modal, FormFooter } from '../../components/Modal';
 import { PinsButton } from '../pins/PinsPopout';
 import { openDrawer } from '../layout/ui';
 import { ThreadsButton } from '../threads/ThreadsButton';
 import { ForumView } from '../threads/ForumView';
 import { SearchBox } from '../search/SearchBox';
+import { conversationName } from '../home/names';
+import { closeConversation, renameGroup } from '../home/actions';
+import { NewMessageDialog } from '../home/NewMessageDialog';
 
-export function ChannelView({ guildId, channelId }: { guildId: string; channelId: string }) {
+/** A guild text channel, or (without a guild) a DM or group DM. */
+export function ChannelView({ guildId, channelId }: { guildId: string | null; channelId: string }) {
   const channel = useStore((s) => s.client.channels[channelId]);
   const me = useStore((s) => s.client.user);
   // Bumped on every send so the list jumps to the bottom even when the reader had scrolled up.
   const [sent, setSent] = useState(0);
-  const guildName = useStore((s) => s.client.guilds[guildId]?.name);
+  const [renaming, setRenaming] = useState(false);
+  const [adding, setAdding] = useState(false);
+  const guildName = useStore((s) => (guildId ? s.client.guilds[guildId]?.name : undefined));
+  const privateName = useStore((s) => (channel && !guildId ? conversationName(s.client, channel) : undefined));
+  const isPrivate = !guildId;
+  const group = channel?.type === ChannelTypes.GROUP_DM;
   useEffect(() => {
-    document.title = channel?.name ? `#${channel.name} · ${guildName ?? ''} — Concord` : 'Concord';
-  }, [channel?.name, guildName]);
+    document.title = isPrivate ? `${group ? '' : '@'}${privateName ?? ''} — Concord` : channel?.name ? `#${channel.name} · ${guildName ?? ''} — Concord` : 'Concord';
+  }, [channel?.name, guildName, privateName, isPrivate, group]);
   if (!channel || !me) return <main className="channel-view empty">Channel not found.</main>;
-  if (channel.type === 15 || channel.type === 16) return <ForumView guildId={guildId} channelId={channelId} />;
-  const name = channel.name ?? 'channel';
+  if (guildId && (channel.type === 15 || channel.type === 16)) return <ForumView guildId={guildId} channelId={channelId} />;
+  const name = (isPrivate ? privateName : channel.name) ?? 'channel';
+  const label = isPrivate ? (group ? name : `@${name}`) : `#${name}`;
   return (
-    <main className="channel-view" aria-label={`#${name}`}>
+    <main className="channel-view" aria-label={label}>
       <header className="channel-header">
-        <button type="button" className="icon-button drawer-toggle" aria-label="Open channels" onClick={() => openDrawer('left')}>
+        <button type="button" className="icon-button drawer-toggle" aria-label={isPrivate ? 'Open conversations' : 'Open channels'} onClick={() => openDrawer('left')}>
           <Icon name="menu" size={22} />
         </button>
         <h1>
-          <span aria-hidden="true">#</span> {name}
+          {isPrivate ? <span aria-hidden="true" className="muted">{group ? <Icon name="members" size={20} /> : <Icon name="at" size={20} />}</span> : <span aria-hidden="true">#</span>}{' '}
+          {name}
         </h1>
         {channel.topic && <p className="topic">{channel.topic}</p>}
         <span className="header-tools">
-          <ThreadsButton channelId={channelId} />
+          {!isPrivate && <ThreadsButton channelId={channelId} />}
           <PinsButton channelId={channelId} guildId={guildId} />
         </span>
-        <SearchBox guildId={guildId} />
-        <button type="button" className="icon-button drawer-toggle" aria-label="Show members" onClick={() => openDrawer('right')}>
-          <Icon name="members" size={22} />
-        </button>
+        {guildId && <SearchBox guildId={guildId} />}
+        {group && (
+          <>
+            <button type="button" className="icon-button" title="Add people" aria-label="Add people" onClick={() => setAdding(true)}>
+              <Icon name="invite" size={20} />
+            </button>
+            <button type="button" className="icon-button" title="Rename group" aria-label="Rename group" onClick={() => setRenaming(true)}>
+              <Icon name="edit" size={20} />
+            </button>
+            <button type="button" className="icon-button" title="Leave group" aria-label="Leave group" onClick={() => void closeConversation(channelId, true)}>
+              <Icon name="logout" size={20} />
+            </button>
+          </>
+        )}
+        {!isPrivate && (
+          <button type="button" className="icon-button drawer-toggle" aria-label="Show members" onClick={() => openDrawer('right')}>
+            <Icon name="members" size={22} />
+          </button>
+        )}
       </header>
       <ConnectionBanner />
-      <MessageList key={channelId} channelId={channelId} channelName={name} me={me} stickSignal={sent} />
-      <Composer key={`c${channelId}`} channelId={channelId} channelName={name} onSent={() => setSent((n) => n + 1)} />
+      <MessageList key={channelId} channelId={channelId} channelName={label} me={me} stickSignal={sent} />
+      <Composer key={`c${channelId}`} channelId={channelId} channelName={label} onSent={() => setSent((n) => n + 1)} />
       <TypingIndicator channelId={channelId} guildId={guildId} />
+      {adding && <NewMessageDialog addTo={{ id: channelId, recipientIds: (channel.recipients ?? []).map((u) => u.id) }} onClose={() => setAdding(false)} />}
+      {renaming && <RenameGroup channelId={channelId} current={channel.name ?? ''} onClose={() => setRenaming(false)} />}
     </main>
+  );
+}
+
+function RenameGroup({ channelId, current, onClose }: { channelId: string; current: string; onClose: () => void }) {
+  const [name, setName] = useState(current);
+  const [busy, setBusy] = useState(false);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    const ok = await renameGroup(channelId, name.trim() || null);
+    setBusy(false);
+    if (ok) onClose();
+  }
+  return (
+    <Modal title="Rename group" onClose={onClose}>
+      <form onSubmit={(e) => void submit(e)}>
+        <label>
+          Group name
+          <input value={name} maxLength={100} onChange={(e) => setName(e.target.value)} placeholder="Leave empty to name it after its members" />
+        </label>
+        <FormFooter error={null} busy={busy} onCancel={onClose} submitLabel="Save" />
+      </form>
+    </Modal>
   );
 }

@@ -324,9 +324,9 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
           ref={ref}
           rows={1}
           name="message"
-          aria-label={`Message #${channelName}`}
+          aria-label={`Message ${channelName}`}
           aria-describedby="composer-count"
-          placeholder={`Message #${channelName}`}
+          placeholder={`Message ${channelName}`}
           value={text}
           onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
           onChange={(e) => {

@@ -14,6 +14,8 @@ import { loadLatest, loadOlder } from './actions';
 import { buildRows, type Row } from './rows';
 import { MessageRow } from './MessageRow';
 import { useMessageUi } from './ui';
+import { markRead } from '../unread/unread';
+import { formatTime } from '../../components/util';
 
 const NO_MESSAGES: Message[] = [];
 const STICK_PX = 80;
@@ -22,7 +24,7 @@ const LOAD_OLDER_PX = 600;
 function estimate(row: Row | undefined): number {
   if (!row) return 40;
   if (row.kind === 'top') return 96;
-  if (row.kind === 'day') return 40;
+  if (row.kind === 'day' || row.kind === 'unread') return row.kind === 'day' ? 40 : 24;
   return row.head ? 64 : 26;
 }
 
@@ -45,6 +47,17 @@ export function MessageList({
   const history = useStore((s) => s.history[channelId]);
   const guildId = useStore((s) => s.client.channels[channelId]?.guild_id ?? null);
   const jump = useMessageUi((s) => (s.jump?.channelId === channelId ? s.jump : null));
+  // Where the reader had stopped when the channel opened (the list remounts per channel): the divider stays there
+  // while they read, until they mark the channel read or send something.
+  const [lastRead, setLastRead] = useState<string | null>(() => {
+    const s = getState().client;
+    const last = s.channels[channelId]?.last_message_id;
+    const rs = s.readStates[channelId];
+    return last && rs && BigInt(last) > BigInt(rs.last_message_id) ? rs.last_message_id : null;
+  });
+  useEffect(() => {
+    if (stickSignal) setLastRead(null);
+  }, [stickSignal]);
 
   useEffect(() => {
     if (!history) void loadLatest(channelId);
@@ -52,8 +65,8 @@ export function MessageList({
 
   const pending = useMemo(() => Object.values(outbox).filter((e: OutboxEntry) => e.channelId === channelId), [outbox, channelId]);
   const rows = useMemo(
-    () => buildRows(messages, pending, me, history?.hasMore ?? true, history?.loading ?? true),
-    [messages, pending, me, history],
+    () => buildRows(messages, pending, me, history?.hasMore ?? true, history?.loading ?? true, lastRead),
+    [messages, pending, me, history, lastRead],
   );
 
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -118,10 +131,37 @@ export function MessageList({
     };
   }, [jump?.n]); // the virtualizer and rows are read when the jump runs
 
+  // Read while looking at the bottom of a visible tab: the newest message is acked (debounced in markRead).
+  const newest = useStore((s) => s.client.channels[channelId]?.last_message_id);
+  useEffect(() => {
+    const read = () => {
+      if (stick.current && document.visibilityState === 'visible' && history && !history.loading) markRead(channelId);
+    };
+    read();
+    document.addEventListener('visibilitychange', read);
+    window.addEventListener('focus', read);
+    return () => {
+      document.removeEventListener('visibilitychange', read);
+      window.removeEventListener('focus', read);
+    };
+  }, [channelId, newest, history]);
+
+  function markAllRead() {
+    setLastRead(null);
+    markRead(channelId, true);
+  }
+
+  function onKeyDown(e: React.KeyboardEvent) {
+    // Discord's shortcut: Escape marks the channel read.
+    if (e.key === 'Escape' && lastRead) markAllRead();
+  }
+
   function onScroll() {
     const el = scrollRef.current;
     if (!el) return;
+    const wasStuck = stick.current;
     stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
+    if (stick.current && !wasStuck) markRead(channelId);
     if (stick.current && unseen) setUnseen(false);
     if (el.scrollTop < LOAD_OLDER_PX) void loadOlder(channelId);
   }
@@ -137,9 +177,24 @@ export function MessageList({
   // Few messages sit at the bottom, as in any chat, not at the top.
   const pad = Math.max(0, viewport - total);
 
+  const dividerIndex = lastRead ? rows.findIndex((r) => r.kind === 'unread') : -1;
+  const firstVisible = virtualizer.getVirtualItems()[0]?.index ?? 0;
+  const unreadSince = dividerIndex >= 0 ? rows.slice(dividerIndex).find((r) => r.kind === 'message') : undefined;
+  const unreadCount = dividerIndex >= 0 ? rows.slice(dividerIndex).filter((r) => r.kind === 'message' && r.message.author.id !== me.id).length : 0;
+
   return (
-    <div className="message-pane">
-      <div ref={scrollRef} className="scroller" onScroll={onScroll} role="log" aria-label={`Messages in #${channelName}`} data-testid="message-scroller" tabIndex={0}>
+    <div className="message-pane" onKeyDown={onKeyDown}>
+      {dividerIndex >= 0 && unreadSince?.kind === 'message' && (
+        <div className={`unread-bar${firstVisible > dividerIndex ? ' above' : ''}`} role="status" data-testid="unread-bar">
+          <button type="button" className="unread-jump" onClick={() => ((stick.current = false), virtualizer.scrollToIndex(dividerIndex, { align: 'start' }))}>
+            {unreadCount >= 50 ? '50+' : unreadCount} new message{unreadCount === 1 ? '' : 's'} since {formatTime(unreadSince.message.timestamp)}
+          </button>
+          <button type="button" className="unread-mark" onClick={markAllRead}>
+            Mark As Read
+          </button>
+        </div>
+      )}
+      <div ref={scrollRef} className="scroller" onScroll={onScroll} role="log" aria-label={`Messages in ${channelName}`} data-testid="message-scroller" tabIndex={0}>
         <div style={{ height: total + pad, position: 'relative', width: '100%' }}>
           {virtualizer.getVirtualItems().map((item) => {
             const row = rows[item.index]!;
@@ -159,10 +214,16 @@ export function MessageList({
                       intro
                     ) : (
                       <>
-                        <h2>Welcome to #{channelName}!</h2>
-                        <p className="muted">This is the start of the #{channelName} channel.</p>
+                        <h2>{guildId ? `Welcome to ${channelName}!` : channelName}</h2>
+                        <p className="muted">
+                          {guildId ? `This is the start of the ${channelName} channel.` : `This is the beginning of your direct message history with ${channelName}.`}
+                        </p>
                       </>
                     )}
+                  </div>
+                ) : row.kind === 'unread' ? (
+                  <div className="unread-divider" role="separator" aria-label="New messages" data-testid="unread-divider">
+                    <span>New</span>
                   </div>
                 ) : row.kind === 'day' ? (
                   <div className="day-separator" role="separator" aria-label={row.label}>

@@ -16,6 +16,7 @@ import { jumpTo, setEditing, startReply, useMessageUi } from './ui';
 import { MessageComponents } from '../commands/Components';
 import { dismissEphemeral, useCommands } from '../commands/state';
 import { openThread, startNewThread } from '../threads/ui';
+import { ReceiptTicks } from './Receipts';
 import './messages.css';
 
 const EPHEMERAL = 1 << 6;
@@ -173,6 +174,9 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
   const [draft, setDraft] = useState('');
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [picking, setPicking] = useState(false);
+  // Messages of someone the reader blocked are collapsed, as on Discord, until asked for.
+  const blocked = useStore((s) => s.client.relationships[m.author.id]?.type === 2);
+  const [reveal, setReveal] = useState(false);
   // The author as known now (a rename reaches every guild as GUILD_MEMBER_UPDATE), else as the message carried them.
   const author = useStore((s) => s.client.users[m.author.id]) ?? m.author;
   const member = useStore((s) => (guildId ? s.client.guilds[guildId]?.members[m.author.id] : undefined));
@@ -199,6 +203,21 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
   if (m.type === 6) return <SystemRow m={m} name={name} />;
   if (m.type === 7) return <JoinRow m={m} name={name} />;
   if (dismissed) return null;
+  if (blocked && !reveal) {
+    return (
+      <article className={`message blocked${head ? ' head' : ''}`} data-testid="message" data-blocked="true" aria-label="Blocked message">
+        <div className="message-main">
+          <div className="gutter" />
+          <p className="blocked-line muted">
+            Blocked message —{' '}
+            <button type="button" className="link-button" onClick={() => setReveal(true)}>
+              Show message
+            </button>
+          </p>
+        </div>
+      </article>
+    );
+  }
 
   const openEditor = () => setEditing(m.id);
 
@@ -267,6 +286,7 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
                 <Markdown content={m.content} ctx={ctx} />
               )}
               {m.edited && <span className="edited" title="Edited"> (edited)</span>}
+              {own && !guildId && (m.id && sent ? <ReceiptTicks channelId={m.channelId} messageId={m.id} /> : m.status !== 'failed' && <span className="receipt pending" data-testid="receipt" data-state="pending" title="Sending"><Icon name="clock" size={14} /></span>)}
             </div>
           )}
           {asEmbeds(m.embeds).map((e, i) => (

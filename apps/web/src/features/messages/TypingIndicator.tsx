@@ -3,10 +3,10 @@ import { useStore } from '../../state/store';
 import { displayName } from '../../components/util';
 
 /** "X is typing…" from TYPING_START; each entry expires on its own (10 s) or when that person's message arrives. */
-export function TypingIndicator({ channelId, guildId }: { channelId: string; guildId: string }) {
+export function TypingIndicator({ channelId, guildId }: { channelId: string; guildId: string | null }) {
   const typing = useStore((s) => s.typing[channelId]);
   const users = useStore((s) => s.client.users);
-  const members = useStore((s) => s.client.guilds[guildId]?.members);
+  const members = useStore((s) => (guildId ? s.client.guilds[guildId]?.members : undefined));
   const [now, setNow] = useState(() => Date.now());
   const active = Object.entries(typing ?? {}).filter(([, until]) => until > now);
 

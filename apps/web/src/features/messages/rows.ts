@@ -42,6 +42,7 @@ const NONE: readonly never[] = [];
 export type Row =
   | { kind: 'top'; key: 'top'; hasMore: boolean; loading: boolean }
   | { kind: 'day'; key: string; label: string }
+  | { kind: 'unread'; key: 'unread' }
   | { kind: 'message'; key: string; message: DisplayMessage; head: boolean };
 
 function fromServer(m: Message, me: string): DisplayMessage {
@@ -92,14 +93,23 @@ function fromOutbox(e: OutboxEntry, me: User): DisplayMessage {
   };
 }
 
-export function buildRows(messages: readonly Message[], pending: readonly OutboxEntry[], me: User, hasMore: boolean, loading: boolean): Row[] {
+/**
+ * `lastReadId`: where the reader had stopped when the channel was opened; a "new messages" divider goes before the
+ * first message of someone else after it (none when nothing is new, or for '0' before a loaded start is known).
+ */
+export function buildRows(messages: readonly Message[], pending: readonly OutboxEntry[], me: User, hasMore: boolean, loading: boolean, lastReadId?: string | null): Row[] {
   const rows: Row[] = [{ kind: 'top', key: 'top', hasMore, loading }];
   const all = [...messages.map((m) => fromServer(m, me.id)), ...[...pending].sort((a, b) => a.createdAt - b.createdAt).map((e) => fromOutbox(e, me))];
   let prev: DisplayMessage | null = null;
+  let divided = lastReadId == null;
   for (const m of all) {
     const day = dayKey(m.timestamp);
     const newDay = !prev || dayKey(prev.timestamp) !== day;
     if (newDay) rows.push({ kind: 'day', key: `day-${day}`, label: formatDay(m.timestamp) });
+    if (!divided && m.id && m.author.id !== me.id && BigInt(m.id) > BigInt(lastReadId!)) {
+      divided = true;
+      rows.push({ kind: 'unread', key: 'unread' });
+    }
     // A reply, a system message and whatever follows a system message start a new group, as on Discord.
     const system = (x: DisplayMessage) => x.type !== 0 && x.type !== 19;
     const head =

@@ -1,0 +1,8 @@
+/** Relationships on PostgreSQL: the same assertions as on SQLite. */
+import { createTestDatabase } from '../src/testing.js';
+import { relationshipSuite } from './relationships.js';
+
+relationshipSuite('postgres', async () => {
+  const db = await createTestDatabase();
+  return { config: { databaseUrl: db.url }, cleanup: db.drop };
+});
