@@ -21,6 +21,7 @@ import { MemoryBus } from './bus/memory.js';
 import { RedisBus } from './bus/redis.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './lib/ratelimiter.js';
 import { MemoryPresenceStore, RedisPresenceStore, type PresenceStore } from './modules/presence/store.js';
+import { MemoryVoiceStateStore, RedisVoiceStateStore, type VoiceStateStore } from './modules/voice/store.js';
 import { createIdSource } from './lib/ids.js';
 import { GuildCache } from './modules/guilds/cache.js';
 import { Access } from './modules/access.js';
@@ -87,6 +88,7 @@ export async function buildApp(config: Config): Promise<App> {
   let bus: Bus;
   let limiter: RateLimiter;
   let presence: PresenceStore;
+  let voiceStates: VoiceStateStore;
   let redis: Redis | undefined;
   let redisBus: RedisBus | undefined;
   if (config.redisUrl) {
@@ -98,10 +100,12 @@ export async function buildApp(config: Config): Promise<App> {
     redis.on('error', (err: Error) => log.warn('redis (rate limits, presence)', { err: err.message }));
     limiter = new RedisRateLimiter(redis);
     presence = new RedisPresenceStore(redis);
+    voiceStates = new RedisVoiceStateStore(redis);
   } else {
     bus = new MemoryBus();
     limiter = new MemoryRateLimiter();
     presence = new MemoryPresenceStore();
+    voiceStates = new MemoryVoiceStateStore();
   }
 
   const stores = createStores(db);
@@ -118,6 +122,7 @@ export async function buildApp(config: Config): Promise<App> {
     events,
     limits: new RateLimits(limiter, config.rateLimitScale, collectBuckets(modules)),
     presence,
+    voiceStates,
     search,
     cache,
     access: new Access(cache, stores.channels),
@@ -183,6 +188,7 @@ export async function buildApp(config: Config): Promise<App> {
       await bus.close();
       limiter.close();
       presence.close();
+      voiceStates.close();
       redis?.disconnect();
       await db.close();
       unlock();

@@ -5,7 +5,7 @@
  * the new name means to them.
  */
 import { GatewayIntents as I } from './gateway.js';
-import type { Channel, Guild, GuildCreateData, Member, Message, ReadyData, Role, ThreadMember, User } from './schemas.js';
+import type { Channel, Guild, GuildCreateData, Member, Message, ReadyData, Role, ThreadMember, User, VoiceState } from './schemas.js';
 
 export interface GuildMemberAddData extends Member {
   guild_id: string;
@@ -228,6 +228,16 @@ export interface MessageReceiptData {
   at: number;
 }
 
+/** VOICE_STATE_UPDATE: always with guild_id and, while in a channel, the member. */
+export type VoiceStateUpdateData = VoiceState & { guild_id: string };
+
+/** Where the joining session's voice connection goes: `endpoint` is host[:port][/path], without a scheme, as on Discord. */
+export interface VoiceServerUpdateData {
+  token: string;
+  guild_id: string;
+  endpoint: string | null;
+}
+
 export interface GuildDeleteData {
   id: string;
   unavailable?: boolean;
@@ -284,6 +294,8 @@ export interface DispatchPayloads {
   WEBHOOKS_UPDATE: WebhooksUpdateData;
   PRESENCE_UPDATE: PresenceUpdateData;
   USER_UPDATE: User;
+  VOICE_STATE_UPDATE: VoiceStateUpdateData;
+  VOICE_SERVER_UPDATE: VoiceServerUpdateData;
 }
 
 export type EventName = keyof DispatchPayloads;
@@ -292,7 +304,7 @@ export type Dispatch<K extends EventName = EventName> = { [T in K]: { t: T; d: D
 export type DispatchEvent = Dispatch<EventName>;
 
 /** Built for one session and sent to it alone; never published to other processes. */
-export type SessionEventName = 'READY' | 'RESUMED' | 'GUILD_CREATE' | 'GUILD_MEMBERS_CHUNK';
+export type SessionEventName = 'READY' | 'RESUMED' | 'GUILD_CREATE' | 'GUILD_MEMBERS_CHUNK' | 'VOICE_SERVER_UPDATE';
 /** What services publish on the bus. */
 export type BusEventName = Exclude<EventName, SessionEventName>;
 
@@ -355,6 +367,9 @@ export const EventInfo = {
   WEBHOOKS_UPDATE: { guild: I.GuildWebhooks },
   PRESENCE_UPDATE: { guild: I.GuildPresences },
   USER_UPDATE: {},
+  VOICE_STATE_UPDATE: { guild: I.GuildVoiceStates },
+  // To the session that asked to join (op 4), whatever its intents, as on Discord.
+  VOICE_SERVER_UPDATE: {},
 } as const satisfies Record<EventName, EventMeta>;
 
 export const EVENT_NAMES = Object.keys(EventInfo) as EventName[];

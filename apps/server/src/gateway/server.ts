@@ -92,6 +92,7 @@ export class Gateway implements ConnectionHost<OpContext> {
   private refreshPresence(): void {
     const live = [...this.registry.byId.values()].map((s) => ({ userId: s.user.id, sessionId: s.id }));
     this.deps.presence.refresh(live).catch((err) => log.error('presence refresh failed', { err }));
+    this.deps.voiceStates.refresh([...new Set(live.map((s) => s.userId))]).catch((err) => log.error('voice state refresh failed', { err }));
   }
 
   stats(): { connections: number; sessions: number } {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { closeCodeInfo, GatewayCloseCodes as Close, GatewayIntents } from '@concord/protocol';
 import type { Deps } from '../modules/deps.js';
 import { sessionOffline } from '../modules/presence/service.js';
+import { leftGuild, sessionEnded } from '../modules/voice/service.js';
 import type { UserRecord } from '../modules/users/store.js';
 import type { Connection } from './connection.js';
 import { Fanout, framePrefix } from './fanout.js';
@@ -33,7 +34,10 @@ export class Sessions {
   constructor(private readonly deps: Deps) {
     this.fanout = new Fanout(deps, {
       onGuildJoin: async (s, guildId) => void (await this.addGuild(s, guildId, true)),
-      onGuildLeave: (s, guildId) => this.removeGuild(s, guildId),
+      onGuildLeave: (s, guildId) => {
+        this.removeGuild(s, guildId);
+        leftGuild(this.deps, s.user.id, guildId).catch((err) => log.error('voice state cleanup failed', { err }));
+      },
       onTokenRevoked: (s) => {
         s.socket?.close(Close.AuthenticationFailed, 'Authentication failed.');
         this.destroy(s);
@@ -118,6 +122,7 @@ export class Sessions {
     for (const guildId of [...session.guilds]) this.removeGuild(session, guildId);
     this.fanout.removeUserSession(session);
     sessionOffline(this.deps, session.user.id, session.id).catch((err) => log.error('presence update failed', { err }));
+    sessionEnded(this.deps, session.user.id, session.id).catch((err) => log.error('voice state cleanup failed', { err }));
   }
 
   /** Closes silent connections with 4009 (their sessions stay resumable) and ends sessions detached too long. */

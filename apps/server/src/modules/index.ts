@@ -21,6 +21,7 @@ import { threadsModule } from './threads/index.js';
 import { readStatesModule } from './read_states/index.js';
 import { receiptsModule } from './receipts/index.js';
 import { usersModule } from './users/index.js';
+import { voiceModule } from './voice/index.js';
 import { webhooksModule } from './webhooks/index.js';
 
 export const modules = [
@@ -44,4 +45,5 @@ export const modules = [
   readStatesModule,
   receiptsModule,
   searchModule,
+  voiceModule,
 ] as const;

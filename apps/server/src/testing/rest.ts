@@ -115,6 +115,8 @@ export interface TestGuild {
   id: string;
   /** The #general text channel. */
   generalId: string;
+  /** The "General" voice channel every new guild has. */
+  voiceId: string;
   /** The guild as POST /guilds answered it. */
   guild: any;
 }
@@ -124,7 +126,8 @@ export async function newGuild(api: Api, name = 'Test Guild'): Promise<TestGuild
   if (res.status !== 201) throw new HttpError(res.status, res.body, 'create guild');
   const general = res.body.channels.find((c: { type: number }) => c.type === 0);
   if (!general) throw new Error('new guild has no text channel');
-  return { id: res.body.id, generalId: general.id, guild: res.body };
+  const voice = res.body.channels.find((c: { type: number }) => c.type === 2);
+  return { id: res.body.id, generalId: general.id, voiceId: voice?.id, guild: res.body };
 }
 
 /** `member` joins the guild of `channelId` through a fresh unlimited invite made by `owner`. */

@@ -1,4 +1,5 @@
 import { ChannelTypes, Permissions, hasPermission, mayWriteOverwrites, overwriteChange, type Channel } from '@concord/protocol';
+import { channelsGone } from '../voice/service.js';
 import { errors } from '../../lib/errors.js';
 import type { Ctx } from '../access.js';
 import type { GuildState } from '../guilds/cache.js';
@@ -10,7 +11,7 @@ import { deleteThread, modifyThread, syncChannelThreads, type ThreadInput } from
 import type { ChannelPatch, ChannelRecord, OverwriteRecord } from './store.js';
 
 /** What this domain's services use. */
-type ChannelDeps = Needs<'channels' | 'guilds' | 'threads' | 'messages', 'access' | 'cache' | 'ids'>;
+type ChannelDeps = Needs<'channels' | 'guilds' | 'threads' | 'messages', 'access' | 'cache' | 'ids' | 'events' | 'voiceStates'>;
 
 interface ChannelInput {
   name?: string;
@@ -153,5 +154,6 @@ export async function deleteChannel(deps: ChannelDeps, ctx: Ctx, channelId: stri
     return true;
   });
   if (!deleted) throw errors.unknown('channel');
+  if (channel.type === ChannelTypes.GUILD_VOICE) await channelsGone(deps, state.guild.id, [channelId]);
   return wire;
 }
