@@ -29,6 +29,9 @@ import type { Deps, Stores } from './modules/deps.js';
 import { buildHttp } from './http/server.js';
 import { probe } from './http/ops.js';
 import { Gateway } from './gateway/server.js';
+import { VoiceGateway } from './voice/gateway.js';
+import type { MediaServer } from './voice/media.js';
+import { WeriftSfu } from './voice/werift.js';
 import { archiveIdleThreads } from './modules/threads/service.js';
 import { flushAcks } from './modules/read_states/service.js';
 import type { SearchStore } from './search/port.js';
@@ -46,6 +49,8 @@ export interface App {
   config: Config;
   http: FastifyInstance;
   gateway: Gateway;
+  /** The voice gateway at /voice and its media server. */
+  voice: VoiceGateway;
   deps: Deps;
   /** Listens on config.port (0 picks a free port); answers the base URL. */
   listen(): Promise<string>;
@@ -129,6 +134,9 @@ export async function buildApp(config: Config): Promise<App> {
     tx: createTxRunner(db, modules, events),
   };
   const gateway = new Gateway(deps);
+  // The media server: in this process by default; a dedicated one would be another MediaServer chosen here.
+  const media: MediaServer = new WeriftSfu({ addresses: config.voiceAddresses, ports: config.voicePorts });
+  const voice = new VoiceGateway(deps, media);
   const metrics = new Metrics({
     gateway: () => gateway.stats(),
     pool: db instanceof PostgresDb ? () => ({ total: db.pool.totalCount, idle: db.pool.idleCount, waiting: db.pool.waitingCount }) : undefined,
@@ -148,7 +156,7 @@ export async function buildApp(config: Config): Promise<App> {
     return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
   };
   const http = buildHttp(deps, () => gateway.stats(), { metrics, ready, metricsToken: config.metricsToken });
-  if (config.role !== 'api') gateway.attach(http.server);
+  if (config.role !== 'api') gateway.attach(http.server, (req, socket, head) => voice.handleUpgrade(req, socket, head));
   // Every API node sweeps; a thread archived by another node is skipped, not announced twice.
   const sweeper =
     config.role === 'gateway'
@@ -165,6 +173,7 @@ export async function buildApp(config: Config): Promise<App> {
     },
     http,
     gateway,
+    voice,
     deps,
     metrics,
     async listen() {
@@ -181,6 +190,7 @@ export async function buildApp(config: Config): Promise<App> {
       clearInterval(sweeper);
       await backfill;
       await gateway.close();
+      await voice.close();
       await http.close();
       // Acks still gathering are written before the database goes.
       await flushAcks(deps);

@@ -64,6 +64,22 @@ const ConfigSchema = z.object({
    * nothing acknowledged. `normal`: commits survive a crash of the process but not of the machine; faster.
    */
   sqliteSynchronous: z.enum(['full', 'normal']).default('full'),
+  /**
+   * Voice media (ICE): extra addresses announced as host candidates, e.g. the public IP of a server behind NAT
+   * (its ports forwarded), or 127.0.0.1 for clients on the same machine.
+   */
+  voiceAddresses: z
+    .string()
+    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .refine((list) => list.every((a) => isIP(a) !== 0), 'must be IP addresses, comma-separated')
+    .default([]),
+  /** UDP ports the media server uses (min-max); any free port when absent. */
+  voicePorts: z
+    .string()
+    .regex(/^\d+-\d+$/, 'must be min-max')
+    .transform((v) => v.split('-').map(Number) as [number, number])
+    .refine(([a, b]) => a >= 1024 && b <= 65535 && a < b, 'must be two ports, 1024-65535, min below max')
+    .optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -94,6 +110,8 @@ const OPTIONS: [string, keyof Config, string][] = [
   ['METRICS_TOKEN', 'metricsToken', 'bearer token GET /metrics requires (default: open; keep it off the public network)'],
   ['IDENTIFY_TIMEOUT_MS', 'identifyTimeoutMs', 'gateway sockets that have not identified by then are closed (30000)'],
   ['SQLITE_SYNCHRONOUS', 'sqliteSynchronous', 'full (fsync before acknowledging) | normal (survives process crashes only)'],
+  ['VOICE_ADDRESSES', 'voiceAddresses', 'extra IPs announced for voice media, comma-separated (the public IP behind NAT; 127.0.0.1 for local clients)'],
+  ['VOICE_PORTS', 'voicePorts', 'UDP port range for voice media, min-max (any free port)'],
 ];
 
 export class ConfigError extends Error {

@@ -58,12 +58,12 @@ export class Gateway implements ConnectionHost<OpContext> {
     return this.registry.byId;
   }
 
-  /** Serves the gateway on the HTTP server's upgrade requests for /gateway. */
-  attach(server: Server): void {
+  /** Serves the gateway on the HTTP server's upgrade requests for /gateway; `other` may take the rest (the voice gateway). */
+  attach(server: Server, other?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const url = new URL(req.url ?? '/', 'http://x');
       if (url.pathname !== '/gateway' && url.pathname !== '/gateway/') {
-        socket.destroy();
+        if (!other?.(req, socket, head)) socket.destroy();
         return;
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => {

@@ -8,6 +8,7 @@ import { onAck, reconcile, restoreOutbox, setTransport } from '../state/outbox';
 import { invalidateHistory } from '../features/messages/actions';
 import { expectGuilds, pinsChanged } from '../features/layout/ui';
 import { getState, notify, saveToken, setState } from '../state/store';
+import { onVoiceDispatch, setVoiceTransport } from '../features/voice/voice';
 
 export const TYPING_SHOWN_MS = 10_000;
 
@@ -18,6 +19,7 @@ const INTENTS =
   GatewayIntents.GuildMessages |
   GatewayIntents.GuildMessageTyping |
   GatewayIntents.GuildMessageReactions |
+  GatewayIntents.GuildVoiceStates |
   GatewayIntents.MessageContent;
 
 let gateway: GatewayClient | null = null;
@@ -37,6 +39,7 @@ export function connectGateway(token: string): void {
   gw.on('ack', onAck);
   gw.on('state', (state) => {
     setState((s) => ({ connection: { ...s.connection, state, retryAt: state === 'reconnecting' ? s.connection.retryAt : null } }));
+    setVoiceTransport(state === 'ready' ? (op, d) => gw.send(op, d) : null);
     setTransport(
       state === 'ready'
         ? (e) =>
@@ -77,6 +80,7 @@ export function disconnectGateway(): void {
   gateway?.disconnect();
   gateway = null;
   setTransport(null);
+  setVoiceTransport(null);
 }
 
 function onDispatch(ev: GatewayDispatch): void {
@@ -87,6 +91,10 @@ function onDispatch(ev: GatewayDispatch): void {
     case 'READY':
       expectGuilds(ev.d.guilds.map((g) => g.id));
       if (!wasUser) void restoreOutbox(ev.d.user.id);
+      return;
+    case 'VOICE_STATE_UPDATE':
+    case 'VOICE_SERVER_UPDATE':
+      onVoiceDispatch(ev);
       return;
     case 'CHANNEL_PINS_UPDATE':
       pinsChanged(ev.d.channel_id);

@@ -10,6 +10,8 @@ import { Avatar } from '../../components/Avatar';
 import { Icon } from '../../components/Icon';
 import { ServerSettings } from '../settings/ServerSettings';
 import { canOpenSettings } from '../settings/actions';
+import { VoiceChannelMembers, VoicePanel } from '../voice/VoiceUi';
+import { joinVoice } from '../voice/voice';
 
 type Dialog = { kind: 'channel'; parentId: string | null } | { kind: 'category' } | { kind: 'invite' } | { kind: 'settings' } | null;
 
@@ -81,8 +83,26 @@ export function ChannelSidebar({ guildId, channelId }: { guildId: string; channe
                     >
                       <span aria-hidden="true">#</span> {c.name}
                     </a>
+                  ) : c.type === ChannelTypes.GUILD_VOICE ? (
+                    <>
+                      <a
+                        href={`/channels/${guildId}/${c.id}`}
+                        className={`channel voice${c.id === channelId ? ' active' : ''}`}
+                        aria-current={c.id === channelId ? 'page' : undefined}
+                        onClick={(e) => {
+                          e.preventDefault();
+                          // As on Discord, a click joins the channel and opens it.
+                          void joinVoice(guildId, c.id);
+                          navigate(`/channels/${guildId}/${c.id}`);
+                          closeDrawer();
+                        }}
+                      >
+                        <Icon name="speaker" size={16} /> {c.name}
+                      </a>
+                      <VoiceChannelMembers guildId={guildId} channelId={c.id} />
+                    </>
                   ) : (
-                    <span className="channel voice" title="Voice channels are not supported in this client yet">
+                    <span className="channel">
                       <Icon name="speaker" size={16} /> {c.name}
                     </span>
                   )}
@@ -97,6 +117,7 @@ export function ChannelSidebar({ guildId, channelId }: { guildId: string; channe
           </button>
         )}
       </div>
+      <VoicePanel />
       {me && (
         <footer className="me">
           <Avatar id={me.id} name={displayName(me)} size={32} />

@@ -7,6 +7,9 @@ import { TypingIndicator } from '../messages/TypingIndicator';
 import { Icon } from '../../components/Icon';
 import { PinsButton } from '../pins/PinsPopout';
 import { openDrawer } from '../layout/ui';
+import { ChannelTypes } from '@concord/protocol';
+import { VoiceView } from '../voice/VoiceUi';
+import { joinVoice } from '../voice/voice';
 
 export function ChannelView({ guildId, channelId }: { guildId: string; channelId: string }) {
   const channel = useStore((s) => s.client.channels[channelId]);
@@ -26,7 +29,7 @@ export function ChannelView({ guildId, channelId }: { guildId: string; channelId
           <Icon name="menu" size={22} />
         </button>
         <h1>
-          <span aria-hidden="true">#</span> {name}
+          {channel.type === ChannelTypes.GUILD_VOICE ? <Icon name="speaker" size={18} /> : <span aria-hidden="true">#</span>} {name}
         </h1>
         {channel.topic && <p className="topic">{channel.topic}</p>}
         <PinsButton channelId={channelId} guildId={guildId} />
@@ -35,6 +38,7 @@ export function ChannelView({ guildId, channelId }: { guildId: string; channelId
         </button>
       </header>
       <ConnectionBanner />
+      {channel.type === ChannelTypes.GUILD_VOICE && <VoiceView guildId={guildId} channelId={channelId} onJoin={() => void joinVoice(guildId, channelId)} />}
       <MessageList key={channelId} channelId={channelId} channelName={name} me={me} stickSignal={sent} />
       <Composer key={`c${channelId}`} channelId={channelId} channelName={name} onSent={() => setSent((n) => n + 1)} />
       <TypingIndicator channelId={channelId} guildId={guildId} />
