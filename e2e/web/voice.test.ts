@@ -1,7 +1,8 @@
 /**
  * Voice in Chromium with fake devices (a beeping microphone, a test-pattern camera): three people click the voice
  * channel and each hears the other two (inbound RTP bytes and audio energy from WebRTC's stats), a mute stops
- * that person's audio for everyone, a camera's frames are decoded by the others, and speaking shows as a ring.
+ * that person's audio for everyone, a camera's frames are decoded by the others, a screen share reaches all, a
+ * deafened person receives no audio, and speaking shows as a ring.
  * Media goes through the server's own SFU over UDP on loopback. Screenshots go to e2e/artifacts/.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -119,7 +120,7 @@ describe('voice in Chromium', () => {
     await server?.dispose();
   });
 
-  it('three people join, hear each other, a mute silences one, a camera is seen', async () => {
+  it('three people join, hear each other, a mute silences one, a camera and a screen are seen, deafen stops inbound', async () => {
     const [alice, bob, carol] = people.map((p) => p.page) as [Page, Page, Page];
     await alice.goto('/register');
     await register(alice, names[0]!);
@@ -172,6 +173,20 @@ describe('voice in Chromium', () => {
       await until('a playing camera', () => video.evaluate((v: HTMLVideoElement) => v.videoWidth), (w) => w > 0);
     }
     await shoot(alice, 'voice-camera');
+
+    // Carol shares her screen: it reaches both others.
+    await carol.getByRole('button', { name: 'Share your screen' }).click();
+    for (const page of [alice, bob]) {
+      const screen = page.getByLabel(`${names[2]}'s screen`);
+      await screen.waitFor();
+      await until('a playing screen', () => screen.evaluate((v: HTMLVideoElement) => v.videoWidth), (w) => w > 0);
+    }
+    await shoot(bob, 'voice-screen');
+
+    // Carol deafens: nothing reaches her any more (and she is muted too, as on Discord).
+    await carol.getByRole('button', { name: 'Deafen', exact: true }).click();
+    await until('no growing audio', () => growingAudio(carol, 1500), (list) => list.length === 0);
+    await until('carol silent for alice', () => growingAudio(alice, 1500), (list) => list.length === 1);
 
     // Carol leaves: the others see two in the channel.
     await carol.getByRole('button', { name: 'Disconnect' }).click();

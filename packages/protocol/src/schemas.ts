@@ -577,6 +577,8 @@ export const VoiceStateUpdateBody = z.object({
   self_mute: z.boolean().optional(),
   self_deaf: z.boolean().optional(),
   self_video: z.boolean().optional(),
+  /** Sharing a screen (Discord's Go Live); Concord carries the screen in the same voice connection. */
+  self_stream: z.boolean().optional(),
 });
 export type VoiceStateUpdateBody = z.infer<typeof VoiceStateUpdateBody>;
 

@@ -34,7 +34,7 @@ export function wireVoiceState(r: VoiceRecord): VoiceState {
     mute: r.mute,
     self_deaf: r.selfDeaf,
     self_mute: r.selfMute,
-    self_stream: false,
+    self_stream: r.selfStream,
     self_video: r.selfVideo,
     suppress: r.suppress,
     request_to_speak_timestamp: null,
@@ -111,7 +111,7 @@ async function applyVoiceState(deps: VoiceDeps, ctx: Ctx, sessionId: string, bod
   }
   const channel = voiceChannel(state, body.channel_id);
   const p = perms(deps, state, channel.id, userId, member);
-  const self = { selfMute: body.self_mute ?? false, selfDeaf: body.self_deaf ?? false, selfVideo: body.self_video ?? false };
+  const self = { selfMute: body.self_mute ?? false, selfDeaf: body.self_deaf ?? false, selfVideo: body.self_video ?? false, selfStream: body.self_stream ?? false };
   const sameConnection = current?.guildId === body.guild_id && current.sessionId === sessionId;
   if (sameConnection && current.channelId === channel.id) {
     const next = { ...current, ...self };

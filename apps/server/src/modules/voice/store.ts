@@ -18,6 +18,7 @@ export interface VoiceRecord {
   selfMute: boolean;
   selfDeaf: boolean;
   selfVideo: boolean;
+  selfStream: boolean;
   /** No SPEAK in the channel. */
   suppress: boolean;
 }

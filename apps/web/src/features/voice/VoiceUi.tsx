@@ -33,6 +33,7 @@ function VoiceMember({ guildId, state }: { guildId: string; state: VoiceState })
         <Avatar id={state.user_id} name={name} size={24} />
       </span>
       <span className="voice-name">{name}</span>
+      {state.self_stream && <span className="live-badge">LIVE</span>}
       {state.self_video && <Icon name="camera" size={14} />}
       {deaf ? <Icon name="deafened" size={14} /> : muted ? <Icon name="micOff" size={14} /> : null}
     </li>
@@ -75,10 +76,10 @@ export function VoicePanel() {
         <button type="button" className={`icon-button${v.selfDeaf ? ' on' : ''}`} aria-pressed={v.selfDeaf} aria-label={v.selfDeaf ? 'Undeafen' : 'Deafen'} title={v.selfDeaf ? 'Undeafen' : 'Deafen'} onClick={toggleDeaf}>
           <Icon name={v.selfDeaf ? 'deafened' : 'headphones'} />
         </button>
-        <button type="button" className={`icon-button${v.camera ? ' on' : ''}`} aria-pressed={Boolean(v.camera)} aria-label={v.camera ? 'Turn off camera' : 'Turn on camera'} title="Camera" onClick={() => void toggleCamera()}>
+        <button type="button" className={`icon-button${v.camera ? ' sharing' : ''}`} aria-pressed={Boolean(v.camera)} aria-label={v.camera ? 'Turn off camera' : 'Turn on camera'} title="Camera" onClick={() => void toggleCamera()}>
           <Icon name="camera" />
         </button>
-        <button type="button" className={`icon-button${v.screen ? ' on' : ''}`} aria-pressed={Boolean(v.screen)} aria-label={v.screen ? 'Stop sharing' : 'Share your screen'} title="Screen" onClick={() => void toggleScreen()}>
+        <button type="button" className={`icon-button${v.screen ? ' sharing' : ''}`} aria-pressed={Boolean(v.screen)} aria-label={v.screen ? 'Stop sharing' : 'Share your screen'} title="Screen" onClick={() => void toggleScreen()}>
           <Icon name="screen" />
         </button>
         <button type="button" className="icon-button danger" aria-label="Disconnect" title="Disconnect" onClick={leaveVoice}>
@@ -112,7 +113,7 @@ function Tile({ guildId, state }: { guildId: string; state: VoiceState }) {
         {showVideo ? <Video track={remote?.video} stream={local} label={`${name}'s camera`} /> : <Avatar id={state.user_id} name={name} size={72} />}
         <figcaption>{name}</figcaption>
       </figure>
-      {(screen || remote?.screen) && (
+      {(screen || (state.self_stream && remote?.screen)) && (
         <figure className="voice-tile screen" data-user-id={state.user_id}>
           <Video track={remote?.screen} stream={screen} label={`${name}'s screen`} />
           <figcaption>{name}'s screen</figcaption>

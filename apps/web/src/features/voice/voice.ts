@@ -46,9 +46,9 @@ export function setVoiceTransport(send: ((op: number, d: unknown) => boolean) | 
 }
 
 function sendState(): void {
-  const { guildId, channelId, selfMute, selfDeaf, camera } = get();
+  const { guildId, channelId, selfMute, selfDeaf, camera, screen } = get();
   if (!guildId) return;
-  sendOp?.(GatewayOpcodes.VoiceStateUpdate, { guild_id: guildId, channel_id: channelId, self_mute: selfMute, self_deaf: selfDeaf, self_video: Boolean(camera) });
+  sendOp?.(GatewayOpcodes.VoiceStateUpdate, { guild_id: guildId, channel_id: channelId, self_mute: selfMute, self_deaf: selfDeaf, self_video: Boolean(camera), self_stream: Boolean(screen) });
 }
 
 export async function joinVoice(guildId: string, channelId: string): Promise<void> {
@@ -121,6 +121,7 @@ export async function toggleScreen(): Promise<void> {
     current.getTracks().forEach((t) => t.stop());
     set({ screen: null });
     await connection?.setScreen(null);
+    sendState();
     return;
   }
   try {
@@ -132,6 +133,7 @@ export async function toggleScreen(): Promise<void> {
     });
     set({ screen });
     await connection?.setScreen(track);
+    sendState();
   } catch {
     // Cancelled by the person: nothing to say.
   }
