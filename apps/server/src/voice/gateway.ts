@@ -153,7 +153,9 @@ export class VoiceGateway {
       case VoiceOp.Resume: {
         if (conn) return ws.close(VoiceClose.AlreadyAuthenticated, 'Already authenticated.');
         const d = (f.d ?? {}) as { server_id?: string; user_id?: string; session_id?: string; token?: string };
-        const record = d.user_id ? await this.deps.voiceStates.get(String(d.user_id)) : undefined;
+        // Resume names no user: the connection it resumes does.
+        const userId = d.user_id ?? [...this.connections.values()].find((c) => c.guildId === String(d.server_id) && c.sessionId === d.session_id)?.userId;
+        const record = userId ? await this.deps.voiceStates.get(String(userId)) : undefined;
         if (!record || record.guildId !== String(d.server_id) || record.sessionId !== d.session_id || record.token !== d.token) {
           return ws.close(VoiceClose.AuthenticationFailed, 'Authentication failed.');
         }
