@@ -2,7 +2,8 @@
  * Voice in Chromium with fake devices (a beeping microphone, a test-pattern camera): three people click the voice
  * channel and each hears the other two (inbound RTP bytes and audio energy from WebRTC's stats), a mute stops
  * that person's audio for everyone, a camera's frames are decoded by the others, a screen share reaches all, a
- * deafened person receives no audio, and speaking shows as a ring.
+ * deafened person receives no audio, speaking shows as a ring, and after a server restart everyone still in the
+ * channel reconnects by themselves.
  * Media goes through the server's own SFU over UDP on loopback. Screenshots go to e2e/artifacts/.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -120,7 +121,7 @@ describe('voice in Chromium', () => {
     await server?.dispose();
   });
 
-  it('three people join, hear each other, a mute silences one, a camera and a screen are seen, deafen stops inbound', async () => {
+  it('three people join, hear each other, a mute silences one, a camera and a screen are seen, deafen stops inbound, a restart reconnects', async () => {
     const [alice, bob, carol] = people.map((p) => p.page) as [Page, Page, Page];
     await alice.goto('/register');
     await register(alice, names[0]!);
@@ -191,5 +192,15 @@ describe('voice in Chromium', () => {
     // Carol leaves: the others see two in the channel.
     await carol.getByRole('button', { name: 'Disconnect' }).click();
     await until('two in the channel', () => alice.locator('.voice-member').count(), (n) => n === 2);
-  }, 180_000);
+
+    // The server restarts: Alice and Bob reconnect by themselves, back in the channel, hearing each other.
+    await server.stop();
+    await server.restart();
+    for (const page of [alice, bob]) {
+      await page.getByText('Voice Connected').waitFor({ timeout: 45_000 });
+      await until('two in the channel again', () => page.locator('.voice-member').count(), (n) => n === 2, 30_000);
+    }
+    await until('bob hears alice again', () => growingAudio(bob, 1500), (list) => list.length === 1, 30_000);
+    await until('alice hears bob again', () => growingAudio(alice, 1500), (list) => list.length === 1, 30_000);
+  }, 240_000);
 });

@@ -189,8 +189,10 @@ export async function buildApp(config: Config): Promise<App> {
       closed = true;
       clearInterval(sweeper);
       await backfill;
-      await gateway.close();
+      // Voice first: ending the gateway's sessions removes their voice states, which would close voice
+      // connections with 4014 (disconnected) and keep clients from rejoining after the restart.
       await voice.close();
+      await gateway.close();
       await http.close();
       // Acks still gathering are written before the database goes.
       await flushAcks(deps);

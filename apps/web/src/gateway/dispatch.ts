@@ -8,7 +8,7 @@ import { onAck, reconcile, restoreOutbox, setTransport } from '../state/outbox';
 import { invalidateHistory } from '../features/messages/actions';
 import { expectGuilds, pinsChanged } from '../features/layout/ui';
 import { getState, notify, saveToken, setState } from '../state/store';
-import { onVoiceDispatch, setVoiceTransport } from '../features/voice/voice';
+import { onVoiceDispatch, rejoinVoice, setVoiceTransport } from '../features/voice/voice';
 
 export const TYPING_SHOWN_MS = 10_000;
 
@@ -91,6 +91,7 @@ function onDispatch(ev: GatewayDispatch): void {
     case 'READY':
       expectGuilds(ev.d.guilds.map((g) => g.id));
       if (!wasUser) void restoreOutbox(ev.d.user.id);
+      rejoinVoice();
       return;
     case 'VOICE_STATE_UPDATE':
     case 'VOICE_SERVER_UPDATE':

@@ -72,6 +72,19 @@ export function leaveVoice(): void {
   teardown();
 }
 
+/**
+ * A new gateway session (the server restarted, or the old session expired): its voice state is gone, so the
+ * client asks to join the same channel again and makes a new voice connection when the server answers.
+ */
+export function rejoinVoice(): void {
+  const { guildId, channelId } = get();
+  if (!guildId || !channelId) return;
+  connection?.close();
+  connection = null;
+  set({ status: 'reconnecting', speaking: {}, remote: {} });
+  sendState();
+}
+
 function teardown(): void {
   connection?.close();
   connection = null;
