@@ -50,6 +50,8 @@ export const VoiceClose = {
 } as const;
 
 const HEARTBEAT_MS = 13_750;
+/** Media sections an offer may carry: three to send and the receive slots (25 people each with camera and screen fit). */
+const MAX_MEDIA_SECTIONS = 3 + 24 * 3;
 /** A connection whose socket dropped keeps its media this long for a Resume. */
 const RESUME_WINDOW_MS = 15_000;
 
@@ -185,6 +187,7 @@ export class VoiceGateway {
         const d = (f.d ?? {}) as { protocol?: string; data?: unknown; sdp?: unknown };
         const sdp = typeof d.sdp === 'string' ? d.sdp : typeof d.data === 'string' ? d.data : undefined;
         if (d.protocol !== 'webrtc' || !sdp) return ws.close(VoiceClose.UnknownProtocol, 'Unknown protocol.');
+        if ((sdp.match(/^m=/gm)?.length ?? 0) > MAX_MEDIA_SECTIONS) return ws.close(VoiceClose.DecodeError, 'Too many media sections.');
         conn.peer?.close();
         conn.peer = await this.media.connect(conn.channelId, conn.userId, sdp, conn.flags, {
           speaking: (speaking) => this.speaking(conn, speaking),
