@@ -174,6 +174,12 @@ describe('voice in Chromium', () => {
       await until('a playing camera', () => video.evaluate((v: HTMLVideoElement) => v.videoWidth), (w) => w > 0);
     }
     await shoot(alice, 'voice-camera');
+    // On a phone the channel list (with the voice panel) is a drawer.
+    await alice.setViewportSize({ width: 390, height: 800 });
+    await alice.getByRole('button', { name: 'Open channels' }).click();
+    await alice.screenshot({ path: screenshotPath('voice-panel-390.png') });
+    await alice.keyboard.press('Escape');
+    await alice.setViewportSize({ width: 1280, height: 800 });
 
     // Carol shares her screen: it reaches both others.
     await carol.getByRole('button', { name: 'Share your screen' }).click();
