@@ -52,7 +52,8 @@ export interface ServerProcess {
   dispose(): Promise<void>;
 }
 
-export async function startServer(): Promise<ServerProcess> {
+/** `env`: extra server settings (e.g. VOICE_ADDRESSES=127.0.0.1 so voice media stays on loopback). */
+export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-web-e2e-'));
   let proc: ChildProcess | null = null;
@@ -73,6 +74,7 @@ export async function startServer(): Promise<ServerProcess> {
           ARGON2_MEMORY_KIB: '1024',
           ARGON2_TIME_COST: '1',
           LOG_LEVEL: 'warn',
+          ...env,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -121,7 +123,23 @@ export async function startServer(): Promise<ServerProcess> {
   };
 }
 
-export async function launchBrowser(): Promise<Browser> {
+export interface BrowserOptions {
+  /**
+   * Fake microphone and camera (a beep and a test pattern), granted without asking, audio that plays without a
+   * gesture, and WebRTC host candidates on real addresses: what the voice tests need.
+   */
+  fakeMedia?: boolean;
+}
+
+const FAKE_MEDIA_ARGS = [
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  '--auto-select-desktop-capture-source=Entire screen',
+];
+
+export async function launchBrowser(opts: BrowserOptions = {}): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -137,6 +155,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--disable-dev-shm-usage',
+      ...(opts.fakeMedia ? FAKE_MEDIA_ARGS : []),
     ],
   });
 }

@@ -21,6 +21,7 @@ import { MemoryBus } from './bus/memory.js';
 import { RedisBus } from './bus/redis.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './lib/ratelimiter.js';
 import { MemoryPresenceStore, RedisPresenceStore, type PresenceStore } from './modules/presence/store.js';
+import { MemoryVoiceStateStore, RedisVoiceStateStore, type VoiceStateStore } from './modules/voice/store.js';
 import { createIdSource } from './lib/ids.js';
 import { GuildCache } from './modules/guilds/cache.js';
 import { Access } from './modules/access.js';
@@ -28,6 +29,9 @@ import type { Deps, Stores } from './modules/deps.js';
 import { buildHttp } from './http/server.js';
 import { probe } from './http/ops.js';
 import { Gateway } from './gateway/server.js';
+import { VoiceGateway } from './voice/gateway.js';
+import type { MediaServer } from './voice/media.js';
+import { WeriftSfu } from './voice/werift.js';
 import { archiveIdleThreads } from './modules/threads/service.js';
 import { flushAcks } from './modules/read_states/service.js';
 import { flushDeliveries } from './modules/receipts/service.js';
@@ -46,6 +50,8 @@ export interface App {
   config: Config;
   http: FastifyInstance;
   gateway: Gateway;
+  /** The voice gateway at /voice and its media server. */
+  voice: VoiceGateway;
   deps: Deps;
   /** Listens on config.port (0 picks a free port); answers the base URL. */
   listen(): Promise<string>;
@@ -88,6 +94,7 @@ export async function buildApp(config: Config): Promise<App> {
   let bus: Bus;
   let limiter: RateLimiter;
   let presence: PresenceStore;
+  let voiceStates: VoiceStateStore;
   let redis: Redis | undefined;
   let redisBus: RedisBus | undefined;
   if (config.redisUrl) {
@@ -99,10 +106,12 @@ export async function buildApp(config: Config): Promise<App> {
     redis.on('error', (err: Error) => log.warn('redis (rate limits, presence)', { err: err.message }));
     limiter = new RedisRateLimiter(redis);
     presence = new RedisPresenceStore(redis);
+    voiceStates = new RedisVoiceStateStore(redis);
   } else {
     bus = new MemoryBus();
     limiter = new MemoryRateLimiter();
     presence = new MemoryPresenceStore();
+    voiceStates = new MemoryVoiceStateStore();
   }
 
   const stores = createStores(db);
@@ -119,12 +128,16 @@ export async function buildApp(config: Config): Promise<App> {
     events,
     limits: new RateLimits(limiter, config.rateLimitScale, collectBuckets(modules)),
     presence,
+    voiceStates,
     search,
     cache,
     access: new Access(cache, stores.channels),
     tx: createTxRunner(db, modules, events),
   };
   const gateway = new Gateway(deps);
+  // The media server: in this process by default; a dedicated one would be another MediaServer chosen here.
+  const media: MediaServer = new WeriftSfu({ addresses: config.voiceAddresses, ports: config.voicePorts });
+  const voice = new VoiceGateway(deps, media);
   const metrics = new Metrics({
     gateway: () => gateway.stats(),
     pool: db instanceof PostgresDb ? () => ({ total: db.pool.totalCount, idle: db.pool.idleCount, waiting: db.pool.waitingCount }) : undefined,
@@ -144,7 +157,7 @@ export async function buildApp(config: Config): Promise<App> {
     return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
   };
   const http = buildHttp(deps, () => gateway.stats(), { metrics, ready, metricsToken: config.metricsToken });
-  if (config.role !== 'api') gateway.attach(http.server);
+  if (config.role !== 'api') gateway.attach(http.server, (req, socket, head) => voice.handleUpgrade(req, socket, head));
   // Every API node sweeps; a thread archived by another node is skipped, not announced twice.
   const sweeper =
     config.role === 'gateway'
@@ -161,6 +174,7 @@ export async function buildApp(config: Config): Promise<App> {
     },
     http,
     gateway,
+    voice,
     deps,
     metrics,
     async listen() {
@@ -176,6 +190,9 @@ export async function buildApp(config: Config): Promise<App> {
       closed = true;
       clearInterval(sweeper);
       await backfill;
+      // Voice first: ending the gateway's sessions removes their voice states, which would close voice
+      // connections with 4014 (disconnected) and keep clients from rejoining after the restart.
+      await voice.close();
       await gateway.close();
       await http.close();
       // Acks still gathering are written before the database goes.
@@ -185,6 +202,7 @@ export async function buildApp(config: Config): Promise<App> {
       await bus.close();
       limiter.close();
       presence.close();
+      voiceStates.close();
       redis?.disconnect();
       await db.close();
       unlock();

@@ -78,6 +78,22 @@ const ConfigSchema = z.object({
   interactionResponseMs: int(100, 60_000).default(3000),
   /** How long an interaction's token takes follow-ups (Discord's 15 minutes). */
   interactionTokenTtlMs: int(1000, 3_600_000).default(15 * 60_000),
+  /**
+   * Voice media (ICE): extra addresses announced as host candidates, e.g. the public IP of a server behind NAT
+   * (its ports forwarded), or 127.0.0.1 for clients on the same machine.
+   */
+  voiceAddresses: z
+    .string()
+    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .refine((list) => list.every((a) => isIP(a) !== 0), 'must be IP addresses, comma-separated')
+    .default([]),
+  /** UDP ports the media server uses (min-max); any free port when absent. */
+  voicePorts: z
+    .string()
+    .regex(/^\d+-\d+$/, 'must be min-max')
+    .transform((v) => v.split('-').map(Number) as [number, number])
+    .refine(([a, b]) => a >= 1024 && b <= 65535 && a < b, 'must be two ports, 1024-65535, min below max')
+    .optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -112,6 +128,8 @@ const OPTIONS: [string, keyof Config, string][] = [
   ['CHECK_TRANSACTIONS', 'checkTransactions', 'fail queries on the database from inside its own transaction (false; a development check)'],
   ['INTERACTION_RESPONSE_MS', 'interactionResponseMs', 'how long a bot has to answer an interaction (3000)'],
   ['INTERACTION_TOKEN_TTL_MS', 'interactionTokenTtlMs', 'how long an interaction token takes follow-ups (900000)'],
+  ['VOICE_ADDRESSES', 'voiceAddresses', 'extra IPs announced for voice media, comma-separated (the public IP behind NAT; 127.0.0.1 for local clients)'],
+  ['VOICE_PORTS', 'voicePorts', 'UDP port range for voice media, min-max (any free port)'],
 ];
 
 export class ConfigError extends Error {

@@ -227,6 +227,15 @@ const actions: { [K in EventName]: (w: World) => Promise<unknown> } = {
   INTERACTION_MODAL_CREATE: (w) =>
     interact(w, () => ({ type: 9, data: { custom_id: 'm', title: 'Modal', components: [{ type: 1, components: [{ type: 4, custom_id: 't', style: 1, label: 'T' }] }] } })),
   APPLICATION_COMMAND_AUTOCOMPLETE_RESPONSE: (w) => interact(w, () => ({ type: 8, data: { choices: [{ name: 'a', value: 'a' }] } }), 4),
+  VOICE_STATE_UPDATE: async (w) => {
+    // The other joins and mutes; their session stays until the end, so the fresh snapshot sees them in the channel.
+    const other = await GatewayTester.identify(server.gatewayUrl, w.other.token);
+    w.extra.push(other);
+    other.send({ op: GatewayOpcodes.VoiceStateUpdate, d: { guild_id: w.guild.id, channel_id: w.guild.voiceId, self_mute: false, self_deaf: false } });
+    await w.live.next((f) => f.t === 'VOICE_STATE_UPDATE' && f.d.user_id === w.other.id);
+    other.send({ op: GatewayOpcodes.VoiceStateUpdate, d: { guild_id: w.guild.id, channel_id: w.guild.voiceId, self_mute: true, self_deaf: false } });
+  },
+  VOICE_SERVER_UPDATE: async (w) => w.live.send({ op: GatewayOpcodes.VoiceStateUpdate, d: { guild_id: w.guild.id, channel_id: w.guild.voiceId, self_mute: false, self_deaf: false } }),
 };
 
 /** The same check for events of private channels (DMs, group DMs), where the guild table above uses guild channels. */

@@ -5,7 +5,7 @@
  * the new name means to them.
  */
 import { GatewayIntents as I } from './gateway.js';
-import type { Channel, Guild, GuildCreateData, Member, Message, ReadyData, Relationship, RelationshipType, Role, ThreadMember, User } from './schemas.js';
+import type { Channel, Guild, GuildCreateData, Member, Message, ReadyData, Relationship, RelationshipType, Role, ThreadMember, User, VoiceState } from './schemas.js';
 import type { AutocompleteResponseData, Interaction, InteractionModalCreateData, InteractionResultData } from './interactions.js';
 
 export interface GuildMemberAddData extends Member {
@@ -249,6 +249,16 @@ export interface RelationshipRemoveData {
   nickname: string | null;
 }
 
+/** VOICE_STATE_UPDATE: always with guild_id and, while in a channel, the member. */
+export type VoiceStateUpdateData = VoiceState & { guild_id: string };
+
+/** Where the joining session's voice connection goes: `endpoint` is host[:port][/path], without a scheme, as on Discord. */
+export interface VoiceServerUpdateData {
+  token: string;
+  guild_id: string;
+  endpoint: string | null;
+}
+
 export interface GuildDeleteData {
   id: string;
   unavailable?: boolean;
@@ -313,6 +323,8 @@ export interface DispatchPayloads {
   INTERACTION_FAILURE: InteractionResultData;
   INTERACTION_MODAL_CREATE: InteractionModalCreateData;
   APPLICATION_COMMAND_AUTOCOMPLETE_RESPONSE: AutocompleteResponseData;
+  VOICE_STATE_UPDATE: VoiceStateUpdateData;
+  VOICE_SERVER_UPDATE: VoiceServerUpdateData;
 }
 
 export type EventName = keyof DispatchPayloads;
@@ -321,7 +333,7 @@ export type Dispatch<K extends EventName = EventName> = { [T in K]: { t: T; d: D
 export type DispatchEvent = Dispatch<EventName>;
 
 /** Built for one session and sent to it alone; never published to other processes. */
-export type SessionEventName = 'READY' | 'RESUMED' | 'GUILD_CREATE' | 'GUILD_MEMBERS_CHUNK';
+export type SessionEventName = 'READY' | 'RESUMED' | 'GUILD_CREATE' | 'GUILD_MEMBERS_CHUNK' | 'VOICE_SERVER_UPDATE';
 /** What services publish on the bus. */
 export type BusEventName = Exclude<EventName, SessionEventName>;
 
@@ -393,6 +405,9 @@ export const EventInfo = {
   INTERACTION_FAILURE: {},
   INTERACTION_MODAL_CREATE: {},
   APPLICATION_COMMAND_AUTOCOMPLETE_RESPONSE: {},
+  VOICE_STATE_UPDATE: { guild: I.GuildVoiceStates },
+  // To the session that asked to join (op 4), whatever its intents, as on Discord.
+  VOICE_SERVER_UPDATE: {},
 } as const satisfies Record<EventName, EventMeta>;
 
 export const EVENT_NAMES = Object.keys(EventInfo) as EventName[];

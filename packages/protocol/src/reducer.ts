@@ -7,7 +7,7 @@
  * event to the server's snapshot test, which applies each event to a READY and compares with a fresh one.
  */
 import type { Activity, DispatchEvent, DispatchPayloads, EventName, PresenceUpdateData, ReactionEmojiData } from './events.js';
-import { ChannelTypes, MessageFlags, type Channel, type GuildCreateData, type Member, type Message, type ReadyData, type RelationshipType, type Role, type User } from './schemas.js';
+import { ChannelTypes, MessageFlags, type Channel, type GuildCreateData, type Member, type Message, type ReadyData, type RelationshipType, type Role, type User, type VoiceState } from './schemas.js';
 import { compareSnowflakes } from './snowflake.js';
 import { countsAsMention } from './readstates.js';
 
@@ -21,6 +21,8 @@ export interface ClientGuild {
   channelIds: string[];
   members: Record<string, Member>;
   member_count: number;
+  /** Who is in the guild's voice channels, by user id (without guild_id and member). */
+  voiceStates: Record<string, VoiceState>;
 }
 
 export interface ClientState {
@@ -108,7 +110,14 @@ function guildFromCreate(d: GuildCreateData): ClientGuild {
     channelIds: d.channels.map((c) => c.id),
     members,
     member_count: d.member_count,
+    voiceStates: Object.fromEntries(d.voice_states.map((v) => [v.user_id, bareVoiceState(v)])),
   };
+}
+
+/** A voice state as the guild holds it: the guild and member are known there already. */
+function bareVoiceState(v: VoiceState): VoiceState {
+  const { guild_id: _g, member: _m, ...rest } = v;
+  return rest;
 }
 
 
@@ -473,6 +482,17 @@ const handlers: { [K in EventName]: Handler<K> } = {
     return { ...state, presences, activities };
   },
   USER_UPDATE: (state, u) => ({ ...state, user: state.user?.id === u.id ? u : state.user, users: { ...state.users, [u.id]: u } }),
+  VOICE_STATE_UPDATE(state, d) {
+    const g = state.guilds[d.guild_id];
+    if (!g) return state;
+    const voiceStates = { ...g.voiceStates };
+    if (d.channel_id === null) delete voiceStates[d.user_id];
+    else voiceStates[d.user_id] = bareVoiceState(d);
+    const users = d.member?.user ? withUsers(state, [d.member.user]) : state.users;
+    return { ...state, users, guilds: { ...state.guilds, [g.id]: { ...g, voiceStates } } };
+  },
+  // Connection details for the voice gateway; the voice client takes them, the state keeps nothing.
+  VOICE_SERVER_UPDATE: keep,
 };
 
 export interface ReduceOptions {

@@ -659,8 +659,22 @@ export const ModifyMemberBody = z.object({
   communication_disabled_until: z.string().nullable().optional(),
   mute: z.boolean().optional(),
   deaf: z.boolean().optional(),
+  /** Moves the member to this voice channel; null disconnects them. */
+  channel_id: snowflake.nullable().optional(),
 });
 export type ModifyMemberBody = z.infer<typeof ModifyMemberBody>;
+
+/** Op 4's payload: `channel_id` null leaves; Discord clients send more (self_stream, preferred_regions), which is ignored. */
+export const VoiceStateUpdateBody = z.object({
+  guild_id: snowflake,
+  channel_id: snowflake.nullable(),
+  self_mute: z.boolean().optional(),
+  self_deaf: z.boolean().optional(),
+  self_video: z.boolean().optional(),
+  /** Sharing a screen (Discord's Go Live); Concord carries the screen in the same voice connection. */
+  self_stream: z.boolean().optional(),
+});
+export type VoiceStateUpdateBody = z.infer<typeof VoiceStateUpdateBody>;
 
 export const ModifyCurrentMemberBody = z.object({ nick: z.string().max(32).nullable().optional() });
 
@@ -822,6 +836,27 @@ export interface ReadStateData {
   entries: ReadStateEntry[];
 }
 
+/**
+ * Discord's voice state: who is in which voice channel of a guild, and how. `guild_id` is left out inside
+ * GUILD_CREATE; `member` comes with VOICE_STATE_UPDATE. `mute` / `deaf` are the server's (set by moderators),
+ * `suppress` says the user may not speak there (no SPEAK).
+ */
+export interface VoiceState {
+  guild_id?: string;
+  channel_id: string | null;
+  user_id: string;
+  member?: Member;
+  session_id: string;
+  deaf: boolean;
+  mute: boolean;
+  self_deaf: boolean;
+  self_mute: boolean;
+  self_stream?: boolean;
+  self_video: boolean;
+  suppress: boolean;
+  request_to_speak_timestamp: string | null;
+}
+
 export interface GuildCreateData extends Guild {
   unavailable: false;
   joined_at: string;
@@ -831,7 +866,7 @@ export interface GuildCreateData extends Guild {
   threads: Channel[];
   members: Member[];
   presences: PresenceUpdateData[];
-  voice_states: unknown[];
+  voice_states: VoiceState[];
   stage_instances: unknown[];
   guild_scheduled_events: unknown[];
   soundboard_sounds: unknown[];

@@ -58,12 +58,12 @@ export class Gateway implements ConnectionHost<OpContext> {
     return this.registry.byId;
   }
 
-  /** Serves the gateway on the HTTP server's upgrade requests for /gateway. */
-  attach(server: Server): void {
+  /** Serves the gateway on the HTTP server's upgrade requests for /gateway; `other` may take the rest (the voice gateway). */
+  attach(server: Server, other?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const url = new URL(req.url ?? '/', 'http://x');
       if (url.pathname !== '/gateway' && url.pathname !== '/gateway/') {
-        socket.destroy();
+        if (!other?.(req, socket, head)) socket.destroy();
         return;
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => {
@@ -92,6 +92,7 @@ export class Gateway implements ConnectionHost<OpContext> {
   private refreshPresence(): void {
     const live = [...this.registry.byId.values()].filter((s) => s.present).map((s) => ({ userId: s.user.id, sessionId: s.id }));
     this.deps.presence.refresh(live).catch((err) => log.error('presence refresh failed', { err }));
+    this.deps.voiceStates.refresh([...new Set(live.map((s) => s.userId))]).catch((err) => log.error('voice state refresh failed', { err }));
   }
 
   stats(): { connections: number; sessions: number } {

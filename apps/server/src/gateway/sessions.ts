@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { closeCodeInfo, GatewayCloseCodes as Close, GatewayIntents } from '@concord/protocol';
 import type { Deps } from '../modules/deps.js';
 import { sessionGone, sessionPresent } from '../modules/presence/service.js';
+import { leftGuild, sessionEnded } from '../modules/voice/service.js';
 import type { UserRecord } from '../modules/users/store.js';
 import type { Connection } from './connection.js';
 import { Fanout, framePrefix } from './fanout.js';
@@ -34,7 +35,10 @@ export class Sessions {
   constructor(private readonly deps: Deps) {
     this.fanout = new Fanout(deps, {
       onGuildJoin: async (s, guildId) => void (await this.addGuild(s, guildId, true)),
-      onGuildLeave: (s, guildId) => this.removeGuild(s, guildId),
+      onGuildLeave: (s, guildId) => {
+        this.removeGuild(s, guildId);
+        leftGuild(this.deps, s.user.id, guildId).catch((err) => log.error('voice state cleanup failed', { err }));
+      },
       onTokenRevoked: (s) => {
         s.socket?.close(Close.AuthenticationFailed, 'Authentication failed.');
         this.destroy(s);
@@ -119,6 +123,7 @@ export class Sessions {
     for (const guildId of [...session.guilds]) this.removeGuild(session, guildId);
     this.fanout.removeUserSession(session);
     this.absent(session);
+    sessionEnded(this.deps, session.user.id, session.id).catch((err) => log.error('voice state cleanup failed', { err }));
   }
 
   /** The session counts in its user's presence, with what it set (READY, a resume, op 3). */

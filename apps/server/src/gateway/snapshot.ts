@@ -22,6 +22,7 @@ import { wireChannel, wireMember, wirePrivateChannel, wirePrivateUser } from '..
 import type { Session } from './session.js';
 import { presenceData } from '../modules/presence/service.js';
 import { visibleThreads } from '../modules/threads/service.js';
+import { guildVoiceStates } from '../modules/voice/service.js';
 
 /** The user's DMs and group DMs, each with the other recipients; not DMs they closed or have not been written in yet. */
 export async function loadPrivateChannels(deps: Pick<Deps, 'channels' | 'users' | 'dms'>, userId: string): Promise<Channel[]> {
@@ -79,7 +80,7 @@ export async function buildGuildCreate(deps: Deps, state: GuildState, session: S
     threads,
     members,
     presences,
-    voice_states: [],
+    voice_states: await guildVoiceStates(deps, state.guild.id),
     stage_instances: [],
     guild_scheduled_events: [],
     soundboard_sounds: [],

@@ -40,6 +40,7 @@ const unknownMessages: Record<string, [number, string]> = {
   ban: [ErrorCodes.UNKNOWN_BAN, 'Unknown Ban'],
   application: [ErrorCodes.UNKNOWN_APPLICATION, 'Unknown Application'],
   webhook: [ErrorCodes.UNKNOWN_WEBHOOK, 'Unknown Webhook'],
+  voiceState: [ErrorCodes.UNKNOWN_VOICE_STATE, 'Unknown Voice State'],
 };
 
 export const errors = {

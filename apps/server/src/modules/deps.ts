@@ -14,6 +14,7 @@ import type { GuildCache } from './guilds/cache.js';
 import type { Module } from './module.js';
 import type { modules } from './index.js';
 import type { PresenceStore } from './presence/store.js';
+import type { VoiceStateStore } from './voice/store.js';
 import type { SearchStore } from '../search/port.js';
 
 type StoreOf<M> = M extends Module<string, infer S> ? S : never;
@@ -52,6 +53,8 @@ export interface Infra {
   /** Every module's named rate-limit buckets over the limiter app.ts chose. */
   limits: RateLimits;
   presence: PresenceStore;
+  /** Who is in which voice channel (memory or Redis, beside presence). */
+  voiceStates: VoiceStateStore;
   /** Message search (SQLite FTS5 or PostgreSQL trigram, chosen in app.ts). */
   search: SearchStore;
   cache: GuildCache;

@@ -23,6 +23,7 @@ import { readStatesModule } from './read_states/index.js';
 import { receiptsModule } from './receipts/index.js';
 import { relationshipsModule } from './relationships/index.js';
 import { usersModule } from './users/index.js';
+import { voiceModule } from './voice/index.js';
 import { webhooksModule } from './webhooks/index.js';
 
 export const modules = [
@@ -48,4 +49,5 @@ export const modules = [
   receiptsModule,
   relationshipsModule,
   searchModule,
+  voiceModule,
 ] as const;

@@ -115,6 +115,8 @@ export interface TestGuild {
   id: string;
   /** The #general text channel. */
   generalId: string;
+  /** The "General" voice channel every new guild has. */
+  voiceId: string;
   /** The guild as POST /guilds answered it. */
   guild: any;
 }
@@ -129,7 +131,8 @@ export async function newGuild(api: Api, name = 'Test Guild', opts: { joinNotice
   const general = res.body.channels.find((c: { type: number }) => c.type === 0);
   if (!general) throw new Error('new guild has no text channel');
   if (!opts.joinNotices) await api.ok.patch(`/guilds/${res.body.id}`, { system_channel_flags: 1 });
-  return { id: res.body.id, generalId: general.id, guild: res.body };
+  const voice = res.body.channels.find((c: { type: number }) => c.type === 2);
+  return { id: res.body.id, generalId: general.id, voiceId: voice?.id, guild: res.body };
 }
 
 /** `member` joins the guild of `channelId` through a fresh unlimited invite made by `owner`. */

@@ -10,6 +10,7 @@ import { expectGuilds, pinsChanged } from '../features/layout/ui';
 import { presencePayload, usePresenceChoice, watchIdle } from '../features/presence/status';
 import { getState, notify, saveToken, setState } from '../state/store';
 import { onAutocomplete, onInteractionCreate, onInteractionFailure, onInteractionSuccess, onModal } from '../features/commands/state';
+import { onVoiceDispatch, rejoinVoice, setVoiceTransport } from '../features/voice/voice';
 
 export const TYPING_SHOWN_MS = 10_000;
 
@@ -23,6 +24,7 @@ const INTENTS =
   GatewayIntents.DirectMessages |
   GatewayIntents.DirectMessageTyping |
   GatewayIntents.DirectMessageReactions |
+  GatewayIntents.GuildVoiceStates |
   GatewayIntents.MessageContent;
 
 let gateway: GatewayClient | null = null;
@@ -54,6 +56,7 @@ export function connectGateway(token: string): void {
   gw.on('ack', onAck);
   gw.on('state', (state) => {
     setState((s) => ({ connection: { ...s.connection, state, retryAt: state === 'reconnecting' ? s.connection.retryAt : null } }));
+    setVoiceTransport(state === 'ready' ? (op, d) => gw.send(op, d) : null);
     setTransport(
       state === 'ready'
         ? (e) =>
@@ -96,6 +99,7 @@ export function disconnectGateway(): void {
   gateway?.disconnect();
   gateway = null;
   setTransport(null);
+  setVoiceTransport(null);
 }
 
 function onDispatch(ev: GatewayDispatch): void {
@@ -106,6 +110,11 @@ function onDispatch(ev: GatewayDispatch): void {
     case 'READY':
       expectGuilds(ev.d.guilds.map((g) => g.id));
       if (!wasUser) void restoreOutbox(ev.d.user.id);
+      rejoinVoice();
+      return;
+    case 'VOICE_STATE_UPDATE':
+    case 'VOICE_SERVER_UPDATE':
+      onVoiceDispatch(ev);
       return;
     case 'CHANNEL_CREATE':
     case 'CHANNEL_DELETE': {

@@ -1,4 +1,5 @@
 import { ChannelTypes, Permissions, hasPermission, isForumType, mayWriteOverwrites, overwriteChange, type Channel } from '@concord/protocol';
+import { channelsGone } from '../voice/service.js';
 import { errors } from '../../lib/errors.js';
 import type { Ctx } from '../access.js';
 import type { GuildState } from '../guilds/cache.js';
@@ -11,7 +12,7 @@ import { forumPatch, newForum, type ForumInput } from '../threads/forum.js';
 import type { ChannelPatch, ChannelRecord, OverwriteRecord } from './store.js';
 
 /** What this domain's services use. */
-type ChannelDeps = Needs<'channels' | 'guilds' | 'threads' | 'messages', 'access' | 'cache' | 'ids'>;
+type ChannelDeps = Needs<'channels' | 'guilds' | 'threads' | 'messages', 'access' | 'cache' | 'ids' | 'events' | 'voiceStates'>;
 
 interface ChannelInput {
   name?: string;
@@ -157,5 +158,6 @@ export async function deleteChannel(deps: ChannelDeps, ctx: Ctx, channelId: stri
     return true;
   });
   if (!deleted) throw errors.unknown('channel');
+  if (channel.type === ChannelTypes.GUILD_VOICE) await channelsGone(deps, state.guild.id, [channelId]);
   return wire;
 }

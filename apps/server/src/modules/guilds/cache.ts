@@ -316,6 +316,8 @@ export class GuildCache {
     APPLICATION_COMMAND_AUTOCOMPLETE_RESPONSE: null,
     CHANNEL_PINS_UPDATE: null,
     PRESENCE_UPDATE: null,
+    // Voice states live in their own store (modules/voice), beside presence.
+    VOICE_STATE_UPDATE: null,
     // Published on user topics, never on a guild's.
     USER_UPDATE: null,
     CHANNEL_RECIPIENT_ADD: null,

@@ -23,8 +23,9 @@ import { recordAudit } from '../audit/service.js';
 import { hierarchyOf } from '../roles/service.js';
 import { wireMember, wireUser } from '../wire.js';
 import type { MemberPatch } from './store.js';
+import { leftGuild, prepareMove, serverMuteChanged } from '../voice/service.js';
 
-type MemberDeps = Needs<'members' | 'guilds' | 'users' | 'audit', 'access' | 'cache' | 'ids'>;
+type MemberDeps = Needs<'members' | 'guilds' | 'users' | 'audit', 'access' | 'cache' | 'ids' | 'events' | 'voiceStates'>;
 
 /** Discord lets a client's clock run a little ahead: a timeout may end up to this much past 28 days. */
 const TIMEOUT_SLACK_MS = 60_000;
@@ -90,6 +91,9 @@ export async function modifyMember(deps: MemberDeps, ctx: Ctx, guildId: string, 
     }
   }
 
+  // Checked before anything is written; applied once the rest committed.
+  const move = body.channel_id !== undefined ? await prepareMove(deps, ctx, state, actor, id, current, body.channel_id) : undefined;
+
   let added: string[] = [];
   let removed: string[] = [];
   if (body.roles !== undefined) {
@@ -105,9 +109,12 @@ export async function modifyMember(deps: MemberDeps, ctx: Ctx, guildId: string, 
   }
 
   const nothing = changes.length === 0 && added.length === 0 && removed.length === 0;
-  if (nothing) return current;
+  if (nothing) {
+    await move?.();
+    return current;
+  }
   const user = await deps.users.get(id);
-  return deps.tx(async (tx) => {
+  const wire = await deps.tx(async (tx) => {
     if (!(await tx.members.update(guildId, id, patch))) throw errors.unknown('member');
     for (const r of added) await tx.members.addRole(guildId, id, r);
     for (const r of removed) await tx.members.removeRole(guildId, id, r);
@@ -123,6 +130,11 @@ export async function modifyMember(deps: MemberDeps, ctx: Ctx, guildId: string, 
     tx.emit({ guild: guildId }, 'GUILD_MEMBER_UPDATE', { ...wire, guild_id: guildId });
     return wire;
   });
+  if (patch.mute !== undefined || patch.deaf !== undefined) await serverMuteChanged(deps, guildId, id, { mute: wire.mute, deaf: wire.deaf });
+  // A timed-out member is disconnected from voice, as on Discord.
+  if (patch.communication_disabled_until) await leftGuild(deps, id, guildId);
+  else await move?.();
+  return wire;
 }
 
 /** `PUT` / `DELETE /guilds/:id/members/:user_id/roles/:role_id`. */

@@ -10,6 +10,8 @@ import { ServerSettings } from '../settings/ServerSettings';
 import { UserPanel } from '../presence/UserPanel';
 import { canOpenSettings } from '../settings/actions';
 import { badgeText, channelUnread } from '../unread/unread';
+import { VoiceChannelMembers, VoicePanel } from '../voice/VoiceUi';
+import { joinVoice } from '../voice/voice';
 
 type Dialog = { kind: 'channel'; parentId: string | null } | { kind: 'category' } | { kind: 'invite' } | { kind: 'settings' } | null;
 
@@ -96,8 +98,26 @@ export function ChannelSidebar({ guildId, channelId }: { guildId: string; channe
                 <li key={c.id}>
                   {c.type === ChannelTypes.GUILD_TEXT || c.type === ChannelTypes.GUILD_FORUM || c.type === ChannelTypes.GUILD_MEDIA ? (
                     <ChannelLink guildId={guildId} channelId={c.id} name={c.name ?? ''} active={c.id === channelId} forum={c.type !== ChannelTypes.GUILD_TEXT} />
+                  ) : c.type === ChannelTypes.GUILD_VOICE ? (
+                    <>
+                      <a
+                        href={`/channels/${guildId}/${c.id}`}
+                        className={`channel voice${c.id === channelId ? ' active' : ''}`}
+                        aria-current={c.id === channelId ? 'page' : undefined}
+                        onClick={(e) => {
+                          e.preventDefault();
+                          // As on Discord, a click joins the channel and opens it.
+                          void joinVoice(guildId, c.id);
+                          navigate(`/channels/${guildId}/${c.id}`);
+                          closeDrawer();
+                        }}
+                      >
+                        <Icon name="speaker" size={16} /> {c.name}
+                      </a>
+                      <VoiceChannelMembers guildId={guildId} channelId={c.id} />
+                    </>
                   ) : (
-                    <span className="channel voice" title="Voice channels are not supported in this client yet">
+                    <span className="channel">
                       <Icon name="speaker" size={16} /> {c.name}
                     </span>
                   )}
@@ -112,6 +132,7 @@ export function ChannelSidebar({ guildId, channelId }: { guildId: string; channe
           </button>
         )}
       </div>
+      <VoicePanel />
       <UserPanel />
       {dialog?.kind === 'channel' && <CreateChannelDialog guildId={guildId} parentId={dialog.parentId} categories={groups.flatMap((g) => (g.category ? [g.category] : []))} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'category' && <CreateChannelDialog guildId={guildId} category onClose={() => setDialog(null)} />}

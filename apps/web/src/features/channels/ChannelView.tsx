@@ -15,6 +15,8 @@ import { SearchBox } from '../search/SearchBox';
 import { conversationName } from '../home/names';
 import { closeConversation, renameGroup } from '../home/actions';
 import { NewMessageDialog } from '../home/NewMessageDialog';
+import { VoiceView } from '../voice/VoiceUi';
+import { joinVoice } from '../voice/voice';
 
 /** A guild text channel, or (without a guild) a DM or group DM. */
 export function ChannelView({ guildId, channelId }: { guildId: string | null; channelId: string }) {
@@ -42,7 +44,15 @@ export function ChannelView({ guildId, channelId }: { guildId: string | null; ch
           <Icon name="menu" size={22} />
         </button>
         <h1>
-          {isPrivate ? <span aria-hidden="true" className="muted">{group ? <Icon name="members" size={20} /> : <Icon name="at" size={20} />}</span> : <span aria-hidden="true">#</span>}{' '}
+          {isPrivate ? (
+            <span aria-hidden="true" className="muted">
+              {group ? <Icon name="members" size={20} /> : <Icon name="at" size={20} />}
+            </span>
+          ) : channel.type === ChannelTypes.GUILD_VOICE ? (
+            <Icon name="speaker" size={18} />
+          ) : (
+            <span aria-hidden="true">#</span>
+          )}{' '}
           {name}
         </h1>
         {channel.topic && <p className="topic">{channel.topic}</p>}
@@ -71,6 +81,7 @@ export function ChannelView({ guildId, channelId }: { guildId: string | null; ch
         )}
       </header>
       <ConnectionBanner />
+      {guildId && channel.type === ChannelTypes.GUILD_VOICE && <VoiceView guildId={guildId} channelId={channelId} onJoin={() => void joinVoice(guildId, channelId)} />}
       <MessageList key={channelId} channelId={channelId} channelName={label} me={me} stickSignal={sent} />
       <Composer key={`c${channelId}`} channelId={channelId} channelName={label} onSent={() => setSent((n) => n + 1)} />
       <TypingIndicator channelId={channelId} guildId={guildId} />
