@@ -15,6 +15,8 @@ import type { Module } from './module.js';
 import type { modules } from './index.js';
 import type { PresenceStore } from './presence/store.js';
 import type { SearchStore } from '../search/port.js';
+import type { BlobStore } from '../blobs/port.js';
+import type { MediaUrls } from './attachments/media.js';
 
 type StoreOf<M> = M extends Module<string, infer S> ? S : never;
 type NameOf<M> = M extends Module<infer N, infer S> ? ([S] extends [never] ? never : N) : never;
@@ -54,6 +56,10 @@ export interface Infra {
   presence: PresenceStore;
   /** Message search (SQLite FTS5 or PostgreSQL trigram, chosen in app.ts). */
   search: SearchStore;
+  /** Files (disk or S3, chosen in app.ts). */
+  blobs: BlobStore;
+  /** Signs and checks media URLs. */
+  media: MediaUrls;
   cache: GuildCache;
   access: Access;
   tx: TxRunner;

@@ -26,10 +26,11 @@ import { revealDm } from '../dms/service.js';
 import { readOwnMessage } from '../read_states/service.js';
 import { noteDelivered } from '../receipts/service.js';
 import type { HistoryQuery, MessageRecord } from './store.js';
+import { attachmentsOf, discardUploads, linkAttachments, resolveAttachments, wireResolved, type ResolvedAttachments, type Upload } from '../attachments/service.js';
 
 /** What this domain's services use. */
-export type MessageStores = 'messages' | 'users' | 'reactions' | 'applications' | 'channels' | 'threads' | 'dms' | 'readStates' | 'receipts';
-export type MessageInfra = 'access' | 'events' | 'ids' | 'config' | 'cache' | 'db' | 'limits';
+export type MessageStores = 'messages' | 'users' | 'reactions' | 'applications' | 'channels' | 'threads' | 'dms' | 'readStates' | 'receipts' | 'attachments';
+export type MessageInfra = 'access' | 'events' | 'ids' | 'config' | 'cache' | 'db' | 'limits' | 'blobs' | 'media';
 export type MessageDeps = Needs<MessageStores, MessageInfra>;
 
 function requireTextChannel(scope: ChannelScope): void {
@@ -103,6 +104,7 @@ export async function toWire(deps: MessageDeps, records: MessageRecord[], channe
     for (const u of r.mentions) ids.add(u);
   }
   const users = new Map((await deps.users.getMany([...ids])).map((u) => [u.id, u]));
+  const attachments = await attachmentsOf(deps, records);
   const out: Message[] = [];
   for (const r of records) {
     const author = r.webhook_id ? webhookAuthor(r) : users.get(r.author_id);
@@ -119,6 +121,7 @@ export async function toWire(deps: MessageDeps, records: MessageRecord[], channe
         referenced: referenced ? (await toWire(deps, [{ ...referenced, ref_message_id: null }], channelType))[0] : null,
         reactions: reactions.get(r.id),
         thread: thread?.thread ? wireChannel(thread) : undefined,
+        attachments: attachments.get(r.id),
       }),
     );
   }
@@ -131,14 +134,25 @@ export function findMessage(deps: Pick<Deps, 'messages'>, channelId: string, mes
 }
 
 /** Send: permission, validation, nonce dedupe, durable insert, then MESSAGE_CREATE after commit. */
-export async function sendMessage(deps: MessageDeps, ctx: Ctx, channelId: string, body: CreateMessageBody): Promise<Message> {
-  const access = await deps.access.channel(ctx, channelId, Permissions.SEND_MESSAGES);
+export async function sendMessage(deps: MessageDeps, ctx: Ctx, channelId: string, body: CreateMessageBody, uploads: readonly Upload[] = []): Promise<Message> {
+  const withFiles = uploads.length > 0 || (body.attachments?.length ?? 0) > 0;
+  const access = await checkSend(deps, ctx, channelId, withFiles);
+  const files = await resolveAttachments(deps, ctx.user.id, channelId, body.attachments, uploads);
+  if (isEmpty(body.content, body.embeds, files)) throw errors.emptyMessage();
   // A send that would be refused anyway spends no slowmode allowance.
-  requireTextChannel(access);
-  if ((body.content ?? '').trim() === '' && !(body.embeds && body.embeds.length > 0)) throw errors.emptyMessage();
   await enforceSlowmode(deps, ctx, access);
-  return createMessage(deps, access, { user: ctx.user, member: memberOf(access), dedupeBots: body.enforce_nonce === true }, body, ctx.user.id);
+  return createMessage(deps, access, { user: ctx.user, member: memberOf(access), dedupeBots: body.enforce_nonce === true }, body, ctx.user.id, files, uploads);
 }
+
+/** What a send needs before anything is stored (files too: checked before the first byte of an upload). */
+export async function checkSend(deps: MessageDeps, ctx: Ctx, channelId: string, withFiles: boolean): Promise<ChannelScope> {
+  const access = await deps.access.channel(ctx, channelId, Permissions.SEND_MESSAGES | (withFiles ? Permissions.ATTACH_FILES : 0n));
+  requireTextChannel(access);
+  return access;
+}
+
+const isEmpty = (content: string | null | undefined, embeds: readonly unknown[] | null | undefined, files?: ResolvedAttachments) =>
+  (content ?? '').trim() === '' && !(embeds && embeds.length > 0) && !(files && files.keep.length > 0);
 
 /** Who a message is by: a user (with their member in guilds), or a webhook under the name and avatar it posts with. */
 interface Author {
@@ -162,10 +176,18 @@ export async function sendWebhookMessage(
   return createMessage(deps, scope, { user: webhookAuthor({ author_id: webhook.id, author_name: webhook.name, author_avatar: webhook.avatar }), webhook }, body);
 }
 
-async function createMessage(deps: MessageDeps, access: ChannelScope, author: Author, body: CreateMessageBody, viewerId?: string): Promise<Message> {
+async function createMessage(
+  deps: MessageDeps,
+  access: ChannelScope,
+  author: Author,
+  body: CreateMessageBody,
+  viewerId?: string,
+  files?: ResolvedAttachments,
+  uploads: readonly Upload[] = [],
+): Promise<Message> {
   requireTextChannel(access);
   const content = body.content ?? '';
-  if (content.trim() === '' && !(body.embeds && body.embeds.length > 0)) throw errors.emptyMessage();
+  if (isEmpty(content, body.embeds, files)) throw errors.emptyMessage();
   // Only a message that will be stored unarchives its thread.
   if (access.kind === 'thread') await reopenForSend(deps, access);
   const guildId = guildIdOf(access) ?? null;
@@ -209,11 +231,21 @@ async function createMessage(deps: MessageDeps, access: ChannelScope, author: Au
   };
   const { message: stored, created } = await deps.messages.create(record);
   if (!created) {
-    // A retried send: answer with the message the first attempt stored, and publish nothing new.
+    // A retried send: answer with the message the first attempt stored, and publish nothing new; this attempt's files go.
+    await discardUploads(deps, uploads);
     return (await toWire(deps, [stored], access.channel.type, viewerId))[0]!;
   }
+  // After the group commit: a crash in between leaves the uploads unsent, and the sweep takes them.
+  if (files && files.keep.length > 0) await linkAttachments(deps.attachments, stored.id, files);
   const referenced = reference ? (await toWire(deps, [{ ...reference, ref_message_id: null }], access.channel.type))[0] : null;
-  const wire = wireMessage(stored, { author: author.user, member: author.member, channelType: access.channel.type, mentions: mentions.users, referenced });
+  const wire = wireMessage(stored, {
+    author: author.user,
+    member: author.member,
+    channelType: access.channel.type,
+    mentions: mentions.users,
+    referenced,
+    attachments: files ? wireResolved(deps, stored.id, files) : [],
+  });
   // A DM the other side does not list yet comes back to them first.
   if (access.kind === 'private') await revealDm(deps, access);
   // Group-committed (the one exception to actions owning their transaction): published once the commit resolved.
@@ -275,28 +307,53 @@ export async function editMessage(
   ctx: Ctx,
   channelId: string,
   messageId: string,
-  body: { content?: string | null; embeds?: unknown[] | null; allowed_mentions?: AllowedMentions },
+  body: EditBody,
+  uploads: readonly Upload[] = [],
 ): Promise<Message> {
-  const access = await deps.access.channel(ctx, channelId);
+  const access = await checkEdit(deps, ctx, channelId, messageId, uploads.length > 0);
+  const existing = await deps.messages.get(channelId, messageId);
+  if (!existing) throw errors.unknown('message');
+  return applyEdit(deps, access, existing, body, ctx.user.id, memberOf(access), uploads);
+}
+
+/** An edit's checks, before any file of it is stored: only the author edits, and new files need ATTACH_FILES. */
+export async function checkEdit(deps: MessageDeps, ctx: Ctx, channelId: string, messageId: string, withFiles: boolean): Promise<ChannelScope> {
+  const access = await deps.access.channel(ctx, channelId, withFiles ? Permissions.ATTACH_FILES : 0n);
   const existing = await deps.messages.get(channelId, messageId);
   if (!existing) throw errors.unknown('message');
   if (existing.author_id !== ctx.user.id) throw errors.cannotEditOthers();
-  return applyEdit(deps, access, existing, body, ctx.user.id, memberOf(access));
+  return access;
+}
+
+interface EditBody {
+  content?: string | null;
+  embeds?: unknown[] | null;
+  allowed_mentions?: AllowedMentions;
+  attachments?: unknown[] | null;
 }
 
 async function applyEdit(
   deps: MessageDeps,
   access: ChannelScope,
   existing: MessageRecord,
-  body: { content?: string | null; embeds?: unknown[] | null; allowed_mentions?: AllowedMentions },
+  body: EditBody,
   viewerId: string | undefined,
   member: Member | undefined,
+  uploads: readonly Upload[] = [],
 ): Promise<Message> {
   const channelId = existing.channel_id;
   const messageId = existing.id;
   const content = body.content === undefined ? existing.content : (body.content ?? '');
   const embeds = body.embeds === undefined ? existing.embeds : (body.embeds ?? []);
-  if (content.trim() === '' && embeds.length === 0) throw errors.emptyMessage();
+  // Attachments change only when the edit names them or brings files; `attachments: []` removes them all.
+  const current = await deps.attachments.forMessages(channelId, [messageId]);
+  const files =
+    body.attachments !== undefined || uploads.length > 0
+      ? await resolveAttachments(deps, existing.author_id, channelId, body.attachments, uploads, current)
+      : undefined;
+  if (isEmpty(content, embeds, files ?? { keep: current.map((record) => ({ record, filename: record.filename, description: record.description })), drop: [] })) {
+    throw errors.emptyMessage();
+  }
   const mentions = body.content === undefined ? undefined : await parseMentions(deps, access, content, checkAllowedMentions(body.allowed_mentions));
   const patch = {
     content,
@@ -304,8 +361,16 @@ async function applyEdit(
     edited_at: Date.now(),
     ...(mentions ? { mentions: mentions.users.map((u) => u.id), mention_roles: mentions.roles, mention_everyone: mentions.everyone } : {}),
   };
-  // One statement: it commits by itself, and the event follows it.
-  const updated = await deps.messages.update(channelId, messageId, patch);
+  // Without files, one statement that commits by itself; with them, the message and its attachments together.
+  const updated = files
+    ? await deps.tx(async (tx) => {
+        const updated = await tx.messages.update(channelId, messageId, patch);
+        if (!updated) return undefined;
+        await linkAttachments(tx.attachments, messageId, files);
+        await tx.attachments.remove(files.drop, Date.now());
+        return updated;
+      })
+    : await deps.messages.update(channelId, messageId, patch);
   if (!updated) throw errors.unknown('message');
   const [wire] = await toWire(deps, [updated], access.channel.type, viewerId);
   // The event leaves reactions out: `me` differs per reader, and discord.js replaces its reaction cache with what it gets.
