@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageSize, sniffContentType } from '../src/blobs/sniff.js';
 import { eventually, join, multipartBody, newGuild, newUser, sendStream, startTestServer, testPng, type FilePart, type TestServer, type TestUser } from '../src/testing.js';
 
 let srv: TestServer;
@@ -281,6 +282,31 @@ describe('media URLs', () => {
     expect((await fetch(`${srv.base}/attachments/${dm.id}/${a.id}/s.txt`)).status).toBe(404);
     const [seen] = await bob.api.ok.get(`/channels/${dm.id}/messages?limit=1`);
     expect(await (await fetch(seen.attachments[0].url)).text()).toBe('secret');
+  });
+});
+
+describe('thumbnails', () => {
+  it('?width=&height=&format=webp gives a preview fitted in the box, made once and kept beside the original', async () => {
+    const channelId = await newChannel('thumbs');
+    const res = await send(alice, `/channels/${channelId}/messages`, { content: 'pic' }, [{ filename: 'wide.png', data: testPng(400, 300) }]);
+    const a = res.body.attachments[0];
+    const first = await fetch(`${a.url}width=100&height=100&format=webp`);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('image/webp');
+    const webp = Buffer.from(await first.arrayBuffer());
+    expect(sniffContentType(webp)).toBe('image/webp');
+    expect(imageSize(webp, 'image/webp')).toEqual({ width: 100, height: 75 });
+    expect(channelFiles(channelId).map((f) => path.basename(f)).sort()).toEqual(['original', 'thumb-100x75.webp']);
+    // Cached: the second answer is the stored preview.
+    const again = Buffer.from(await (await fetch(`${a.url}width=100&height=100&format=webp`)).arrayBuffer());
+    expect(again.equals(webp)).toBe(true);
+    // Never larger than the original; PNG on request.
+    const big = await fetch(`${a.url}width=4000&format=png`);
+    expect(big.headers.get('content-type')).toBe('image/png');
+    expect(imageSize(Buffer.from(await big.arrayBuffer()), 'image/png')).toEqual({ width: 400, height: 300 });
+    // Files that are not images are served as they are.
+    const txt = await send(alice, `/channels/${channelId}/messages`, { content: 'txt' }, [{ filename: 'a.txt', data: Buffer.from('plain') }]);
+    expect(await (await fetch(`${txt.body.attachments[0].url}width=10`)).text()).toBe('plain');
   });
 });
 
