@@ -310,6 +310,54 @@ describe('thumbnails', () => {
   });
 });
 
+describe('avatars and guild icons', () => {
+  const dataUri = (b: Buffer) => `data:image/png;base64,${b.toString('base64')}`;
+
+  it('PATCH /users/@me {avatar} stores the image under its hash, served at /avatars/:id/:hash.png?size=', async () => {
+    const me = await alice.api.ok.patch('/users/@me', { avatar: dataUri(testPng(300, 200)) });
+    expect(me.avatar).toMatch(/^[0-9a-f]{32}$/);
+    const full = await fetch(`${srv.base}/avatars/${alice.id}/${me.avatar}.png`);
+    expect(full.status).toBe(200);
+    expect(full.headers.get('content-type')).toBe('image/png');
+    expect(full.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(imageSize(Buffer.from(await full.arrayBuffer()), 'image/png')).toEqual({ width: 300, height: 200 });
+    // A size is a square, cropped to the centre; webp on request.
+    const small = await fetch(`${srv.base}/avatars/${alice.id}/${me.avatar}.webp?size=64`);
+    expect(small.headers.get('content-type')).toBe('image/webp');
+    expect(imageSize(Buffer.from(await small.arrayBuffer()), 'image/webp')).toEqual({ width: 64, height: 64 });
+    // Others see the hash.
+    expect((await bob.api.ok.get(`/users/${alice.id}`)).avatar).toBe(me.avatar);
+
+    // A new avatar replaces it; the old one's files go.
+    const next = await alice.api.ok.patch('/users/@me', { avatar: dataUri(testPng(10, 10, [200, 0, 0])) });
+    expect(next.avatar).not.toBe(me.avatar);
+    await eventually(async () => ((await fetch(`${srv.base}/avatars/${alice.id}/${me.avatar}.png`)).status === 404) || undefined, 'old avatar deleted', 5000);
+    expect((await alice.api.ok.patch('/users/@me', { avatar: null })).avatar).toBeNull();
+  });
+
+  it('refuses what is not an image (400, nothing changes)', async () => {
+    for (const avatar of ['data:image/png;base64,' + Buffer.from('<svg onload=alert(1)>').toString('base64'), 'not a data uri', 'https://example.com/a.png']) {
+      const res = await bob.api.patch('/users/@me', { avatar });
+      expect(res.status).toBe(400);
+      expect(res.body.errors.avatar._errors[0].code).toBe('IMAGE_INVALID');
+    }
+    expect((await bob.api.ok.get('/users/@me')).avatar).toBeNull();
+  });
+
+  it('guild icons on create and modify, at /icons/:guild_id/:hash.png; deleting the guild deletes them', async () => {
+    const g = await alice.api.ok.post('/guilds', { name: 'Iconic', icon: dataUri(testPng(128, 128)) });
+    expect(g.icon).toMatch(/^[0-9a-f]{32}$/);
+    expect((await fetch(`${srv.base}/icons/${g.id}/${g.icon}.png?size=32`)).status).toBe(200);
+    const changed = await alice.api.ok.patch(`/guilds/${g.id}`, { icon: dataUri(testPng(64, 64, [0, 200, 0])) });
+    expect(changed.icon).not.toBe(g.icon);
+    const url = `${srv.base}/icons/${g.id}/${changed.icon}.png`;
+    expect((await fetch(url)).status).toBe(200);
+    expect((await fetch(`${srv.base}/icons/${g.id}/${'0'.repeat(32)}.png`)).status).toBe(404);
+    await alice.api.ok.delete(`/guilds/${g.id}`);
+    await eventually(async () => ((await fetch(url)).status === 404) || undefined, 'icon deleted with its guild', 5000);
+  });
+});
+
 describe('deletes', () => {
   it('a deleted message, channel or guild takes its files with it (after the commit)', async () => {
     const channelId = await newChannel('deletes');

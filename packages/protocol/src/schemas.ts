@@ -313,7 +313,8 @@ export type AuthResponse = z.infer<typeof AuthResponse>;
 export const ModifyMeBody = z.object({
   username: Username.optional(),
   global_name: z.string().min(1).max(32).nullable().optional(),
-  avatar: z.string().max(64).nullable().optional(),
+  /** A data URI (`data:image/png;base64,...`), stored and answered as its hash; null removes it. */
+  avatar: z.string().max(256 * 1024, 'Images may be at most 256 KiB once encoded.').nullable().optional(),
 });
 export type ModifyMeBody = z.infer<typeof ModifyMeBody>;
 

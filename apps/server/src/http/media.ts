@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Deps } from '../modules/deps.js';
 import { receiveUpload } from '../modules/attachments/service.js';
 import { openAttachment, type MediaAnswer } from '../modules/attachments/serve.js';
+import { openImage } from '../modules/attachments/images.js';
 
 export function sendMedia(reply: FastifyReply, answer: MediaAnswer) {
   switch (answer.kind) {
@@ -32,6 +33,16 @@ export function registerMedia(app: FastifyInstance, deps: Deps): void {
       ifNoneMatch: request.headers['if-none-match'],
     });
     return sendMedia(reply, answer);
+  });
+
+  // Discord's CDN paths for avatars and icons: public, named by the content hash.
+  app.get('/avatars/:user_id/:file', async (request, reply) => {
+    const p = request.params as Record<string, string>;
+    return sendMedia(reply, await openImage(deps, 'avatars', p.user_id!, p.file!, request.query as Record<string, string | undefined>));
+  });
+  app.get('/icons/:guild_id/:file', async (request, reply) => {
+    const p = request.params as Record<string, string>;
+    return sendMedia(reply, await openImage(deps, 'icons', p.guild_id!, p.file!, request.query as Record<string, string | undefined>));
   });
 
   // The upload target streams its body: in its own scope, no parser reads it.

@@ -154,30 +154,40 @@ async function slot<T>(fn: () => Promise<T>): Promise<T> {
 
 async function thumbnail(deps: AttachmentDeps, a: AttachmentRecord, t: ThumbSpec): Promise<string> {
   const key = `${attachmentPrefix(a.channel_id, a.id)}thumb-${t.width}x${t.height}.${t.format}`;
+  return convert(deps, originalKey(a), key, `${t.width}x${t.height}>`, t.format, false);
+}
+
+/** An avatar or icon in another size (a square, cropped to the centre) or format; made once, then kept. */
+export function convertImage(deps: AttachmentDeps, source: string, target: string, o: { size?: number; format: 'png' | 'jpeg' | 'webp' }): Promise<string> {
+  return convert(deps, source, target, o.size ? `${o.size}x${o.size}` : '4096x4096>', o.format, o.size !== undefined);
+}
+
+async function convert(deps: AttachmentDeps, source: string, key: string, box: string, format: 'png' | 'jpeg' | 'webp', crop: boolean): Promise<string> {
   if (await deps.blobs.stat(key)) return key;
   if (deps.config.thumbnailer === 'off') throw errors.notFound();
   let job = making.get(key);
   if (!job) {
-    job = slot(() => makeThumbnail(deps, a, t, key)).finally(() => making.delete(key));
+    job = slot(() => runThumbnailer(deps, source, key, box, format, crop)).finally(() => making.delete(key));
     making.set(key, job);
   }
   return job;
 }
 
-async function makeThumbnail(deps: AttachmentDeps, a: AttachmentRecord, t: ThumbSpec, key: string): Promise<string> {
+async function runThumbnailer(deps: AttachmentDeps, source: string, key: string, box: string, format: 'png' | 'jpeg' | 'webp', crop: boolean): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-thumb-'));
   try {
     const input = path.join(dir, `in-${crypto.randomBytes(4).toString('hex')}`);
-    const read = await deps.blobs.get(originalKey(a));
+    const read = await deps.blobs.get(source);
     if (!read) throw errors.notFound();
     await pipeline(read.stream, fs.createWriteStream(input));
-    const out = path.join(dir, `out.${t.format}`);
-    const saveOpts = t.format === 'png' ? '' : '[Q=80,strip]';
+    const out = path.join(dir, `out.${format}`);
+    const saveOpts = format === 'png' ? '' : '[Q=80,strip]';
+    const args = [input, '--size', box, ...(crop ? ['--smartcrop', 'centre'] : []), '-o', `${out}${saveOpts}`];
     await new Promise<void>((resolve, reject) =>
-      // The first frame of an animation, fitted in the box, never enlarged.
-      execFile(deps.config.thumbnailer, [input, '--size', `${t.width}x${t.height}>`, '-o', `${out}${saveOpts}`], { timeout: 30_000 }, (err) => (err ? reject(err) : resolve())),
+      // The first frame of an animation, fitted in the box (`>`: never enlarged).
+      execFile(deps.config.thumbnailer, args, { timeout: 30_000 }, (err) => (err ? reject(err) : resolve())),
     );
-    await deps.blobs.put(key, fromBuffer(fs.readFileSync(out)), { contentType: `image/${t.format}` });
+    await deps.blobs.put(key, fromBuffer(fs.readFileSync(out)), { contentType: `image/${format}` });
     return key;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
