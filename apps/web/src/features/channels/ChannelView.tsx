@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type DragEvent } from 'react';
+import { addFiles } from '../attachments/uploads';
 import { useStore } from '../../state/store';
 import { ConnectionBanner } from '../../components/ConnectionBanner';
 import { MessageList } from '../messages/MessageList';
@@ -17,10 +18,30 @@ export function ChannelView({ guildId, channelId }: { guildId: string; channelId
   useEffect(() => {
     document.title = channel?.name ? `#${channel.name} · ${guildName ?? ''} — Concord` : 'Concord';
   }, [channel?.name, guildName]);
+  const [dragging, setDragging] = useState(0);
   if (!channel || !me) return <main className="channel-view empty">Channel not found.</main>;
   const name = channel.name ?? 'channel';
+  const hasFiles = (e: DragEvent) => [...(e.dataTransfer?.types ?? [])].includes('Files');
   return (
-    <main className="channel-view" aria-label={`#${name}`}>
+    <main
+      className="channel-view"
+      aria-label={`#${name}`}
+      // Counted, because entering a child fires dragenter on it before dragleave on the parent.
+      onDragEnter={(e) => hasFiles(e) && setDragging((n) => n + 1)}
+      onDragLeave={(e) => hasFiles(e) && setDragging((n) => Math.max(0, n - 1))}
+      onDragOver={(e) => hasFiles(e) && e.preventDefault()}
+      onDrop={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        setDragging(0);
+        addFiles(channelId, e.dataTransfer.files);
+      }}
+    >
+      {dragging > 0 && (
+        <div className="drop-overlay" data-testid="drop-overlay">
+          Upload to #{name}
+        </div>
+      )}
       <header className="channel-header">
         <button type="button" className="icon-button drawer-toggle" aria-label="Open channels" onClick={() => openDrawer('left')}>
           <Icon name="menu" size={22} />

@@ -13,6 +13,8 @@ import { applySuggestion, findTrigger, rank, type Suggestion } from './autocompl
 import { Suggestions } from './Suggestions';
 import { searchEmoji } from '../emoji/data';
 import { ChannelTypes } from '@concord/protocol';
+import { UploadTray } from '../attachments/Attachments';
+import { addFiles, sendWithFiles, useUploads } from '../attachments/uploads';
 import './messages.css';
 
 export const MAX_LENGTH = 2000;
@@ -134,10 +136,17 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
   const content = text.trim();
   const over = text.length > MAX_LENGTH;
   const waiting = slowmode > 0 && cooldown > 0;
+  const files = useUploads((s) => s.byChannel[channelId]);
+  const uploading = (files ?? []).some((f) => f.status === 'uploading');
+  const ready = (files ?? []).some((f) => f.status === 'done');
+  const fileInput = useRef<HTMLInputElement>(null);
 
   function send() {
-    if (!content || over || waiting) return;
-    enqueue(channelId, replaceShortcodes(content), reply);
+    if ((!content && !ready) || over || waiting || uploading) return;
+    if (ready) {
+      const body = replaceShortcodes(content);
+      void sendWithFiles(channelId, body, reply);
+    } else enqueue(channelId, replaceShortcodes(content), reply);
     if (reply) cancelReply(channelId);
     if (slowmode > 0) setState((s) => ({ slowmode: { ...s.slowmode, [channelId]: Date.now() + slowmode * 1000 } }));
     setText('');
@@ -191,6 +200,7 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
         />
       )}
       <ReplyBar channelId={channelId} />
+      <UploadTray channelId={channelId} />
       <form
         className={`composer${reply ? ' replying' : ''}`}
         onSubmit={(e) => {
@@ -198,8 +208,29 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
           send();
         }}
       >
+        <button type="button" className="icon-button composer-attach" aria-label="Upload a file" title="Upload a file" onClick={() => fileInput.current?.click()}>
+          <Icon name="attach" size={22} />
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          data-testid="file-input"
+          onChange={(e) => {
+            if (e.target.files) addFiles(channelId, e.target.files);
+            e.target.value = '';
+          }}
+        />
         <textarea
           ref={ref}
+          onPaste={(e) => {
+            // A pasted screenshot or copied file is an upload; pasted text stays text.
+            if (e.clipboardData.files.length > 0) {
+              e.preventDefault();
+              addFiles(channelId, e.clipboardData.files);
+            }
+          }}
           rows={1}
           name="message"
           aria-label={`Message #${channelName}`}
@@ -233,7 +264,7 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
             />
           )}
         </span>
-        <button type="submit" className="send" disabled={!content || over || waiting} aria-label="Send message">
+        <button type="submit" className="send" disabled={(!content && !ready) || over || waiting || uploading} aria-label={uploading ? 'Uploading…' : 'Send message'}>
           <Icon name="send" size={20} />
         </button>
       </form>

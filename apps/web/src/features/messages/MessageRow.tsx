@@ -12,6 +12,7 @@ import { parse, plainText } from '../markdown/parse';
 import { EmojiPicker } from '../emoji/EmojiPicker';
 import { MANAGE_MESSAGES, useGuildPermission, useMarkdownContext, useMentionsMe } from './context';
 import { jumpTo, setEditing, startReply, useMessageUi } from './ui';
+import { MessageAttachments } from '../attachments/Attachments';
 import './messages.css';
 
 interface Props {
@@ -184,11 +185,14 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
               <p className="muted small">Enter to save · Escape to cancel</p>
             </div>
           ) : (
-            <div className="content" data-testid="message-content">
-              <Markdown content={m.content} ctx={ctx} />
-              {m.edited && <span className="edited" title="Edited"> (edited)</span>}
-            </div>
+            (m.content !== '' || m.edited) && (
+              <div className="content" data-testid="message-content">
+                <Markdown content={m.content} ctx={ctx} />
+                {m.edited && <span className="edited" title="Edited"> (edited)</span>}
+              </div>
+            )
           )}
+          <MessageAttachments attachments={m.attachments} />
           <Reactions m={m} />
           {m.status === 'queued' && <p className="status-line">Waiting for connection…</p>}
           {m.status === 'sending' && <span className="sr-only">Sending…</span>}

@@ -1,5 +1,5 @@
 /** Turns the loaded messages plus the outbox into list rows: day separators and author groups. */
-import type { Message, Reaction, User } from '@concord/protocol';
+import type { Attachment, Message, Reaction, User } from '@concord/protocol';
 import type { OutboxEntry, OutboxStatus } from '../../state/store';
 import { dayKey, formatDay } from '../../components/util';
 
@@ -29,6 +29,7 @@ export interface DisplayMessage {
   mentions: readonly User[];
   mentionRoles: readonly string[];
   mentionEveryone: boolean;
+  attachments: readonly Attachment[];
 }
 
 const NONE: readonly never[] = [];
@@ -58,6 +59,7 @@ function fromServer(m: Message, me: string): DisplayMessage {
     mentions: m.mentions,
     mentionRoles: m.mention_roles,
     mentionEveryone: m.mention_everyone,
+    attachments: m.attachments ?? NONE,
   };
 }
 
@@ -79,6 +81,7 @@ function fromOutbox(e: OutboxEntry, me: User): DisplayMessage {
     mentions: NONE,
     mentionRoles: NONE,
     mentionEveryone: false,
+    attachments: NONE,
   };
 }
 
