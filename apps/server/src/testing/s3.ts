@@ -1,3 +1,5 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- an ambient module declaration; the suites that import the kit compile it with their own tsconfig
+/// <reference path="../types/s3rver.d.ts" />
 /**
  * A real S3-protocol server for tests and the bench: the npm package `s3rver` (a small Koa server that speaks
  * S3's REST and XML, multipart uploads and presigned URLs included), in-process on a free loopback port, over a
