@@ -113,4 +113,21 @@ describe('attachments in Chromium', () => {
     expect(alice.errors.filter((e) => !e.includes('favicon'))).toEqual([]);
     expect(bob.errors.filter((e) => !e.includes('favicon'))).toEqual([]);
   });
+
+  it('an avatar chosen in the profile dialog (cropped preview) shows in the other person\'s member list and messages', async () => {
+    const p = alice.page;
+    await p.getByRole('button', { name: 'Change avatar' }).click();
+    await p.getByTestId('avatar-input').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: testPng(300, 200, [30, 160, 90]) });
+    await p.getByTestId('avatar-preview').locator('img').waitFor();
+    await p.screenshot({ path: screenshotPath('attachments-1280-avatar-dialog.png') });
+    await p.getByRole('button', { name: 'Save avatar' }).click();
+    await p.getByTestId('avatar-preview').waitFor({ state: 'detached' });
+    const inList = bob.page.locator('aside.members').getByTestId('avatar-image').first();
+    await inList.waitFor();
+    await expect.poll(() => inList.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth), { timeout: 10_000 }).toBe(64);
+    await expect(inList.getAttribute('src')).resolves.toMatch(new RegExp(`^/avatars/${a.id}/[0-9a-f]{32}\\.webp\\?size=64$`));
+    await bob.page.screenshot({ path: screenshotPath('attachments-390-avatar.png') });
+    await bob.page.setViewportSize({ width: 1280, height: 800 });
+    await bob.page.screenshot({ path: screenshotPath('attachments-1280-avatar.png') });
+  });
 });

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { ProfileDialog } from '../attachments/ProfileDialog';
 import { ChannelTypes, type Channel } from '@concord/protocol';
 import { navigate, useStore } from '../../state/store';
 import { closeDrawer } from '../layout/ui';
@@ -18,6 +19,7 @@ export function ChannelSidebar({ guildId, channelId }: { guildId: string; channe
   const allChannels = useStore((s) => s.client.channels);
   const me = useStore((s) => s.client.user);
   const [dialog, setDialog] = useState<Dialog>(null);
+  const [profileOpen, setProfileOpen] = useState(false);
   const groups = useMemo(() => groupChannels((guild?.channelIds ?? []).map((id) => allChannels[id]).filter((c): c is Channel => Boolean(c))), [guild, allChannels]);
   if (!guild) return <aside className="sidebar" />;
   const manage = canManageChannels(guild, me?.id);
@@ -99,10 +101,13 @@ export function ChannelSidebar({ guildId, channelId }: { guildId: string; channe
       </div>
       {me && (
         <footer className="me">
-          <Avatar id={me.id} name={displayName(me)} size={32} />
+          <button type="button" className="me-avatar" aria-label="Change avatar" title="Change avatar" onClick={() => setProfileOpen(true)}>
+            <Avatar id={me.id} name={displayName(me)} size={32} />
+          </button>
           <span className="me-name">{displayName(me)}</span>
         </footer>
       )}
+      {profileOpen && <ProfileDialog onClose={() => setProfileOpen(false)} />}
       {dialog?.kind === 'channel' && <CreateChannelDialog guildId={guildId} parentId={dialog.parentId} categories={groups.flatMap((g) => (g.category ? [g.category] : []))} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'category' && <CreateChannelDialog guildId={guildId} category onClose={() => setDialog(null)} />}
       {dialog?.kind === 'settings' && <ServerSettings guildId={guildId} onClose={() => setDialog(null)} />}
