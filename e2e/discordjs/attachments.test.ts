@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AttachmentBuilder, Client, Events, GatewayIntentBits, type Message, type TextChannel } from 'discord.js';
+import { AttachmentBuilder, Client, Events, GatewayIntentBits, WebhookClient, type Message, type TextChannel } from 'discord.js';
 import { addBot, newBot, newGuild, newUser, startTestServer, testPng, waitForEvent, withTimeout, type TestBot, type TestGuild, type TestServer, type TestUser } from '@concord/server/testing';
 
 let server: TestServer;
@@ -17,7 +17,7 @@ let dir: string;
 
 const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent];
 // View, send, read history, attach files.
-const perms = String(1024 + 2048 + 65536 + 32768);
+const perms = String(1024 + 2048 + 65536 + 32768 + (1 << 29));
 
 async function login(bot: TestBot): Promise<Client> {
   const client = new Client({ intents, rest: { api: `${server.base}/api`, retries: 0, timeout: 10_000 } });
@@ -76,5 +76,17 @@ describe('discord.js attachments', () => {
     ]);
     const fetched = await (readerClient.channels.cache.get(guild.generalId) as TextChannel).messages.fetch({ message: sent.id, force: true });
     expect(fetched.attachments.map((a) => a.name)).toEqual(['chart.png', 'SPOILER_twist.txt']);
+  });
+
+  it('a WebhookClient sends a file; the bot sees it on the webhook\'s message', async () => {
+    const channel = senderClient.channels.cache.get(guild.generalId) as TextChannel;
+    const hook = await channel.createWebhook({ name: 'Uploader' });
+    const wc = new WebhookClient({ id: hook.id, token: hook.token! }, { rest: { api: `${server.base}/api`, retries: 0, timeout: 10_000 } });
+    const seen = new Promise<Message>((resolve) => readerClient.on(Events.MessageCreate, (m) => m.webhookId === hook.id && resolve(m)));
+    const sent = await wc.send({ content: 'build log', files: [new AttachmentBuilder(Buffer.from('ok\n'), { name: 'build.log' })] });
+    expect(sent.attachments[0]).toMatchObject({ filename: 'build.log', size: 3 });
+    const m = await withTimeout(seen, 5000, 'reader sees the webhook message');
+    expect(m.attachments.first()).toMatchObject({ name: 'build.log', contentType: 'text/plain; charset=utf-8' });
+    wc.destroy();
   });
 });

@@ -78,12 +78,12 @@ export async function attachmentsOf(deps: Pick<AttachmentDeps, 'attachments' | '
 }
 
 /** Streams a file into the store under a fresh attachment, with a pending row first (a crash leaves it to the sweep). */
-async function storeFile(deps: AttachmentDeps, ctx: Ctx, channelId: string, filename: string, body: Readable, limit: number, id = deps.ids.next()): Promise<AttachmentRecord> {
+async function storeFile(deps: AttachmentDeps, uploaderId: string, channelId: string, filename: string, body: Readable, limit: number, id = deps.ids.next()): Promise<AttachmentRecord> {
   const record: AttachmentRecord = {
     id,
     channel_id: channelId,
     message_id: null,
-    uploader_id: ctx.user.id,
+    uploader_id: uploaderId,
     filename: sanitizeFilename(filename),
     description: null,
     content_type: 'application/octet-stream',
@@ -133,7 +133,8 @@ const fileIndex = (name: string): string | undefined => /^files\[(\d{1,3})\]$/.e
  */
 export async function receiveMultipart(
   deps: AttachmentDeps,
-  ctx: Ctx,
+  /** The person (or webhook) the uploads belong to. */
+  uploaderId: string,
   channelId: string,
   stream: Readable,
   headers: Record<string, string | string[] | undefined>,
@@ -178,7 +179,7 @@ export async function receiveMultipart(
   parser.on('file', (name, file, info) => {
     const index = fileIndex(name);
     if (failure || index === undefined) return void file.resume();
-    const task = storeFile(deps, ctx, channelId, info.filename ?? 'unknown', file, uploadMaxFileBytes).then(
+    const task = storeFile(deps, uploaderId, channelId, info.filename ?? 'unknown', file, uploadMaxFileBytes).then(
       (record) => void stored.push({ index, record }),
       (err: unknown) => {
         file.resume();

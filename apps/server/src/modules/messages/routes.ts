@@ -13,7 +13,7 @@ export function messageRoutes(r: Router, deps: Deps): void {
     async (req) => {
       const channelId = req.params.channel_id!;
       if (!req.multipart) return messages.sendMessage(deps, req.ctx, channelId, parse(CreateMessageBody, req.body));
-      const form = await attachments.receiveMultipart(deps, req.ctx, channelId, req.multipart, req.headers, () => messages.checkSend(deps, req.ctx, channelId, true));
+      const form = await attachments.receiveMultipart(deps, req.ctx.user.id, channelId, req.multipart, req.headers, () => messages.checkSend(deps, req.ctx, channelId, true));
       return attachments.withUploads(deps, form.uploads, () => messages.sendMessage(deps, req.ctx, channelId, parse(CreateMessageBody, form.payload), form.uploads));
     },
     { bucket: 'messages.create', body: 'large', multipart: true },
@@ -24,7 +24,7 @@ export function messageRoutes(r: Router, deps: Deps): void {
     async (req) => {
       const [channelId, messageId] = [req.params.channel_id!, req.params.message_id!];
       if (!req.multipart) return messages.editMessage(deps, req.ctx, channelId, messageId, parse(EditMessageBody, req.body));
-      const form = await attachments.receiveMultipart(deps, req.ctx, channelId, req.multipart, req.headers, () => messages.checkEdit(deps, req.ctx, channelId, messageId, true));
+      const form = await attachments.receiveMultipart(deps, req.ctx.user.id, channelId, req.multipart, req.headers, () => messages.checkEdit(deps, req.ctx, channelId, messageId, true));
       return attachments.withUploads(deps, form.uploads, () => messages.editMessage(deps, req.ctx, channelId, messageId, parse(EditMessageBody, form.payload), form.uploads));
     },
     { bucket: 'messages.modify', body: 'large', multipart: true },

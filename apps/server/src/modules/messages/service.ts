@@ -172,8 +172,10 @@ export async function sendWebhookMessage(
   scope: ChannelScope,
   webhook: { id: string; name: string; avatar: string | null },
   body: CreateMessageBody,
+  uploads: readonly Upload[] = [],
 ): Promise<Message> {
-  return createMessage(deps, scope, { user: webhookAuthor({ author_id: webhook.id, author_name: webhook.name, author_avatar: webhook.avatar }), webhook }, body);
+  const files = await resolveAttachments(deps, webhook.id, scope.channel.id, body.attachments, uploads);
+  return createMessage(deps, scope, { user: webhookAuthor({ author_id: webhook.id, author_name: webhook.name, author_avatar: webhook.avatar }), webhook }, body, undefined, files, uploads);
 }
 
 async function createMessage(
