@@ -10,6 +10,7 @@ import { runFanoutScenario } from '../src/scenarios/fanout.js';
 import { runThroughput } from '../src/scenarios/throughput.js';
 import { runConnections } from '../src/scenarios/connections.js';
 import { runHistory } from '../src/scenarios/history.js';
+import { runFiles } from '../src/scenarios/files.js';
 import { singleProcess, twoProcessCluster } from '../src/under-test.js';
 import { postgresAvailable, redisAvailable } from '../src/servers.js';
 
@@ -29,6 +30,13 @@ describe('bench quick mode', () => {
     }
     expect(fs.existsSync(path.join(out, 'fanout.md'))).toBe(true);
   }, 120_000);
+
+  it('files: uploads and downloads on disk and S3 come back whole, previews are made', async () => {
+    const r = await runFiles(['--quick', '--out', out, '--sizes', '1', '--thumbnails', '2']);
+    expect(r.failures).toEqual([]);
+    expect(r.tables[0]!.rows).toHaveLength(1);
+    expect(fs.existsSync(path.join(out, 'files.md'))).toBe(true);
+  }, 180_000);
 
   it('throughput: every accepted message is in history once', async () => {
     const r = await runThroughput(['--quick', '--out', out, '--senders', '1,2', '--stores', 'sqlite']);

@@ -45,6 +45,12 @@ import { lockDataDir } from './lib/lockfile.js';
 import { Metrics } from './lib/metrics.js';
 import { SqlMessageStore } from './modules/messages/store.js';
 import { log } from './lib/log.js';
+import crypto from 'node:crypto';
+import type { BlobStore } from './blobs/port.js';
+import { DiskBlobStore } from './blobs/disk.js';
+import { S3BlobStore } from './blobs/s3.js';
+import { MediaUrls } from './modules/attachments/media.js';
+import { sweepBlobs } from './modules/attachments/service.js';
 
 export interface App {
   config: Config;
@@ -61,6 +67,22 @@ export interface App {
 }
 
 const defaultWebDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+/** Files on S3 when a bucket is configured, else on disk under DATA_DIR (or BLOB_DIR). */
+export function openBlobs(config: Config): BlobStore {
+  if (config.s3Bucket) {
+    return new S3BlobStore({
+      bucket: config.s3Bucket,
+      endpoint: config.s3Endpoint,
+      region: config.s3Region,
+      accessKeyId: config.s3AccessKeyId,
+      secretAccessKey: config.s3SecretAccessKey,
+      forcePathStyle: config.s3ForcePathStyle,
+      prefix: config.s3Prefix,
+    });
+  }
+  return new DiskBlobStore(path.resolve(config.blobDir ?? path.join(config.dataDir, 'blobs')));
+}
 
 export function openDb(config: Config): Db {
   return config.databaseUrl ? new PostgresDb(config.databaseUrl) : new SqliteDb(path.join(config.dataDir, 'concord.db'), { synchronous: config.sqliteSynchronous, checkTransactions: config.checkTransactions });
@@ -117,6 +139,12 @@ export async function buildApp(config: Config): Promise<App> {
   const stores = createStores(db);
   // The engine follows the database: each indexes in the message's own transaction (see search/).
   const search: SearchStore = db.dialect === 'postgres' ? new PostgresSearch(db) : new SqliteSearch(db);
+  const blobs = openBlobs(config);
+  // Every process of a cluster signs with the same key: the configured one, or the first process's, kept in the database.
+  const mediaSecret = config.mediaSecret ?? (await stores.attachments.mediaSecret(crypto.randomBytes(32).toString('hex')));
+  // Media URLs are absolute, as bots expect: PUBLIC_URL, else the address this process listens on.
+  const mediaBase = () => deps.config.publicUrl?.replace(/\/+$/, '') ?? `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${deps.config.port}`;
+  const media = new MediaUrls(mediaSecret, mediaBase, config.mediaUrlTtlSeconds);
   const cache = new GuildCache({ guilds: stores.guilds, channels: stores.channels, users: stores.users, bus });
   const events = new Events(bus);
   const deps: Deps = {
@@ -130,14 +158,16 @@ export async function buildApp(config: Config): Promise<App> {
     presence,
     voiceStates,
     search,
+    blobs,
+    media,
     cache,
     access: new Access(cache, stores.channels),
     tx: createTxRunner(db, modules, events),
   };
   const gateway = new Gateway(deps);
   // The media server: in this process by default; a dedicated one would be another MediaServer chosen here.
-  const media: MediaServer = new WeriftSfu({ addresses: config.voiceAddresses, ports: config.voicePorts });
-  const voice = new VoiceGateway(deps, media);
+  const sfu: MediaServer = new WeriftSfu({ addresses: config.voiceAddresses, ports: config.voicePorts });
+  const voice = new VoiceGateway(deps, sfu);
   const metrics = new Metrics({
     gateway: () => gateway.stats(),
     pool: db instanceof PostgresDb ? () => ({ total: db.pool.totalCount, idle: db.pool.idleCount, waiting: db.pool.waitingCount }) : undefined,
@@ -164,6 +194,15 @@ export async function buildApp(config: Config): Promise<App> {
       ? undefined
       : setInterval(() => void archiveIdleThreads(deps).catch((err: unknown) => log.error('thread auto-archive failed', { err })), THREAD_SWEEP_MS);
   sweeper?.unref();
+  // Files of what was deleted, and uploads nobody sent, leave the store after their commit (retried until done).
+  let sweeping = Promise.resolve();
+  const blobSweeper =
+    config.role === 'gateway'
+      ? undefined
+      : setInterval(() => {
+          sweeping = sweeping.then(() => sweepBlobs(deps).then(() => undefined, (err: unknown) => log.error('blob sweep failed', { err })));
+        }, config.blobSweepMs);
+  blobSweeper?.unref();
   // Messages stored before search existed are indexed in the background; new ones are indexed as they are stored.
   const progress = (line: string) => log.info(line);
   const backfill = config.role === 'gateway' ? Promise.resolve() : search.backfill(progress, () => closed).catch((err: unknown) => log.error('search backfill failed', { err }));
@@ -189,6 +228,8 @@ export async function buildApp(config: Config): Promise<App> {
       if (closed) return;
       closed = true;
       clearInterval(sweeper);
+      clearInterval(blobSweeper);
+      await sweeping;
       await backfill;
       // Voice first: ending the gateway's sessions removes their voice states, which would close voice
       // connections with 4014 (disconnected) and keep clients from rejoining after the restart.
@@ -204,6 +245,7 @@ export async function buildApp(config: Config): Promise<App> {
       presence.close();
       voiceStates.close();
       redis?.disconnect();
+      await blobs.close();
       await db.close();
       unlock();
     },

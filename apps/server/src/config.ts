@@ -24,6 +24,9 @@ const TrustProxy = z
     return t;
   });
 
+/** true/false, yes/no, on/off, 1/0 (a plain coerce would read "false" as true). */
+const Flag = z.union([z.boolean(), z.enum(['true', 'false', 'yes', 'no', 'on', 'off', '1', '0'])]).transform((v) => v === true || v === 'true' || v === 'yes' || v === 'on' || v === '1');
+
 const ConfigSchema = z.object({
   port: int(0, 65535).default(8080),
   host: z.string().min(1).default('0.0.0.0'),
@@ -94,6 +97,30 @@ const ConfigSchema = z.object({
     .transform((v) => v.split('-').map(Number) as [number, number])
     .refine(([a, b]) => a >= 1024 && b <= 65535 && a < b, 'must be two ports, 1024-65535, min below max')
     .optional(),
+  /** Where blobs (attachments, avatars, icons) live: DATA_DIR/blobs unless an S3 bucket is named. */
+  blobDir: z.string().optional(),
+  s3Bucket: z.string().min(3).optional(),
+  /** An S3-compatible endpoint (MinIO, Ceph, R2...); AWS itself when unset. */
+  s3Endpoint: z.url().optional(),
+  s3Region: z.string().min(1).default('us-east-1'),
+  s3AccessKeyId: z.string().optional(),
+  s3SecretAccessKey: z.string().optional(),
+  /** `true` for stores that take the bucket in the path (MinIO, most self-hosted ones) rather than the host name. */
+  s3ForcePathStyle: Flag.default(false),
+  s3Prefix: z.string().default(''),
+  /** The largest file a message or a two-step upload takes, and how many files a message has. */
+  uploadMaxFileBytes: int(1, 10 * 1024 * 1024 * 1024).default(100 * 1024 * 1024),
+  uploadMaxFiles: int(1, 100).default(10),
+  /** Uploads that no message took are deleted after this long. */
+  uploadTtlMs: int(1000, 7 * 86_400_000).default(3_600_000),
+  /** Key that signs media URLs (ex/is/hm). Unset: one made at first start and kept in the database. */
+  mediaSecret: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** How long a signed media URL stays valid. */
+  mediaUrlTtlSeconds: int(60, 30 * 86_400).default(86_400),
+  /** How often deleted blobs and expired uploads are swept (deletes are retried until they succeed). */
+  blobSweepMs: int(50, 3_600_000).default(10_000),
+  /** `vipsthumbnail` (Debian's libvips-tools) for image previews; `off` serves originals only. */
+  thumbnailer: z.string().min(1).default('vipsthumbnail'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -130,6 +157,21 @@ const OPTIONS: [string, keyof Config, string][] = [
   ['INTERACTION_TOKEN_TTL_MS', 'interactionTokenTtlMs', 'how long an interaction token takes follow-ups (900000)'],
   ['VOICE_ADDRESSES', 'voiceAddresses', 'extra IPs announced for voice media, comma-separated (the public IP behind NAT; 127.0.0.1 for local clients)'],
   ['VOICE_PORTS', 'voicePorts', 'UDP port range for voice media, min-max (any free port)'],
+  ['BLOB_DIR', 'blobDir', 'where files live on disk (DATA_DIR/blobs)'],
+  ['S3_BUCKET', 's3Bucket', 'keep files in this S3 bucket instead of on disk'],
+  ['S3_ENDPOINT', 's3Endpoint', 'S3-compatible endpoint, e.g. http://minio:9000 (default: AWS)'],
+  ['S3_REGION', 's3Region', 'S3 region (us-east-1)'],
+  ['S3_ACCESS_KEY_ID', 's3AccessKeyId', 'S3 access key (default: the AWS SDK credential chain)'],
+  ['S3_SECRET_ACCESS_KEY', 's3SecretAccessKey', 'S3 secret key'],
+  ['S3_FORCE_PATH_STYLE', 's3ForcePathStyle', 'true for path-style bucket URLs (MinIO and most self-hosted stores) (false)'],
+  ['S3_PREFIX', 's3Prefix', 'prefix of every object key, to share a bucket'],
+  ['UPLOAD_MAX_FILE_BYTES', 'uploadMaxFileBytes', 'largest uploaded file (104857600)'],
+  ['UPLOAD_MAX_FILES', 'uploadMaxFiles', 'files per message (10)'],
+  ['UPLOAD_TTL_MS', 'uploadTtlMs', 'uploads no message took are deleted after this long (3600000)'],
+  ['MEDIA_SECRET', 'mediaSecret', 'key signing media URLs; same on every process of a cluster (default: made once, kept in the database)'],
+  ['MEDIA_URL_TTL_SECONDS', 'mediaUrlTtlSeconds', 'how long a signed media URL stays valid (86400)'],
+  ['BLOB_SWEEP_MS', 'blobSweepMs', 'how often deleted files and expired uploads are swept (10000)'],
+  ['THUMBNAILER', 'thumbnailer', 'vipsthumbnail binary for image previews, or off (vipsthumbnail)'],
 ];
 
 export class ConfigError extends Error {
@@ -180,6 +222,7 @@ export function parseConfig(raw: ConfigInput | Record<string, unknown>, source: 
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  if (result.data.s3SecretAccessKey && !result.data.s3AccessKeyId) throw new ConfigError(`Invalid configuration:\n  ${source.s3AccessKeyId ?? 's3AccessKeyId'}: needed with a secret key`);
   return { ...result.data, dataDir: path.resolve(result.data.dataDir) };
 }
 
@@ -191,5 +234,6 @@ export function usage(): string {
 export function describeConfig(c: Config): string {
   const store = c.databaseUrl ? 'PostgreSQL' : `SQLite in ${c.dataDir}`;
   const bus = c.redisUrl ? 'Redis' : 'in-process';
-  return `store=${store} bus=${bus} role=${c.role} node=${c.workerId}/${c.processId}`;
+  const blobs = c.s3Bucket ? `s3://${c.s3Bucket}` : 'disk';
+  return `store=${store} bus=${bus} blobs=${blobs} role=${c.role} node=${c.workerId}/${c.processId}`;
 }

@@ -15,6 +15,8 @@ export * from './testing/gateway.js';
 export * from './testing/rest.js';
 export * from './testing/services.js';
 export * from './testing/wait.js';
+export * from './testing/s3.js';
+export * from './testing/files.js';
 
 export interface TestServer {
   app: App;

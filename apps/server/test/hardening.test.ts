@@ -69,7 +69,7 @@ describe('request bodies', () => {
     expect(big.status).toBe(400);
     expect(big.body.errors.icon).toBeDefined();
     // A route that takes a few KB refuses more at once.
-    const long = await owner.api.patch('/users/@me', { global_name: 'x', pad: 'y'.repeat(20_000) });
+    const long = await owner.api.post(`/channels/${generalId}/invites`, { max_age: 0, pad: 'y'.repeat(20_000) });
     expect(long.status).toBe(413);
   });
 

@@ -224,8 +224,27 @@ export const Attachment = z.object({
   content_type: z.string().optional(),
   width: z.number().nullable().optional(),
   height: z.number().nullable().optional(),
+  description: z.string().optional(),
+  ephemeral: z.boolean().optional(),
+  /** Discord's attachment flags; IS_SPOILER (8) for a file named SPOILER_... */
+  flags: z.number().optional(),
 });
 export type Attachment = z.infer<typeof Attachment>;
+
+/** `POST /channels/:id/attachments`: the two-step upload's slots. */
+export const CreateAttachmentsBody = z.object({
+  files: z
+    .array(
+      z.object({
+        filename: z.string().min(1).max(1024),
+        file_size: z.number().int().min(0),
+        id: z.union([z.string().max(32), z.number().int()]).nullish(),
+        is_clip: z.boolean().nullish(),
+      }),
+    )
+    .min(1)
+    .max(100),
+});
 
 export const Emoji = z.object({ id: snowflake.nullable(), name: z.string().nullable(), animated: z.boolean().optional() });
 export const Reaction = z.object({
@@ -338,7 +357,8 @@ export type AuthResponse = z.infer<typeof AuthResponse>;
 export const ModifyMeBody = z.object({
   username: Username.optional(),
   global_name: z.string().min(1).max(32).nullable().optional(),
-  avatar: z.string().max(64).nullable().optional(),
+  /** A data URI (`data:image/png;base64,...`), stored and answered as its hash; null removes it. */
+  avatar: z.string().max(256 * 1024, 'Images may be at most 256 KiB once encoded.').nullable().optional(),
 });
 export type ModifyMeBody = z.infer<typeof ModifyMeBody>;
 

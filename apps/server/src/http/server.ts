@@ -6,17 +6,24 @@ import fastifyStatic from '@fastify/static';
 import { isSnowflake } from '@concord/protocol';
 import { ApiError, errors } from '../lib/errors.js';
 import { NUL_MESSAGE, findNul } from '../lib/text.js';
-import { jsonShapeProblem, parseJsonLossless } from '../lib/json.js';
+import { parseRequestJson } from '../lib/json.js';
 import type { Deps } from '../modules/deps.js';
 import { authenticate } from '../modules/auth/service.js';
 import { createRouter, type Router } from './router.js';
 import { RateLimitedError, rateLimitHook } from './ratelimit.js';
 import { securityHeaders } from './security.js';
 import { registerOps, type OpsHooks } from './ops.js';
+import { registerMedia } from './media.js';
 import { modules } from '../modules/index.js';
 import { log } from '../lib/log.js';
 
 const API_PREFIXES = ['/api/v10', '/api/v9', '/api'];
+
+function unsupportedType(): FastifyError {
+  const err = new Error('Unsupported Content-Type; send application/json') as FastifyError;
+  err.code = 'FST_ERR_CTP_INVALID_MEDIA_TYPE';
+  return err;
+}
 
 /** Path ids that are not snowflakes can only name nothing: answer the matching "Unknown ..." at once. */
 const ID_PARAMS: Record<string, Parameters<typeof errors.unknown>[0]> = {
@@ -65,19 +72,19 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>, ops: 
 
   // Empty bodies are {} (bots send POST /typing with a JSON content type and nothing in it).
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body: string, done) => {
-    if (body.trim() === '') return done(null, {});
     // Counted on the text before JSON.parse builds (and zod walks) a huge structure.
-    const shape = jsonShapeProblem(body);
-    if (shape) return done(errors.invalidField([], 'BASE_TYPE_INVALID', shape === 'depth' ? 'JSON is nested too deeply.' : 'JSON has too many values.'), undefined);
-    let parsed: unknown;
     try {
-      parsed = parseJsonLossless(body);
-    } catch {
-      return done(errors.invalidJson(), undefined);
+      done(null, parseRequestJson(body));
+    } catch (err) {
+      done(err as Error, undefined);
     }
-    const at = findNul(parsed);
-    if (at) return done(errors.invalidField(at, 'BASE_TYPE_INVALID', NUL_MESSAGE), undefined);
-    done(null, parsed);
+  });
+
+  // Files: only routes that take them read multipart bodies, and they stream them (nothing is buffered here).
+  app.addContentTypeParser('multipart/form-data', (request, payload, done) => {
+    if (!request.routeOptions.config?.multipart) return done(unsupportedType(), undefined);
+    request.multipartBody = payload;
+    done(null, undefined);
   });
 
   // A body-less POST/PUT (pin, reaction, typing) comes with whatever content type the library's HTTP client
@@ -85,9 +92,7 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>, ops: 
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body: string, done) => {
     if (body.trim() === '') return done(null, {});
-    const err = new Error('Unsupported Content-Type; send application/json') as FastifyError;
-    err.code = 'FST_ERR_CTP_INVALID_MEDIA_TYPE';
-    done(err, undefined);
+    done(unsupportedType(), undefined);
   });
 
   // Fastify's default is `application/json; charset=utf-8`; strict clients (discord.py) decode JSON only
@@ -129,6 +134,7 @@ export function buildHttp(deps: Deps, stats: () => Record<string, number>, ops: 
 
   app.addHook('onSend', securityHeaders(deps.config.publicUrl));
   registerOps(app, ops);
+  registerMedia(app, deps);
 
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
     if (err instanceof RateLimitedError) {

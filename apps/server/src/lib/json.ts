@@ -5,6 +5,9 @@
  * permission bits as JSON numbers. Integer literals beyond 2^53 become strings before parsing, so
  * `{"message_id": 1234567890123456789}` arrives as the string it means; schemas take ids as either.
  */
+import { errors } from './errors.js';
+import { NUL_MESSAGE, findNul } from './text.js';
+
 export function parseJsonLossless(text: string): unknown {
   return JSON.parse(/\d{16}/.test(text) ? quoteLongIntegers(text) : text);
 }
@@ -81,4 +84,23 @@ export function jsonShapeProblem(text: string, limits: JsonShapeLimits = DEFAULT
     else if (c === 0x2c && ++values > limits.maxValues) return 'values';
   }
   return undefined;
+}
+
+/**
+ * A request body's JSON, checked the way every body is: shape before parse, NUL and lone surrogates after.
+ * Throws Discord's 400 (50035 / 50109); used by the JSON content-type parser and by multipart `payload_json`.
+ */
+export function parseRequestJson(text: string): unknown {
+  if (text.trim() === '') return {};
+  const shape = jsonShapeProblem(text);
+  if (shape) throw errors.invalidField([], 'BASE_TYPE_INVALID', shape === 'depth' ? 'JSON is nested too deeply.' : 'JSON has too many values.');
+  let parsed: unknown;
+  try {
+    parsed = parseJsonLossless(text);
+  } catch {
+    throw errors.invalidJson();
+  }
+  const at = findNul(parsed);
+  if (at) throw errors.invalidField(at, 'BASE_TYPE_INVALID', NUL_MESSAGE);
+  return parsed;
 }

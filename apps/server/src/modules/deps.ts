@@ -16,6 +16,8 @@ import type { modules } from './index.js';
 import type { PresenceStore } from './presence/store.js';
 import type { VoiceStateStore } from './voice/store.js';
 import type { SearchStore } from '../search/port.js';
+import type { BlobStore } from '../blobs/port.js';
+import type { MediaUrls } from './attachments/media.js';
 
 type StoreOf<M> = M extends Module<string, infer S> ? S : never;
 type NameOf<M> = M extends Module<infer N, infer S> ? ([S] extends [never] ? never : N) : never;
@@ -57,6 +59,10 @@ export interface Infra {
   voiceStates: VoiceStateStore;
   /** Message search (SQLite FTS5 or PostgreSQL trigram, chosen in app.ts). */
   search: SearchStore;
+  /** Files (disk or S3, chosen in app.ts). */
+  blobs: BlobStore;
+  /** Signs and checks media URLs. */
+  media: MediaUrls;
   cache: GuildCache;
   access: Access;
   tx: TxRunner;

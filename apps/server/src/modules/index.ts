@@ -2,6 +2,7 @@
  * Every domain module, in the order their routes register. A new domain is its folder (with an index.ts
  * manifest, see module.ts) and one line here.
  */
+import { attachmentsModule } from './attachments/index.js';
 import { auditModule } from './audit/index.js';
 import { applicationsModule } from './applications/index.js';
 import { authModule } from './auth/index.js';
@@ -50,4 +51,5 @@ export const modules = [
   relationshipsModule,
   searchModule,
   voiceModule,
+  attachmentsModule,
 ] as const;

@@ -1,5 +1,5 @@
 /** Records -> Discord v10 wire objects. One place, so every route and event speaks the same shapes. */
-import type { Channel, Member, Message, Reaction, Role, User } from '@concord/protocol';
+import type { Attachment, Channel, Member, Message, Reaction, Role, User } from '@concord/protocol';
 import type { ChannelRecord, ThreadState } from './channels/store.js';
 import type { GuildRecord, MemberRecord, RoleRecord } from './guilds/store.js';
 import type { MessageRecord } from './messages/store.js';
@@ -189,6 +189,7 @@ export interface MessageContext {
   reactions?: Reaction[];
   /** The thread started from this message. */
   thread?: Channel;
+  attachments?: Attachment[];
 }
 
 /** An interaction's response carries its metadata, and the older `interaction` object libraries still read. */
@@ -213,7 +214,7 @@ export function wireMessage(m: MessageRecord, ctx: MessageContext): Message {
     mentions: (ctx.mentions ?? []).map(wireUser),
     mention_roles: m.mention_roles,
     mention_channels: [],
-    attachments: [],
+    attachments: ctx.attachments ?? [],
     embeds: m.embeds,
     components: m.components ?? [],
     reactions: ctx.reactions ?? [],

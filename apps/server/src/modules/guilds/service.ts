@@ -8,10 +8,13 @@ import { wireChannel, wireGuild, wireMember, wireRole, wireUser } from '../wire.
 import { presenceData } from '../presence/service.js';
 import { postJoinNotice } from '../messages/notices.js';
 import { searchMembers } from './search.js';
+import { imagePrefix, storeImage } from '../attachments/images.js';
 import type { GuildPatch, GuildRecord, MemberRecord, RoleRecord } from './store.js';
 
 /** What this domain's services use. */
-type GuildDeps = Needs<'guilds' | 'channels' | 'users' | 'moderation' | 'messages', 'access' | 'cache' | 'ids' | 'presence'>;
+type MemberDeps = Needs<'guilds' | 'channels' | 'users' | 'moderation' | 'messages', 'access' | 'cache' | 'ids' | 'presence'>;
+/** Guild images (icons) are stored as blobs, and their deletion queued with the attachments' own. */
+type GuildDeps = Needs<'guilds' | 'channels' | 'users' | 'moderation' | 'messages' | 'attachments', 'access' | 'cache' | 'ids' | 'presence' | 'blobs'>;
 
 function newChannel(deps: GuildDeps, guildId: string, type: number, name: string, position: number, parentId: string | null, now: number): ChannelRecord {
   return {
@@ -44,7 +47,7 @@ export async function createGuild(deps: GuildDeps, ctx: Ctx, body: { name: strin
   const guild: GuildRecord = {
     id,
     name: body.name,
-    icon: body.icon ?? null,
+    icon: body.icon ? await storeImage(deps, 'icons', id, 'icon', body.icon) : null,
     description: null,
     owner_id: ctx.user.id,
     system_channel_id: general.id,
@@ -110,7 +113,17 @@ export async function modifyGuild(deps: GuildDeps, ctx: Ctx, guildId: string, bo
     if (!channel) throw errors.invalidField([key], 'CHANNEL_INVALID', 'Unknown channel in this guild.');
     if (channel.type !== wanted[key]) throw errors.invalidField([key], 'CHANNEL_TYPE_INVALID', key === 'afk_channel_id' ? 'Must be a voice channel.' : 'Must be a text channel.');
   }
-  return updateGuild(deps, guildId, body);
+  if (typeof body.icon !== 'string') return updateGuild(deps, guildId, body);
+  // A new icon is stored under its hash first; the old one's files go once the change commits.
+  const icon = await storeImage(deps, 'icons', guildId, 'icon', body.icon);
+  const previous = state.guild.icon;
+  const wire = await deps.tx(async (tx) => {
+    const wire = await writeGuild(tx, guildId, { ...body, icon });
+    if (wire && previous && previous !== icon) await tx.attachments.queueDeletion(imagePrefix('icons', guildId, previous), Date.now());
+    return wire;
+  });
+  if (!wire) throw errors.unknown('guild');
+  return wire;
 }
 
 export async function updateGuild(deps: GuildDeps, guildId: string, patch: GuildPatch) {
@@ -135,6 +148,7 @@ export async function deleteGuild(deps: GuildDeps, ctx: Ctx, guildId: string): P
   const deleted = await deps.tx(async (tx) => {
     await tx.purgeChannels(await tx.channels.idsByGuild(guildId));
     if (!(await tx.guilds.delete(guildId))) return false;
+    await tx.attachments.queueDeletion(`icons/${guildId}/`, Date.now());
     tx.emit({ guild: guildId }, 'GUILD_DELETE', { id: guildId });
     return true;
   });
@@ -155,7 +169,7 @@ export async function leaveGuild(deps: GuildDeps, ctx: Ctx, guildId: string): Pr
  * permissions. Emits GUILD_MEMBER_ADD to the guild and GUILD_CREATE (via @GUILD_JOIN) to the user.
  */
 export async function addMember(
-  deps: GuildDeps,
+  deps: MemberDeps,
   guildId: string,
   user: UserRecord,
   opts: { botRolePermissions?: bigint; botName?: string } = {},

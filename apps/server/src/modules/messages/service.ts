@@ -32,10 +32,11 @@ import { readOwnMessage } from '../read_states/service.js';
 import { noteDelivered } from '../receipts/service.js';
 import { mayWriteDm } from '../relationships/service.js';
 import type { HistoryQuery, MessageRecord } from './store.js';
+import { attachmentsOf, discardUploads, linkAttachments, resolveAttachments, wireResolved, type ResolvedAttachments, type Upload } from '../attachments/service.js';
 
 /** What this domain's services use. */
-export type MessageStores = 'messages' | 'users' | 'reactions' | 'applications' | 'channels' | 'threads' | 'dms' | 'readStates' | 'receipts' | 'relationships';
-export type MessageInfra = 'access' | 'events' | 'ids' | 'config' | 'cache' | 'db' | 'limits';
+export type MessageStores = 'messages' | 'users' | 'reactions' | 'applications' | 'channels' | 'threads' | 'dms' | 'readStates' | 'receipts' | 'relationships' | 'attachments';
+export type MessageInfra = 'access' | 'events' | 'ids' | 'config' | 'cache' | 'db' | 'limits' | 'blobs' | 'media';
 export type MessageDeps = Needs<MessageStores, MessageInfra>;
 
 function requireTextChannel(scope: ChannelScope): void {
@@ -58,8 +59,9 @@ export function checkComponents(raw: readonly unknown[] | null | undefined, from
   return cleanComponents(parsed.data);
 }
 
-const isEmpty = (content: string, embeds: readonly unknown[] | null | undefined, components: readonly unknown[] | undefined) =>
-  content.trim() === '' && !(embeds && embeds.length > 0) && !(components && components.length > 0);
+/** Nothing to show: no text, no embed, no component and no file (kept or new). */
+const isEmpty = (content: string | null | undefined, embeds: readonly unknown[] | null | undefined, extra: { components?: readonly unknown[]; files?: ResolvedAttachments } = {}) =>
+  (content ?? '').trim() === '' && !(embeds && embeds.length > 0) && !(extra.components && extra.components.length > 0) && !(extra.files && extra.files.keep.length > 0);
 
 /** The author's member, as guild messages carry it; private channels have none. */
 export const memberOf = (scope: ChannelScope) => (scope.kind === 'private' ? undefined : scope.member);
@@ -129,6 +131,7 @@ export async function toWire(deps: MessageDeps, records: MessageRecord[], channe
     for (const u of r.mentions) ids.add(u);
   }
   const users = new Map((await deps.users.getMany([...ids])).map((u) => [u.id, u]));
+  const attachments = await attachmentsOf(deps, records);
   const out: Message[] = [];
   for (const r of records) {
     const author = r.webhook_id && !r.application_id ? webhookAuthor(r) : users.get(r.author_id);
@@ -145,6 +148,7 @@ export async function toWire(deps: MessageDeps, records: MessageRecord[], channe
         referenced: referenced ? (await toWire(deps, [{ ...referenced, ref_message_id: null }], channelType))[0] : null,
         reactions: reactions.get(r.id),
         thread: thread?.thread ? wireChannel(thread) : undefined,
+        attachments: attachments.get(r.id),
       }),
     );
   }
@@ -157,13 +161,21 @@ export function findMessage(deps: Pick<Deps, 'messages'>, channelId: string, mes
 }
 
 /** Send: permission, validation, nonce dedupe, durable insert, then MESSAGE_CREATE after commit. */
-export async function sendMessage(deps: MessageDeps, ctx: Ctx, channelId: string, body: CreateMessageBody): Promise<Message> {
-  const access = await deps.access.channel(ctx, channelId, Permissions.SEND_MESSAGES);
+export async function sendMessage(deps: MessageDeps, ctx: Ctx, channelId: string, body: CreateMessageBody, uploads: readonly Upload[] = []): Promise<Message> {
+  const withFiles = uploads.length > 0 || (body.attachments?.length ?? 0) > 0;
+  const access = await checkSend(deps, ctx, channelId, withFiles);
+  const files = await resolveAttachments(deps, ctx.user.id, channelId, body.attachments, uploads);
   // A send that would be refused anyway spends no slowmode allowance.
-  requireTextChannel(access);
-  if (isEmpty(body.content ?? '', body.embeds, checkComponents(body.components, ctx.user))) throw errors.emptyMessage();
+  if (isEmpty(body.content, body.embeds, { components: checkComponents(body.components, ctx.user), files })) throw errors.emptyMessage();
   await enforceSlowmode(deps, ctx, access);
-  return createMessage(deps, access, { user: ctx.user, member: memberOf(access), dedupeBots: body.enforce_nonce === true }, body, ctx.user.id);
+  return createMessage(deps, access, { user: ctx.user, member: memberOf(access), dedupeBots: body.enforce_nonce === true }, body, ctx.user.id, files, uploads);
+}
+
+/** What a send needs before anything is stored (files too: checked before the first byte of an upload). */
+export async function checkSend(deps: MessageDeps, ctx: Ctx, channelId: string, withFiles: boolean): Promise<ChannelScope> {
+  const access = await deps.access.channel(ctx, channelId, Permissions.SEND_MESSAGES | (withFiles ? Permissions.ATTACH_FILES : 0n));
+  requireTextChannel(access);
+  return access;
 }
 
 /** Who a message is by: a user (with their member in guilds), or a webhook under the name and avatar it posts with. */
@@ -186,8 +198,10 @@ export async function sendWebhookMessage(
   scope: ChannelScope,
   webhook: { id: string; name: string; avatar: string | null },
   body: CreateMessageBody,
+  uploads: readonly Upload[] = [],
 ): Promise<Message> {
-  return createMessage(deps, scope, { user: webhookAuthor({ author_id: webhook.id, author_name: webhook.name, author_avatar: webhook.avatar }), webhook }, body);
+  const files = await resolveAttachments(deps, webhook.id, scope.channel.id, body.attachments, uploads);
+  return createMessage(deps, scope, { user: webhookAuthor({ author_id: webhook.id, author_name: webhook.name, author_avatar: webhook.avatar }), webhook }, body, undefined, files, uploads);
 }
 
 /**
@@ -254,12 +268,20 @@ export async function composeMessage(
   return { record, mentions };
 }
 
-async function createMessage(deps: MessageDeps, access: ChannelScope, author: Author, body: CreateMessageBody, viewerId?: string): Promise<Message> {
+async function createMessage(
+  deps: MessageDeps,
+  access: ChannelScope,
+  author: Author,
+  body: CreateMessageBody,
+  viewerId?: string,
+  files?: ResolvedAttachments,
+  uploads: readonly Upload[] = [],
+): Promise<Message> {
   requireTextChannel(access);
   const content = body.content ?? '';
   const components = checkComponents(body.components, { bot: author.user.bot });
   const loading = Boolean(author.application && author.application.flags & MessageFlags.LOADING);
-  if (!loading && isEmpty(content, body.embeds, components)) throw errors.emptyMessage();
+  if (!loading && isEmpty(content, body.embeds, { components, files })) throw errors.emptyMessage();
   // Across a block a DM takes no new messages, either way (Discord's 50007); group DMs are not affected.
   if (access.kind === 'private' && access.channel.type === ChannelTypes.DM && !author.webhook) {
     const other = access.recipients.find((id) => id !== author.user.id);
@@ -279,11 +301,21 @@ async function createMessage(deps: MessageDeps, access: ChannelScope, author: Au
   const { record, mentions } = await composeMessage(deps, access, author, body, reference);
   const { message: stored, created } = await deps.messages.create(record);
   if (!created) {
-    // A retried send: answer with the message the first attempt stored, and publish nothing new.
+    // A retried send: answer with the message the first attempt stored, and publish nothing new; this attempt's files go.
+    await discardUploads(deps, uploads);
     return (await toWire(deps, [stored], access.channel.type, viewerId))[0]!;
   }
+  // After the group commit: a crash in between leaves the uploads unsent, and the sweep takes them.
+  if (files && files.keep.length > 0) await linkAttachments(deps.attachments, stored.id, files);
   const referenced = reference ? (await toWire(deps, [{ ...reference, ref_message_id: null }], access.channel.type))[0] : null;
-  const wire = wireMessage(stored, { author: author.user, member: author.member, channelType: access.channel.type, mentions: mentions.users, referenced });
+  const wire = wireMessage(stored, {
+    author: author.user,
+    member: author.member,
+    channelType: access.channel.type,
+    mentions: mentions.users,
+    referenced,
+    attachments: files ? wireResolved(deps, stored.id, files) : [],
+  });
   // A DM the other side does not list yet comes back to them first.
   if (access.kind === 'private') await revealDm(deps, access);
   // Group-committed (the one exception to actions owning their transaction): published once the commit resolved.
@@ -334,7 +366,7 @@ export async function deleteApplicationMessage(deps: MessageDeps, scope: Channel
   await removeMessage(deps, scope, messageId);
 }
 
-type EditBody = { content?: string | null; embeds?: unknown[] | null; allowed_mentions?: AllowedMentions; components?: unknown[] | null };
+type EditBody = { content?: string | null; embeds?: unknown[] | null; allowed_mentions?: AllowedMentions; components?: unknown[] | null; attachments?: unknown[] | null };
 
 export async function deleteWebhookMessage(deps: MessageDeps, scope: ChannelScope, webhookId: string, messageId: string): Promise<void> {
   await webhookMessage(deps, scope.channel.id, webhookId, messageId);
@@ -366,14 +398,23 @@ export async function editMessage(
   channelId: string,
   messageId: string,
   body: EditBody,
+  uploads: readonly Upload[] = [],
 ): Promise<Message> {
-  const access = await deps.access.channel(ctx, channelId);
+  const access = await checkEdit(deps, ctx, channelId, messageId, uploads.length > 0);
+  const existing = await deps.messages.get(channelId, messageId);
+  if (!existing) throw errors.unknown('message');
+  // A bot edits its components too; a person's edit leaves them as they are.
+  const edit = ctx.user.bot ? { ...body, components: body.components === undefined ? undefined : (checkComponents(body.components ?? [], ctx.user) ?? []) } : body;
+  return applyEdit(deps, access, existing, edit, ctx.user.id, memberOf(access), ctx.user.bot, uploads);
+}
+
+/** An edit's checks, before any file of it is stored: only the author edits, and new files need ATTACH_FILES. */
+export async function checkEdit(deps: MessageDeps, ctx: Ctx, channelId: string, messageId: string, withFiles: boolean): Promise<ChannelScope> {
+  const access = await deps.access.channel(ctx, channelId, withFiles ? Permissions.ATTACH_FILES : 0n);
   const existing = await deps.messages.get(channelId, messageId);
   if (!existing) throw errors.unknown('message');
   if (existing.author_id !== ctx.user.id) throw errors.cannotEditOthers();
-  // A bot edits its components too; a person's edit leaves them as they are.
-  const edit = ctx.user.bot ? { ...body, components: body.components === undefined ? undefined : (checkComponents(body.components ?? [], ctx.user) ?? []) } : body;
-  return applyEdit(deps, access, existing, edit, ctx.user.id, memberOf(access), ctx.user.bot);
+  return access;
 }
 
 async function applyEdit(
@@ -384,13 +425,21 @@ async function applyEdit(
   viewerId: string | undefined,
   member: Member | undefined,
   byApplication = false,
+  uploads: readonly Upload[] = [],
 ): Promise<Message> {
   const channelId = existing.channel_id;
   const messageId = existing.id;
   const content = body.content === undefined ? existing.content : (body.content ?? '');
   const embeds = body.embeds === undefined ? existing.embeds : (body.embeds ?? []);
   const components = body.components === undefined || !byApplication ? existing.components : (body.components ?? []);
-  if (isEmpty(content, embeds, components)) throw errors.emptyMessage();
+  // Attachments change only when the edit names them or brings files; `attachments: []` removes them all.
+  const current = await deps.attachments.forMessages(channelId, [messageId]);
+  const files =
+    body.attachments !== undefined || uploads.length > 0
+      ? await resolveAttachments(deps, existing.author_id, channelId, body.attachments, uploads, current)
+      : undefined;
+  const kept = files ?? { keep: current.map((record) => ({ record, filename: record.filename, description: record.description })), drop: [] };
+  if (isEmpty(content, embeds, { components, files: kept })) throw errors.emptyMessage();
   const mentions = body.content === undefined ? undefined : await parseMentions(deps, access, content, checkAllowedMentions(body.allowed_mentions));
   const patch = {
     content,
@@ -400,8 +449,16 @@ async function applyEdit(
     edited_at: existing.flags & MessageFlags.LOADING ? null : Date.now(),
     ...(mentions ? { mentions: mentions.users.map((u) => u.id), mention_roles: mentions.roles, mention_everyone: mentions.everyone } : {}),
   };
-  // One statement: it commits by itself, and the event follows it.
-  const updated = await deps.messages.update(channelId, messageId, patch);
+  // Without files, one statement that commits by itself; with them, the message and its attachments together.
+  const updated = files
+    ? await deps.tx(async (tx) => {
+        const updated = await tx.messages.update(channelId, messageId, patch);
+        if (!updated) return undefined;
+        await linkAttachments(tx.attachments, messageId, files);
+        await tx.attachments.remove(files.drop, Date.now());
+        return updated;
+      })
+    : await deps.messages.update(channelId, messageId, patch);
   if (!updated) throw errors.unknown('message');
   const [wire] = await toWire(deps, [updated], access.channel.type, viewerId);
   // The event leaves reactions out: `me` differs per reader, and discord.js replaces its reaction cache with what it gets.

@@ -4,9 +4,10 @@ import type { Needs } from '../deps.js';
 import { UniqueViolation } from '../../store/db.js';
 import type { Ctx } from '../access.js';
 import { wireMember, wirePrivateUser, wireUser } from '../wire.js';
+import { imagePrefix, storeImage } from '../attachments/images.js';
 
 /** What this domain's services use. */
-type UserDeps = Needs<'users' | 'guilds', 'cache'>;
+type UserDeps = Needs<'users' | 'guilds' | 'attachments', 'cache' | 'blobs'>;
 
 export function getMe(_deps: UserDeps, ctx: Ctx): User {
   return wirePrivateUser(ctx.user);
@@ -17,9 +18,14 @@ export async function modifyMe(deps: UserDeps, ctx: Ctx, body: ModifyMeBody): Pr
     const taken = await deps.users.getByUsername(body.username);
     if (taken) throw errors.invalidField(['username'], 'USERNAME_ALREADY_TAKEN', 'Username is unavailable.');
   }
+  // The image is stored first (under its hash); the user row then names it.
+  const avatar = typeof body.avatar === 'string' ? await storeImage(deps, 'avatars', ctx.user.id, 'avatar', body.avatar) : body.avatar;
+  const previous = ctx.user.avatar;
   const updated = await deps.tx(async (tx) => {
-    const updated = await tx.users.update(ctx.user.id, body);
+    const updated = await tx.users.update(ctx.user.id, { ...body, ...(avatar !== undefined ? { avatar } : {}) });
     if (!updated) return undefined;
+    // The old avatar's files go once this commits.
+    if (avatar !== undefined && previous && previous !== avatar) await tx.attachments.queueDeletion(imagePrefix('avatars', ctx.user.id, previous), Date.now());
     tx.emit({ user: updated.id }, 'USER_UPDATE', wirePrivateUser(updated));
     // Every guild sees the member's new name and avatar, as on Discord.
     for (const guildId of await tx.guilds.guildIdsForUser(updated.id)) {

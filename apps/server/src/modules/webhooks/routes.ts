@@ -1,5 +1,6 @@
 import { CreateWebhookBody, EditMessageBody, ExecuteWebhookBody, ModifyWebhookBody } from '@concord/protocol';
 import { z } from 'zod';
+import * as attachments from '../attachments/service.js';
 import { errors, parse } from '../../lib/errors.js';
 import type { Router } from '../../http/router.js';
 import type { Deps } from '../deps.js';
@@ -25,14 +26,23 @@ export function webhookRoutes(r: Router, deps: Deps): void {
   r.delete('/webhooks/:webhook_id/:webhook_token', (req) => webhooks.deleteWebhookWithToken(deps, ...id(req)), open);
   r.post(
     '/webhooks/:webhook_id/:webhook_token',
-    (req) => {
+    async (req) => {
       const q = parse(ExecuteQuery, req.query);
+      const wait = q.wait === 'true' || q.wait === '1';
       // An interaction's token: a follow-up by the application (the id in the path is the application's).
-      if (interactions.isInteractionToken(req.params.webhook_token!)) return interactions.followUp(deps, ...id(req), req.body, q.wait === 'true' || q.wait === '1');
-      const body = parse(ExecuteWebhookBody, req.body);
-      return webhooks.executeWebhook(deps, ...id(req), { ...body, thread_id: body.thread_id ?? q.thread_id }, q.wait === 'true' || q.wait === '1');
+      if (interactions.isInteractionToken(req.params.webhook_token!)) return interactions.followUp(deps, ...id(req), req.body, wait);
+      if (!req.multipart) {
+        const body = parse(ExecuteWebhookBody, req.body);
+        return webhooks.executeWebhook(deps, ...id(req), { ...body, thread_id: body.thread_id ?? q.thread_id }, wait);
+      }
+      const hook = await webhooks.webhookForUpload(deps, ...id(req));
+      const form = await attachments.receiveMultipart(deps, hook.id, hook.channel_id, req.multipart, req.headers, async () => undefined);
+      return attachments.withUploads(deps, form.uploads, () => {
+        const body = parse(ExecuteWebhookBody, form.payload);
+        return webhooks.executeWebhook(deps, ...id(req), { ...body, thread_id: body.thread_id ?? q.thread_id }, wait, form.uploads);
+      });
     },
-    { ...open, bucket: 'webhooks.execute', body: 'large' },
+    { ...open, bucket: 'webhooks.execute', body: 'large', multipart: true },
   );
   // An interaction's token names the application's answers to it (`@original`: its first answer).
   const isInteraction = (req: { params: Record<string, string> }) => interactions.isInteractionToken(req.params.webhook_token!);

@@ -5,6 +5,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiError, errors } from '../../lib/errors.js';
+import type { Upload } from '../attachments/service.js';
 import { ChannelTypes, ErrorCodes, Permissions, type AllowedMentions, type ExecuteWebhookBody, type Webhook } from '@concord/protocol';
 import type { Ctx } from '../access.js';
 import type { Needs } from '../deps.js';
@@ -145,13 +146,19 @@ export async function deleteWebhookWithToken(deps: WebhookDeps, webhookId: strin
 }
 
 /** `POST /webhooks/:id/:token`: a message by the webhook (with per-message name and avatar), returned with `wait=true`. */
-export async function executeWebhook(deps: WebhookDeps, webhookId: string, token: string, body: ExecuteWebhookBody, wait: boolean) {
+/** The webhook a multipart execute uploads for, checked before any byte is stored. */
+export async function webhookForUpload(deps: WebhookDeps, webhookId: string, token: string): Promise<{ id: string; channel_id: string }> {
+  const w = await byToken(deps, webhookId, token);
+  return { id: w.id, channel_id: w.channel_id };
+}
+
+export async function executeWebhook(deps: WebhookDeps, webhookId: string, token: string, body: ExecuteWebhookBody, wait: boolean, uploads: readonly Upload[] = []) {
   const w = await byToken(deps, webhookId, token);
   // Threads do not exist yet: no thread is a webhook's to post in.
   if (body.thread_id) throw errors.unknown('channel');
   const scope = await deps.access.webhookChannel(w.channel_id);
   const { username, avatar_url, thread_id: _thread, ...message } = body;
-  const sent = await sendWebhookMessage(deps, scope, { id: w.id, name: username ?? w.name, avatar: avatar_url ?? w.avatar }, message);
+  const sent = await sendWebhookMessage(deps, scope, { id: w.id, name: username ?? w.name, avatar: avatar_url ?? w.avatar }, message, uploads);
   return wait ? sent : undefined;
 }
 

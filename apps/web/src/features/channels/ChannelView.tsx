@@ -1,5 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type DragEvent, type FormEvent } from 'react';
 import { ChannelTypes } from '@concord/protocol';
+import { addFiles } from '../attachments/uploads';
 import { useStore } from '../../state/store';
 import { ConnectionBanner } from '../../components/ConnectionBanner';
 import { MessageList } from '../messages/MessageList';
@@ -33,12 +34,32 @@ export function ChannelView({ guildId, channelId }: { guildId: string | null; ch
   useEffect(() => {
     document.title = isPrivate ? `${group ? '' : '@'}${privateName ?? ''} — Concord` : channel?.name ? `#${channel.name} · ${guildName ?? ''} — Concord` : 'Concord';
   }, [channel?.name, guildName, privateName, isPrivate, group]);
+  const [dragging, setDragging] = useState(0);
   if (!channel || !me) return <main className="channel-view empty">Channel not found.</main>;
   if (guildId && (channel.type === 15 || channel.type === 16)) return <ForumView guildId={guildId} channelId={channelId} />;
   const name = (isPrivate ? privateName : channel.name) ?? 'channel';
   const label = isPrivate ? (group ? name : `@${name}`) : `#${name}`;
+  const hasFiles = (e: DragEvent) => [...(e.dataTransfer?.types ?? [])].includes('Files');
   return (
-    <main className="channel-view" aria-label={label}>
+    <main
+      className="channel-view"
+      aria-label={label}
+      // Counted, because entering a child fires dragenter on it before dragleave on the parent.
+      onDragEnter={(e) => hasFiles(e) && setDragging((n) => n + 1)}
+      onDragLeave={(e) => hasFiles(e) && setDragging((n) => Math.max(0, n - 1))}
+      onDragOver={(e) => hasFiles(e) && e.preventDefault()}
+      onDrop={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        setDragging(0);
+        addFiles(channelId, e.dataTransfer.files);
+      }}
+    >
+      {dragging > 0 && (
+        <div className="drop-overlay" data-testid="drop-overlay">
+          Upload to {label}
+        </div>
+      )}
       <header className="channel-header">
         <button type="button" className="icon-button drawer-toggle" aria-label={isPrivate ? 'Open conversations' : 'Open channels'} onClick={() => openDrawer('left')}>
           <Icon name="menu" size={22} />

@@ -16,6 +16,8 @@ import { ChannelTypes, OptionTypes } from '@concord/protocol';
 import { entriesOf, entryName, matchEntry, parseOptions, pickerQuery, withFocus, type CommandEntry } from '../commands/parse';
 import { clearAutocomplete, loadIndex, requestAutocomplete, runCommand, useCommands } from '../commands/state';
 import { CommandHint, CommandList } from '../commands/CommandPicker';
+import { UploadTray } from '../attachments/Attachments';
+import { addFiles, sendWithFiles, useUploads } from '../attachments/uploads';
 import './messages.css';
 
 export const MAX_LENGTH = 2000;
@@ -222,14 +224,19 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
   const content = text.trim();
   const over = text.length > MAX_LENGTH;
   const waiting = slowmode > 0 && cooldown > 0;
+  const files = useUploads((s) => s.byChannel[channelId]);
+  const uploading = (files ?? []).some((f) => f.status === 'uploading');
+  const ready = (files ?? []).some((f) => f.status === 'done');
+  const fileInput = useRef<HTMLInputElement>(null);
 
   function send() {
     if (isCommand && parsed) {
       void runTyped();
       return;
     }
-    if (!content || over || waiting) return;
-    enqueue(channelId, replaceShortcodes(content), reply);
+    if ((!content && !ready) || over || waiting || uploading) return;
+    if (ready) void sendWithFiles(channelId, replaceShortcodes(content), reply);
+    else enqueue(channelId, replaceShortcodes(content), reply);
     if (reply) cancelReply(channelId);
     if (slowmode > 0) setState((s) => ({ slowmode: { ...s.slowmode, [channelId]: Date.now() + slowmode * 1000 } }));
     setText('');
@@ -313,6 +320,7 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
         />
       )}
       <ReplyBar channelId={channelId} />
+      <UploadTray channelId={channelId} />
       <form
         className={`composer${reply ? ' replying' : ''}`}
         onSubmit={(e) => {
@@ -320,8 +328,29 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
           send();
         }}
       >
+        <button type="button" className="icon-button composer-attach" aria-label="Upload a file" title="Upload a file" onClick={() => fileInput.current?.click()}>
+          <Icon name="attach" size={22} />
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          data-testid="file-input"
+          onChange={(e) => {
+            if (e.target.files) addFiles(channelId, e.target.files);
+            e.target.value = '';
+          }}
+        />
         <textarea
           ref={ref}
+          onPaste={(e) => {
+            // A pasted screenshot or copied file is an upload; pasted text stays text.
+            if (e.clipboardData.files.length > 0) {
+              e.preventDefault();
+              addFiles(channelId, e.clipboardData.files);
+            }
+          }}
           rows={1}
           name="message"
           aria-label={`Message ${channelName}`}
@@ -358,7 +387,12 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
             />
           )}
         </span>
-        <button type="submit" className="send" disabled={isCommand && parsed ? false : !content || over || waiting} aria-label={isCommand && parsed ? 'Run command' : 'Send message'}>
+        <button
+          type="submit"
+          className="send"
+          disabled={isCommand && parsed ? false : (!content && !ready) || over || waiting || uploading}
+          aria-label={isCommand && parsed ? 'Run command' : uploading ? 'Uploading…' : 'Send message'}
+        >
           <Icon name="send" size={20} />
         </button>
       </form>

@@ -17,6 +17,7 @@ import { MessageComponents } from '../commands/Components';
 import { dismissEphemeral, useCommands } from '../commands/state';
 import { openThread, startNewThread } from '../threads/ui';
 import { ReceiptTicks } from './Receipts';
+import { MessageAttachments } from '../attachments/Attachments';
 import './messages.css';
 
 const EPHEMERAL = 1 << 6;
@@ -289,6 +290,7 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
               {own && !guildId && (m.id && sent ? <ReceiptTicks channelId={m.channelId} messageId={m.id} /> : m.status !== 'failed' && <span className="receipt pending" data-testid="receipt" data-state="pending" title="Sending"><Icon name="clock" size={14} /></span>)}
             </div>
           )}
+          <MessageAttachments attachments={m.attachments} />
           {asEmbeds(m.embeds).map((e, i) => (
             <Embed key={i} embed={e} ctx={ctx} />
           ))}

@@ -1,5 +1,5 @@
 /** Turns the loaded messages plus the outbox into list rows: day separators and author groups. */
-import type { Channel, Message, Reaction, User } from '@concord/protocol';
+import type { Attachment, Channel, Message, Reaction, User } from '@concord/protocol';
 import type { OutboxEntry, OutboxStatus } from '../../state/store';
 import { dayKey, formatDay } from '../../components/util';
 
@@ -35,6 +35,7 @@ export interface DisplayMessage {
   source?: Message;
   /** The thread started from this message, as the server last described it. */
   thread?: Channel;
+  attachments: readonly Attachment[];
 }
 
 const NONE: readonly never[] = [];
@@ -68,6 +69,7 @@ function fromServer(m: Message, me: string): DisplayMessage {
     embeds: m.embeds,
     source: m,
     ...(m.thread ? { thread: m.thread } : {}),
+    attachments: m.attachments ?? NONE,
   };
 }
 
@@ -90,6 +92,7 @@ function fromOutbox(e: OutboxEntry, me: User): DisplayMessage {
     mentionRoles: NONE,
     mentionEveryone: false,
     embeds: NONE,
+    attachments: NONE,
   };
 }
 

@@ -4,6 +4,8 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { Avatar } from '../../components/Avatar';
+import { Icon } from '../../components/Icon';
+import { ProfileDialog } from '../attachments/ProfileDialog';
 import { FormFooter, Modal } from '../../components/Modal';
 import { displayName } from '../../components/util';
 import { useStore } from '../../state/store';
@@ -33,6 +35,7 @@ export function UserPanel() {
   const { status, custom, afk } = usePresenceChoice();
   const [menu, setMenu] = useState(false);
   const [editing, setEditing] = useState(false);
+  const [profile, setProfile] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!menu) return;
@@ -103,7 +106,11 @@ export function UserPanel() {
           )}
         </div>
       )}
+      <button type="button" className="icon-button me-avatar" aria-label="Change avatar" title="Change avatar" onClick={() => setProfile(true)}>
+        <Icon name="edit" size={18} />
+      </button>
       {editing && <CustomStatusDialog onClose={() => setEditing(false)} />}
+      {profile && <ProfileDialog onClose={() => setProfile(false)} />}
     </footer>
   );
 }

@@ -1,0 +1,4 @@
+/** Attachments on SQLite and the disk store. */
+import { attachmentsSuite } from './attachments-suite.js';
+
+attachmentsSuite('sqlite', async () => ({}));

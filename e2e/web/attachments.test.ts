@@ -1,0 +1,133 @@
+/**
+ * Files in Chromium with two people: Alice drops an image on the channel and attaches a file with the button
+ * (each with its own progress, one removed before sending), Bob sees the image inline at its reserved size,
+ * opens it in the lightbox, and gets the other file as a card. Screenshots at 1280 and 390 px, light and dark.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { join, newGuild, newUser, testPng, type TestGuild, type TestUser } from '@concord/server/testing';
+import { ensureWebBuild, launchBrowser, newPerson, screenshotPath, startServer, type Person, type ServerProcess } from './harness.js';
+
+async function openAs(person: Person, user: TestUser, path: string) {
+  await person.page.goto('/login');
+  await person.page.evaluate((t) => localStorage.setItem('concord.token', t), user.token);
+  await person.page.goto(path);
+  await person.page.locator('textarea[name=message]').waitFor();
+}
+
+describe('attachments in Chromium', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let alice: Person;
+  let bob: Person;
+  let a: TestUser;
+  let b: TestUser;
+  let guild: TestGuild;
+
+  beforeAll(async () => {
+    ensureWebBuild();
+    server = await startServer();
+    browser = await launchBrowser();
+    a = await newUser(server.url, 'alice');
+    b = await newUser(server.url, 'bob');
+    guild = await newGuild(a.api, 'Photo Club');
+    await join(a.api, b.api, guild.generalId);
+    const url = `/channels/${guild.id}/${guild.generalId}`;
+    alice = await newPerson(browser, server.url);
+    bob = await newPerson(browser, server.url);
+    await openAs(alice, a, url);
+    await openAs(bob, b, url);
+  }, 240_000);
+
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    for (const [who, person] of [['alice', alice], ['bob', bob]] as const) {
+      await person?.page.screenshot({ path: screenshotPath(`failed-attachments-${who}.png`) }).catch(() => undefined);
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('a dropped image and a chosen file upload with progress; the other person sees the image inline and the file as a card', async () => {
+    const p = alice.page;
+    const png = testPng(640, 360, [240, 120, 40]);
+    // Drag and drop, as the browser delivers it: dragenter shows the overlay, drop hands over the files.
+    await p.evaluate((bytes) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], 'sunset.png', { type: 'image/png' }));
+      const main = document.querySelector('main.channel-view')!;
+      main.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true }));
+      main.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      main.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, [...png]);
+    await p.getByTestId('file-input').setInputFiles([
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('meeting at noon\n') },
+      { name: 'oops.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(2048, 1) },
+    ]);
+    const tray = p.getByTestId('upload-tray');
+    await expect(tray.getByTestId('upload').count()).resolves.toBe(3);
+    await tray.locator('progress').first().waitFor({ state: 'attached' });
+    await p.getByRole('button', { name: 'Remove oops.bin' }).click();
+    await tray.locator('[data-testid=upload][data-status=done]').nth(1).waitFor();
+    await expect(tray.getByTestId('upload').count()).resolves.toBe(2);
+    await p.screenshot({ path: screenshotPath('attachments-1280-tray-light.png') });
+
+    await p.locator('textarea[name=message]').fill('the view from here');
+    await p.locator('textarea[name=message]').press('Enter');
+    await tray.waitFor({ state: 'detached' });
+
+    const msg = bob.page.locator('[data-testid=message]', { hasText: 'the view from here' });
+    const img = msg.getByTestId('attachment-image');
+    await img.waitFor();
+    // The box is reserved before the bytes arrive: 640x360 fitted in 400x300.
+    await expect(img.getAttribute('width')).resolves.toBe('400');
+    await expect(img.getAttribute('height')).resolves.toBe('225');
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0), { timeout: 10_000 }).toBe(true);
+    const card = msg.getByTestId('attachment-file');
+    await expect(card.textContent()).resolves.toContain('notes.txt');
+    await expect(card.locator('a[download]').first().getAttribute('href')).resolves.toMatch(/^\/attachments\//);
+
+    await bob.page.screenshot({ path: screenshotPath('attachments-1280-light.png') });
+    await img.click();
+    const box = bob.page.getByTestId('lightbox');
+    await box.waitFor();
+    await expect.poll(() => box.locator('img').evaluate((el: HTMLImageElement) => el.naturalWidth), { timeout: 10_000 }).toBe(640);
+    await bob.page.screenshot({ path: screenshotPath('attachments-1280-lightbox.png') });
+    await bob.page.keyboard.press('Escape');
+    await box.waitFor({ state: 'detached' });
+
+    await bob.page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
+    await bob.page.screenshot({ path: screenshotPath('attachments-1280-dark.png') });
+    await bob.page.setViewportSize({ width: 390, height: 844 });
+    await img.scrollIntoViewIfNeeded();
+    // On a phone the image shrinks to the width, keeping its ratio.
+    const shown = await img.boundingBox();
+    expect(shown!.width).toBeLessThanOrEqual(390);
+    expect(Math.abs(shown!.width / shown!.height - 640 / 360)).toBeLessThan(0.05);
+    await bob.page.screenshot({ path: screenshotPath('attachments-390-dark.png') });
+    await bob.page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+    await bob.page.screenshot({ path: screenshotPath('attachments-390-light.png') });
+    expect(alice.errors.filter((e) => !e.includes('favicon'))).toEqual([]);
+    expect(bob.errors.filter((e) => !e.includes('favicon'))).toEqual([]);
+  });
+
+  it('an avatar chosen in the profile dialog (cropped preview) shows in the other person\'s member list and messages', async () => {
+    const p = alice.page;
+    await p.getByRole('button', { name: 'Change avatar' }).click();
+    await p.getByTestId('avatar-input').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: testPng(300, 200, [30, 160, 90]) });
+    await p.getByTestId('avatar-preview').locator('img').waitFor();
+    await p.screenshot({ path: screenshotPath('attachments-1280-avatar-dialog.png') });
+    await p.getByRole('button', { name: 'Save avatar' }).click();
+    await p.getByTestId('avatar-preview').waitFor({ state: 'detached' });
+    const inList = bob.page.locator('aside.members').getByTestId('avatar-image').first();
+    await inList.waitFor();
+    await expect.poll(() => inList.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth), { timeout: 10_000 }).toBe(64);
+    await expect(inList.getAttribute('src')).resolves.toMatch(new RegExp(`^/avatars/${a.id}/[0-9a-f]{32}\\.webp\\?size=64$`));
+    await bob.page.screenshot({ path: screenshotPath('attachments-390-avatar.png') });
+    await bob.page.setViewportSize({ width: 1280, height: 800 });
+    await bob.page.screenshot({ path: screenshotPath('attachments-1280-avatar.png') });
+  });
+});
