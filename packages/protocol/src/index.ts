@@ -8,3 +8,4 @@ export * from './reducer.js';
 export * from './audit.js';
 export * from './readstates.js';
 export * from './mentions.js';
+export * from './automod.js';

@@ -37,7 +37,7 @@ export const isTextBasedType = (type: number): boolean =>
   type === ChannelTypes.GUILD_TEXT || type === ChannelTypes.GUILD_VOICE || type === ChannelTypes.GUILD_ANNOUNCEMENT ||
   isPrivateChannelType(type) || isThreadType(type);
 
-export const MessageTypes = { DEFAULT: 0, CHANNEL_PINNED_MESSAGE: 6, REPLY: 19 } as const;
+export const MessageTypes = { DEFAULT: 0, CHANNEL_PINNED_MESSAGE: 6, REPLY: 19, AUTO_MODERATION_ACTION: 24 } as const;
 
 /** Message flags Concord sets. */
 export const MessageFlags = { HAS_THREAD: 1 << 5 } as const;

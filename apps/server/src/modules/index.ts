@@ -3,6 +3,7 @@
  * manifest, see module.ts) and one line here.
  */
 import { auditModule } from './audit/index.js';
+import { automodModule } from './automod/index.js';
 import { applicationsModule } from './applications/index.js';
 import { authModule } from './auth/index.js';
 import { channelsModule } from './channels/index.js';
@@ -38,6 +39,7 @@ export const modules = [
   membersModule,
   moderationModule,
   auditModule,
+  automodModule,
   threadsModule,
   webhooksModule,
   dmsModule,

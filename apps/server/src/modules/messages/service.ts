@@ -14,6 +14,7 @@ import {
   type Reaction,
 } from '@concord/protocol';
 import { ApiError, RateLimitedError, errors } from '../../lib/errors.js';
+import { log } from '../../lib/log.js';
 import { guildIdOf, type ChannelScope, type Ctx } from '../access.js';
 import type { Deps, Needs } from '../deps.js';
 import { grantedPrivilegedIntents, seesMessageContent } from '../applications/service.js';
@@ -25,10 +26,11 @@ import { reopenForSend } from '../threads/service.js';
 import { revealDm } from '../dms/service.js';
 import { readOwnMessage } from '../read_states/service.js';
 import { noteDelivered } from '../receipts/service.js';
+import { screenMessage, type AfterStore } from '../automod/service.js';
 import type { HistoryQuery, MessageRecord } from './store.js';
 
 /** What this domain's services use. */
-export type MessageStores = 'messages' | 'users' | 'reactions' | 'applications' | 'channels' | 'threads' | 'dms' | 'readStates' | 'receipts';
+export type MessageStores = 'messages' | 'users' | 'reactions' | 'applications' | 'channels' | 'threads' | 'dms' | 'readStates' | 'receipts' | 'automod' | 'audit' | 'members' | 'guilds';
 export type MessageInfra = 'access' | 'events' | 'ids' | 'config' | 'cache' | 'db' | 'limits';
 export type MessageDeps = Needs<MessageStores, MessageInfra>;
 
@@ -166,6 +168,8 @@ async function createMessage(deps: MessageDeps, access: ChannelScope, author: Au
   requireTextChannel(access);
   const content = body.content ?? '';
   if (content.trim() === '' && !(body.embeds && body.embeds.length > 0)) throw errors.emptyMessage();
+  // AutoMod judges people's guild messages before anything is stored (a webhook's token is its own authority).
+  const afterStore = access.kind !== 'private' && !author.webhook ? await screenMessage(deps, access, author.user, content) : undefined;
   // Only a message that will be stored unarchives its thread.
   if (access.kind === 'thread') await reopenForSend(deps, access);
   const guildId = guildIdOf(access) ?? null;
@@ -220,7 +224,18 @@ async function createMessage(deps: MessageDeps, access: ChannelScope, author: Au
   await deps.events.dispatch(access, 'MESSAGE_CREATE', wire);
   // Sending reads the channel up to one's own message (people only; a webhook reads nothing).
   if (!author.webhook) readOwnMessage(deps, { user: author.user }, channelId, stored.id);
+  await runAfterStore(afterStore, stored.id);
   return wire;
+}
+
+/** AutoMod's alerts and timeouts for a message that was not blocked: the message stands whatever they do. */
+async function runAfterStore(after: AfterStore | undefined, messageId: string): Promise<void> {
+  if (!after) return;
+  try {
+    await after(messageId);
+  } catch (err) {
+    log.error('automod actions failed', { err });
+  }
 }
 
 /** A webhook's own message, for its edit and delete (another author's is Unknown Message to it, as on Discord). */
@@ -298,6 +313,8 @@ async function applyEdit(
   const embeds = body.embeds === undefined ? existing.embeds : (body.embeds ?? []);
   if (content.trim() === '' && embeds.length === 0) throw errors.emptyMessage();
   const mentions = body.content === undefined ? undefined : await parseMentions(deps, access, content, checkAllowedMentions(body.allowed_mentions));
+  // An edit is judged like a send: a blocked edit changes nothing.
+  const afterStore = body.content !== undefined && access.kind !== 'private' && viewerId !== undefined ? await screenMessage(deps, access, (await deps.users.get(viewerId))!, content, { edit: true }) : undefined;
   const patch = {
     content,
     embeds,
@@ -311,6 +328,7 @@ async function applyEdit(
   // The event leaves reactions out: `me` differs per reader, and discord.js replaces its reaction cache with what it gets.
   const { reactions: _reactions, ...full } = { ...wire!, ...(member ? { member: withoutUser(member) } : {}) };
   await deps.events.dispatch(access, 'MESSAGE_UPDATE', full);
+  await runAfterStore(afterStore, messageId);
   return wire!;
 }
 
