@@ -323,6 +323,18 @@ export const ModifyGuildBody = z.object({
   system_channel_id: snowflake.nullable().optional(),
   afk_channel_id: snowflake.nullable().optional(),
   afk_timeout: z.number().int().min(60).max(3600).optional(),
+  verification_level: z.number().int().min(0).max(4).optional(),
+  default_message_notifications: z.number().int().min(0).max(1).optional(),
+  explicit_content_filter: z.number().int().min(0).max(2).optional(),
+  /** Only the owner may hand the guild to another member. */
+  owner_id: snowflake.optional(),
+});
+
+/** `PUT /channels/:id/permissions/:overwrite_id`. */
+export const EditChannelPermissionsBody = z.object({
+  type: z.union([z.literal(0), z.literal(1)]),
+  allow: bitfield.nullable().optional(),
+  deny: bitfield.nullable().optional(),
 });
 
 const channelName = name100;

@@ -49,4 +49,13 @@ export const guildMigrations: Migration[] = [
       );
     `,
   },
+  {
+    id: 1601,
+    name: 'guild moderation settings',
+    shared: `
+      ALTER TABLE guilds ADD COLUMN verification_level INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE guilds ADD COLUMN default_message_notifications INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE guilds ADD COLUMN explicit_content_filter INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -1,4 +1,5 @@
-import { ChannelTypes, DEFAULT_EVERYONE_PERMISSIONS, ErrorCodes, Permissions, isSnowflake, type Member } from '@concord/protocol';
+import { AuditLogEvents, ChannelTypes, DEFAULT_EVERYONE_PERMISSIONS, ErrorCodes, Permissions, isSnowflake, type Member } from '@concord/protocol';
+import { diffChanges, recordAudit } from '../audit/service.js';
 import { ApiError, errors } from '../../lib/errors.js';
 import type { Ctx } from '../access.js';
 import type { Deps, Needs, Tx } from '../deps.js';
@@ -10,7 +11,10 @@ import { searchMembers } from './search.js';
 import type { GuildPatch, GuildRecord, MemberRecord, RoleRecord } from './store.js';
 
 /** What this domain's services use. */
-type GuildDeps = Needs<'guilds' | 'channels' | 'users' | 'moderation', 'access' | 'cache' | 'ids' | 'presence'>;
+type GuildDeps = Needs<'guilds' | 'channels' | 'users' | 'moderation' | 'audit', 'access' | 'cache' | 'ids' | 'presence'>;
+
+/** What a guild's audit entry compares (Discord's keys). */
+const AUDITED_GUILD = ['name', 'icon', 'description', 'system_channel_id', 'afk_channel_id', 'afk_timeout', 'verification_level', 'default_message_notifications', 'explicit_content_filter', 'owner_id'] as const;
 
 function newChannel(deps: GuildDeps, guildId: string, type: number, name: string, position: number, parentId: string | null, now: number): ChannelRecord {
   return {
@@ -108,7 +112,23 @@ export async function modifyGuild(deps: GuildDeps, ctx: Ctx, guildId: string, bo
     if (!channel) throw errors.invalidField([key], 'CHANNEL_INVALID', 'Unknown channel in this guild.');
     if (channel.type !== wanted[key]) throw errors.invalidField([key], 'CHANNEL_TYPE_INVALID', key === 'afk_channel_id' ? 'Must be a voice channel.' : 'Must be a text channel.');
   }
-  return updateGuild(deps, guildId, body);
+  // Handing the guild over: the owner only, to a member of it.
+  if (body.owner_id !== undefined && body.owner_id !== state.guild.owner_id) {
+    if (ctx.user.id !== state.guild.owner_id) throw errors.missingPermissions();
+    const heir = await deps.cache.member(state, body.owner_id);
+    if (!heir) throw errors.invalidField(['owner_id'], 'GUILD_OWNER_INVALID', 'The new owner must be a member of the guild.');
+    if (heir.user?.bot) throw errors.invalidField(['owner_id'], 'GUILD_OWNER_INVALID', 'A bot cannot own a guild.');
+  }
+  const before = state.guild;
+  const wire = await deps.tx(async (tx) => {
+    const wire = await writeGuild(tx, guildId, body);
+    if (!wire) return undefined;
+    const changes = diffChanges(before as Record<string, unknown>, wire as Record<string, unknown>, AUDITED_GUILD);
+    if (changes.length > 0) await recordAudit(deps, tx, ctx, guildId, { action_type: AuditLogEvents.GUILD_UPDATE, target_id: guildId, changes });
+    return wire;
+  });
+  if (!wire) throw errors.unknown('guild');
+  return wire;
 }
 
 export async function updateGuild(deps: GuildDeps, guildId: string, patch: GuildPatch) {
@@ -156,7 +176,7 @@ export async function addMember(
   deps: GuildDeps,
   guildId: string,
   user: UserRecord,
-  opts: { botRolePermissions?: bigint; botName?: string } = {},
+  opts: { botRolePermissions?: bigint; botName?: string; /** Who authorised the bot: the audit log's BOT_ADD. */ addedBy?: Ctx } = {},
 ): Promise<{ member: Member; added: boolean }> {
   const existing = await deps.guilds.getMember(guildId, user.id);
   if (existing) return { member: wireMember(existing, user), added: false };
@@ -168,6 +188,7 @@ export async function addMember(
     const added = await tx.guilds.addMember(record);
     // Someone else added them meanwhile: the bot role goes with the rollback.
     if (!added) throw new MemberExists();
+    if (opts.addedBy) await recordAudit(deps, tx, opts.addedBy, guildId, { action_type: AuditLogEvents.BOT_ADD, target_id: user.id });
     await announceMember(deps, tx, user, record, role);
     return { member: wireMember(record, user), added };
   }).catch(async (err) => {
