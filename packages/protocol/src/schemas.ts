@@ -660,7 +660,7 @@ export interface XMessageAckData {
   /** The stored message id, when accepted. */
   id?: string;
   /** Discord-shaped error, when refused. */
-  error?: { code: number; message: string; status: number; /** Seconds to wait, on 429. */ retry_after?: number };
+  error?: { code: number; message: string; status: number; /** Seconds to wait, on 429. */ retry_after?: number; /** An AutoMod block's words for the author (200000). */ custom_message?: string };
 }
 
 export interface HelloData {

@@ -106,6 +106,25 @@ function SystemRow({ m, name }: { m: DisplayMessage; name: string }) {
   );
 }
 
+/** An AutoMod alert (type 24): who wrote what, and the rule that caught it; the message itself was not posted. */
+function AutoModRow({ m, name }: { m: DisplayMessage; name: string }) {
+  const rule = m.embeds?.[0]?.fields?.find((f) => f.name === 'rule_name')?.value;
+  return (
+    <article className="message system automod-alert" data-testid="message" data-type={m.type} data-message-id={m.id ?? undefined}>
+      <div className="gutter system-icon" aria-hidden="true">
+        <Icon name="shield" size={16} />
+      </div>
+      <div className="body">
+        <div>
+          <strong>AutoMod</strong> blocked a message by <span className="author">{name}</span>
+          {rule ? ` (rule “${rule}”)` : ''}. <time className="muted small">{formatTime(m.timestamp)}</time>
+        </div>
+        <blockquote className="automod-quote">{m.content}</blockquote>
+      </div>
+    </article>
+  );
+}
+
 export const MessageRow = memo(function MessageRow({ message: m, head, own, guildId }: Props) {
   const editing = useMessageUi((s) => s.editing === m.id && m.id !== null);
   const flash = useMessageUi((s) => s.jump?.messageId === m.id && m.id !== null);
@@ -127,6 +146,7 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
   }, [editing]);
 
   if (m.type === 6) return <SystemRow m={m} name={name} />;
+  if (m.type === 24) return <AutoModRow m={m} name={name} />;
 
   const openEditor = () => setEditing(m.id);
 

@@ -18,7 +18,7 @@ export interface DisplayMessage {
   edited: boolean;
   status: 'sent' | OutboxStatus;
   error?: string;
-  /** Discord's message type: 0 default, 19 reply, 6 "pinned a message". */
+  /** Discord's message type: 0 default, 19 reply, 6 "pinned a message", 24 an AutoMod alert. */
   type: number;
   pinned: boolean;
   reactions?: Reaction[];
@@ -29,6 +29,8 @@ export interface DisplayMessage {
   mentions: readonly User[];
   mentionRoles: readonly string[];
   mentionEveryone: boolean;
+  /** Only what rows read of embeds: an AutoMod alert's fields (rule name, keyword). */
+  embeds?: readonly { fields?: { name: string; value: string }[] }[];
 }
 
 const NONE: readonly never[] = [];
@@ -58,6 +60,7 @@ function fromServer(m: Message, me: string): DisplayMessage {
     mentions: m.mentions,
     mentionRoles: m.mention_roles,
     mentionEveryone: m.mention_everyone,
+    ...(m.type === 24 ? { embeds: m.embeds as DisplayMessage['embeds'] } : {}),
   };
 }
 
