@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { Permissions, isCommunicationDisabled } from '@concord/protocol';
 import { useStore } from '../../state/store';
 import { ban, kick, powers, rolesByRank, setMemberRole, timeout } from './actions';
@@ -85,7 +86,8 @@ function ModerationDialog({ action, guildId, userId, name, onCancel, onDone }: {
     setBusy(false);
     if (ok) onDone();
   };
-  return (
+  // On body, above any transformed drawer; the menu that opened it ignores clicks in it (see MemberMenu).
+  return createPortal(
     <div className="mod-dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
       <form
         className="mod-dialog"
@@ -137,7 +139,8 @@ function ModerationDialog({ action, guildId, userId, name, onCancel, onDone }: {
           </button>
         </div>
       </form>
-    </div>
+    </div>,
+    document.body,
   );
 }
 
@@ -148,7 +151,7 @@ export function MemberMenu({ guildId, userId, name, x, y, onClose }: { guildId: 
   const ref = useRef<HTMLDivElement>(null);
   const [pos] = useState(() => ({ left: Math.min(x, window.innerWidth - 240), top: Math.min(y, window.innerHeight - 320) }));
   useEffect(() => {
-    const away = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && onClose();
+    const away = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && !(e.target as Element).closest?.('.mod-dialog-backdrop') && onClose();
     const esc = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('mousedown', away);
     window.addEventListener('keydown', esc);

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { Permissions, type PermissionName, type Role } from '@concord/protocol';
 import { useStore } from '../../state/store';
 import { displayName } from '../../components/util';
@@ -64,7 +65,8 @@ export function ServerSettings({ guildId, onClose }: { guildId: string; onClose:
     ...(p.has(Permissions.MANAGE_GUILD) ? ([['automod', 'AutoMod']] as [Tab, string][]) : []),
     ...(p.has(Permissions.VIEW_AUDIT_LOG) ? ([['audit', 'Audit Log']] as [Tab, string][]) : []),
   ];
-  return (
+  // On body: the sidebar that opens it slides with a transform on phones, which would make it the layer's frame.
+  return createPortal(
     <div className="settings-layer" role="dialog" aria-modal="true" aria-label="Server settings">
       <nav className="settings-nav" aria-label="Settings sections">
         <h2 title={guild.name}>{guild.name}</h2>
@@ -83,7 +85,8 @@ export function ServerSettings({ guildId, onClose }: { guildId: string; onClose:
         {tab === 'automod' && <AutoModTab guildId={guildId} userId={me?.id} />}
         {tab === 'audit' && <AuditLogTab guildId={guildId} />}
       </main>
-    </div>
+    </div>,
+    document.body,
   );
 }
 
