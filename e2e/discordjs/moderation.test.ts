@@ -141,13 +141,13 @@ describe('discord.js moderation bot', () => {
     expect(refused.body.code).toBe(200000);
     const [execution] = (await executed) as [{ ruleId: string; userId: string; action: { type: number } }];
     expect(execution).toMatchObject({ ruleId: rule.id, userId: u.id, action: { type: AutoModerationActionType.BlockMessage } });
-    const fetched = await g.autoModerationRules.fetch({ force: true });
+    const fetched = await g.autoModerationRules.fetch();
     expect(fetched.get(rule.id)?.name).toBe('No spoilers');
     const edited = await rule.setEnabled(false);
     expect(edited.enabled).toBe(false);
     expect((await u.api.post(`/channels/${guild.generalId}/messages`, { content: 'spoilers now pass' })).status).toBe(200);
     await rule.delete();
-    expect((await g.autoModerationRules.fetch({ force: true })).has(rule.id)).toBe(false);
+    expect((await g.autoModerationRules.fetch()).has(rule.id)).toBe(false);
     const log = await g.fetchAuditLogs({ type: AuditLogEvent.AutoModerationRuleCreate });
     expect(log.entries.first()?.reason).toBe('movie night');
   });
