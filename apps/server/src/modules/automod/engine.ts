@@ -203,11 +203,14 @@ function compileRule(rule: AutoModRule): CompiledRule {
       const keywords = new KeywordSet(md.keyword_filter ?? []);
       const allow = md.allow_list?.length ? new KeywordSet(md.allow_list) : undefined;
       const regexes = (md.regex_patterns ?? []).map((p) => ({ source: p, re: compileRegex(p) }));
+      const any = anyOf(md.regex_patterns ?? []);
       return {
         ...base,
         test(s, lower) {
           const hit = keywords.find(s.content, lower, allow);
           if (hit) return { matched_keyword: hit.keyword, matched_content: hit.content };
+          // One pass over the message for all patterns; only a message that matches one is looked at pattern by pattern.
+          if (any && !any.matcher(s.content).find()) return undefined;
           for (const { source, re } of regexes) {
             const m = re.matcher(s.content);
             // Every match is looked at (an allowed one does not hide the next); RE2 keeps each find linear.
@@ -268,6 +271,16 @@ function compileRule(rule: AutoModRule): CompiledRule {
 }
 
 export const AutoModDefaultMentionLimit = 20;
+
+/** The patterns as one alternation (RE2 runs it in a single pass); none when there are fewer than two or it is too big. */
+function anyOf(patterns: readonly string[]): RE2JS | undefined {
+  if (patterns.length < 2) return undefined;
+  try {
+    return compileRegex(patterns.map((p) => `(?:${p})`).join('|'));
+  } catch {
+    return undefined;
+  }
+}
 
 /** A guild's enabled message rules, compiled. */
 export class CompiledRules {
