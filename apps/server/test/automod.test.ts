@@ -94,6 +94,8 @@ describe('rules', () => {
     const quiet = await identify(member.token, GatewayIntents.Guilds | GatewayIntents.GuildMessages);
     expect((await member.api.post(rules(guildId), keywordRule({ keyword_filter: ['x'] }, [{ type: 3, metadata: { duration_seconds: 60 } }]))).body.code).toBe(50013);
     const made = await member.api.ok.post<AutoModRule>(rules(guildId), keywordRule({ keyword_filter: ['x'] }));
+    // The audit log carries the rules its entries name.
+    expect((await owner.api.ok.get<{ auto_moderation_rules: AutoModRule[] }>(`/guilds/${guildId}/audit-logs`)).auto_moderation_rules).toEqual([made]);
     const loud = await identify(owner.token);
     await owner.api.ok.patch(`${rules(guildId)}/${made.id}`, { name: 'Renamed' });
     await loud.next((f) => f.t === 'AUTO_MODERATION_RULE_UPDATE');
