@@ -57,6 +57,11 @@ export class Api {
     await this.call('accept invite', 'POST', `/invites/${code}`, {}, token);
   }
 
+  /** An AutoMod rule (the caller needs MANAGE_GUILD). */
+  async autoModRule(token: string, guildId: string, body: unknown): Promise<void> {
+    await this.call('create automod rule', 'POST', `/guilds/${guildId}/auto-moderation/rules`, body, token);
+  }
+
   send(token: string, channelId: string, content: string, nonce: string) {
     return this.http.request<{ id: string }>('POST', `/channels/${channelId}/messages`, { content, nonce }, token);
   }

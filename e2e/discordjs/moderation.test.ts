@@ -1,9 +1,16 @@
 /**
  * A moderation bot on unmodified discord.js v14: creates a role, assigns it, renames a member, times one out,
- * kicks, bans with message deletion, bulk-deletes and reads the audit log, against a real Concord server.
+ * kicks, bans with message deletion, bulk-deletes, reads the audit log and manages AutoMod rules, against a real
+ * Concord server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditLogEvent, Client, Events, GatewayIntentBits, PermissionFlagsBits, type TextChannel } from 'discord.js';
+import {
+  AuditLogEvent,
+  AutoModerationActionType,
+  AutoModerationRuleEventType,
+  AutoModerationRuleTriggerType,
+  Client,
+  Events, GatewayIntentBits, PermissionFlagsBits, type TextChannel } from 'discord.js';
 import { addBot, eventually, join, newBot, newGuild, newUser, startTestServer, waitForEvent, withTimeout, type TestBot, type TestGuild, type TestServer, type TestUser } from '@concord/server/testing';
 
 let server: TestServer;
@@ -22,7 +29,8 @@ const MOD_PERMISSIONS =
   PermissionFlagsBits.KickMembers |
   PermissionFlagsBits.BanMembers |
   PermissionFlagsBits.ModerateMembers |
-  PermissionFlagsBits.ViewAuditLog;
+  PermissionFlagsBits.ViewAuditLog |
+  PermissionFlagsBits.ManageGuild;
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -31,7 +39,13 @@ beforeAll(async () => {
   bot = await newBot(owner.api, 'Mod Bot');
   await addBot(owner.api, guild.id, bot, MOD_PERMISSIONS.toString());
   client = new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildModeration],
+    intents: [
+      GatewayIntentBits.Guilds,
+      GatewayIntentBits.GuildMessages,
+      GatewayIntentBits.GuildModeration,
+      GatewayIntentBits.AutoModerationConfiguration,
+      GatewayIntentBits.AutoModerationExecution,
+    ],
     rest: { api: `${server.base}/api`, version: '10', retries: 0, timeout: 5000 },
   });
   const ready = waitForEvent(client, Events.ClientReady, 10_000);
@@ -105,5 +119,36 @@ describe('discord.js moderation bot', () => {
     for (const t of [AuditLogEvent.RoleCreate, AuditLogEvent.MemberRoleUpdate, AuditLogEvent.MemberUpdate, AuditLogEvent.MemberKick, AuditLogEvent.MemberBanAdd, AuditLogEvent.MessageBulkDelete]) {
       expect(types.has(t)).toBe(true);
     }
+  });
+
+  it('creates an AutoMod rule that blocks a member, hears its execution, edits and deletes it', async () => {
+    const g = client.guilds.cache.get(guild.id)!;
+    const created = waitForEvent(client, Events.AutoModerationRuleCreate, 5000);
+    const rule = await g.autoModerationRules.create({
+      name: 'No spoilers',
+      eventType: AutoModerationRuleEventType.MessageSend,
+      triggerType: AutoModerationRuleTriggerType.Keyword,
+      triggerMetadata: { keywordFilter: ['spoiler*'], regexPatterns: ['ending\\s+is'] },
+      actions: [{ type: AutoModerationActionType.BlockMessage, metadata: { customMessage: 'No spoilers here.' } }],
+      enabled: true,
+      reason: 'movie night',
+    });
+    expect(rule.triggerMetadata.keywordFilter).toEqual(['spoiler*']);
+    await created;
+    const u = await member();
+    const executed = waitForEvent(client, Events.AutoModerationActionExecution, 5000);
+    const refused = await u.api.post(`/channels/${guild.generalId}/messages`, { content: 'SPOILERS: the ending is sad' });
+    expect(refused.body.code).toBe(200000);
+    const [execution] = (await executed) as [{ ruleId: string; userId: string; action: { type: number } }];
+    expect(execution).toMatchObject({ ruleId: rule.id, userId: u.id, action: { type: AutoModerationActionType.BlockMessage } });
+    const fetched = await g.autoModerationRules.fetch();
+    expect(fetched.get(rule.id)?.name).toBe('No spoilers');
+    const edited = await rule.setEnabled(false);
+    expect(edited.enabled).toBe(false);
+    expect((await u.api.post(`/channels/${guild.generalId}/messages`, { content: 'spoilers now pass' })).status).toBe(200);
+    await rule.delete();
+    expect((await g.autoModerationRules.fetch()).has(rule.id)).toBe(false);
+    const log = await g.fetchAuditLogs({ type: AuditLogEvent.AutoModerationRuleCreate });
+    expect(log.entries.first()?.reason).toBe('movie night');
   });
 });

@@ -112,6 +112,11 @@ describe('server settings in Chromium', () => {
     await b.getByRole('menu').getByRole('button', { name: `Kick ${names.carol}` }).waitFor();
     await b.screenshot({ path: screenshotPath('member-menu.png') });
     await b.getByRole('menu').getByRole('button', { name: `Kick ${names.carol}` }).click();
+    // The confirmation asks for a reason, which the audit log keeps.
+    const confirm = b.getByRole('dialog', { name: `Kick ${names.carol} from the server` });
+    await confirm.getByLabel('Reason').fill('spamming');
+    await b.screenshot({ path: screenshotPath('kick-dialog.png') });
+    await confirm.getByRole('button', { name: 'Kick', exact: true }).click();
 
     await a.locator('.members .member', { hasText: names.carol }).waitFor({ state: 'detached' });
     await carol.page.locator('.channel-header', { hasText: 'general' }).waitFor({ state: 'detached' });

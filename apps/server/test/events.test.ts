@@ -66,6 +66,8 @@ async function interact(w: World, answer: ((i: { id: string; token: string }) =>
   if (answer) await new Api(server.base).ok.post(`/interactions/${i.id}/${i.token}/callback`, answer(i));
 }
 
+const keywordRule = (keyword_filter: string[]) => ({ name: 'Words', event_type: 1, trigger_type: 1, trigger_metadata: { keyword_filter }, actions: [{ type: 1 }], enabled: true });
+
 /** The actions, one per event; `live` is the owner's session, which must receive `t`. */
 const actions: { [K in EventName]: (w: World) => Promise<unknown> } = {
   READY: async () => undefined,
@@ -100,6 +102,20 @@ const actions: { [K in EventName]: (w: World) => Promise<unknown> } = {
     await w.owner.api.ok.delete(`/guilds/${w.guild.id}/bans/${stranger.id}`);
   },
   GUILD_AUDIT_LOG_ENTRY_CREATE: (w) => w.owner.api.ok.patch(`/guilds/${w.guild.id}/members/${w.other.id}`, { nick: 'Nicked' }),
+  AUTO_MODERATION_RULE_CREATE: (w) => w.owner.api.ok.post(`/guilds/${w.guild.id}/auto-moderation/rules`, keywordRule(['nope'])),
+  AUTO_MODERATION_RULE_UPDATE: async (w) => {
+    const rule = await w.owner.api.ok.post<{ id: string }>(`/guilds/${w.guild.id}/auto-moderation/rules`, keywordRule(['nope']));
+    await w.owner.api.ok.patch(`/guilds/${w.guild.id}/auto-moderation/rules/${rule.id}`, { enabled: false });
+  },
+  AUTO_MODERATION_RULE_DELETE: async (w) => {
+    const rule = await w.owner.api.ok.post<{ id: string }>(`/guilds/${w.guild.id}/auto-moderation/rules`, keywordRule(['nope']));
+    await w.owner.api.ok.delete(`/guilds/${w.guild.id}/auto-moderation/rules/${rule.id}`);
+  },
+  AUTO_MODERATION_ACTION_EXECUTION: async (w) => {
+    await w.owner.api.ok.post(`/guilds/${w.guild.id}/auto-moderation/rules`, keywordRule(['forbidden']));
+    const r = await w.other.api.post(`/channels/${w.guild.generalId}/messages`, { content: 'a forbidden word' });
+    if (r.status !== 400) throw new Error(`expected a block, got ${r.status}`);
+  },
   GUILD_MEMBER_ADD: async (w) => join(w.owner.api, (await newUser(server.base)).api, w.guild.generalId),
   GUILD_MEMBER_UPDATE: (w) => w.other.api.ok.patch('/users/@me', { global_name: 'Other Renamed' }),
   GUILD_MEMBER_REMOVE: async (w) => {

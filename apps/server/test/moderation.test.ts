@@ -151,14 +151,15 @@ describe('audit log', () => {
     const role = await owner.api.ok.post(`/guilds/${guildId}/roles`, { name: 'Audited' });
     await owner.api.ok.put(`/guilds/${guildId}/members/${member.id}/roles/${role.id}`);
     const log = await owner.api.ok.get(`/guilds/${guildId}/audit-logs`);
-    expect(log.audit_log_entries.map((e: { action_type: number }) => e.action_type)).toEqual([AuditLogEvents.MEMBER_ROLE_UPDATE, AuditLogEvents.ROLE_CREATE, AuditLogEvents.MEMBER_UPDATE]);
+    expect(log.audit_log_entries.map((e: { action_type: number }) => e.action_type)).toEqual([AuditLogEvents.MEMBER_ROLE_UPDATE, AuditLogEvents.ROLE_CREATE, AuditLogEvents.MEMBER_UPDATE, AuditLogEvents.INVITE_CREATE]);
     expect(log.audit_log_entries[0].changes).toEqual([{ key: '$add', new_value: [{ id: role.id, name: 'Audited' }] }]);
     expect(log.users.map((u: { id: string }) => u.id).sort()).toEqual([owner.id, member.id].sort());
     const roleOnly = await owner.api.ok.get(`/guilds/${guildId}/audit-logs?action_type=${AuditLogEvents.ROLE_CREATE}`);
     expect(roleOnly.audit_log_entries).toHaveLength(1);
     expect((await owner.api.ok.get(`/guilds/${guildId}/audit-logs?user_id=${member.id}`)).audit_log_entries).toHaveLength(0);
     expect((await owner.api.ok.get(`/guilds/${guildId}/audit-logs?limit=1`)).audit_log_entries).toHaveLength(1);
-    expect((await owner.api.ok.get(`/guilds/${guildId}/audit-logs?before=${roleOnly.audit_log_entries[0].id}`)).audit_log_entries).toHaveLength(1);
+    // Before the role: the nickname, and the invite the member joined through.
+    expect((await owner.api.ok.get(`/guilds/${guildId}/audit-logs?before=${roleOnly.audit_log_entries[0].id}`)).audit_log_entries).toHaveLength(2);
     expect((await member.api.get(`/guilds/${guildId}/audit-logs`)).body.code).toBe(50013);
     // The member saw their own update, but no audit entries.
     await memberLive.next((f) => f.t === 'GUILD_MEMBER_UPDATE' && f.d.roles.includes(role.id));

@@ -4,7 +4,11 @@
  * the channel's history (missing or duplicated = failure). Runs on SQLite and, when reachable, PostgreSQL;
  * the bare SQLite single-row commit loop runs in the same run.
  *
- *   npm run -w bench throughput [-- --senders 1,4,16 --stores sqlite,postgres --duration 10 --quick]
+ *   npm run -w bench throughput [-- --senders 1,4,16 --stores sqlite,postgres --duration 10 --quick --automod]
+ *
+ * With --automod, every step runs twice in the same server: without AutoMod rules, then with the most a guild may
+ * hold of the costly kind (6 keyword rules of 1,000 keywords each, one with 10 regex patterns, 1 keyword preset
+ * rule), none of which the bench's messages trigger; the owner (exempt from AutoMod) does not send.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,10 +33,38 @@ const OPTIONS = {
   'content-bytes': { type: 'string' },
   /** rest (POST /channels/:id/messages) or gateway (extension op 100 -> op 101) */
   via: { type: 'string', default: 'rest' },
+  automod: { type: 'boolean', default: false },
 } as const;
+
+/** Words no bench message contains: each rule's thousand keywords mix whole words, prefixes, suffixes and infixes. */
+function keywordList(rule: number): string[] {
+  return Array.from({ length: 1000 }, (_, i) => {
+    const w = `zq${rule}x${i.toString(36)}`;
+    return i % 10 === 0 ? `${w}*` : i % 10 === 1 ? `*${w}` : i % 10 === 2 ? `*${w}*` : w;
+  });
+}
+
+/** The rules of an --automod step: the most a guild may hold of keyword rules (6) and a preset rule. */
+async function addAutoModRules(api: Api, ownerToken: string, guildId: string): Promise<number> {
+  const regexes = Array.from({ length: 10 }, (_, i) => `fo+b${i}r\\d{2,}|(spam|scam)${i}[a-z]+!{3}`);
+  for (let r = 0; r < 6; r++) {
+    await api.autoModRule(ownerToken, guildId, {
+      name: `bench ${r}`,
+      event_type: 1,
+      trigger_type: 1,
+      trigger_metadata: { keyword_filter: keywordList(r), ...(r === 0 ? { regex_patterns: regexes } : {}) },
+      actions: [{ type: 1 }],
+      enabled: true,
+    });
+  }
+  await api.autoModRule(ownerToken, guildId, { name: 'bench preset', event_type: 1, trigger_type: 4, trigger_metadata: { presets: [1, 2, 3] }, actions: [{ type: 1 }], enabled: true });
+  return 7;
+}
 
 interface Row {
   store: string;
+  /** AutoMod rules in the guild during the step. */
+  automod_rules: number;
   senders: number;
   accepted: number;
   errors: number;
@@ -72,7 +104,7 @@ async function verify(api: Api, token: string, channelId: string, tag: string, a
   return { persisted: seen.size, missing, duplicated: duplicated + unacked };
 }
 
-async function measure(store: string, apiBase: string, pid: number | undefined, senders: number, seconds: number, contentBytes: number, tokens: string[], channelId: string, gatewayUrl?: string): Promise<Row> {
+async function measure(store: string, apiBase: string, pid: number | undefined, senders: number, seconds: number, contentBytes: number, tokens: string[], channelId: string, gatewayUrl?: string): Promise<Omit<Row, 'automod_rules'>> {
   const api = new Api(apiBase, senders + 2);
   // --via gateway: each sender is one gateway session using the op 100 send extension (acked by op 101). It identifies
   // with GUILDS only, so the server does not also fan every message out to the senders' own sessions.
@@ -153,16 +185,23 @@ export async function runThroughput(argv: string[]) {
     try {
       const api = new Api(server.apiBase, 8);
       const max = Math.max(...senderCounts);
-      const { accounts, channelId } = await setupGuild(api, o['user-prefix'] ?? `t${runTag()}u`, max, o.password);
-      api.close();
-      for (const n of senderCounts) {
-        const r = await measure(store, server.apiBase, server.pid, n, seconds, contentBytes, accounts.map((a) => a.token), channelId, via === 'gateway' ? server.gatewayUrl : undefined);
-        rows.push(r);
-        console.info(`${store} ${n} senders: ${r.msgs_per_s} msgs/s, missing ${r.missing}, dup ${r.duplicated}`);
-        if (r.errors) result.failures.push(`${store} ${n} senders: ${r.errors} sends were not accepted ${r.problems.join('; ')}`.trim());
-        if (r.missing) result.failures.push(`${store} ${n} senders: ${r.missing} acknowledged messages not in history`);
-        if (r.duplicated) result.failures.push(`${store} ${n} senders: ${r.duplicated} duplicated or unacknowledged messages in history`);
+      // With --automod the owner, whom AutoMod exempts, only sets up: the senders are the members after it.
+      const skip = o.automod ? 1 : 0;
+      const { accounts, guildId, channelId } = await setupGuild(api, o['user-prefix'] ?? `t${runTag()}u`, max + skip, o.password);
+      const senders = accounts.slice(skip).map((a) => a.token);
+      for (const rules of o.automod ? [0, 7] : [0]) {
+        if (rules > 0) await addAutoModRules(api, accounts[0]!.token, guildId);
+        for (const n of senderCounts) {
+          const r = { ...(await measure(store, server.apiBase, server.pid, n, seconds, contentBytes, senders, channelId, via === 'gateway' ? server.gatewayUrl : undefined)), automod_rules: rules };
+          rows.push(r);
+          const label = `${store} ${n} senders${o.automod ? `, ${rules} AutoMod rules` : ''}`;
+          console.info(`${label}: ${r.msgs_per_s} msgs/s, missing ${r.missing}, dup ${r.duplicated}`);
+          if (r.errors) result.failures.push(`${label}: ${r.errors} sends were not accepted ${r.problems.join('; ')}`.trim());
+          if (r.missing) result.failures.push(`${label}: ${r.missing} acknowledged messages not in history`);
+          if (r.duplicated) result.failures.push(`${label}: ${r.duplicated} duplicated or unacknowledged messages in history`);
+        }
       }
+      api.close();
     } finally {
       await server.stop();
       const dataDir = (server as { dataDir?: string }).dataDir;
@@ -176,8 +215,8 @@ export async function runThroughput(argv: string[]) {
   result.rows = rows;
   result.tables.push({
     title: `Accepted and persisted messages (raw SQLite single-row commits in this run: ${raw.commits_per_s}/s, commit p50 ${raw.latency_ms.p50} ms)`,
-    columns: ['store', 'senders', 'accepted', 'msgs/s', 'vs raw SQLite commits/s', 'ack p50 ms', 'ack p99 ms', 'persisted', 'missing', 'dup', 'server CPU µs/msg'],
-    rows: rows.map((r) => [r.store, r.senders, r.accepted, r.msgs_per_s, ratio(r.msgs_per_s, raw.commits_per_s), r.ack_ms.p50, r.ack_ms.p99, r.persisted, r.missing, r.duplicated, r.server_cpu_us_per_msg]),
+    columns: ['store', 'senders', ...(o.automod ? ['AutoMod rules'] : []), 'accepted', 'msgs/s', 'vs raw SQLite commits/s', 'ack p50 ms', 'ack p99 ms', 'persisted', 'missing', 'dup', 'server CPU µs/msg'],
+    rows: rows.map((r) => [r.store, r.senders, ...(o.automod ? [r.automod_rules] : []), r.accepted, r.msgs_per_s, ratio(r.msgs_per_s, raw.commits_per_s), r.ack_ms.p50, r.ack_ms.p99, r.persisted, r.missing, r.duplicated, r.server_cpu_us_per_msg]),
   });
   const prof = profileDir && newestProfile(profileDir);
   if (prof) result.tables.push(profileTable(prof));

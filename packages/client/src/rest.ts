@@ -75,6 +75,8 @@ export interface RequestOptions {
   query?: Query;
   /** Abort, e.g. when the view that asked goes away. */
   signal?: AbortSignal;
+  /** Sent as X-Audit-Log-Reason (percent-encoded, as Discord expects): the reason the audit log records. */
+  reason?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -132,6 +134,7 @@ export class RestClient {
     const headers: Record<string, string> = {};
     if (this.token) headers.Authorization = this.token;
     if (o.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (o.reason) headers['X-Audit-Log-Reason'] = encodeURIComponent(o.reason);
     try {
       return await this.fetchImpl(url, {
         method,

@@ -5,6 +5,7 @@
  * the new name means to them.
  */
 import { GatewayIntents as I } from './gateway.js';
+import type { AutoModActionExecutionData, AutoModRule } from './automod.js';
 import type { Channel, Guild, GuildCreateData, Member, Message, ReadyData, Relationship, RelationshipType, Role, ThreadMember, User, VoiceState } from './schemas.js';
 import type { AutocompleteResponseData, Interaction, InteractionModalCreateData, InteractionResultData } from './interactions.js';
 
@@ -283,6 +284,10 @@ export interface DispatchPayloads {
   GUILD_BAN_ADD: GuildBanData;
   GUILD_BAN_REMOVE: GuildBanData;
   GUILD_AUDIT_LOG_ENTRY_CREATE: GuildAuditLogEntryCreateData;
+  AUTO_MODERATION_RULE_CREATE: AutoModRule;
+  AUTO_MODERATION_RULE_UPDATE: AutoModRule;
+  AUTO_MODERATION_RULE_DELETE: AutoModRule;
+  AUTO_MODERATION_ACTION_EXECUTION: AutoModActionExecutionData;
   GUILD_MEMBER_ADD: GuildMemberAddData;
   GUILD_MEMBER_UPDATE: GuildMemberUpdateData;
   GUILD_MEMBER_REMOVE: GuildMemberRemoveData;
@@ -360,6 +365,12 @@ export const EventInfo = {
   GUILD_BAN_REMOVE: { guild: I.GuildModeration },
   // Sent only to holders of VIEW_AUDIT_LOG (the route's guild_permission).
   GUILD_AUDIT_LOG_ENTRY_CREATE: { guild: I.GuildModeration },
+  // Sent only to holders of MANAGE_GUILD (the route's guild_permission), as on Discord.
+  AUTO_MODERATION_RULE_CREATE: { guild: I.AutoModerationConfiguration },
+  AUTO_MODERATION_RULE_UPDATE: { guild: I.AutoModerationConfiguration },
+  AUTO_MODERATION_RULE_DELETE: { guild: I.AutoModerationConfiguration },
+  // Also to MANAGE_GUILD holders only; they see the blocked content, as moderators do on Discord.
+  AUTO_MODERATION_ACTION_EXECUTION: { guild: I.AutoModerationExecution },
   GUILD_MEMBER_ADD: { guild: I.GuildMembers },
   // A session's own member updates are sent regardless of intents (see the gateway fan-out).
   GUILD_MEMBER_UPDATE: { guild: I.GuildMembers },

@@ -9,3 +9,4 @@ export * from './audit.js';
 export * from './readstates.js';
 export * from './mentions.js';
 export * from './interactions.js';
+export * from './automod.js';

@@ -300,6 +300,11 @@ const handlers: { [K in EventName]: Handler<K> } = {
   GUILD_BAN_ADD: keep,
   GUILD_BAN_REMOVE: keep,
   GUILD_AUDIT_LOG_ENTRY_CREATE: keep,
+  // AutoMod rules are fetched by the settings view when opened.
+  AUTO_MODERATION_RULE_CREATE: keep,
+  AUTO_MODERATION_RULE_UPDATE: keep,
+  AUTO_MODERATION_RULE_DELETE: keep,
+  AUTO_MODERATION_ACTION_EXECUTION: keep,
   GUILD_MEMBER_ADD: (state, d) => guildMember(state, d, true),
   GUILD_MEMBER_UPDATE: (state, d) => guildMember(state, d, false),
   GUILD_MEMBER_REMOVE(state, d) {

@@ -50,7 +50,7 @@ export const isTextBasedType = (type: number): boolean =>
   type === ChannelTypes.GUILD_TEXT || type === ChannelTypes.GUILD_VOICE || type === ChannelTypes.GUILD_ANNOUNCEMENT ||
   isPrivateChannelType(type) || isThreadType(type);
 
-export const MessageTypes = { DEFAULT: 0, CHANNEL_PINNED_MESSAGE: 6, USER_JOIN: 7, REPLY: 19, CHAT_INPUT_COMMAND: 20, CONTEXT_MENU_COMMAND: 23 } as const;
+export const MessageTypes = { DEFAULT: 0, CHANNEL_PINNED_MESSAGE: 6, USER_JOIN: 7, REPLY: 19, CHAT_INPUT_COMMAND: 20, CONTEXT_MENU_COMMAND: 23, AUTO_MODERATION_ACTION: 24 } as const;
 
 /** Discord's SystemChannelFlags that Concord honours. */
 export const SystemChannelFlags = { SUPPRESS_JOIN_NOTIFICATIONS: 1 << 0 } as const;
@@ -389,6 +389,18 @@ export const ModifyGuildBody = z.object({
   system_channel_flags: z.number().int().min(0).max(63).optional(),
   afk_channel_id: snowflake.nullable().optional(),
   afk_timeout: z.number().int().min(60).max(3600).optional(),
+  verification_level: z.number().int().min(0).max(4).optional(),
+  default_message_notifications: z.number().int().min(0).max(1).optional(),
+  explicit_content_filter: z.number().int().min(0).max(2).optional(),
+  /** Only the owner may hand the guild to another member. */
+  owner_id: snowflake.optional(),
+});
+
+/** `PUT /channels/:id/permissions/:overwrite_id`. */
+export const EditChannelPermissionsBody = z.object({
+  type: z.union([z.literal(0), z.literal(1)]),
+  allow: bitfield.nullable().optional(),
+  deny: bitfield.nullable().optional(),
 });
 
 const channelName = name100;
@@ -796,7 +808,7 @@ export interface XMessageAckData {
   /** The stored message id, when accepted. */
   id?: string;
   /** Discord-shaped error, when refused. */
-  error?: { code: number; message: string; status: number; /** Seconds to wait, on 429. */ retry_after?: number };
+  error?: { code: number; message: string; status: number; /** Seconds to wait, on 429. */ retry_after?: number; /** An AutoMod block's words for the author (200000). */ custom_message?: string };
 }
 
 export interface HelloData {

@@ -4,6 +4,7 @@
  */
 import { attachmentsModule } from './attachments/index.js';
 import { auditModule } from './audit/index.js';
+import { automodModule } from './automod/index.js';
 import { applicationsModule } from './applications/index.js';
 import { authModule } from './auth/index.js';
 import { channelsModule } from './channels/index.js';
@@ -42,6 +43,7 @@ export const modules = [
   membersModule,
   moderationModule,
   auditModule,
+  automodModule,
   threadsModule,
   webhooksModule,
   interactionsModule,

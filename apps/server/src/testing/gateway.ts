@@ -33,7 +33,7 @@ export interface WaitOptions {
 export type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
 
 /** Intent bits 0-15: every event a test may want, privileged ones included. */
-export const TEST_INTENTS = 0b1111111111111111;
+export const TEST_INTENTS = 0b1111111111111111 | (1 << 20) | (1 << 21);
 
 const PROPERTIES = { os: 'linux', browser: 'concord-test', device: 'concord-test' };
 

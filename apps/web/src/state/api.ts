@@ -16,6 +16,7 @@ export const rest = new RestClient({
 export function describeError(err: unknown): string {
   if (err instanceof RestError) {
     if (err.status === 429) return `You are doing that too fast. Try again in ${((err.retryAfterMs ?? 1000) / 1000).toFixed(1)} s.`;
+    if (err.code === 200000) return 'AutoMod blocked this message.';
     if (err.status === 403) return "You don't have permission to do that.";
     if (err.status === 401) return 'Your session has expired. Log in again.';
     // "login: Login or password is invalid." reads better without the field's name.

@@ -123,9 +123,13 @@ export function onAck(ack: XMessageAckData): void {
       const text =
         ack.error.status === 429
           ? `You are sending messages too fast.${wait}`
-          : ack.error.status === 403
-            ? "You don't have permission to send messages here."
-            : ack.error.message;
+          : ack.error.code === ErrorCodes.AUTOMOD_MESSAGE_BLOCKED
+            ? `AutoMod blocked this message${ack.error.custom_message ? `: ${ack.error.custom_message}` : '.'}`
+            : ack.error.code === ErrorCodes.VERIFICATION_LEVEL_TOO_HIGH
+              ? 'This server asks newcomers to wait a few minutes before sending messages.'
+              : ack.error.status === 403
+                ? "You don't have permission to send messages here."
+                : ack.error.message;
       // Slowmode says how long to wait: the composer counts it down.
       if (ack.error.code === ErrorCodes.SLOWMODE_RATE_LIMITED && ack.error.retry_after !== undefined) {
         const until = Date.now() + ack.error.retry_after * 1000;

@@ -2,6 +2,7 @@
 import { GatewayOpcodes as Op, XSendMessageData } from '@concord/protocol';
 import { ApiError, RateLimitedError } from '../../lib/errors.js';
 import { sendMessage as send } from '../../modules/messages/service.js';
+import { AutoModBlocked } from '../../modules/automod/service.js';
 import { defineOp } from './context.js';
 
 export const sendMessage = defineOp({
@@ -24,7 +25,8 @@ export const sendMessage = defineOp({
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       const retry = err instanceof RateLimitedError ? { retry_after: Number(err.retryAfter.toFixed(3)) } : {};
-      conn.sendOp(Op.XMessageAck, { nonce: d.nonce, channel_id, error: { code: err.code, message: err.message, status: err.status, ...retry } });
+      const custom = err instanceof AutoModBlocked && err.customMessage ? { custom_message: err.customMessage } : {};
+      conn.sendOp(Op.XMessageAck, { nonce: d.nonce, channel_id, error: { code: err.code, message: err.message, status: err.status, ...retry, ...custom } });
     }
   },
 });

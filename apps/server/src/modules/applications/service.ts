@@ -12,7 +12,7 @@ import type { ApplicationRecord } from './store.js';
 import { applicationKeys } from '../interactions/keys.js';
 
 /** What this domain's services use. */
-type AppDeps = Needs<'applications' | 'users' | 'guilds' | 'channels' | 'moderation' | 'messages' | 'interactions', 'access' | 'cache' | 'ids' | 'config' | 'presence'>;
+type AppDeps = Needs<'applications' | 'users' | 'guilds' | 'channels' | 'moderation' | 'messages' | 'interactions' | 'audit', 'access' | 'cache' | 'ids' | 'config' | 'presence'>;
 
 /** Discord's application flags that grant privileged intents (the "limited" and full variants). */
 export const AppFlags = {
@@ -146,6 +146,6 @@ export async function authorizeBot(
   if (!hasPermission(perms, requested)) throw errors.missingPermissions();
   const bot = await deps.users.get(app.bot_id);
   if (!bot) throw errors.unknown('user');
-  await addMember(deps, body.guild_id, bot, { botRolePermissions: requested, botName: app.name });
+  await addMember(deps, body.guild_id, bot, { botRolePermissions: requested, botName: app.name, addedBy: ctx });
   return { location: '/oauth2/authorized' };
 }

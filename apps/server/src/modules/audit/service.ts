@@ -9,7 +9,7 @@ import type { Deps, Needs, Tx } from '../deps.js';
 import { wireUser } from '../wire.js';
 import type { AuditQuery, AuditRecord } from './store.js';
 
-type AuditDeps = Needs<'audit' | 'users', 'access'>;
+type AuditDeps = Needs<'audit' | 'users' | 'automod', 'access'>;
 
 export interface AuditInput {
   action_type: number;
@@ -69,6 +69,9 @@ export async function listAuditLog(deps: AuditDeps, ctx: Ctx, guildId: string, q
     if (e.target_id) userIds.add(e.target_id);
   }
   const users = await deps.users.getMany([...userIds]);
+  // The AutoMod rules the entries name, as Discord includes them (those deleted since are gone).
+  const ruleIds = new Set(entries.filter((e) => e.action_type >= 140 && e.action_type <= 142 && e.target_id).map((e) => e.target_id!));
+  const rules = ruleIds.size > 0 ? (await deps.automod.list(guildId)).filter((r) => ruleIds.has(r.id)) : [];
   return {
     audit_log_entries: entries.map(wireAuditEntry),
     users: users.map(wireUser),
@@ -77,6 +80,6 @@ export async function listAuditLog(deps: AuditDeps, ctx: Ctx, guildId: string, q
     guild_scheduled_events: [],
     threads: [],
     application_commands: [],
-    auto_moderation_rules: [],
+    auto_moderation_rules: rules,
   };
 }

@@ -1,4 +1,4 @@
-import { CreateChannelBody, ModifyChannelBody, ModifyGroupDmBody } from '@concord/protocol';
+import { CreateChannelBody, EditChannelPermissionsBody, ModifyChannelBody, ModifyGroupDmBody } from '@concord/protocol';
 import { parse } from '../../lib/errors.js';
 import type { Router } from '../../http/router.js';
 import type { Deps } from '../deps.js';
@@ -15,6 +15,8 @@ export function channelRoutes(r: Router, deps: Deps): void {
     if (scope.kind === 'private') return dms.modifyGroupDm(deps, req.ctx, scope, parse(ModifyGroupDmBody, req.body));
     return channels.modifyChannel(deps, req.ctx, req.params.channel_id!, parse(ModifyChannelBody, req.body));
   });
+  r.put('/channels/:channel_id/permissions/:overwrite_id', (req) => channels.editPermission(deps, req.ctx, req.params.channel_id!, req.params.overwrite_id!, parse(EditChannelPermissionsBody, req.body)));
+  r.delete('/channels/:channel_id/permissions/:overwrite_id', (req) => channels.deletePermission(deps, req.ctx, req.params.channel_id!, req.params.overwrite_id!));
   r.delete('/channels/:channel_id', async (req) => {
     const scope = await deps.access.channel(req.ctx, req.params.channel_id!);
     if (scope.kind === 'private') return dms.closePrivateChannel(deps, req.ctx, scope);

@@ -1,5 +1,8 @@
-import { ChannelTypes, Permissions, hasPermission, isForumType, mayWriteOverwrites, overwriteChange, type Channel } from '@concord/protocol';
+import { AuditLogEvents, ChannelTypes, Permissions, hasPermission, isForumType, mayWriteOverwrites, overwriteChange, type AuditLogChange, type Channel } from '@concord/protocol';
 import { channelsGone } from '../voice/service.js';
+import { diffChanges, recordAudit } from '../audit/service.js';
+import type { GuildChannelScope } from '../access.js';
+import type { Tx } from '../deps.js';
 import { errors } from '../../lib/errors.js';
 import type { Ctx } from '../access.js';
 import type { GuildState } from '../guilds/cache.js';
@@ -12,7 +15,35 @@ import { forumPatch, newForum, type ForumInput } from '../threads/forum.js';
 import type { ChannelPatch, ChannelRecord, OverwriteRecord } from './store.js';
 
 /** What this domain's services use. */
-type ChannelDeps = Needs<'channels' | 'guilds' | 'threads' | 'messages', 'access' | 'cache' | 'ids' | 'events' | 'voiceStates'>;
+type ChannelDeps = Needs<'channels' | 'guilds' | 'threads' | 'messages' | 'audit', 'access' | 'cache' | 'ids' | 'events' | 'voiceStates'>;
+
+/** What a channel's audit entries compare (Discord's keys); overwrites get entries of their own. */
+const AUDITED_CHANNEL = ['name', 'type', 'topic', 'parent_id', 'position', 'nsfw', 'rate_limit_per_user', 'bitrate', 'user_limit'] as const;
+type Overwrites = NonNullable<Channel['permission_overwrites']>;
+
+/** One entry per overwrite created, changed or removed (13/14/15), as Discord logs them. */
+async function auditOverwrites(deps: Pick<ChannelDeps, 'ids'>, tx: Tx<'audit'>, ctx: Ctx, state: GuildState, channelId: string, before: Overwrites, after: Overwrites): Promise<void> {
+  const old = new Map(before.map((o) => [o.id, o]));
+  const options = (o: Overwrites[number]): Record<string, string> => ({
+    id: o.id,
+    type: String(o.type),
+    ...(o.type === 0 && state.roles.get(o.id) ? { role_name: state.roles.get(o.id)!.name } : {}),
+  });
+  for (const o of after) {
+    const prev = old.get(o.id);
+    old.delete(o.id);
+    if (!prev) {
+      const changes: AuditLogChange[] = [{ key: 'id', new_value: o.id }, { key: 'type', new_value: o.type }, { key: 'allow', new_value: o.allow }, { key: 'deny', new_value: o.deny }];
+      await recordAudit(deps, tx, ctx, state.guild.id, { action_type: AuditLogEvents.CHANNEL_OVERWRITE_CREATE, target_id: channelId, changes, options: options(o) });
+    } else if (prev.allow !== o.allow || prev.deny !== o.deny) {
+      await recordAudit(deps, tx, ctx, state.guild.id, { action_type: AuditLogEvents.CHANNEL_OVERWRITE_UPDATE, target_id: channelId, changes: diffChanges(prev, o, ['allow', 'deny']), options: options(o) });
+    }
+  }
+  for (const o of old.values()) {
+    const changes: AuditLogChange[] = [{ key: 'id', old_value: o.id }, { key: 'type', old_value: o.type }, { key: 'allow', old_value: o.allow }, { key: 'deny', old_value: o.deny }];
+    await recordAudit(deps, tx, ctx, state.guild.id, { action_type: AuditLogEvents.CHANNEL_OVERWRITE_DELETE, target_id: channelId, changes, options: options(o) });
+  }
+}
 
 interface ChannelInput {
   name?: string;
@@ -81,6 +112,8 @@ export async function createChannel(deps: ChannelDeps, ctx: Ctx, guildId: string
   const wire = wireChannel(channel);
   await deps.tx(async (tx) => {
     await tx.channels.create(channel);
+    const changes = diffChanges(undefined, wire, [...AUDITED_CHANNEL, 'permission_overwrites']).filter((c) => c.new_value !== null);
+    await recordAudit(deps, tx, ctx, guildId, { action_type: AuditLogEvents.CHANNEL_CREATE, target_id: channel.id, changes });
     tx.emit({ guild: guildId }, 'CHANNEL_CREATE', wire, { channel_id: channel.id });
   });
   return wire;
@@ -112,11 +145,21 @@ export async function modifyChannel(deps: ChannelDeps, ctx: Ctx, channelId: stri
     user_limit: body.user_limit,
     overwrites: overwrites(body.permission_overwrites),
   };
+  return writeChannel(deps, ctx, scope, patch);
+}
+
+/** The channel change, its audit entries (the channel's, each overwrite's) and CHANNEL_UPDATE, in one transaction. */
+async function writeChannel(deps: ChannelDeps, ctx: Ctx, scope: GuildChannelScope, patch: ChannelPatch): Promise<Channel> {
+  const { state, channel } = scope;
+  const channelId = channel.id;
   const wire = await deps.tx(async (tx) => {
     if (!(await tx.channels.update(channelId, patch))) return undefined;
     const updated = await tx.channels.get(channelId);
     if (!updated) return undefined;
     const wire = wireChannel(updated);
+    const changes = diffChanges(channel, wire, AUDITED_CHANNEL);
+    if (changes.length > 0) await recordAudit(deps, tx, ctx, state.guild.id, { action_type: AuditLogEvents.CHANNEL_UPDATE, target_id: channelId, changes });
+    if (patch.overwrites) await auditOverwrites(deps, tx, ctx, state, channelId, channel.permission_overwrites ?? [], wire.permission_overwrites ?? []);
     tx.emit({ guild: state.guild.id }, 'CHANNEL_UPDATE', wire, {
       channel_id: channelId,
       // Who could see it before: fan-out turns the update into CHANNEL_DELETE / CHANNEL_CREATE where that changed.
@@ -128,6 +171,31 @@ export async function modifyChannel(deps: ChannelDeps, ctx: Ctx, channelId: stri
   });
   if (!wire) throw errors.unknown('channel');
   return wire;
+}
+
+/** `PUT /channels/:id/permissions/:overwrite_id`: one overwrite set (MANAGE_ROLES, and only bits the caller holds). */
+export async function editPermission(deps: ChannelDeps, ctx: Ctx, channelId: string, targetId: string, body: { type: 0 | 1; allow?: string | null; deny?: string | null }): Promise<void> {
+  const scope = await deps.access.guildChannel(ctx, channelId);
+  if (scope.kind === 'thread') throw errors.invalidField(['channel_id'], 'CHANNEL_TYPE_INVALID', 'Threads have no permission overwrites.');
+  if (!hasPermission(scope.perms, Permissions.MANAGE_ROLES)) throw errors.missingPermissions();
+  if (body.type === 0 && !scope.state.roles.has(targetId)) throw errors.unknown('role');
+  if (body.type === 1 && !(await deps.cache.member(scope.state, targetId))) throw errors.unknown('member');
+  const current = overwrites(scope.channel.permission_overwrites) ?? [];
+  const next = [...current.filter((o) => o.id !== targetId), { id: targetId, type: body.type, allow: BigInt(body.allow ?? 0).toString(), deny: BigInt(body.deny ?? 0).toString() }];
+  checkOverwriteChanges(scope.perms, next, scope.channel.permission_overwrites);
+  await writeChannel(deps, ctx, scope, { overwrites: next });
+}
+
+/** `DELETE /channels/:id/permissions/:overwrite_id`. */
+export async function deletePermission(deps: ChannelDeps, ctx: Ctx, channelId: string, targetId: string): Promise<void> {
+  const scope = await deps.access.guildChannel(ctx, channelId);
+  if (scope.kind === 'thread') throw errors.invalidField(['channel_id'], 'CHANNEL_TYPE_INVALID', 'Threads have no permission overwrites.');
+  if (!hasPermission(scope.perms, Permissions.MANAGE_ROLES)) throw errors.missingPermissions();
+  const current = overwrites(scope.channel.permission_overwrites) ?? [];
+  if (!current.some((o) => o.id === targetId)) return;
+  const next = current.filter((o) => o.id !== targetId);
+  checkOverwriteChanges(scope.perms, next, scope.channel.permission_overwrites);
+  await writeChannel(deps, ctx, scope, { overwrites: next });
 }
 
 /**
@@ -145,6 +213,8 @@ export async function deleteChannel(deps: ChannelDeps, ctx: Ctx, channelId: stri
     await tx.purgeChannels([channelId]);
     // A concurrent delete already took it: that one answers and announces; this one found nothing.
     if (!(await tx.channels.delete(channelId))) return false;
+    const gone = diffChanges(undefined, wire, ['name', 'type', 'nsfw', 'rate_limit_per_user', 'permission_overwrites']).map(({ key, new_value }) => ({ key, old_value: new_value }));
+    await recordAudit(deps, tx, ctx, state.guild.id, { action_type: AuditLogEvents.CHANNEL_DELETE, target_id: channelId, changes: gone });
     // Not channel-scoped: everyone who had it must drop it, and the viewer check would fail once it is gone.
     tx.emit(guild, 'CHANNEL_DELETE', wire);
     // A deleted category's channels move to the top level; say so, as Discord does.

@@ -5,7 +5,7 @@
  * structural event in that guild. It owns the process's one subscription per guild topic and hands each
  * event on (to the gateway's fan-out) after applying it, so fan-out always reads an up-to-date replica.
  */
-import { computeChannelPermissions, computeBasePermissions, type BusEventName, type Channel, type DispatchPayloads, type Member, type Role } from '@concord/protocol';
+import { computeChannelPermissions, computeBasePermissions, type AutoModRule, type BusEventName, type Channel, type DispatchPayloads, type Member, type Role } from '@concord/protocol';
 import type { Bus, BusMessage } from '../../bus/bus.js';
 import { guildTopic } from '../../bus/topics.js';
 import type { ChannelStore } from '../channels/store.js';
@@ -29,6 +29,10 @@ export interface GuildState {
   unsubscribe: () => void;
   pins: number;
   lastUsed: number;
+  /** The guild's AutoMod rules once the automod module loaded them (undefined: not loaded); kept by their events. */
+  automod: Map<string, AutoModRule> | undefined;
+  /** Bumped by every rule event: a load that began before one is not kept, and compiled rules are rebuilt. */
+  automodVersion: number;
 }
 
 const MAX_UNPINNED = 5000;
@@ -111,6 +115,8 @@ export class GuildCache {
         unsubscribe,
         pins: 0,
         lastUsed: Date.now(),
+        automod: undefined,
+        automodVersion: 0,
       };
       this.states.set(guildId, state);
       for (const c of channels) this.channelGuild.set(c.id, guildId);
@@ -282,6 +288,14 @@ export class GuildCache {
       if (state.members.has(d.user.id)) state.members.set(d.user.id, null);
       this.clearUserPerms(state, d.user.id);
     },
+    AUTO_MODERATION_RULE_CREATE: (state, d) => this.putRule(state, d),
+    AUTO_MODERATION_RULE_UPDATE: (state, d) => this.putRule(state, d),
+    AUTO_MODERATION_RULE_DELETE: (state, d) => {
+      state.automod?.delete(d.id);
+      state.automodVersion++;
+    },
+    // An execution changes no rule (a timeout it gives arrives as GUILD_MEMBER_UPDATE).
+    AUTO_MODERATION_ACTION_EXECUTION: null,
     MESSAGE_CREATE: (state, d) => {
       const c = state.channels.get(d.channel_id);
       if (c) c.last_message_id = d.id;
@@ -332,6 +346,11 @@ export class GuildCache {
     state.channels.set(channel.id, channel);
     this.channelGuild.set(channel.id, state.guild.id);
     state.perms.clear();
+  }
+
+  private putRule(state: GuildState, rule: AutoModRule): void {
+    state.automod?.set(rule.id, rule);
+    state.automodVersion++;
   }
 
   private clearUserPerms(state: GuildState, userId: string): void {

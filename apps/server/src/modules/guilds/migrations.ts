@@ -50,6 +50,15 @@ export const guildMigrations: Migration[] = [
     `,
   },
   {
+    id: 1601,
+    name: 'guild moderation settings',
+    shared: `
+      ALTER TABLE guilds ADD COLUMN verification_level INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE guilds ADD COLUMN default_message_notifications INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE guilds ADD COLUMN explicit_content_filter INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
+  {
     id: 1700,
     name: 'guild system channel flags',
     shared: `ALTER TABLE guilds ADD COLUMN system_channel_flags INTEGER NOT NULL DEFAULT 0;`,

@@ -1,4 +1,5 @@
-import { ChannelTypes, DEFAULT_EVERYONE_PERMISSIONS, ErrorCodes, Permissions, isSnowflake, type Member } from '@concord/protocol';
+import { AuditLogEvents, ChannelTypes, DEFAULT_EVERYONE_PERMISSIONS, ErrorCodes, Permissions, isSnowflake, type Member } from '@concord/protocol';
+import { diffChanges, recordAudit } from '../audit/service.js';
 import { ApiError, errors } from '../../lib/errors.js';
 import type { Ctx } from '../access.js';
 import type { Deps, Needs, Tx } from '../deps.js';
@@ -12,9 +13,12 @@ import { imagePrefix, storeImage } from '../attachments/images.js';
 import type { GuildPatch, GuildRecord, MemberRecord, RoleRecord } from './store.js';
 
 /** What this domain's services use. */
-type MemberDeps = Needs<'guilds' | 'channels' | 'users' | 'moderation' | 'messages', 'access' | 'cache' | 'ids' | 'presence'>;
+type MemberDeps = Needs<'guilds' | 'channels' | 'users' | 'moderation' | 'messages' | 'audit', 'access' | 'cache' | 'ids' | 'presence'>;
 /** Guild images (icons) are stored as blobs, and their deletion queued with the attachments' own. */
-type GuildDeps = Needs<'guilds' | 'channels' | 'users' | 'moderation' | 'messages' | 'attachments', 'access' | 'cache' | 'ids' | 'presence' | 'blobs'>;
+type GuildDeps = Needs<'guilds' | 'channels' | 'users' | 'moderation' | 'messages' | 'attachments' | 'audit', 'access' | 'cache' | 'ids' | 'presence' | 'blobs'>;
+
+/** What a guild's audit entry compares (Discord's keys). */
+const AUDITED_GUILD = ['name', 'icon', 'description', 'system_channel_id', 'afk_channel_id', 'afk_timeout', 'verification_level', 'default_message_notifications', 'explicit_content_filter', 'owner_id'] as const;
 
 function newChannel(deps: GuildDeps, guildId: string, type: number, name: string, position: number, parentId: string | null, now: number): ChannelRecord {
   return {
@@ -113,13 +117,23 @@ export async function modifyGuild(deps: GuildDeps, ctx: Ctx, guildId: string, bo
     if (!channel) throw errors.invalidField([key], 'CHANNEL_INVALID', 'Unknown channel in this guild.');
     if (channel.type !== wanted[key]) throw errors.invalidField([key], 'CHANNEL_TYPE_INVALID', key === 'afk_channel_id' ? 'Must be a voice channel.' : 'Must be a text channel.');
   }
-  if (typeof body.icon !== 'string') return updateGuild(deps, guildId, body);
+  // Handing the guild over: the owner only, to a member of it.
+  if (body.owner_id !== undefined && body.owner_id !== state.guild.owner_id) {
+    if (ctx.user.id !== state.guild.owner_id) throw errors.missingPermissions();
+    const heir = await deps.cache.member(state, body.owner_id);
+    if (!heir) throw errors.invalidField(['owner_id'], 'GUILD_OWNER_INVALID', 'The new owner must be a member of the guild.');
+    if (heir.user?.bot) throw errors.invalidField(['owner_id'], 'GUILD_OWNER_INVALID', 'A bot cannot own a guild.');
+  }
   // A new icon is stored under its hash first; the old one's files go once the change commits.
-  const icon = await storeImage(deps, 'icons', guildId, 'icon', body.icon);
+  const icon = typeof body.icon === 'string' ? await storeImage(deps, 'icons', guildId, 'icon', body.icon) : body.icon;
   const previous = state.guild.icon;
+  const before = state.guild;
   const wire = await deps.tx(async (tx) => {
     const wire = await writeGuild(tx, guildId, { ...body, icon });
-    if (wire && previous && previous !== icon) await tx.attachments.queueDeletion(imagePrefix('icons', guildId, previous), Date.now());
+    if (!wire) return undefined;
+    if (previous && icon !== undefined && previous !== icon) await tx.attachments.queueDeletion(imagePrefix('icons', guildId, previous), Date.now());
+    const changes = diffChanges(before as Record<string, unknown>, wire as Record<string, unknown>, AUDITED_GUILD);
+    if (changes.length > 0) await recordAudit(deps, tx, ctx, guildId, { action_type: AuditLogEvents.GUILD_UPDATE, target_id: guildId, changes });
     return wire;
   });
   if (!wire) throw errors.unknown('guild');
@@ -172,7 +186,7 @@ export async function addMember(
   deps: MemberDeps,
   guildId: string,
   user: UserRecord,
-  opts: { botRolePermissions?: bigint; botName?: string } = {},
+  opts: { botRolePermissions?: bigint; botName?: string; /** Who authorised the bot: the audit log's BOT_ADD. */ addedBy?: Ctx } = {},
 ): Promise<{ member: Member; added: boolean }> {
   const existing = await deps.guilds.getMember(guildId, user.id);
   if (existing) return { member: wireMember(existing, user), added: false };
@@ -184,6 +198,7 @@ export async function addMember(
     const added = await tx.guilds.addMember(record);
     // Someone else added them meanwhile: the bot role goes with the rollback.
     if (!added) throw new MemberExists();
+    if (opts.addedBy) await recordAudit(deps, tx, opts.addedBy, guildId, { action_type: AuditLogEvents.BOT_ADD, target_id: user.id });
     await announceMember(deps, tx, user, record, role);
     return { member: wireMember(record, user), added };
   }).catch(async (err) => {

@@ -12,6 +12,10 @@ export interface GuildRecord {
   afk_channel_id: string | null;
   afk_timeout: number;
   created_at: number;
+  /** 0 none, 1 low, 2 medium, 3 high, 4 very high (Discord's levels; see messages' verification gate). */
+  verification_level?: number;
+  default_message_notifications?: number;
+  explicit_content_filter?: number;
 }
 
 export interface RoleRecord {
@@ -42,7 +46,7 @@ export interface MemberRecord {
   roles: string[];
 }
 
-export type GuildPatch = Partial<Pick<GuildRecord, 'name' | 'icon' | 'description' | 'system_channel_id' | 'system_channel_flags' | 'afk_channel_id' | 'afk_timeout' | 'owner_id'>>;
+export type GuildPatch = Partial<Pick<GuildRecord, 'name' | 'icon' | 'description' | 'system_channel_id' | 'system_channel_flags' | 'afk_channel_id' | 'afk_timeout' | 'owner_id' | 'verification_level' | 'default_message_notifications' | 'explicit_content_filter'>>;
 
 /** Some methods write several rows (a member and its roles): services call them in a transaction. */
 export interface GuildStore {
@@ -80,6 +84,9 @@ const toGuild = (r: Row): GuildRecord => ({
   afk_channel_id: r.afk_channel_id == null ? null : String(r.afk_channel_id),
   afk_timeout: r.afk_timeout,
   created_at: r.created_at,
+  verification_level: Number(r.verification_level ?? 0),
+  default_message_notifications: Number(r.default_message_notifications ?? 0),
+  explicit_content_filter: Number(r.explicit_content_filter ?? 0),
 });
 
 export const toRole = (r: Row): RoleRecord => ({

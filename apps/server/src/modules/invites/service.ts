@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Permissions, type Invite } from '@concord/protocol';
+import { AuditLogEvents, Permissions, type AuditLogChange, type Invite } from '@concord/protocol';
+import { recordAudit } from '../audit/service.js';
 import { errors } from '../../lib/errors.js';
 import { iso } from '../../lib/time.js';
 import type { Ctx } from '../access.js';
@@ -9,7 +10,13 @@ import { wireUser } from '../wire.js';
 import type { InviteRecord } from './store.js';
 
 /** What this domain's services use. */
-type InviteDeps = Needs<'invites' | 'guilds' | 'users' | 'moderation' | 'messages', 'access' | 'cache' | 'presence' | 'ids'>;
+type InviteDeps = Needs<'invites' | 'guilds' | 'users' | 'moderation' | 'messages' | 'audit', 'access' | 'cache' | 'presence' | 'ids'>;
+
+/** An invite as its audit entries describe it (Discord's keys). */
+function inviteChanges(i: InviteRecord, side: 'new_value' | 'old_value'): AuditLogChange[] {
+  const fields: [string, unknown][] = [['code', i.code], ['channel_id', i.channel_id], ['inviter_id', i.inviter_id], ['uses', i.uses], ['max_uses', i.max_uses], ['max_age', i.max_age], ['temporary', i.temporary]];
+  return fields.map(([key, value]) => ({ key, [side]: value }));
+}
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 function newCode(): string {
@@ -51,6 +58,7 @@ export async function createInvite(deps: InviteDeps, ctx: Ctx, channelId: string
   const wire = await wireInvite(deps, invite, true);
   await deps.tx(async (tx) => {
     await tx.invites.create(invite);
+    await recordAudit(deps, tx, ctx, state.guild.id, { action_type: AuditLogEvents.INVITE_CREATE, target_id: null, changes: inviteChanges(invite, 'new_value') });
     const { guild: _g, channel: _c, ...d } = wire;
     tx.emit({ guild: state.guild.id }, 'INVITE_CREATE', { ...d, channel_id: channelId, guild_id: state.guild.id }, {
       channel_id: channelId,
@@ -107,6 +115,7 @@ export async function deleteInvite(deps: InviteDeps, ctx: Ctx, code: string) {
   const wire = await wireInvite(deps, invite, true);
   const deleted = await deps.tx(async (tx) => {
     if (!(await tx.invites.delete(code))) return false;
+    await recordAudit(deps, tx, ctx, invite.guild_id, { action_type: AuditLogEvents.INVITE_DELETE, target_id: null, changes: inviteChanges(invite, 'old_value') });
     const route = { channel_id: invite.channel_id, permission: Permissions.MANAGE_CHANNELS.toString() };
     tx.emit({ guild: invite.guild_id }, 'INVITE_DELETE', { code, channel_id: invite.channel_id, guild_id: invite.guild_id }, route);
     return true;

@@ -1,4 +1,5 @@
 import {
+  AuditLogEvents,
   ChannelTypes,
   ErrorCodes,
   MessageFlags,
@@ -19,6 +20,7 @@ import {
   type ActionRow,
 } from '@concord/protocol';
 import { ApiError, RateLimitedError, errors, formError, problemsError } from '../../lib/errors.js';
+import { log } from '../../lib/log.js';
 import { guildIdOf, type ChannelScope, type Ctx } from '../access.js';
 import type { Deps, Needs } from '../deps.js';
 import { grantedPrivilegedIntents, seesMessageContent } from '../applications/service.js';
@@ -31,11 +33,13 @@ import { revealDm } from '../dms/service.js';
 import { readOwnMessage } from '../read_states/service.js';
 import { noteDelivered } from '../receipts/service.js';
 import { mayWriteDm } from '../relationships/service.js';
+import { screenMessage, type AfterStore } from '../automod/service.js';
+import { recordAudit } from '../audit/service.js';
 import type { HistoryQuery, MessageRecord } from './store.js';
 import { attachmentsOf, discardUploads, linkAttachments, resolveAttachments, wireResolved, type ResolvedAttachments, type Upload } from '../attachments/service.js';
 
 /** What this domain's services use. */
-export type MessageStores = 'messages' | 'users' | 'reactions' | 'applications' | 'channels' | 'threads' | 'dms' | 'readStates' | 'receipts' | 'relationships' | 'attachments';
+export type MessageStores = 'messages' | 'users' | 'reactions' | 'applications' | 'channels' | 'threads' | 'dms' | 'readStates' | 'receipts' | 'relationships' | 'attachments' | 'automod' | 'audit' | 'members' | 'guilds';
 export type MessageInfra = 'access' | 'events' | 'ids' | 'config' | 'cache' | 'db' | 'limits' | 'blobs' | 'media';
 export type MessageDeps = Needs<MessageStores, MessageInfra>;
 
@@ -109,6 +113,25 @@ async function enforceSlowmode(deps: MessageDeps, ctx: Ctx, access: ChannelScope
   }
 }
 
+/** Discord's account-age and membership-age thresholds of verification levels 2 and 3. */
+const ACCOUNT_AGE_MS = 5 * 60_000;
+const MEMBERSHIP_AGE_MS = 10 * 60_000;
+
+/**
+ * The guild's verification level, on send: 2 (medium) needs an account older than 5 minutes, 3 (high) and 4 also a
+ * membership older than 10 minutes. Level 1 asks for a verified email, which Concord does not track: every account
+ * passes it, and level 4's phone likewise. Members with a role, the owner and bots pass, as on Discord.
+ */
+function enforceVerification(ctx: Ctx, access: ChannelScope): void {
+  if (access.kind === 'private' || ctx.user.bot) return;
+  const level = access.state.guild.verification_level ?? 0;
+  if (level < 2 || access.member.roles.length > 0 || access.state.guild.owner_id === ctx.user.id) return;
+  const now = Date.now();
+  const young = now - ctx.user.created_at < ACCOUNT_AGE_MS;
+  const newcomer = level >= 3 && now - Date.parse(access.member.joined_at) < MEMBERSHIP_AGE_MS;
+  if (young || newcomer) throw new ApiError(403, ErrorCodes.VERIFICATION_LEVEL_TOO_HIGH, 'Channel verification level is too high for you to gain access');
+}
+
 /** In guilds, bots without MESSAGE_CONTENT see only what mentions them, as on Discord; DMs always show it. */
 export async function contentVisibleTo(deps: MessageDeps, ctx: Ctx, scope: ChannelScope): Promise<boolean> {
   if (scope.kind === 'private' || !ctx.user.bot || deps.config.privilegedIntents === 'all') return true;
@@ -167,6 +190,7 @@ export async function sendMessage(deps: MessageDeps, ctx: Ctx, channelId: string
   const files = await resolveAttachments(deps, ctx.user.id, channelId, body.attachments, uploads);
   // A send that would be refused anyway spends no slowmode allowance.
   if (isEmpty(body.content, body.embeds, { components: checkComponents(body.components, ctx.user), files })) throw errors.emptyMessage();
+  enforceVerification(ctx, access);
   await enforceSlowmode(deps, ctx, access);
   return createMessage(deps, access, { user: ctx.user, member: memberOf(access), dedupeBots: body.enforce_nonce === true }, body, ctx.user.id, files, uploads);
 }
@@ -287,6 +311,8 @@ async function createMessage(
     const other = access.recipients.find((id) => id !== author.user.id);
     if (other && !(await mayWriteDm(deps, author.user.id, other))) throw new ApiError(400, ErrorCodes.CANNOT_SEND_MESSAGES_TO_USER, 'Cannot send messages to this user');
   }
+  // AutoMod judges people's guild messages before anything is stored (a webhook's token is its own authority).
+  const afterStore = access.kind !== 'private' && !author.webhook ? await screenMessage(deps, access, author.user, content) : undefined;
   // Only a message that will be stored unarchives its thread.
   if (access.kind === 'thread') await reopenForSend(deps, access);
   const channelId = access.channel.id;
@@ -324,7 +350,18 @@ async function createMessage(
   if (!author.webhook && !author.application) readOwnMessage(deps, { user: author.user }, channelId, stored.id);
   // Posting in a thread follows it, and so does being mentioned there, as on Discord.
   if (access.kind === 'thread') await followThread(deps, access, author.webhook ? undefined : author.user.id, mentions.users.map((u) => u.id));
+  await runAfterStore(afterStore, stored.id);
   return wire;
+}
+
+/** AutoMod's alerts and timeouts for a message that was not blocked: the message stands whatever they do. */
+async function runAfterStore(after: AfterStore | undefined, messageId: string): Promise<void> {
+  if (!after) return;
+  try {
+    await after(messageId);
+  } catch (err) {
+    log.error('automod actions failed', { err });
+  }
 }
 
 /** A webhook's own message, for its edit and delete (another author's is Unknown Message to it, as on Discord). */
@@ -441,6 +478,8 @@ async function applyEdit(
   const kept = files ?? { keep: current.map((record) => ({ record, filename: record.filename, description: record.description })), drop: [] };
   if (isEmpty(content, embeds, { components, files: kept })) throw errors.emptyMessage();
   const mentions = body.content === undefined ? undefined : await parseMentions(deps, access, content, checkAllowedMentions(body.allowed_mentions));
+  // An edit is judged like a send: a blocked edit changes nothing.
+  const afterStore = body.content !== undefined && access.kind !== 'private' && viewerId !== undefined ? await screenMessage(deps, access, (await deps.users.get(viewerId))!, content, { edit: true }) : undefined;
   const patch = {
     content,
     embeds,
@@ -464,6 +503,7 @@ async function applyEdit(
   // The event leaves reactions out: `me` differs per reader, and discord.js replaces its reaction cache with what it gets.
   const { reactions: _reactions, ...full } = { ...wire!, ...(member ? { member: withoutUser(member) } : {}) };
   await deps.events.dispatch(access, 'MESSAGE_UPDATE', full);
+  await runAfterStore(afterStore, messageId);
   return wire!;
 }
 
@@ -473,15 +513,20 @@ export async function deleteMessage(deps: MessageDeps, ctx: Ctx, channelId: stri
   const existing = await deps.messages.get(channelId, messageId);
   if (!existing) throw errors.unknown('message');
   if (existing.author_id !== ctx.user.id && !hasPermission(access.perms, Permissions.MANAGE_MESSAGES)) throw errors.missingPermissions();
-  await removeMessage(deps, access, messageId);
+  // A moderator deleting someone else's message leaves an audit entry (an author deleting their own does not).
+  const moderated = existing.author_id !== ctx.user.id && !existing.webhook_id && access.kind !== 'private' ? { ctx, authorId: existing.author_id } : undefined;
+  await removeMessage(deps, access, messageId, moderated);
 }
 
-async function removeMessage(deps: MessageDeps, access: ChannelScope, messageId: string): Promise<void> {
+async function removeMessage(deps: MessageDeps, access: ChannelScope, messageId: string, moderated?: { ctx: Ctx; authorId: string }): Promise<void> {
   const channelId = access.channel.id;
   const guildId = guildIdOf(access);
   const deleted = await deps.tx(async (tx) => {
     await tx.purgeMessages(channelId, [messageId]);
     if (!(await tx.messages.delete(channelId, messageId))) return false;
+    if (moderated && guildId) {
+      await recordAudit(deps, tx, moderated.ctx, guildId, { action_type: AuditLogEvents.MESSAGE_DELETE, target_id: moderated.authorId, options: { channel_id: channelId, count: '1' } });
+    }
     tx.emit(access, 'MESSAGE_DELETE', { id: messageId, channel_id: channelId, ...(guildId ? { guild_id: guildId } : {}) });
     return true;
   });

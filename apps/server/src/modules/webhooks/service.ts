@@ -6,7 +6,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiError, errors } from '../../lib/errors.js';
 import type { Upload } from '../attachments/service.js';
-import { ChannelTypes, ErrorCodes, Permissions, type AllowedMentions, type ExecuteWebhookBody, type Webhook } from '@concord/protocol';
+import { AuditLogEvents, ChannelTypes, ErrorCodes, Permissions, type AllowedMentions, type AuditLogChange, type ExecuteWebhookBody, type Webhook } from '@concord/protocol';
+import { recordAudit } from '../audit/service.js';
 import type { Ctx } from '../access.js';
 import type { Needs } from '../deps.js';
 import { hashToken } from '../auth/tokens.js';
@@ -59,8 +60,19 @@ async function byToken(deps: WebhookDeps, webhookId: string, token: string): Pro
   return w;
 }
 
-async function announce(deps: WebhookDeps, guildId: string, channelIds: string[]): Promise<void> {
-  for (const channelId of new Set(channelIds)) await deps.events.dispatch({ guild: guildId }, 'WEBHOOKS_UPDATE', { guild_id: guildId, channel_id: channelId }, { channel_id: channelId });
+/** A webhook as its audit entries describe it (Discord's keys). */
+const AUDITED_WEBHOOK = (w: WebhookRecord) => ({ name: w.name, type: w.type, channel_id: w.channel_id, avatar_hash: w.avatar });
+
+function webhookChanges(before: WebhookRecord | undefined, after: WebhookRecord | undefined): AuditLogChange[] {
+  const o: Record<string, unknown> = before ? AUDITED_WEBHOOK(before) : {};
+  const n: Record<string, unknown> = after ? AUDITED_WEBHOOK(after) : {};
+  const out: AuditLogChange[] = [];
+  for (const key of ['name', 'type', 'channel_id', 'avatar_hash']) {
+    if (before && after && JSON.stringify(o[key]) === JSON.stringify(n[key])) continue;
+    if ((o[key] ?? null) === null && (n[key] ?? null) === null) continue;
+    out.push({ key, ...(after ? { new_value: n[key] } : {}), ...(before ? { old_value: o[key] } : {}) });
+  }
+  return out;
 }
 
 export async function createWebhook(deps: WebhookDeps, ctx: Ctx, channelId: string, body: { name: string; avatar?: string | null }, baseUrl: string): Promise<Webhook> {
@@ -83,6 +95,7 @@ export async function createWebhook(deps: WebhookDeps, ctx: Ctx, channelId: stri
       throw new ApiError(400, ErrorCodes.MAX_WEBHOOKS, `Maximum number of webhooks reached (${MAX_WEBHOOKS_PER_CHANNEL})`);
     }
     await tx.webhooks.create(record);
+    await recordAudit(deps, tx, ctx, record.guild_id, { action_type: AuditLogEvents.WEBHOOK_CREATE, target_id: record.id, changes: webhookChanges(undefined, record) });
     tx.emit({ guild: record.guild_id }, 'WEBHOOKS_UPDATE', { guild_id: record.guild_id, channel_id: channelId }, { channel_id: channelId });
   });
   return wireWebhook(record, ctx.user, { token, baseUrl });
@@ -107,11 +120,16 @@ export async function getWebhookWithToken(deps: WebhookDeps, webhookId: string, 
   return wireWebhook(await byToken(deps, webhookId, token));
 }
 
-async function update(deps: WebhookDeps, w: WebhookRecord, patch: WebhookPatch): Promise<WebhookRecord> {
-  const updated = await deps.webhooks.update(w.id, patch);
-  if (!updated) throw errors.unknown('webhook');
-  await announce(deps, w.guild_id, [w.channel_id, updated.channel_id]);
-  return updated;
+/** The change, its audit entry (when a member made it; a token speaks for the webhook itself) and WEBHOOKS_UPDATE. */
+async function update(deps: WebhookDeps, w: WebhookRecord, patch: WebhookPatch, ctx?: Ctx): Promise<WebhookRecord> {
+  return deps.tx(async (tx) => {
+    const updated = await tx.webhooks.update(w.id, patch);
+    if (!updated) throw errors.unknown('webhook');
+    const changes = webhookChanges(w, updated);
+    if (ctx && changes.length > 0) await recordAudit(deps, tx, ctx, w.guild_id, { action_type: AuditLogEvents.WEBHOOK_UPDATE, target_id: w.id, changes });
+    for (const channelId of new Set([w.channel_id, updated.channel_id])) tx.emit({ guild: w.guild_id }, 'WEBHOOKS_UPDATE', { guild_id: w.guild_id, channel_id: channelId }, { channel_id: channelId });
+    return updated;
+  });
 }
 
 export async function modifyWebhook(deps: WebhookDeps, ctx: Ctx, webhookId: string, body: { name?: string; avatar?: string | null; channel_id?: string }): Promise<Webhook> {
@@ -121,7 +139,7 @@ export async function modifyWebhook(deps: WebhookDeps, ctx: Ctx, webhookId: stri
     const target = await deps.access.guildChannel(ctx, body.channel_id, Permissions.MANAGE_WEBHOOKS);
     if (target.state.guild.id !== w.guild_id || !WEBHOOK_TYPES.has(target.channel.type)) throw errors.invalidField(['channel_id'], 'BASE_TYPE_INVALID', 'Invalid channel');
   }
-  const updated = await update(deps, w, { name: body.name, avatar: body.avatar, channel_id: body.channel_id });
+  const updated = await update(deps, w, { name: body.name, avatar: body.avatar, channel_id: body.channel_id }, ctx);
   return (await withCreators(deps, [updated]))[0]!;
 }
 
@@ -130,15 +148,16 @@ export async function modifyWebhookWithToken(deps: WebhookDeps, webhookId: strin
   return wireWebhook(await update(deps, w, { name: body.name, avatar: body.avatar }));
 }
 
-async function remove(deps: WebhookDeps, w: WebhookRecord): Promise<void> {
+async function remove(deps: WebhookDeps, w: WebhookRecord, ctx?: Ctx): Promise<void> {
   await deps.tx(async (tx) => {
     if (!(await tx.webhooks.delete(w.id))) throw errors.unknown('webhook');
+    if (ctx) await recordAudit(deps, tx, ctx, w.guild_id, { action_type: AuditLogEvents.WEBHOOK_DELETE, target_id: w.id, changes: webhookChanges(w, undefined) });
     tx.emit({ guild: w.guild_id }, 'WEBHOOKS_UPDATE', { guild_id: w.guild_id, channel_id: w.channel_id }, { channel_id: w.channel_id });
   });
 }
 
 export async function deleteWebhook(deps: WebhookDeps, ctx: Ctx, webhookId: string): Promise<void> {
-  await remove(deps, await managed(deps, ctx, webhookId));
+  await remove(deps, await managed(deps, ctx, webhookId), ctx);
 }
 
 export async function deleteWebhookWithToken(deps: WebhookDeps, webhookId: string, token: string): Promise<void> {

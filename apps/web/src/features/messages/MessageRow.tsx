@@ -155,6 +155,25 @@ function JoinRow({ m, name }: { m: DisplayMessage; name: string }) {
   );
 }
 
+/** An AutoMod alert (type 24): who wrote what, and the rule that caught it; the message itself was not posted. */
+function AutoModRow({ m, name }: { m: DisplayMessage; name: string }) {
+  const rule = asEmbeds(m.embeds)[0]?.fields?.find((f) => f.name === 'rule_name')?.value;
+  return (
+    <article className="message system automod-alert" data-testid="message" data-type={m.type} data-message-id={m.id ?? undefined}>
+      <div className="gutter system-icon" aria-hidden="true">
+        <Icon name="shield" size={16} />
+      </div>
+      <div className="body">
+        <div>
+          <strong>AutoMod</strong> blocked a message by <span className="author">{name}</span>
+          {rule ? ` (rule “${rule}”)` : ''}. <time className="muted small">{formatTime(m.timestamp)}</time>
+        </div>
+        <blockquote className="automod-quote">{m.content}</blockquote>
+      </div>
+    </article>
+  );
+}
+
 /** Under a starter message: the thread's name and size; opens it in the side panel (Discord's "N Messages ›"). */
 function ThreadChip({ thread, parentId }: { thread: Channel; parentId: string }) {
   const live = useStore((s) => s.client.channels[thread.id]) ?? thread;
@@ -202,6 +221,7 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
   const thinking = Boolean(flags & LOADING);
   const dismissed = useCommands((s) => (m.id ? Boolean(s.dismissed[m.id]) : false));
   if (m.type === 6) return <SystemRow m={m} name={name} />;
+  if (m.type === 24) return <AutoModRow m={m} name={name} />;
   if (m.type === 7) return <JoinRow m={m} name={name} />;
   if (dismissed) return null;
   if (blocked && !reveal) {

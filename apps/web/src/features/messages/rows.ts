@@ -18,7 +18,7 @@ export interface DisplayMessage {
   edited: boolean;
   status: 'sent' | OutboxStatus;
   error?: string;
-  /** Discord's message type: 0 default, 19 reply, 6 "pinned a message". */
+  /** Discord's message type: 0 default, 19 reply, 6 "pinned a message", 24 an AutoMod alert. */
   type: number;
   pinned: boolean;
   reactions?: Reaction[];

@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { Permissions, type PermissionName, type Role } from '@concord/protocol';
 import { useStore } from '../../state/store';
 import { displayName } from '../../components/util';
 import { Avatar } from '../../components/Avatar';
 import { createRole, deleteRole, hex, modifyRole, powers, rolesByRank, setMemberRole } from './actions';
 import { MemberActions } from './MemberMenu';
+import { AutoModTab } from './AutoModTab';
+import { AuditLogTab } from './AuditLogTab';
 import './settings.css';
 
 /** Discord's permission groups, with what each toggle means. */
@@ -43,7 +46,7 @@ const GROUPS: { title: string; items: [PermissionName, string, string][] }[] = [
   { title: 'Advanced', items: [['ADMINISTRATOR', 'Administrator', 'Every permission, and every channel. Give it with care.']] },
 ];
 
-type Tab = 'roles' | 'members';
+type Tab = 'roles' | 'members' | 'automod' | 'audit';
 
 export function ServerSettings({ guildId, onClose }: { guildId: string; onClose: () => void }) {
   const guild = useStore((s) => s.client.guilds[guildId]);
@@ -55,24 +58,35 @@ export function ServerSettings({ guildId, onClose }: { guildId: string; onClose:
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
   if (!guild) return null;
-  return (
+  const p = powers(guild, me?.id);
+  const tabs: [Tab, string][] = [
+    ['roles', 'Roles'],
+    ['members', 'Members'],
+    ...(p.has(Permissions.MANAGE_GUILD) ? ([['automod', 'AutoMod']] as [Tab, string][]) : []),
+    ...(p.has(Permissions.VIEW_AUDIT_LOG) ? ([['audit', 'Audit Log']] as [Tab, string][]) : []),
+  ];
+  // On body: the sidebar that opens it slides with a transform on phones, which would make it the layer's frame.
+  return createPortal(
     <div className="settings-layer" role="dialog" aria-modal="true" aria-label="Server settings">
       <nav className="settings-nav" aria-label="Settings sections">
         <h2 title={guild.name}>{guild.name}</h2>
-        <button type="button" className={tab === 'roles' ? 'active' : ''} aria-current={tab === 'roles'} onClick={() => setTab('roles')}>
-          Roles
-        </button>
-        <button type="button" className={tab === 'members' ? 'active' : ''} aria-current={tab === 'members'} onClick={() => setTab('members')}>
-          Members
-        </button>
+        {tabs.map(([id, label]) => (
+          <button key={id} type="button" className={tab === id ? 'active' : ''} aria-current={tab === id} onClick={() => setTab(id)}>
+            {label}
+          </button>
+        ))}
       </nav>
       <main className="settings-main">
         <button type="button" className="settings-close" aria-label="Close settings" title="Close (Esc)" onClick={onClose}>
           ×
         </button>
-        {tab === 'roles' ? <RolesTab guildId={guildId} userId={me?.id} /> : <MembersTab guildId={guildId} userId={me?.id} />}
+        {tab === 'roles' && <RolesTab guildId={guildId} userId={me?.id} />}
+        {tab === 'members' && <MembersTab guildId={guildId} userId={me?.id} />}
+        {tab === 'automod' && <AutoModTab guildId={guildId} userId={me?.id} />}
+        {tab === 'audit' && <AuditLogTab guildId={guildId} />}
       </main>
-    </div>
+    </div>,
+    document.body,
   );
 }
 

@@ -1,5 +1,18 @@
 /** Server settings and moderation requests. Live changes come back as dispatches (roles, members); these only ask. */
-import { Permissions, computeBasePermissions, canActOnMember, canManageRole, hasPermission, type ClientGuild, type Member, type Role } from '@concord/protocol';
+import {
+  Permissions,
+  computeBasePermissions,
+  canActOnMember,
+  canManageRole,
+  hasPermission,
+  type AuditLogEntry,
+  type AutoModRule,
+  type ClientGuild,
+  type CreateAutoModRuleBody,
+  type Member,
+  type Role,
+  type User,
+} from '@concord/protocol';
 import { reportError, rest } from '../../state/api';
 
 const g = (guildId: string) => `/guilds/${guildId}`;
@@ -19,11 +32,26 @@ export const modifyRole = (guildId: string, roleId: string, body: { name?: strin
 export const deleteRole = (guildId: string, roleId: string) => attempt(() => rest.request<void>('DELETE', `${g(guildId)}/roles/${roleId}`).then(() => true));
 export const setMemberRole = (guildId: string, userId: string, roleId: string, give: boolean) =>
   attempt(() => rest.request<void>(give ? 'PUT' : 'DELETE', `${g(guildId)}/members/${userId}/roles/${roleId}`));
-export const kick = (guildId: string, userId: string) => attempt(() => rest.request<void>('DELETE', `${g(guildId)}/members/${userId}`).then(() => true));
-export const ban = (guildId: string, userId: string, deleteMessageSeconds = 0) =>
-  attempt(() => rest.request<void>('PUT', `${g(guildId)}/bans/${userId}`, { body: { delete_message_seconds: deleteMessageSeconds } }).then(() => true));
-export const timeout = (guildId: string, userId: string, minutes: number | null) =>
-  attempt(() => rest.request<Member>('PATCH', `${g(guildId)}/members/${userId}`, { body: { communication_disabled_until: minutes ? new Date(Date.now() + minutes * 60_000).toISOString() : null } }));
+export const kick = (guildId: string, userId: string, reason?: string) => attempt(() => rest.request<void>('DELETE', `${g(guildId)}/members/${userId}`, { reason }).then(() => true));
+export const ban = (guildId: string, userId: string, deleteMessageSeconds = 0, reason?: string) =>
+  attempt(() => rest.request<void>('PUT', `${g(guildId)}/bans/${userId}`, { body: { delete_message_seconds: deleteMessageSeconds }, reason }).then(() => true));
+export const timeout = (guildId: string, userId: string, minutes: number | null, reason?: string) =>
+  attempt(() =>
+    rest.request<Member>('PATCH', `${g(guildId)}/members/${userId}`, { body: { communication_disabled_until: minutes ? new Date(Date.now() + minutes * 60_000).toISOString() : null }, reason }),
+  );
+
+export const listAutoModRules = (guildId: string) => attempt(() => rest.request<AutoModRule[]>('GET', `${g(guildId)}/auto-moderation/rules`));
+export const createAutoModRule = (guildId: string, body: CreateAutoModRuleBody) => attempt(() => rest.request<AutoModRule>('POST', `${g(guildId)}/auto-moderation/rules`, { body }));
+export const modifyAutoModRule = (guildId: string, ruleId: string, body: Partial<CreateAutoModRuleBody>) =>
+  attempt(() => rest.request<AutoModRule>('PATCH', `${g(guildId)}/auto-moderation/rules/${ruleId}`, { body }));
+export const deleteAutoModRule = (guildId: string, ruleId: string) => attempt(() => rest.request<void>('DELETE', `${g(guildId)}/auto-moderation/rules/${ruleId}`).then(() => true));
+
+export interface AuditLog {
+  audit_log_entries: AuditLogEntry[];
+  users: User[];
+}
+export const fetchAuditLog = (guildId: string, q: { user_id?: string; action_type?: number; before?: string; limit?: number }) =>
+  attempt(() => rest.request<AuditLog>('GET', `${g(guildId)}/audit-logs`, { query: q }));
 
 /** What the signed-in user may do in the guild, from the same pure math the server uses. */
 export function powers(guild: ClientGuild, userId: string | undefined) {
@@ -54,7 +82,7 @@ export function rolesByRank(guild: ClientGuild): Role[] {
 
 export const hex = (color: number) => `#${color.toString(16).padStart(6, '0')}`;
 
-const SETTINGS_POWERS = Permissions.MANAGE_ROLES | Permissions.KICK_MEMBERS | Permissions.BAN_MEMBERS | Permissions.MODERATE_MEMBERS | Permissions.MANAGE_GUILD;
+const SETTINGS_POWERS = Permissions.MANAGE_ROLES | Permissions.KICK_MEMBERS | Permissions.BAN_MEMBERS | Permissions.MODERATE_MEMBERS | Permissions.MANAGE_GUILD | Permissions.VIEW_AUDIT_LOG;
 
 /** Whether the server settings have anything for this user. */
 export function canOpenSettings(guild: ClientGuild, userId: string | undefined): boolean {
