@@ -235,7 +235,11 @@ export async function buildApp(config: Config): Promise<App> {
       // connections with 4014 (disconnected) and keep clients from rejoining after the restart.
       await voice.close();
       await gateway.close();
+      // In-flight requests finish; a client still holding its socket after the bound (a keep-alive connection that
+      // took a file) is cut, so a shutdown ends in bounded time.
+      const cut = setTimeout(() => http.server.closeAllConnections(), config.drainTimeoutMs);
       await http.close();
+      clearTimeout(cut);
       // Acks still gathering are written before the database goes.
       await flushAcks(deps);
       await flushDeliveries(deps);

@@ -49,6 +49,8 @@ const ConfigSchema = z.object({
   heartbeatIntervalMs: int(1000, 600_000).default(41250),
   /** How long after its socket drops a session stops counting in its user's presence (it stays resumable longer). */
   presenceGraceMs: int(0, 600_000).default(5000),
+  /** On shutdown, connections still open this long after in-flight requests were given to finish are cut. */
+  drainTimeoutMs: int(0, 600_000).default(10_000),
   /** How long a disconnected session stays resumable. */
   resumeTimeoutMs: int(1000, 3_600_000).default(180_000),
   /** Dispatches kept per session for resume. */
@@ -143,6 +145,7 @@ const OPTIONS: [string, keyof Config, string][] = [
   ['HEARTBEAT_INTERVAL_MS', 'heartbeatIntervalMs', 'gateway heartbeat interval (41250)'],
   ['RESUME_TIMEOUT_MS', 'resumeTimeoutMs', 'how long a dropped session stays resumable (180000)'],
   ['PRESENCE_GRACE_MS', 'presenceGraceMs', 'how long a dropped session still shows its user online (5000)'],
+  ['DRAIN_TIMEOUT_MS', 'drainTimeoutMs', 'on shutdown, connections still open after this long are cut (10000)'],
   ['REPLAY_BUFFER_SIZE', 'replayBufferSize', 'dispatches kept per session for resume (1000)'],
   ['ARGON2_MEMORY_KIB', 'argon2MemoryKib', 'argon2id memory cost for passwords (19456)'],
   ['ARGON2_TIME_COST', 'argon2TimeCost', 'argon2id iterations (2)'],

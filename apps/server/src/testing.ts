@@ -39,6 +39,8 @@ export async function startTestServer(overrides: ConfigInput = {}): Promise<Test
     argon2TimeCost: 1,
     rateLimitScale: 100,
     checkTransactions: true,
+    // Test clients (fetch) keep sockets alive after a download; a suite's end need not wait for them.
+    drainTimeoutMs: 500,
     ...overrides,
   });
   const base = await app.listen();

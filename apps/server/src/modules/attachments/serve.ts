@@ -11,6 +11,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { errors } from '../../lib/errors.js';
+import { log } from '../../lib/log.js';
 import { isInlineSafe } from '../../blobs/sniff.js';
 import type { BlobRange } from '../../blobs/port.js';
 import { fromBuffer } from '../../blobs/port.js';
@@ -72,8 +73,10 @@ export async function openAttachment(deps: AttachmentDeps, req: MediaRequest): P
   let contentType = a.content_type;
   const thumb = thumbnailSpec(a, req.query);
   if (thumb) {
-    key = await thumbnail(deps, a, thumb);
-    contentType = `image/${thumb.format}`;
+    const made = await thumbnail(deps, a, thumb);
+    // Without a thumbnailer the original comes back, under its own type.
+    if (made !== key) contentType = `image/${thumb.format}`;
+    key = made;
   }
   const etag = `"${a.id}${thumb ? `-${thumb.width}x${thumb.height}.${thumb.format}` : ''}"`;
   const common: Record<string, string> = {
@@ -167,11 +170,20 @@ async function convert(deps: AttachmentDeps, source: string, key: string, box: s
   if (deps.config.thumbnailer === 'off') throw errors.notFound();
   let job = making.get(key);
   if (!job) {
-    job = slot(() => runThumbnailer(deps, source, key, box, format, crop)).finally(() => making.delete(key));
+    job = slot(() => runThumbnailer(deps, source, key, box, format, crop))
+      .catch((err: unknown) => {
+        // No thumbnailer installed (a plain `npm start` machine): the original is served instead of a preview.
+        if ((err as { code?: string }).code !== 'ENOENT') throw err;
+        if (!warnedMissing) log.warn('image previews are off: the thumbnailer was not found (install libvips-tools, or set THUMBNAILER=off)', { thumbnailer: deps.config.thumbnailer });
+        warnedMissing = true;
+        return source;
+      })
+      .finally(() => making.delete(key));
     making.set(key, job);
   }
   return job;
 }
+let warnedMissing = false;
 
 async function runThumbnailer(deps: AttachmentDeps, source: string, key: string, box: string, format: 'png' | 'jpeg' | 'webp', crop: boolean): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-thumb-'));
