@@ -212,8 +212,8 @@ describe('web client in Chromium', () => {
   it('loses and duplicates nothing when the server restarts while they type and send', async () => {
     const a = alice.page;
     const b = bob.page;
-    await a.getByRole('link', { name: 'general' }).click();
-    await b.getByRole('link', { name: 'general' }).click();
+    await a.getByRole('link', { name: 'general', exact: true }).click();
+    await b.getByRole('link', { name: 'general', exact: true }).click();
     await messages(a, 'hello from bob').waitFor();
     await messages(b, 'hello from bob').waitFor();
 

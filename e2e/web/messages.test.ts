@@ -154,7 +154,7 @@ describe('messages in Chromium: markdown, reactions, replies, pins, phone layout
     await box.focus();
     await box.press('ArrowUp');
     const editor = alice.page.getByRole('textbox', { name: 'Edit message' });
-    await expect(editor.inputValue()).resolves.toBe('typo here');
+    await expect.poll(() => editor.inputValue(), { timeout: 5000 }).toBe('typo here');
     await editor.fill('typo fixed');
     await editor.press('Enter');
     await row(bob.page, 'typo fixed').locator('.edited').waitFor();
@@ -228,7 +228,7 @@ describe('messages in Chromium: markdown, reactions, replies, pins, phone layout
     const list = p.getByRole('complementary', { name: 'Channels' });
     await p.waitForFunction(() => document.querySelector('.sidebar')!.getBoundingClientRect().left >= 0);
     await p.screenshot({ path: screenshotPath('messages-390-drawer-left.png') });
-    await list.getByRole('link', { name: 'general' }).click();
+    await list.getByRole('link', { name: 'general', exact: true }).click();
     await p.waitForFunction(() => document.querySelector('.sidebar')!.getBoundingClientRect().right <= 0);
 
     await p.getByRole('button', { name: 'Show members' }).click();

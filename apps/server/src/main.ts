@@ -49,7 +49,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info('shutting down', { signal });
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // After the drain bound (connections cut), ten more seconds for the rest of the shutdown.
+    const force = setTimeout(() => process.exit(1), config.drainTimeoutMs + 10_000);
     force.unref();
     await running.close();
     process.exit(0);

@@ -112,7 +112,7 @@ function Reactions({ m }: { m: DisplayMessage }) {
 /** "X pinned a message to this channel." (type 6), as Discord shows it. */
 function SystemRow({ m, name }: { m: DisplayMessage; name: string }) {
   return (
-    <article className="message system" data-testid="message" data-type={m.type} data-message-id={m.id ?? undefined}>
+    <article className="message system" data-testid="message" data-type={m.type} data-status={m.status} data-message-id={m.id ?? undefined}>
       <div className="gutter system-icon" aria-hidden="true">
         <Icon name="pin" size={16} />
       </div>
@@ -144,7 +144,7 @@ const WELCOMES = [
 function JoinRow({ m, name }: { m: DisplayMessage; name: string }) {
   const pick = m.id ? Number(BigInt(m.id) % BigInt(WELCOMES.length)) : 0;
   return (
-    <article className="message system join" data-testid="message" data-type={m.type} data-message-id={m.id ?? undefined}>
+    <article className="message system join" data-testid="message" data-type={m.type} data-status={m.status} data-message-id={m.id ?? undefined}>
       <div className="gutter system-icon join-icon" aria-hidden="true">
         <Icon name="arrowIn" size={16} />
       </div>
@@ -159,7 +159,7 @@ function JoinRow({ m, name }: { m: DisplayMessage; name: string }) {
 function AutoModRow({ m, name }: { m: DisplayMessage; name: string }) {
   const rule = asEmbeds(m.embeds)[0]?.fields?.find((f) => f.name === 'rule_name')?.value;
   return (
-    <article className="message system automod-alert" data-testid="message" data-type={m.type} data-message-id={m.id ?? undefined}>
+    <article className="message system automod-alert" data-testid="message" data-type={m.type} data-status={m.status} data-message-id={m.id ?? undefined}>
       <div className="gutter system-icon" aria-hidden="true">
         <Icon name="shield" size={16} />
       </div>
