@@ -3,12 +3,12 @@ import { ChannelTypes, RelationshipTypes, type Channel } from '@concord/protocol
 import { navigate, useStore } from '../../state/store';
 import { Avatar } from '../../components/Avatar';
 import { Icon } from '../../components/Icon';
-import { displayName } from '../../components/util';
 import { closeDrawer } from '../layout/ui';
 import { badgeText, channelUnread } from '../unread/unread';
 import { NewMessageDialog } from './NewMessageDialog';
 import { PrivacySettings } from './PrivacySettings';
 import { closeConversation } from './actions';
+import { UserPanel } from '../presence/UserPanel';
 import { byActivity, conversationName } from './names';
 
 /** Home's sidebar, as on Discord: Friends, then the DMs and group DMs by last activity, with unread badges. */
@@ -58,13 +58,11 @@ export function HomeSidebar({ channelId }: { channelId: string | null }) {
         </ul>
       </div>
       {me && (
-        <footer className="me">
-          <Avatar id={me.id} name={displayName(me)} size={32} />
-          <span className="me-name">{displayName(me)}</span>
+        <UserPanel>
           <button type="button" className="icon-button me-settings" title="Privacy & Safety" aria-label="Privacy & Safety" onClick={() => setPrivacy(true)}>
             <Icon name="shield" size={18} />
           </button>
-        </footer>
+        </UserPanel>
       )}
       {picking && <NewMessageDialog onClose={() => setPicking(false)} />}
       {privacy && <PrivacySettings onClose={() => setPrivacy(false)} />}

@@ -2,7 +2,7 @@
  * The panel at the bottom of the channel list: your avatar with its status dot, your name and custom status.
  * Clicking it opens the status menu (online, idle, do not disturb, invisible) and the custom status dialog.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Avatar } from '../../components/Avatar';
 import { Icon } from '../../components/Icon';
 import { ProfileDialog } from '../attachments/ProfileDialog';
@@ -30,7 +30,8 @@ const EXPIRIES = [
   { label: 'Today', ms: -1 },
 ] as const;
 
-export function UserPanel() {
+/** `children`: the view's own buttons, before the avatar's (home adds Privacy & Safety). */
+export function UserPanel({ children }: { children?: ReactNode }) {
   const me = useStore((s) => s.client.user);
   const { status, custom, afk } = usePresenceChoice();
   const [menu, setMenu] = useState(false);
@@ -106,6 +107,7 @@ export function UserPanel() {
           )}
         </div>
       )}
+      {children}
       <button type="button" className="icon-button me-avatar" aria-label="Change avatar" title="Change avatar" onClick={() => setProfile(true)}>
         <Icon name="edit" size={18} />
       </button>
