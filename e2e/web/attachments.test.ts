@@ -6,14 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { join, newGuild, newUser, testPng, type TestGuild, type TestUser } from '@concord/server/testing';
-import { ensureWebBuild, launchBrowser, newPerson, screenshotPath, startServer, type Person, type ServerProcess } from './harness.js';
-
-async function openAs(person: Person, user: TestUser, path: string) {
-  await person.page.goto('/login');
-  await person.page.evaluate((t) => localStorage.setItem('concord.token', t), user.token);
-  await person.page.goto(path);
-  await person.page.locator('textarea[name=message]').waitFor();
-}
+import { ensureWebBuild, launchBrowser, newPerson, screenshotPath, startServer, type Person, type ServerProcess, openAs } from './harness.js';
 
 describe('attachments in Chromium', () => {
   let server: ServerProcess;

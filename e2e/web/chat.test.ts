@@ -8,7 +8,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { RestClient } from '@concord/client';
-import { ensureWebBuild, launchBrowser, newPerson, screenshotPath, startServer, type Person, type ServerProcess } from './harness.js';
+import { ensureWebBuild, launchBrowser, newPerson, screenshotPath, startServer, type Person, type ServerProcess, send } from './harness.js';
 
 const PASSWORD = 'correct horse battery';
 const RECONNECT_MS = 60_000;
@@ -27,12 +27,6 @@ async function expectCount(page: Page, text: string, n: number, timeout = 20_000
     [text, n] as const,
     { timeout },
   );
-}
-
-async function send(page: Page, text: string) {
-  const box = page.locator('textarea[name=message]');
-  await box.fill(text);
-  await box.press('Enter');
 }
 
 async function register(page: Page, name: string) {

@@ -7,18 +7,11 @@
  * Screenshots at 1280 and 390 px, light and dark, go to e2e/artifacts/.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Api, GatewayTester, addBot, join, newBot, newGuild, newUser, type TestBot, type TestGuild, type TestUser } from '@concord/server/testing';
-import { ensureWebBuild, launchBrowser, newPerson, screenshotPath, startServer, type Person, type ServerProcess } from './harness.js';
+import { ensureWebBuild, launchBrowser, newPerson, screenshotPath, startServer, type Person, type ServerProcess, openAs, messageRow } from './harness.js';
 
-const row = (page: Page, text: string): Locator => page.locator('[data-testid=message]', { has: page.locator('[data-testid=message-content]', { hasText: text }) });
-
-async function openAs(person: Person, user: TestUser, path: string) {
-  await person.page.goto('/login');
-  await person.page.evaluate((t) => localStorage.setItem('concord.token', t), user.token);
-  await person.page.goto(path);
-  await person.page.locator('textarea[name=message]').waitFor();
-}
+const row = (page: Page, text: string) => messageRow(page, text);
 
 describe('slash commands in Chromium', () => {
   let server: ServerProcess;

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { RestClient } from '@concord/client';
-import { ensureWebBuild, launchBrowser, newPerson, screenshotPath, startServer, type Person, type ServerProcess } from './harness.js';
+import { ensureWebBuild, launchBrowser, newPerson, screenshotPath, startServer, type Person, type ServerProcess, send } from './harness.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -18,12 +18,6 @@ interface Who {
   id: string;
   username: string;
   rest: RestClient;
-}
-
-async function send(page: Page, text: string) {
-  const box = page.locator('textarea[name=message]');
-  await box.fill(text);
-  await box.press('Enter');
 }
 
 const receipt = (page: Page, text: string) => page.locator('[data-testid=message]', { hasText: text }).getByTestId('receipt');

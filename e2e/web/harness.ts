@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { freePort } from '@concord/server/testing';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -185,3 +185,22 @@ export function screenshotPath(name: string): string {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   return path.join(ARTIFACTS, name);
 }
+
+/** Signs `person` in with a token (as the login page would store it) and opens `path`, waiting for `ready`. */
+export async function openAs(person: Person, user: { token: string }, path: string, ready = 'textarea[name=message]'): Promise<void> {
+  await person.page.goto('/login');
+  await person.page.evaluate((t) => localStorage.setItem('concord.token', t), user.token);
+  await person.page.goto(path);
+  await person.page.locator(ready).first().waitFor();
+}
+
+/** Types `text` in the composer and presses Enter. */
+export async function send(page: Page, text: string): Promise<void> {
+  const box = page.locator('textarea[name=message]');
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** The message row whose text contains `text`, within `scope` (a CSS selector) when given. */
+export const messageRow = (page: Page, text: string, scope = ''): Locator =>
+  page.locator(`${scope ? `${scope} ` : ''}[data-testid=message]`, { has: page.locator('[data-testid=message-content]', { hasText: text }) });

@@ -7,22 +7,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { join, newGuild, newUser, type TestGuild, type TestUser } from '@concord/server/testing';
-import { ensureWebBuild, launchBrowser, newPerson, screenshotPath, startServer, type Person, type ServerProcess } from './harness.js';
+import { ensureWebBuild, launchBrowser, newPerson, screenshotPath, startServer, type Person, type ServerProcess, send, openAs, messageRow } from './harness.js';
 
-async function send(page: Page, text: string) {
-  const box = page.locator('textarea[name=message]');
-  await box.fill(text);
-  await box.press('Enter');
-}
-
-const row = (page: Page, text: string): Locator => page.locator('[data-testid=message]', { has: page.locator('[data-testid=message-content]', { hasText: text }) });
-
-async function openAs(person: Person, user: TestUser, path: string) {
-  await person.page.goto('/login');
-  await person.page.evaluate((t) => localStorage.setItem('concord.token', t), user.token);
-  await person.page.goto(path);
-  await person.page.locator('textarea[name=message]').waitFor();
-}
+const row = (page: Page, text: string) => messageRow(page, text);
 
 describe('messages in Chromium: markdown, reactions, replies, pins, phone layout', () => {
   let server: ServerProcess;

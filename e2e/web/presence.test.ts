@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { addBot, GatewayTester, join, newBot, newGuild, newUser, type TestGuild, type TestUser } from '@concord/server/testing';
-import { ensureWebBuild, launchBrowser, newPerson, screenshotPath, startServer, type Person, type ServerProcess } from './harness.js';
+import { ensureWebBuild, launchBrowser, newPerson, openAs, screenshotPath, startServer, type Person, type ServerProcess } from './harness.js';
 
 describe('presence in the member list', () => {
   let server: ServerProcess;
@@ -30,10 +30,7 @@ describe('presence in the member list', () => {
     const gateway = `${server.url.replace(/^http/, 'ws')}/gateway`;
     sockets.push(await GatewayTester.identify(gateway, bot.token, 1, { presence: { status: 'online', since: null, afk: false, activities: [{ name: 'Chess', type: 0 }] } }));
     alice = await newPerson(browser, server.url);
-    await alice.page.goto('/login');
-    await alice.page.evaluate((t) => localStorage.setItem('concord.token', t), a.token);
-    await alice.page.goto(`/channels/${guild.id}/${guild.generalId}`);
-    await alice.page.locator('textarea[name=message]').waitFor();
+    await openAs(alice, a, `/channels/${guild.id}/${guild.generalId}`);
     // Bob connects (a raw session, so the test can make his device vanish) with a custom status.
     const custom = { name: 'Custom Status', type: 4, state: 'Out for lunch', emoji: { name: '🍜' } };
     sockets.push(await GatewayTester.identify(gateway, b.token, 1, { presence: { status: 'idle', since: null, afk: true, activities: [custom] } }));
@@ -78,10 +75,7 @@ describe('presence in the member list', () => {
     const d = await newUser(server.url, 'dave');
     await join(a.api, d.api, guild.generalId);
     const dave = await newPerson(browser, server.url);
-    await dave.page.goto('/login');
-    await dave.page.evaluate((t) => localStorage.setItem('concord.token', t), d.token);
-    await dave.page.goto(`/channels/${guild.id}/${guild.generalId}`);
-    await dave.page.locator('textarea[name=message]').waitFor();
+    await openAs(dave, d, `/channels/${guild.id}/${guild.generalId}`);
     const row = alice.page.getByTestId('member-list').locator('.member', { hasText: d.username });
     await row.locator('[data-status=online]').or(alice.page.getByTestId('member-list').locator('.member.status-online', { hasText: d.username })).first().waitFor();
 

@@ -8,17 +8,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Channel, ForumTag } from '@concord/protocol';
 import { join, newGuild, newUser, type TestGuild, type TestUser } from '@concord/server/testing';
-import { ensureWebBuild, launchBrowser, newPerson, screenshotPath, startServer, type Person, type ServerProcess } from './harness.js';
+import { ensureWebBuild, launchBrowser, newPerson, screenshotPath, startServer, type Person, type ServerProcess, openAs, messageRow } from './harness.js';
 
-const row = (page: Page, scope: string, text: string) =>
-  page.locator(`${scope} [data-testid=message]`, { has: page.locator('[data-testid=message-content]', { hasText: text }) });
-
-async function openAs(person: Person, user: TestUser, path: string, ready = 'textarea[name=message]') {
-  await person.page.goto('/login');
-  await person.page.evaluate((t) => localStorage.setItem('concord.token', t), user.token);
-  await person.page.goto(path);
-  await person.page.locator(ready).first().waitFor();
-}
+const row = (page: Page, scope: string, text: string) => messageRow(page, text, scope);
 
 async function shots(page: Page, name: string) {
   // Drawers slide for 0.2 s after a resize.

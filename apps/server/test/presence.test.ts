@@ -49,11 +49,10 @@ describe('presence', () => {
     watcher.keepAlive();
     const silent = await GatewayTester.identify(srv.gatewayUrl, friend.token);
     await watcher.next((x) => x.t === 'PRESENCE_UPDATE' && x.d.user.id === friend.id && x.d.status === 'online');
-    const from = Date.now();
-    // No heartbeats: the server closes it with 4009 after one and a half intervals (plus a second of slack).
+    // No heartbeats: the server closes it with 4009 after one and a half intervals (plus a second of slack), and the
+    // user shows offline once the grace has passed (one sweep tick of margin).
     expect((await silent.closed).code).toBe(4009);
-    await watcher.next((x) => x.t === 'PRESENCE_UPDATE' && x.d.user.id === friend.id && x.d.status === 'offline', { timeoutMs: 5000 });
-    expect(Date.now() - from).toBeLessThan(HEARTBEAT_MS * 1.5 + 1000 + GRACE_MS + 1500);
+    await watcher.next((x) => x.t === 'PRESENCE_UPDATE' && x.d.user.id === friend.id && x.d.status === 'offline', { timeoutMs: GRACE_MS + 1500 });
     watcher.close();
   });
 
