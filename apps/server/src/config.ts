@@ -75,10 +75,7 @@ const ConfigSchema = z.object({
    * Fail a query made on the database itself from inside one of its own transactions (it would wait for its own
    * lock forever). A development check, on in the test kit: on Node 20 the async context it needs slows every promise.
    */
-  checkTransactions: z
-    .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
-    .transform((v) => v === true || v === 'true' || v === '1')
-    .default(false),
+  checkTransactions: Flag.default(false),
   /** How long a bot has to answer an interaction (Discord's 3 s). */
   interactionResponseMs: int(100, 60_000).default(3000),
   /** How long an interaction's token takes follow-ups (Discord's 15 minutes). */

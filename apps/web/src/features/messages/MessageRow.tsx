@@ -1,11 +1,11 @@
-import { memo, useEffect, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useEffect, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import type { Channel, Message, Reaction } from '@concord/protocol';
 import { Avatar } from '../../components/Avatar';
 import { displayName, formatTime } from '../../components/util';
 import { discard, retry } from '../../state/outbox';
 import { addReaction, deleteMessage, editMessage, removeReaction, setPinned } from './actions';
 import type { DisplayMessage } from './rows';
-import { Icon } from '../../components/Icon';
+import { Icon, type IconName } from '../../components/Icon';
 import { useStore } from '../../state/store';
 import { Markdown } from '../markdown/render';
 import { Embed, asEmbeds } from './Embed';
@@ -110,13 +110,21 @@ function Reactions({ m }: { m: DisplayMessage }) {
 }
 
 /** "X pinned a message to this channel." (type 6), as Discord shows it. */
+/** The frame of a system message (pin notice, join, AutoMod alert): an icon in the gutter, a line of text. */
+function SystemShell({ m, icon, kind, children }: { m: DisplayMessage; icon: IconName; kind?: string; children: ReactNode }) {
+  return (
+    <article className={`message system${kind ? ` ${kind}` : ''}`} data-testid="message" data-type={m.type} data-status={m.status} data-message-id={m.id ?? undefined}>
+      <div className={`gutter system-icon${kind ? ` ${kind}-icon` : ''}`} aria-hidden="true">
+        <Icon name={icon} size={16} />
+      </div>
+      <div className="body">{children}</div>
+    </article>
+  );
+}
+
 function SystemRow({ m, name }: { m: DisplayMessage; name: string }) {
   return (
-    <article className="message system" data-testid="message" data-type={m.type} data-status={m.status} data-message-id={m.id ?? undefined}>
-      <div className="gutter system-icon" aria-hidden="true">
-        <Icon name="pin" size={16} />
-      </div>
-      <div className="body">
+    <SystemShell m={m} icon="pin">
         <span className="author">{name}</span> pinned{' '}
         {m.replyToId ? (
           <button type="button" className="link-button plain" onClick={() => m.replyToId && jumpTo(m.channelId, m.replyToId)}>
@@ -126,8 +134,7 @@ function SystemRow({ m, name }: { m: DisplayMessage; name: string }) {
           'a message'
         )}{' '}
         to this channel. <time className="muted small">{formatTime(m.timestamp)}</time>
-      </div>
-    </article>
+    </SystemShell>
   );
 }
 
@@ -144,14 +151,9 @@ const WELCOMES = [
 function JoinRow({ m, name }: { m: DisplayMessage; name: string }) {
   const pick = m.id ? Number(BigInt(m.id) % BigInt(WELCOMES.length)) : 0;
   return (
-    <article className="message system join" data-testid="message" data-type={m.type} data-status={m.status} data-message-id={m.id ?? undefined}>
-      <div className="gutter system-icon join-icon" aria-hidden="true">
-        <Icon name="arrowIn" size={16} />
-      </div>
-      <div className="body">
-        {WELCOMES[pick]!(name)} <time className="muted small">{formatTime(m.timestamp)}</time>
-      </div>
-    </article>
+    <SystemShell m={m} icon="arrowIn" kind="join">
+      {WELCOMES[pick]!(name)} <time className="muted small">{formatTime(m.timestamp)}</time>
+    </SystemShell>
   );
 }
 
@@ -159,18 +161,13 @@ function JoinRow({ m, name }: { m: DisplayMessage; name: string }) {
 function AutoModRow({ m, name }: { m: DisplayMessage; name: string }) {
   const rule = asEmbeds(m.embeds)[0]?.fields?.find((f) => f.name === 'rule_name')?.value;
   return (
-    <article className="message system automod-alert" data-testid="message" data-type={m.type} data-status={m.status} data-message-id={m.id ?? undefined}>
-      <div className="gutter system-icon" aria-hidden="true">
-        <Icon name="shield" size={16} />
+    <SystemShell m={m} icon="shield" kind="automod-alert">
+      <div>
+        <strong>AutoMod</strong> blocked a message by <span className="author">{name}</span>
+        {rule ? ` (rule “${rule}”)` : ''}. <time className="muted small">{formatTime(m.timestamp)}</time>
       </div>
-      <div className="body">
-        <div>
-          <strong>AutoMod</strong> blocked a message by <span className="author">{name}</span>
-          {rule ? ` (rule “${rule}”)` : ''}. <time className="muted small">{formatTime(m.timestamp)}</time>
-        </div>
-        <blockquote className="automod-quote">{m.content}</blockquote>
-      </div>
-    </article>
+      <blockquote className="automod-quote">{m.content}</blockquote>
+    </SystemShell>
   );
 }
 
