@@ -33,7 +33,10 @@ export class UniqueViolation extends Error {
   }
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+
 /** Turns a BigInt from a driver into the value the stores expect (see the note at the top). */
 export function normaliseInt(v: bigint): number | string {
-  return v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER) ? v.toString() : Number(v);
+  return v > MAX_SAFE || v < MIN_SAFE ? v.toString() : Number(v);
 }

@@ -4,12 +4,22 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { normaliseInt, UniqueViolation, type Db, type Param, type Queryable, type Row } from '../db.js';
 
-function convertRow(row: Row): Row {
-  for (const k in row) {
-    const v = row[k];
-    if (typeof v === 'bigint') row[k] = normaliseInt(v);
-  }
-  return row;
+const int = (v: unknown) => (typeof v === 'bigint' ? normaliseInt(v) : v);
+
+/**
+ * A function building one statement's rows from better-sqlite3's raw arrays as object literals of one fixed
+ * shape. better-sqlite3 builds each row object key by key; for a message row (25 columns) that costs twice the
+ * query itself, and the literal is built in a third of the time. Column names come from the schema, quoted.
+ */
+function rowBuilder(columns: readonly string[]): (values: unknown[]) => Row {
+  const fields = columns.map((name, i) => `${JSON.stringify(name)}: int(v[${i}])`).join(', ');
+  return new Function('int', `return (v) => ({ ${fields} });`)(int) as (values: unknown[]) => Row;
+}
+
+interface Prepared {
+  stmt: Database.Statement;
+  /** Reader statements only: return rows as arrays, built into objects by `row`. */
+  row?: (values: unknown[]) => Row;
 }
 
 /** "UNIQUE constraint failed: users.email" -> UniqueViolation('users.email'). */
@@ -26,7 +36,7 @@ function uniqueViolation(err: unknown): UniqueViolation | undefined {
 export class SqliteDb implements Db {
   readonly dialect = 'sqlite' as const;
   readonly raw: Database.Database;
-  private readonly cache = new Map<string, Database.Statement>();
+  private readonly cache = new Map<string, Prepared>();
   /** Settles when the open transaction ends. */
   private lock: Promise<void> = Promise.resolve();
   /** Settles when every transaction queued so far has ended: transactions run strictly one after another. */
@@ -47,35 +57,38 @@ export class SqliteDb implements Db {
     if (checkTransactions) this.inside = new AsyncLocalStorage<SqliteDb>();
   }
 
-  prepare(sql: string): Database.Statement {
-    let stmt = this.cache.get(sql);
-    if (!stmt) {
-      stmt = this.raw.prepare(sql);
-      this.cache.set(sql, stmt);
+  private prepare(sql: string): Prepared {
+    let p = this.cache.get(sql);
+    if (!p) {
+      const stmt = this.raw.prepare(sql);
+      p = stmt.reader ? { stmt: stmt.raw(true), row: rowBuilder(stmt.columns().map((c) => c.name)) } : { stmt };
+      this.cache.set(sql, p);
     }
-    return stmt;
+    return p;
   }
 
   // Ids are bound as decimal strings: INTEGER affinity converts them on insert and in comparisons.
   allSync<T extends Row>(sql: string, params: Param[] = []): T[] {
-    const stmt = this.prepare(sql);
-    return (stmt.all(...params) as Row[]).map(convertRow) as T[];
+    const { stmt, row } = this.prepare(sql);
+    return (stmt.all(...params) as unknown[][]).map(row!) as T[];
   }
   getSync<T extends Row>(sql: string, params: Param[] = []): T | undefined {
-    const row = this.prepare(sql).get(...params) as Row | undefined;
-    return row ? (convertRow(row) as T) : undefined;
+    const { stmt, row } = this.prepare(sql);
+    const values = stmt.get(...params) as unknown[] | undefined;
+    return values ? (row!(values) as T) : undefined;
   }
   runSync(sql: string, params: Param[] = []): { changes: number } {
-    if (!this.prepare(sql).reader) {
+    const { stmt } = this.prepare(sql);
+    if (!stmt.reader) {
       let r: Database.RunResult;
       try {
-        r = this.prepare(sql).run(...params);
+        r = stmt.run(...params);
       } catch (err) {
         throw uniqueViolation(err) ?? err;
       }
       return { changes: Number(r.changes) };
     }
-    this.prepare(sql).all(...params);
+    stmt.all(...params);
     return { changes: 0 };
   }
 
