@@ -140,6 +140,8 @@ describe('message actions in Chromium: who reacted, message links, popouts, menu
     await alice.page.goto(url);
     const linkEl = messageRow(alice.page, 'look at').locator('a.md-link');
     await expect(linkEl.getAttribute('target')).resolves.toBeNull();
+    // Read as Discord's pill, not the bare address.
+    await expect(linkEl.textContent()).resolves.toBe('#general › Message');
     await expect(alice.page.locator('[data-testid=message]', { hasText: 'the linked message' }).count()).resolves.toBe(0);
     await linkEl.click();
     await alice.page.waitForURL(`**/channels/${guild.id}/${guild.generalId}/${target.id}`);

@@ -19,6 +19,8 @@ export interface MarkdownContext {
   /** A link to somewhere inside this app (a message link): answers the in-app path, which is then opened in place. */
   internalLink?(url: string): string | null;
   onInternalLink?(path: string): void;
+  /** What a bare in-app link reads as (a message link: "#channel › Message", as on Discord). */
+  internalLabel?(url: string): string | undefined;
 }
 
 const colorOf = (c: number) => `#${c.toString(16).padStart(6, '0')}`;
@@ -141,9 +143,11 @@ function renderNode(n: Node, ctx: MarkdownContext): ReactNode {
       const open = ctx.onInternalLink;
       if (inside && open) {
         // A message link opens here (no new tab), as on Discord; a modified click still gets a tab.
+        const only = n.children.length === 1 && n.children[0]!.type === 'text' ? n.children[0]!.text : null;
+        const pill = only === n.url ? ctx.internalLabel?.(n.url) : undefined;
         return (
           <a
-            className="md-link"
+            className={pill ? 'md-link md-message-link' : 'md-link'}
             href={n.url}
             title={n.url}
             data-internal="true"
@@ -153,7 +157,7 @@ function renderNode(n: Node, ctx: MarkdownContext): ReactNode {
               open(inside);
             }}
           >
-            {renderNodes(n.children, ctx)}
+            {pill ?? renderNodes(n.children, ctx)}
           </a>
         );
       }

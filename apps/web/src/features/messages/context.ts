@@ -33,6 +33,11 @@ export function useMarkdownContext(guildId: string | null, mentions: readonly Us
       onUserClick: (id, el) => openPopout(id, guildId, el),
       internalLink: (url) => messagePath(url)?.path ?? null,
       onInternalLink: openMessageLink,
+      internalLabel: (url) => {
+        const target = messagePath(url);
+        const c = target ? channels[target.channelId] : undefined;
+        return c ? `${c.name ? `#${c.name}` : 'Direct message'} › Message` : undefined;
+      },
       onChannelClick: (id) => {
         const c = getState().client.channels[id];
         if (c?.guild_id && c.type !== ChannelTypes.GUILD_VOICE) navigate(`/channels/${c.guild_id}/${c.id}`);
