@@ -32,6 +32,7 @@ describe('message actions in Chromium: who reacted, message links, popouts, menu
   let guild: TestGuild;
   let url = '';
   let roleId = '';
+  let reactedId = '';
 
   beforeAll(async () => {
     ensureWebBuild();
@@ -69,6 +70,7 @@ describe('message actions in Chromium: who reacted, message links, popouts, menu
 
   it('who reacted: hovering a chip names the first three and counts the rest, and follows new reactions', async () => {
     const msg = await a.api.ok.post<{ id: string }>(`/channels/${guild.generalId}/messages`, { content: 'react to this one' });
+    reactedId = msg.id;
     const route = (e: string) => `/channels/${guild.generalId}/messages/${msg.id}/reactions/${encodeURIComponent(e)}/@me`;
     for (const u of [a, b, others[0]!, others[1]!]) await u.api.ok.put(route('👍'));
     await a.api.ok.put(route('👀'));
@@ -275,7 +277,23 @@ describe('message actions in Chromium: who reacted, message links, popouts, menu
     await expect(phone.page.locator('html').getAttribute('data-keyboard')).resolves.toBe('closed');
     await phone.context.close();
 
+    // A jump's bar, and who reacted by focus (a phone has no hover), at this width too. The reacted message is
+    // more than a page back by now, so its link loads around it.
+    await p.goto(`/channels/${guild.id}/${guild.generalId}/${reactedId}`);
+    await p.locator(`[data-testid=message].flash[data-message-id="${reactedId}"]`).waitFor();
+    await p.getByTestId('present-bar').waitFor();
+    await shots(p, 'jumped');
+    const chip = messageRow(p, 'react to this one').locator('[data-testid=reaction][data-emoji="👍"]');
+    await chip.focus();
+    await p.getByTestId('reaction-tooltip').filter({ hasText: 'and 2 others' }).waitFor();
+    const tip = (await p.getByTestId('reaction-tooltip').boundingBox())!;
+    expect(tip.x).toBeGreaterThanOrEqual(0);
+    expect(tip.x + tip.width).toBeLessThanOrEqual(390);
+    await shots(p, 'who-reacted');
+
     await p.setViewportSize({ width: 1280, height: 800 });
+    await p.goto(url);
+    await p.locator('textarea[name=message]').waitFor();
     expect([...alice.errors, ...bob.errors].filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   });
 });

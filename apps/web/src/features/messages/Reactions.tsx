@@ -20,7 +20,7 @@ function emojiLabel(r: Reaction): string {
 function Chip({ m, r, guildId }: { m: DisplayMessage & { id: string }; r: Reaction; guildId: string | null }) {
   const [tip, setTip] = useState<string | null>(null);
   // Where the chip is on screen: the tooltip goes on body, above the list's clipping and transforms.
-  const [at, setAt] = useState<{ x: number; y: number }>({ x: 0, y: 0 });
+  const [at, setAt] = useState<{ x: number; y: number; arrow: number }>({ x: 0, y: 0, arrow: 0 });
   const chip = useRef<HTMLButtonElement>(null);
   // What was fetched, for which count: a chip whose count changed asks again.
   const cache = useRef<{ count: number; users: User[] } | null>(null);
@@ -37,7 +37,12 @@ function Chip({ m, r, guildId }: { m: DisplayMessage & { id: string }; r: Reacti
   async function show() {
     hovering.current = true;
     const box = chip.current?.getBoundingClientRect();
-    if (box) setAt({ x: box.left + box.width / 2, y: box.top });
+    // Kept inside the window (the tooltip is at most 240 px wide); the arrow still points at the chip.
+    if (box) {
+      const center = box.left + box.width / 2;
+      const x = Math.min(Math.max(center, 128), window.innerWidth - 128);
+      setAt({ x, y: box.top, arrow: center - x });
+    }
     const text = (users: User[]) => whoReacted(names(users), r.count, emojiLabel(r));
     if (cache.current?.count === r.count) return setTip(text(cache.current.users));
     setTip(whoReacted([], r.count, emojiLabel(r)));
@@ -71,7 +76,7 @@ function Chip({ m, r, guildId }: { m: DisplayMessage & { id: string }; r: Reacti
       </button>
       {tip &&
         createPortal(
-          <span className="reaction-tooltip" role="tooltip" id={tipId} data-testid="reaction-tooltip" style={{ left: at.x, top: at.y }}>
+          <span className="reaction-tooltip" role="tooltip" id={tipId} data-testid="reaction-tooltip" style={{ left: at.x, top: at.y, ['--arrow' as string]: `${at.arrow}px` }}>
             <span className="reaction-tooltip-emoji" aria-hidden="true">
               {label}
             </span>

@@ -20,7 +20,17 @@ let epoch = 0;
 
 export function invalidateHistory(): void {
   epoch++;
-  setState({ history: {} });
+  setState((s) => {
+    // A list left behind the present by a jump has a gap before the newest page that is about to be merged in.
+    const detached = Object.keys(s.history).filter((id) => s.history[id]?.newerThan);
+    if (!detached.length) return { history: {} };
+    const messages = { ...s.client.messages };
+    for (const id of detached) {
+      generation[id] = (generation[id] ?? 0) + 1;
+      messages[id] = [];
+    }
+    return { history: {}, client: { ...s.client, messages } };
+  });
 }
 
 /**
