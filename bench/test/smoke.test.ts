@@ -11,6 +11,7 @@ import { runThroughput } from '../src/scenarios/throughput.js';
 import { runConnections } from '../src/scenarios/connections.js';
 import { runHistory } from '../src/scenarios/history.js';
 import { runFiles } from '../src/scenarios/files.js';
+import { runRender } from '../src/scenarios/render.js';
 import { singleProcess, twoProcessCluster } from '../src/under-test.js';
 import { postgresAvailable, redisAvailable } from '../src/servers.js';
 
@@ -65,4 +66,11 @@ describe('bench quick mode', () => {
     const [s] = r.steps as { delivered: number; expected: number; missing: number; duplicated: number }[];
     expect(s!.delivered).toBe(s!.expected);
   }, 120_000);
+
+  it('render: the web client and the raw page both scroll the seeded channel to its end', async () => {
+    const r = await runRender(['--quick', '--out', out, '--messages', '120']);
+    expect(r.failures).toEqual([]);
+    expect((r.measured as { target: string }[]).map((m) => m.target)).toEqual(['concord', 'raw page']);
+    expect(fs.existsSync(path.join(out, 'render.md'))).toBe(true);
+  }, 180_000);
 });

@@ -3,7 +3,7 @@
  * from the member list's context menu; Carol's client loses the server at once. Screenshots of the settings views
  * (1280 px and 390 px, light and dark) go to e2e/artifacts/.
  */
-import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ensureWebBuild, launchBrowser, newPerson, screenshotPath, startServer, type Person, type ServerProcess } from './harness.js';
 
@@ -81,10 +81,13 @@ describe('server settings in Chromium', () => {
     await joinThrough(carol.page, inviteUrl, names.carol);
     await a.getByTestId('member-list').getByText(names.carol).waitFor();
 
-    // Bob has no moderation powers yet: his context menu on Carol offers nothing.
+    // Bob has no moderation powers yet: his context menu on Carol offers what anyone may (her profile, a DM), no roles
+    // and no moderation.
     const b = bob.page;
     await b.locator('.members .member', { hasText: names.carol }).click({ button: 'right' });
-    await b.getByRole('menu').getByText('Nothing you can do here.').waitFor();
+    await b.getByRole('menu').getByRole('menuitem', { name: 'Profile' }).waitFor();
+    expect(await b.getByRole('menu').getByRole('button', { name: new RegExp(`(Kick|Ban|Timeout) ${names.carol}`) }).count()).toBe(0);
+    expect(await b.getByRole('menu').getByText('Roles', { exact: true }).count()).toBe(0);
     await b.keyboard.press('Escape');
 
     await a.getByRole('button', { name: 'Server settings' }).click();

@@ -20,21 +20,24 @@ import { useSidePanel } from './features/threads/ui';
 import { HomeSidebar } from './features/home/HomeSidebar';
 import { FriendsPage } from './features/home/FriendsPage';
 import { titlePrefix } from './features/unread/unread';
+import { UserPopout } from './features/profile/UserPopout';
+import { jumpTo } from './features/messages/ui';
 import './features/home/home.css';
 import './features/layout/layout.css';
 
 type Route =
   | { name: 'login' | 'register' }
   | { name: 'invite'; code: string }
-  | { name: 'channels'; guildId: string | null; channelId: string | null };
+  | { name: 'channels'; guildId: string | null; channelId: string | null; messageId?: string };
 
 function parse(path: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'login' || parts[0] === 'register') return { name: parts[0] };
   if (parts[0] === 'invite' && parts[1]) return { name: 'invite', code: parts[1] };
-  if (parts[0] === 'channels' && parts[1] && parts[1] !== '@me') return { name: 'channels', guildId: parts[1], channelId: parts[2] ?? null };
+  // A fourth part is a message link's message: the channel opens scrolled to it.
+  if (parts[0] === 'channels' && parts[1] && parts[1] !== '@me') return { name: 'channels', guildId: parts[1], channelId: parts[2] ?? null, messageId: parts[3] };
   // Home: the friends page, or a DM / group DM.
-  return { name: 'channels', guildId: null, channelId: parts[0] === 'channels' ? (parts[2] ?? null) : null };
+  return { name: 'channels', guildId: null, channelId: parts[0] === 'channels' ? (parts[2] ?? null) : null, messageId: parts[0] === 'channels' ? parts[3] : undefined };
 }
 
 export function App() {
@@ -78,14 +81,15 @@ export function App() {
   }
   return (
     <>
-      <Shell guildId={route.guildId} channelId={route.channelId} />
+      <Shell guildId={route.guildId} channelId={route.channelId} messageId={route.messageId} />
+      <UserPopout />
       <InteractionModal />
       <Notices />
     </>
   );
 }
 
-function Shell({ guildId, channelId }: { guildId: string | null; channelId: string | null }) {
+function Shell({ guildId, channelId, messageId }: { guildId: string | null; channelId: string | null; messageId?: string }) {
   const user = useStore((s) => s.client.user);
   const guild = useStore((s) => (guildId ? s.client.guilds[guildId] : undefined));
   const drawer = useLayout((s) => s.drawer);
@@ -109,6 +113,12 @@ function Shell({ guildId, channelId }: { guildId: string | null; channelId: stri
 
   // Picking a channel (or a server) on a phone closes the drawer it was picked from.
   useEffect(() => closeDrawer(), [guildId, channelId]);
+
+  // A message link (opened, or clicked in a message): once the channel is known, its list jumps to the message.
+  const channelKnown = Boolean(channelId && channels[channelId]);
+  useEffect(() => {
+    if (channelKnown && messageId && /^\d{1,20}$/.test(messageId)) jumpTo(channelId!, messageId);
+  }, [channelKnown, channelId, messageId]);
 
   // A guild without a channel in the address opens its first text channel.
   useEffect(() => {

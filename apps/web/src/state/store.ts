@@ -32,6 +32,11 @@ export interface ChannelHistory {
   loading: boolean;
   /** False once a page came back shorter than asked: the start of the channel is loaded. */
   hasMore: boolean;
+  /**
+   * Set after a jump loaded history around an older message: the list is continuous only up to this id, what
+   * is newer is loaded page by page as the reader scrolls down (or all at once by "Jump to present").
+   */
+  newerThan?: string;
 }
 
 export interface Notice {

@@ -20,6 +20,10 @@ for (const e of EMOJI) for (const n of e.names) byName.set(n, e.char);
 
 export const emojiByName = (name: string): string | undefined => byName.get(name);
 
+const byChar = new Map(EMOJI.map((e) => [e.char, e.names[0]!]));
+/** The main shortcode of an emoji character (`👍` -> `thumbsup`), if the list knows it. */
+export const emojiByChar = (char: string): string | undefined => byChar.get(char);
+
 /** Emoji whose names start with (then contain) the query, best first. */
 export function searchEmoji(query: string, limit = 48): Emoji[] {
   const q = query.trim().toLowerCase().replace(/^:|:$/g, '');

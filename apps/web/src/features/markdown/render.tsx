@@ -13,8 +13,14 @@ export interface MarkdownContext {
   mentionEveryone: boolean;
   /** The reader's id: their own mention is marked. */
   me?: string;
-  onUserClick?(id: string): void;
+  /** `el` is what was clicked, so a popout can open beside it. */
+  onUserClick?(id: string, el: HTMLElement): void;
   onChannelClick?(id: string): void;
+  /** A link to somewhere inside this app (a message link): answers the in-app path, which is then opened in place. */
+  internalLink?(url: string): string | null;
+  onInternalLink?(path: string): void;
+  /** What a bare in-app link reads as (a message link: "#channel › Message", as on Discord). */
+  internalLabel?(url: string): string | undefined;
 }
 
 const colorOf = (c: number) => `#${c.toString(16).padStart(6, '0')}`;
@@ -76,15 +82,15 @@ function CodeBlock({ lang, text }: { lang: string | null; text: string }) {
   );
 }
 
-function Mention({ label, kind, color, self, onClick }: { label: string; kind: string; color?: string; self?: boolean; onClick?: () => void }) {
+function Mention({ label, kind, color, self, onClick }: { label: string; kind: string; color?: string; self?: boolean; onClick?: (el: HTMLElement) => void }) {
   return (
     <span
       className={`md-mention md-mention-${kind}${self ? ' self' : ''}`}
       style={color ? { color, backgroundColor: `${color}1f` } : undefined}
       role={onClick ? 'button' : undefined}
       tabIndex={onClick ? 0 : undefined}
-      onClick={onClick}
-      onKeyDown={onClick ? (e) => e.key === 'Enter' && onClick() : undefined}
+      onClick={onClick ? (e) => onClick(e.currentTarget) : undefined}
+      onKeyDown={onClick ? (e) => e.key === 'Enter' && onClick(e.currentTarget) : undefined}
       data-testid="mention"
     >
       {label}
@@ -132,16 +138,39 @@ function renderNode(n: Node, ctx: MarkdownContext): ReactNode {
         <ul className="md-list">{items}</ul>
       );
     }
-    case 'link':
+    case 'link': {
+      const inside = ctx.internalLink?.(n.url);
+      const open = ctx.onInternalLink;
+      if (inside && open) {
+        // A message link opens here (no new tab), as on Discord; a modified click still gets a tab.
+        const only = n.children.length === 1 && n.children[0]!.type === 'text' ? n.children[0]!.text : null;
+        const pill = only === n.url ? ctx.internalLabel?.(n.url) : undefined;
+        return (
+          <a
+            className={pill ? 'md-link md-message-link' : 'md-link'}
+            href={n.url}
+            title={n.url}
+            data-internal="true"
+            onClick={(e) => {
+              if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+              e.preventDefault();
+              open(inside);
+            }}
+          >
+            {pill ?? renderNodes(n.children, ctx)}
+          </a>
+        );
+      }
       return (
         <a className="md-link" href={n.url} target="_blank" rel="noopener noreferrer" title={n.url}>
           {renderNodes(n.children, ctx)}
         </a>
       );
+    }
     case 'user': {
       const name = ctx.userName(n.id);
       const click = ctx.onUserClick;
-      return <Mention kind="user" label={`@${name ?? 'unknown-user'}`} self={n.id === ctx.me} onClick={name && click ? () => click(n.id) : undefined} />;
+      return <Mention kind="user" label={`@${name ?? 'unknown-user'}`} self={n.id === ctx.me} onClick={name && click ? (el) => click(n.id, el) : undefined} />;
     }
     case 'role': {
       const role = ctx.role(n.id);

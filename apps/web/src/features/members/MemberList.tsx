@@ -6,6 +6,7 @@ import { Avatar } from '../../components/Avatar';
 import { displayName } from '../../components/util';
 import { MemberMenu } from '../settings/MemberMenu';
 import { memberColor } from '../settings/actions';
+import { openPopout } from '../profile/popout';
 
 /**
  * Members from GUILD_CREATE (small guilds come with all of them) kept current by GUILD_MEMBER_* events;
@@ -44,9 +45,9 @@ export function MemberList({ guildId }: { guildId: string }) {
   return (
     <aside className="members" aria-label="Members">
       <h3>Online — {online.length}</h3>
-      <MemberItems members={online} ownerId={guild.owner_id} testId="member-list" onMenu={setMenu} />
+      <MemberItems members={online} guildId={guildId} ownerId={guild.owner_id} testId="member-list" onMenu={setMenu} />
       {offline.length > 0 && <h3>Offline — {offline.length}</h3>}
-      <MemberItems members={offline} ownerId={guild.owner_id} testId="member-list-offline" onMenu={setMenu} />
+      <MemberItems members={offline} guildId={guildId} ownerId={guild.owner_id} testId="member-list-offline" onMenu={setMenu} />
       {menu && <MemberMenu guildId={guildId} userId={menu.id} name={menu.name} x={menu.x} y={menu.y} onClose={() => setMenu(null)} />}
     </aside>
   );
@@ -77,7 +78,7 @@ type OpenMenu = (m: { id: string; name: string; x: number; y: number }) => void;
 
 const STATUS_LABEL: Record<PresenceStatus, string> = { online: 'Online', idle: 'Idle', dnd: 'Do not disturb', offline: 'Offline' };
 
-function MemberItems({ members, ownerId, testId, onMenu }: { members: Row[]; ownerId: string; testId: string; onMenu: OpenMenu }) {
+function MemberItems({ members, guildId, ownerId, testId, onMenu }: { members: Row[]; guildId: string; ownerId: string; testId: string; onMenu: OpenMenu }) {
   return (
     <ul data-testid={testId}>
       {members.map((m) => (
@@ -85,6 +86,11 @@ function MemberItems({ members, ownerId, testId, onMenu }: { members: Row[]; own
           key={m.id}
           className={`member status-${m.status}`}
           data-status={m.status}
+          role="button"
+          tabIndex={0}
+          data-popout-trigger=""
+          onClick={(e) => openPopout(m.id, guildId, e.currentTarget)}
+          onKeyDown={(e) => e.key === 'Enter' && openPopout(m.id, guildId, e.currentTarget)}
           onContextMenu={(e) => {
             e.preventDefault();
             onMenu({ id: m.id, name: m.name, x: e.clientX, y: e.clientY });

@@ -10,7 +10,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode }
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Message, User } from '@concord/protocol';
 import { getState, notify, useStore, type OutboxEntry } from '../../state/store';
-import { loadLatest, loadOlder } from './actions';
+import { jumpToPresent, loadAround, loadLatest, loadNewer, loadOlder } from './actions';
 import { buildRows, type Row } from './rows';
 import { MessageRow } from './MessageRow';
 import { useMessageUi } from './ui';
@@ -42,7 +42,7 @@ export function MessageList({
   /** What the start of the history shows (a thread shows its starter message); a channel's welcome otherwise. */
   intro?: ReactNode;
 }) {
-  const messages = useStore((s) => s.client.messages[channelId]) ?? NO_MESSAGES;
+  const loaded = useStore((s) => s.client.messages[channelId]) ?? NO_MESSAGES;
   const outbox = useStore((s) => s.outbox);
   const history = useStore((s) => s.history[channelId]);
   const guildId = useStore((s) => s.client.channels[channelId]?.guild_id ?? null);
@@ -63,6 +63,9 @@ export function MessageList({
     if (!history) void loadLatest(channelId);
   }, [channelId, history]);
 
+  // After a jump into older history, what arrives live beyond the continuous part waits until it is reached.
+  const newerThan = history?.newerThan;
+  const messages = useMemo(() => (newerThan ? loaded.filter((m) => BigInt(m.id) <= BigInt(newerThan)) : loaded), [loaded, newerThan]);
   const pending = useMemo(() => Object.values(outbox).filter((e: OutboxEntry) => e.channelId === channelId), [outbox, channelId]);
   const rows = useMemo(
     () => buildRows(messages, pending, me, history?.hasMore ?? true, history?.loading ?? true, lastRead),
@@ -86,13 +89,15 @@ export function MessageList({
   const lastMessage = rows.length > 1 ? rows[rows.length - 1] : undefined;
   const prev = useRef({ first: firstMessageKey, last: lastMessage?.key, total: 0 });
 
-  // Sending a message always brings the reader back to the bottom.
+  // Sending a message always brings the reader back to the bottom (to the present, after a jump into the past).
   useEffect(() => {
     if (stickSignal) {
       stick.current = true;
       setUnseen(false);
+      if (getState().history[channelId]?.newerThan) void jumpToPresent(channelId);
     }
   }, [stickSignal]);
+  if (newerThan) stick.current = false;
 
   const total = virtualizer.getTotalSize();
   useLayoutEffect(() => {
@@ -105,15 +110,16 @@ export function MessageList({
     prev.current = { first: firstMessageKey, last: lastMessage?.key, total };
   });
 
-  // A jump (a reply's quote, a pin) scrolls the message to the middle, paging back for it when it is older.
+  // A jump (a reply's quote, a pin, a message link) scrolls the message to the middle; one that is not loaded
+  // brings the page around it instead of the list (as on Discord), continued in both directions by scrolling.
   useEffect(() => {
     if (!jump) return;
     let cancelled = false;
     void (async () => {
-      for (let page = 0; page < 20 && !cancelled; page++) {
-        if (getState().client.messages[channelId]?.some((m) => m.id === jump.messageId)) break;
-        if (!getState().history[channelId]?.hasMore) break;
-        await loadOlder(channelId);
+      const has = () => getState().client.messages[channelId]?.some((m) => m.id === jump.messageId);
+      if (!has()) {
+        stick.current = false;
+        await loadAround(channelId, jump.messageId);
       }
       // Let the rows of a page just loaded render first.
       await new Promise((r) => setTimeout(r, 50));
@@ -164,6 +170,10 @@ export function MessageList({
     if (stick.current && !wasStuck) markRead(channelId);
     if (stick.current && unseen) setUnseen(false);
     if (el.scrollTop < LOAD_OLDER_PX) void loadOlder(channelId);
+    if (getState().history[channelId]?.newerThan) {
+      stick.current = false;
+      if (el.scrollHeight - el.scrollTop - el.clientHeight < LOAD_OLDER_PX) void loadNewer(channelId);
+    }
   }
 
   function jumpToBottom() {
@@ -237,7 +247,15 @@ export function MessageList({
           })}
         </div>
       </div>
-      {unseen && (
+      {newerThan && (
+        <div className="present-bar" role="status" data-testid="present-bar">
+          <span>You're viewing older messages</span>
+          <button type="button" className="present-jump" onClick={() => void jumpToPresent(channelId).then(jumpToBottom)}>
+            Jump to Present
+          </button>
+        </div>
+      )}
+      {unseen && !newerThan && (
         <button type="button" className="jump" onClick={jumpToBottom}>
           New messages ↓
         </button>

@@ -1,9 +1,11 @@
 import { memo, useEffect, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
-import type { Channel, Message, Reaction } from '@concord/protocol';
+import { createPortal } from 'react-dom';
+import type { Channel, Message } from '@concord/protocol';
 import { Avatar } from '../../components/Avatar';
 import { displayName, formatTime } from '../../components/util';
 import { discard, retry } from '../../state/outbox';
-import { addReaction, deleteMessage, editMessage, removeReaction, setPinned } from './actions';
+import { addReaction, deleteMessage, editMessage, setPinned } from './actions';
+import { Reactions } from './Reactions';
 import type { DisplayMessage } from './rows';
 import { Icon, type IconName } from '../../components/Icon';
 import { useStore } from '../../state/store';
@@ -13,6 +15,11 @@ import { parse, plainText } from '../markdown/parse';
 import { EmojiPicker } from '../emoji/EmojiPicker';
 import { MANAGE_MESSAGES, useGuildPermission, useMarkdownContext, useMentionsMe } from './context';
 import { jumpTo, setEditing, startReply, useMessageUi } from './ui';
+import { Menu, copyText, type MenuItem } from '../../components/Menu';
+import { notify } from '../../state/store';
+import { messageLink } from './links';
+import { openPopout } from '../profile/popout';
+import { MemberMenu } from '../settings/MemberMenu';
 import { MessageComponents } from '../commands/Components';
 import { dismissEphemeral, useCommands } from '../commands/state';
 import { openThread, startNewThread } from '../threads/ui';
@@ -77,35 +84,6 @@ function ReplyLine({ m, guildId }: { m: DisplayMessage; guildId: string | null }
       <span className="reply-author">@{displayName(author, member)}</span>
       <span className="reply-snippet">{target.content ? <Markdown content={snippet(target.content, 140)} ctx={ctx} /> : <em>Click to see attachment</em>}</span>
     </button>
-  );
-}
-
-function Reactions({ m }: { m: DisplayMessage }) {
-  if (!m.reactions?.length || !m.id) return null;
-  const id = m.id;
-  const toggle = (r: Reaction) => void (r.me ? removeReaction(m.channelId, id, r.emoji) : addReaction(m.channelId, id, r.emoji));
-  return (
-    <div className="reactions" data-testid="reactions">
-      {m.reactions.map((r) => {
-        const label = r.emoji.name ?? '?';
-        return (
-          <button
-            key={`${r.emoji.id ?? ''}${label}`}
-            type="button"
-            className={`reaction${r.me ? ' me' : ''}`}
-            aria-pressed={r.me}
-            aria-label={`${label}, ${r.count} reaction${r.count === 1 ? '' : 's'}${r.me ? ', including you' : ''}`}
-            title={`${r.count} reacted with ${label}`}
-            data-testid="reaction"
-            data-emoji={label}
-            onClick={() => toggle(r)}
-          >
-            <span className="reaction-emoji">{label}</span>
-            <span className="reaction-count">{r.count}</span>
-          </button>
-        );
-      })}
-    </div>
   );
 }
 
@@ -191,6 +169,9 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
   const [draft, setDraft] = useState('');
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [picking, setPicking] = useState(false);
+  // The message's menu (right-click, or the hover bar's "More"), and the author's (right-click on the name).
+  const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
+  const [authorMenu, setAuthorMenu] = useState<{ x: number; y: number } | null>(null);
   // Messages of someone the reader blocked are collapsed, as on Discord, until asked for.
   const blocked = useStore((s) => s.client.relationships[m.author.id]?.type === 2);
   const [reveal, setReveal] = useState(false);
@@ -261,6 +242,39 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
     else setConfirmDelete(true);
   }
 
+  const canDelete = own || canManage;
+  const menuItems = (): MenuItem[] => {
+    const id = m.id!;
+    const items: MenuItem[] = [
+      { label: 'Add Reaction', onSelect: () => setPicking(true) },
+      ...(own ? [{ label: 'Edit Message', onSelect: openEditor }] : []),
+      { label: 'Reply', onSelect: () => startReply(m.channelId, id) },
+      ...(threadable && !m.thread ? [{ label: 'Create Thread', onSelect: () => startNewThread(m.channelId, id) }] : []),
+      ...(canManage ? [{ label: m.pinned ? 'Unpin Message' : 'Pin Message', onSelect: () => void setPinned(m.channelId, id, !m.pinned) }] : []),
+      { label: 'Copy Text', separator: true, onSelect: () => void copyText(m.content).then((ok) => ok && notify('Copied to clipboard.')) },
+      { label: 'Copy Message Link', onSelect: () => void copyText(messageLink(guildId, m.channelId, id)).then((ok) => ok && notify('Message link copied.')) },
+      { label: 'Copy Message ID', onSelect: () => void copyText(id) },
+    ];
+    if (canDelete) items.push({ label: 'Delete Message', danger: true, separator: true, onSelect: onDelete, hint: 'Shift: no confirmation' });
+    return items;
+  };
+
+  function onContextMenu(e: MouseEvent) {
+    // The browser's own menu stays for links, selected text and the editor, as Discord's web client does.
+    const t = e.target as Element;
+    if (!sent || editing || ephemeral || t.closest('a, textarea') || String(window.getSelection() ?? '')) return;
+    e.preventDefault();
+    setMenu({ x: e.clientX, y: e.clientY });
+  }
+
+  const profile = (e: MouseEvent<HTMLElement>) => openPopout(m.author.id, guildId, e.currentTarget);
+  const profileMenu = (e: MouseEvent) => {
+    if (!guildId) return;
+    e.preventDefault();
+    e.stopPropagation();
+    setAuthorMenu({ x: e.clientX, y: e.clientY });
+  };
+
   const react = (emoji: string) => {
     setPicking(false);
     if (m.id) void addReaction(m.channelId, m.id, { id: null, name: emoji });
@@ -268,7 +282,7 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
 
   return (
     <article
-      className={`message${head ? ' head' : ''}${ephemeral ? ' ephemeral' : ''} status-${m.status}${mentionsMe ? ' mentioned' : ''}${flash ? ' flash' : ''}${picking ? ' active' : ''}`}
+      className={`message${head ? ' head' : ''}${ephemeral ? ' ephemeral' : ''} status-${m.status}${mentionsMe ? ' mentioned' : ''}${flash ? ' flash' : ''}${picking || menu ? ' active' : ''}`}
       data-testid="message"
       data-status={m.status}
       data-message-id={m.id ?? undefined}
@@ -276,15 +290,35 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
       data-mentioned={mentionsMe || undefined}
       data-ephemeral={ephemeral || undefined}
       aria-label={`${name} at ${formatTime(m.timestamp)}`}
+      onContextMenu={onContextMenu}
     >
       {m.replyToId && <ReplyLine m={m} guildId={guildId} />}
       {m.source?.interaction_metadata && <InteractionLine m={m} guildId={guildId} />}
       <div className="message-main">
-        <div className="gutter">{head ? <Avatar id={m.author.id} name={name} /> : <time className="hover-time">{formatTime(m.timestamp)}</time>}</div>
+        <div className="gutter">
+          {head ? (
+            <button type="button" className="avatar-button" aria-label={`${name}'s profile`} data-popout-trigger="" onClick={profile} onContextMenu={profileMenu}>
+              <Avatar id={m.author.id} name={name} />
+            </button>
+          ) : (
+            <time className="hover-time">{formatTime(m.timestamp)}</time>
+          )}
+        </div>
         <div className="body">
           {head && (
             <header>
-              <span className="author">{name}</span>
+              <span
+                className="author clickable-name"
+                role="button"
+                tabIndex={0}
+                data-popout-trigger=""
+                data-testid="author"
+                onClick={profile}
+                onKeyDown={(e) => e.key === 'Enter' && openPopout(m.author.id, guildId, e.currentTarget)}
+                onContextMenu={profileMenu}
+              >
+                {name}
+              </span>
               {author.bot && <span className="badge">{m.source?.application_id ? 'APP' : 'BOT'}</span>}
               <time dateTime={new Date(m.timestamp).toISOString()}>{formatTime(m.timestamp)}</time>
             </header>
@@ -320,7 +354,7 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
               </button>
             </p>
           )}
-          <Reactions m={m} />
+          <Reactions m={m} guildId={guildId} />
           {m.thread && <ThreadChip thread={m.thread} parentId={m.channelId} />}
           {m.status === 'queued' && <p className="status-line">{m.error ?? 'Waiting for connection…'}</p>}
           {m.status === 'sending' && <span className="sr-only">Sending…</span>}
@@ -384,13 +418,28 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
               <Icon name="edit" />
             </button>
           )}
-          {(own || canManage) && (
+          {canDelete && (
             <button type="button" className="icon-button danger" aria-label="Delete message" title="Delete (Shift-click: no confirmation)" onClick={onDelete}>
               <Icon name="trash" />
             </button>
           )}
+          <button
+            type="button"
+            className="icon-button more"
+            aria-label="More"
+            title="More"
+            aria-haspopup="menu"
+            onClick={(e) => {
+              const r = e.currentTarget.getBoundingClientRect();
+              setMenu(menu ? null : { x: r.left, y: r.bottom + 4 });
+            }}
+          >
+            ···
+          </button>
         </div>
       )}
+      {menu && m.id && <Menu x={menu.x} y={menu.y} label="Message actions" items={menuItems()} onClose={() => setMenu(null)} />}
+      {authorMenu && guildId && createPortal(<MemberMenu guildId={guildId} userId={m.author.id} name={name} x={authorMenu.x} y={authorMenu.y} onClose={() => setAuthorMenu(null)} />, document.body)}
       {picking && <EmojiPicker onPick={react} onClose={() => setPicking(false)} />}
     </article>
   );

@@ -1,7 +1,8 @@
 /** History paging and message mutations. Live changes arrive as dispatches; these only ask. */
 import { reportError, rest } from '../../state/api';
-import { addMessages } from '../../state/outbox';
-import type { Message } from '@concord/protocol';
+import { addMessages, reconcile } from '../../state/outbox';
+import { mergeMessages } from '@concord/protocol';
+import type { Message, User } from '@concord/protocol';
 import { getState, setState, type ChannelHistory } from '../../state/store';
 
 export const PAGE_SIZE = 50;
@@ -19,7 +20,17 @@ let epoch = 0;
 
 export function invalidateHistory(): void {
   epoch++;
-  setState({ history: {} });
+  setState((s) => {
+    // A list left behind the present by a jump has a gap before the newest page that is about to be merged in.
+    const detached = Object.keys(s.history).filter((id) => s.history[id]?.newerThan);
+    if (!detached.length) return { history: {} };
+    const messages = { ...s.client.messages };
+    for (const id of detached) {
+      generation[id] = (generation[id] ?? 0) + 1;
+      messages[id] = [];
+    }
+    return { history: {}, client: { ...s.client, messages } };
+  });
 }
 
 /**
@@ -39,20 +50,93 @@ export async function loadOlder(channelId: string): Promise<void> {
   await loadPage(channelId, oldest.id);
 }
 
-/** One page (the newest, or the one before `before`); a page that straddles a resync is dropped. */
+/**
+ * Per channel, bumped when its list is replaced (a jump around an older message, or back to the present): a page
+ * asked for before that belongs to the list that was dropped.
+ */
+const generation: Record<string, number> = {};
+
+/** One page (the newest, or the one before `before`); a page that straddles a resync or a replaced list is dropped. */
 async function loadPage(channelId: string, before?: string): Promise<void> {
-  setHistory(channelId, { loading: true, hasMore: true });
+  const newerThan = getState().history[channelId]?.newerThan;
+  setHistory(channelId, { loading: true, hasMore: true, newerThan });
   const started = epoch;
+  const gen = generation[channelId];
+  const stale = () => started !== epoch || gen !== generation[channelId];
   try {
     const page = await rest.listMessages(channelId, { limit: PAGE_SIZE, ...(before ? { before } : {}) });
-    if (started !== epoch) return;
+    if (stale()) return;
     addMessages(channelId, page);
-    setHistory(channelId, { loading: false, hasMore: page.length === PAGE_SIZE });
+    setHistory(channelId, { loading: false, hasMore: page.length === PAGE_SIZE, newerThan });
   } catch (err) {
-    if (started !== epoch) return;
-    setHistory(channelId, { loading: false, hasMore: true });
+    if (stale()) return;
+    setHistory(channelId, { loading: false, hasMore: true, newerThan });
     reportError(err);
   }
+}
+
+/** Starts a new list for the channel (the old one is dropped, with any page still on its way for it). */
+function replaceList(channelId: string, list: Message[], h: ChannelHistory): void {
+  generation[channelId] = (generation[channelId] ?? 0) + 1;
+  setState((s) => ({ client: { ...s.client, messages: { ...s.client.messages, [channelId]: list } }, history: { ...s.history, [channelId]: h } }));
+}
+
+/** Whether a page reaches the channel's newest message (nothing newer is missing after it). */
+function reachesPresent(channelId: string, page: Message[]): boolean {
+  const last = getState().client.channels[channelId]?.last_message_id;
+  const newest = page[page.length - 1]?.id;
+  return !newest || !last || BigInt(newest) >= BigInt(last);
+}
+
+/**
+ * A jump to a message that is not loaded: the page around it (Discord's `around=`) replaces the list, which is
+ * then continuous from there; true when the message is in it.
+ */
+export async function loadAround(channelId: string, messageId: string): Promise<boolean> {
+  const started = epoch;
+  setHistory(channelId, { loading: true, hasMore: true, newerThan: getState().history[channelId]?.newerThan });
+  try {
+    const page = mergeMessages([], await rest.listMessages(channelId, { limit: PAGE_SIZE, around: messageId }));
+    if (started !== epoch) return false;
+    const present = reachesPresent(channelId, page);
+    // Kept: what arrived live beyond the page is continuous with it only when the page reaches the present.
+    const keep = present ? (getState().client.messages[channelId] ?? []).filter((m) => BigInt(m.id) > BigInt(page[page.length - 1]?.id ?? '0')) : [];
+    replaceList(channelId, mergeMessages(page, keep), { loading: false, hasMore: true, newerThan: present ? undefined : page[page.length - 1]?.id });
+    reconcile();
+    return page.some((m) => m.id === messageId);
+  } catch (err) {
+    if (started !== epoch) return false;
+    setHistory(channelId, { loading: false, hasMore: true });
+    reportError(err);
+    return false;
+  }
+}
+
+/** Scrolled down in a list a jump left behind the present: the next page after what is continuous. */
+export async function loadNewer(channelId: string): Promise<void> {
+  const h = getState().history[channelId];
+  if (!h?.newerThan || h.loading) return;
+  const started = epoch;
+  const gen = generation[channelId];
+  const after = h.newerThan;
+  setHistory(channelId, { ...h, loading: true });
+  try {
+    const page = mergeMessages([], await rest.listMessages(channelId, { limit: PAGE_SIZE, after }));
+    if (started !== epoch || gen !== generation[channelId]) return;
+    addMessages(channelId, page);
+    const done = page.length < PAGE_SIZE || reachesPresent(channelId, page);
+    setHistory(channelId, { loading: false, hasMore: h.hasMore, newerThan: done ? undefined : page[page.length - 1]!.id });
+  } catch (err) {
+    if (started !== epoch || gen !== generation[channelId]) return;
+    setHistory(channelId, { ...h, loading: false });
+    reportError(err);
+  }
+}
+
+/** "Jump to present": the newest page again, as when the channel was opened. */
+export async function jumpToPresent(channelId: string): Promise<void> {
+  replaceList(channelId, [], { loading: false, hasMore: true });
+  await loadPage(channelId);
 }
 
 export async function editMessage(channelId: string, messageId: string, content: string): Promise<boolean> {
@@ -97,6 +181,12 @@ export async function addReaction(channelId: string, messageId: string, emoji: {
 
 export async function removeReaction(channelId: string, messageId: string, emoji: { id: string | null; name: string | null }): Promise<void> {
   await rest.request<void>('DELETE', `/channels/${channelId}/messages/${messageId}/reactions/${emojiRoute(emoji)}/@me`).catch(reportError);
+}
+
+/** The first people who reacted with an emoji (for the chip's tooltip); undefined when the request failed. */
+export async function listReactors(channelId: string, messageId: string, emoji: { id: string | null; name: string | null }, limit: number): Promise<User[] | undefined> {
+  // A failed tooltip is not worth a notice: the chip still shows the count.
+  return rest.request<User[]>('GET', `/channels/${channelId}/messages/${messageId}/reactions/${emojiRoute(emoji)}`, { query: { limit } }).catch(() => undefined);
 }
 
 export async function setPinned(channelId: string, messageId: string, pinned: boolean): Promise<void> {

@@ -4,6 +4,9 @@ import { ChannelTypes, computeBasePermissions, hasPermission, Permissions, type 
 import { displayName } from '../../components/util';
 import { getState, navigate, useStore } from '../../state/store';
 import type { MarkdownContext } from '../markdown/render';
+import { openPopout } from '../profile/popout';
+import { messagePath } from './links';
+import { openMessageLink } from './ui';
 
 export function useMarkdownContext(guildId: string | null, mentions: readonly User[], mentionEveryone: boolean): MarkdownContext {
   const guild = useStore((s) => (guildId ? s.client.guilds[guildId] : undefined));
@@ -27,12 +30,20 @@ export function useMarkdownContext(guildId: string | null, mentions: readonly Us
       },
       mentionEveryone,
       me,
+      onUserClick: (id, el) => openPopout(id, guildId, el),
+      internalLink: (url) => messagePath(url)?.path ?? null,
+      onInternalLink: openMessageLink,
+      internalLabel: (url) => {
+        const target = messagePath(url);
+        const c = target ? channels[target.channelId] : undefined;
+        return c ? `${c.name ? `#${c.name}` : 'Direct message'} › Message` : undefined;
+      },
       onChannelClick: (id) => {
         const c = getState().client.channels[id];
         if (c?.guild_id && c.type !== ChannelTypes.GUILD_VOICE) navigate(`/channels/${c.guild_id}/${c.id}`);
       },
     }),
-    [guild, users, channels, me, mentions, mentionEveryone],
+    [guild, guildId, users, channels, me, mentions, mentionEveryone],
   );
 }
 

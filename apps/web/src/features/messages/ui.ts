@@ -1,5 +1,7 @@
 /** This feature's own view state: the reply being composed, the message being edited, a jump in progress. */
 import { create } from 'zustand';
+import { navigate } from '../../state/store';
+import { messagePath } from './links';
 
 export interface MessageUi {
   /** channel id -> the message being replied to, and whether its author gets pinged. */
@@ -38,4 +40,15 @@ export function setEditing(messageId: string | null): void {
 let jumps = 0;
 export function jumpTo(channelId: string, messageId: string): void {
   useMessageUi.setState({ jump: { channelId, messageId, n: ++jumps } });
+}
+
+/**
+ * Opens a message link in place: the address changes (so Back returns), and the route's message id asks the list
+ * to jump. Opening the link of the address already shown jumps again.
+ */
+export function openMessageLink(path: string): void {
+  const target = messagePath(path);
+  if (!target) return;
+  if (location.pathname === target.path) jumpTo(target.channelId, target.messageId);
+  else navigate(target.path);
 }

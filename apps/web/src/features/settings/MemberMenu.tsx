@@ -3,6 +3,9 @@ import { createPortal } from 'react-dom';
 import { Permissions, isCommunicationDisabled } from '@concord/protocol';
 import { useStore } from '../../state/store';
 import { ban, kick, powers, rolesByRank, setMemberRole, timeout } from './actions';
+import { openPopoutAt } from '../profile/popout';
+import { openConversation } from '../home/actions';
+import { copyText } from '../../components/Menu';
 import './settings.css';
 
 type ModAction = 'timeout' | 'kick' | 'ban';
@@ -144,7 +147,10 @@ function ModerationDialog({ action, guildId, userId, name, onCancel, onDone }: {
   );
 }
 
-/** The member context menu (right-click in the member list): roles to toggle and the moderation actions. */
+/**
+ * The member context menu (right-click in the member list or on an author in a message): the profile, a DM and the
+ * id for everyone, then the roles to toggle and the moderation actions for those who may.
+ */
 export function MemberMenu({ guildId, userId, name, x, y, onClose }: { guildId: string; userId: string; name: string; x: number; y: number; onClose: () => void }) {
   const guild = useStore((s) => s.client.guilds[guildId]);
   const me = useStore((s) => s.client.user);
@@ -166,6 +172,19 @@ export function MemberMenu({ guildId, userId, name, x, y, onClose }: { guildId: 
   const roles = p.has(Permissions.MANAGE_ROLES) ? rolesByRank(guild).filter((r) => r.id !== guildId && !r.managed && p.canManageRole(r)) : [];
   return (
     <div className="member-menu" role="menu" aria-label={`Actions for ${name}`} ref={ref} style={pos}>
+      <div className="member-actions">
+        <button type="button" role="menuitem" onClick={() => (onClose(), openPopoutAt(userId, guildId, { left: x, right: x, top: y, bottom: y }))}>
+          Profile
+        </button>
+        {userId !== me.id && !member?.user?.bot && (
+          <button type="button" role="menuitem" onClick={() => (onClose(), void openConversation([userId]))}>
+            Message
+          </button>
+        )}
+        <button type="button" role="menuitem" onClick={() => (onClose(), void copyText(userId))}>
+          Copy User ID
+        </button>
+      </div>
       {roles.length > 0 && <div className="menu-title">Roles</div>}
       {roles.map((r) => {
         const has = member?.roles.includes(r.id) ?? false;
@@ -177,7 +196,6 @@ export function MemberMenu({ guildId, userId, name, x, y, onClose }: { guildId: 
         );
       })}
       <MemberActions guildId={guildId} userId={userId} name={name} onDone={onClose} />
-      {roles.length === 0 && !p.canActOn(userId) && <div className="menu-empty">Nothing you can do here.</div>}
     </div>
   );
 }
