@@ -10,6 +10,8 @@ export interface MetricSources {
   gateway(): { connections: number; sessions: number };
   /** PostgreSQL pool figures, when there is a pool. */
   pool?(): { total: number; idle: number; waiting: number };
+  /** Rows the debounced writers wrote: read positions (acks) and delivery cursors (receipts). */
+  bufferedWrites?(): { readStates: number; deliveries: number };
 }
 
 export class Metrics {
@@ -64,6 +66,28 @@ export class Metrics {
         this.set(sources.gateway().connections);
       },
     });
+    if (sources.bufferedWrites) {
+      const writes = sources.bufferedWrites;
+      // The buffers keep the running totals; a scrape copies them (a counter that only ever grows).
+      new Counter({
+        name: 'concord_read_state_writes_total',
+        help: 'Read positions written by the debounced ack buffer (at most one per user and channel per window)',
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(writes().readStates);
+        },
+      });
+      new Counter({
+        name: 'concord_delivery_cursor_writes_total',
+        help: 'Delivery cursors written by the debounced delivery buffer (at most one per recipient and channel per window)',
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(writes().deliveries);
+        },
+      });
+    }
     if (sources.pool) {
       const pool = sources.pool;
       new Gauge({
