@@ -1,6 +1,6 @@
 /** Read states: the ack route, MESSAGE_ACK, READY's read_state, derived mention counts, debounced writes, bad input. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel, Message, ReadStateEntry } from '@concord/protocol';
+import { initialClientState, reduce, type Channel, type Message, type ReadStateEntry } from '@concord/protocol';
 import { GatewayTester, join, newBot, newGuild, newUser, startTestServer, type TestServer, type TestUser } from '@concord/server/testing';
 import { ackBuffer, flushAcks } from '../src/modules/read_states/service.js';
 
@@ -48,6 +48,32 @@ describe('read states', () => {
     const bs = await GatewayTester.identify(server.gatewayUrl, `Bot ${bot.token}`, 1);
     bs.terminate();
     expect(bs.ready.read_state).toBeUndefined();
+  });
+
+  it('a guild channel never opened: mentions since joining count, live and in READY, until it is read', async () => {
+    const { a, b, guild } = await pair();
+    const quiet = await a.api.ok.post<Channel>(`/guilds/${guild.id}/channels`, { name: 'quiet' });
+    await send(a, quiet.id, '@everyone before the newcomer');
+    const c = await newUser(server.base, 'late');
+    await join(a.api, c.api, guild.generalId);
+    expect(await readState(c)).toEqual([]);
+    const live = await GatewayTester.identify(server.gatewayUrl, c.token);
+    let last: Message;
+    try {
+      await send(b, quiet.id, `hi <@${c.id}>`);
+      await send(b, quiet.id, '@everyone now');
+      last = await send(b, quiet.id, 'nothing for anyone');
+      await live.waitUntil(() => live.dispatches('MESSAGE_CREATE').some((f) => f.d.id === last.id), { what: 'the third message' });
+      // The client reducer makes the same entry READY has: position "0", two mentions.
+      const folded = live.frames.filter((f) => f.op === 0).reduce((st, f) => reduce(st, { t: f.t!, d: f.d }), initialClientState);
+      expect(folded.readStates[quiet.id]).toEqual({ last_message_id: '0', mention_count: 2 });
+    } finally {
+      live.terminate();
+    }
+    expect(await readState(c)).toEqual([{ id: quiet.id, last_message_id: '0', mention_count: 2 }]);
+    // Read once, it has a position like any other channel.
+    await ack(c, quiet.id, last.id);
+    expect(await readState(c)).toEqual([{ id: quiet.id, last_message_id: last.id, mention_count: 0 }]);
   });
 
   it('mention counts follow edits, deletes and lost access', async () => {

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, Message } from '@concord/protocol';
 import { GatewayTester, join, newGuild, newUser, startTestServer, type TestServer, type TestUser } from '@concord/server/testing';
+import { flushDeliveries, readReceiptBuffer } from '../src/modules/receipts/service.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -60,6 +61,8 @@ describe('receipts', () => {
     await b!.api.ok.get(`/channels/${group.id}/messages`);
     await b!.api.ok.post(`/channels/${group.id}/messages/${m.id}/ack`, {});
     await c!.api.ok.get(`/channels/${group.id}/messages`);
+    // Read cursors are written at the end of their window.
+    await flushDeliveries(server.app.deps);
     const detail = await a!.api.ok.get<{ user_id: string; delivered_message_id: string; read_message_id: string | null; delivered_at: number; read_at: number | null }[]>(
       `/channels/${group.id}/x-receipts`,
     );
@@ -75,6 +78,27 @@ describe('receipts', () => {
     // Someone outside the group gets nothing.
     const [outsider] = await people(1);
     expect((await outsider!.api.get(`/channels/${group.id}/x-receipts`)).body.code).toBe(50001);
+  });
+
+  it('an ack storm in a DM is one read cursor write and one read event per window, for the newest', async () => {
+    const [a, b] = await people(2);
+    const dm = await a!.api.ok.post<Channel>('/users/@me/channels', { recipient_id: b!.id });
+    const sent: Message[] = [];
+    for (let i = 0; i < 10; i++) sent.push(await a!.api.ok.post<Message>(`/channels/${dm.id}/messages`, { content: `m${i}` }));
+    await flushDeliveries(server.app.deps);
+    const sa = await GatewayTester.identify(server.gatewayUrl, a!.token);
+    try {
+      const before = readReceiptBuffer(server.app.deps).writes;
+      for (const m of sent) expect((await b!.api.post(`/channels/${dm.id}/messages/${m.id}/ack`, {})).status).toBe(200);
+      await flushDeliveries(server.app.deps);
+      expect(readReceiptBuffer(server.app.deps).writes - before).toBe(1);
+      const read = await sa.next((f) => f.t === 'X_MESSAGE_RECEIPT' && f.d.status === 'read');
+      expect(read.d).toMatchObject({ user_id: b!.id, message_id: sent[9]!.id });
+      expect(sa.dispatches('X_MESSAGE_RECEIPT').filter((f) => f.d.status === 'read')).toHaveLength(1);
+      expect(await readyReceipts(a!)).toEqual([{ channel_id: dm.id, user_id: b!.id, delivered_message_id: sent[9]!.id, read_message_id: sent[9]!.id }]);
+    } finally {
+      sa.terminate();
+    }
   });
 
   it('a recipient who turns read receipts off sends none and sees none', async () => {

@@ -10,8 +10,8 @@ export interface MetricSources {
   gateway(): { connections: number; sessions: number };
   /** PostgreSQL pool figures, when there is a pool. */
   pool?(): { total: number; idle: number; waiting: number };
-  /** Rows the debounced writers wrote: read positions (acks) and delivery cursors (receipts). */
-  bufferedWrites?(): { readStates: number; deliveries: number };
+  /** Rows the debounced writers wrote: read positions (acks) and receipt cursors (deliveries, reads). */
+  bufferedWrites?(): { readStates: number; deliveries: number; reads: number };
 }
 
 export class Metrics {
@@ -79,12 +79,15 @@ export class Metrics {
         },
       });
       new Counter({
-        name: 'concord_delivery_cursor_writes_total',
-        help: 'Delivery cursors written by the debounced delivery buffer (at most one per recipient and channel per window)',
+        name: 'concord_receipt_cursor_writes_total',
+        help: 'Receipt cursors written by the debounced receipt buffers, by kind (at most one per recipient and channel per window)',
+        labelNames: ['kind'] as const,
         registers: [this.registry],
         collect() {
           this.reset();
-          this.inc(writes().deliveries);
+          const w = writes();
+          this.inc({ kind: 'delivered' }, w.deliveries);
+          this.inc({ kind: 'read' }, w.reads);
         },
       });
     }

@@ -65,9 +65,52 @@ export function deliveryBuffer(deps: ReceiptDeps): DeliveryBuffer {
   return b;
 }
 
-/** Writes what is pending (graceful shutdown, tests). */
+/**
+ * Read receipts from acks, per (channel, reader), on the same window as deliveries: an ack storm (a client acking
+ * every message of a busy DM) is one cursor write and one X_MESSAGE_RECEIPT per window, for the newest message,
+ * as the read position itself is one write per ACK_FLUSH_MS. A crash loses at most a window of read cursors; the
+ * reader's next ack moves them again.
+ */
+export class ReadReceiptBuffer {
+  private pending = new Map<string, { ctx: Ctx; scope: PrivateChannelScope; messageId: string }>();
+  private timer: NodeJS.Timeout | undefined;
+  /** Cursor writes made, for tests and metrics. */
+  writes = 0;
+
+  constructor(private readonly deps: ReceiptDeps) {}
+
+  note(ctx: Ctx, scope: PrivateChannelScope, messageId: string): void {
+    const key = `${scope.channel.id}:${ctx.user.id}`;
+    const was = this.pending.get(key);
+    if (!was || compareSnowflakes(was.messageId, messageId) < 0) this.pending.set(key, { ctx, scope, messageId });
+    this.timer ??= setTimeout(() => void this.flush().catch((err: unknown) => log.error('read receipts flush failed', { err })), DELIVERY_FLUSH_MS);
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    for (const r of batch) {
+      this.writes++;
+      await noteRead(this.deps, r.ctx, r.scope, r.messageId);
+    }
+  }
+}
+
+const readBuffers = new WeakMap<object, ReadReceiptBuffer>();
+
+/** The process's read receipt buffer (one per event publisher, so one per app). */
+export function readReceiptBuffer(deps: ReceiptDeps): ReadReceiptBuffer {
+  let b = readBuffers.get(deps.events);
+  if (!b) readBuffers.set(deps.events, (b = new ReadReceiptBuffer(deps)));
+  return b;
+}
+
+/** Writes what is pending, deliveries and reads (graceful shutdown, tests). */
 export async function flushDeliveries(deps: Pick<Deps, 'events'>): Promise<void> {
   await buffers.get(deps.events)?.flush();
+  await readBuffers.get(deps.events)?.flush();
 }
 
 /** The reader acked past `messageId`: read (if they send read receipts), and delivered in any case. */
