@@ -80,6 +80,33 @@ describe('receipts', () => {
     expect((await outsider!.api.get(`/channels/${group.id}/x-receipts`)).body.code).toBe(50001);
   });
 
+  it('a device that resumes gets what it missed replayed, and only then is it delivered', async () => {
+    const [a, b] = await people(2);
+    const dm = await a!.api.ok.post<Channel>('/users/@me/channels', { recipient_id: b!.id });
+    await a!.api.ok.post<Message>(`/channels/${dm.id}/messages`, { content: 'before' });
+    const sb = await GatewayTester.identify(server.gatewayUrl, b!.token);
+    const sa = await GatewayTester.identify(server.gatewayUrl, a!.token);
+    try {
+      // b's socket drops (a resumable close); three messages arrive while it is away.
+      const seq = sb.lastSeq() ?? 0;
+      await sb.closeAndWait(4000);
+      const sent: Message[] = [];
+      for (const content of ['x', 'y', 'z']) sent.push(await a!.api.ok.post<Message>(`/channels/${dm.id}/messages`, { content }));
+      await flushDeliveries(server.app.deps);
+      expect(sa.dispatches('X_MESSAGE_RECEIPT').filter((f) => f.d.message_id === sent[2]!.id)).toEqual([]);
+      const back = await GatewayTester.resume(server.gatewayUrl, b!.token, sb.sessionId, seq);
+      try {
+        expect(back.dispatches('MESSAGE_CREATE').map((f) => f.d.content)).toEqual(['x', 'y', 'z']);
+        const delivered = await sa.next((f) => f.t === 'X_MESSAGE_RECEIPT' && f.d.message_id === sent[2]!.id);
+        expect(delivered.d).toMatchObject({ user_id: b!.id, status: 'delivered' });
+      } finally {
+        back.terminate();
+      }
+    } finally {
+      sa.terminate();
+    }
+  });
+
   it('an ack storm in a DM is one read cursor write and one read event per window, for the newest', async () => {
     const [a, b] = await people(2);
     const dm = await a!.api.ok.post<Channel>('/users/@me/channels', { recipient_id: b!.id });
