@@ -151,10 +151,14 @@ describe('home: friends, DMs, receipts and unread in Chromium', () => {
     await alice.rest.sendMessage(other.id, { content: `psst <@${bob.id}>` });
     const link = b.getByTestId('channel-link').filter({ hasText: 'random' });
     await link.and(b.locator('[data-unread]')).waitFor();
+    // Never opened, yet the mention shows on the channel and on the guild icon.
+    await link.getByTestId('channel-badge').filter({ hasText: '1' }).waitFor();
+    await b.getByTestId('guild-badge').filter({ hasText: '1' }).waitFor();
     await b.screenshot({ path: screenshotPath('home-channel-unread-1280.png') });
     await link.click();
     await b.locator('[data-testid=message-content]', { hasText: 'psst' }).waitFor();
     await b.locator('[data-testid=channel-link][data-unread]').waitFor({ state: 'detached' });
+    await b.getByTestId('guild-badge').waitFor({ state: 'detached' });
     // Alice's own sends never make her channels unread.
     await expect(a.locator('[data-testid=guild-icon][data-unread]').count()).resolves.toBe(0);
     // Bob blocks Alice: her guild messages are collapsed for him until he asks; then they make up.

@@ -86,6 +86,21 @@ export function readStateSuite(name: string, config: () => Promise<{ config: Con
       expect(await readState(c)).toEqual([{ id: quiet.id, last_message_id: last.id, mention_count: 0 }]);
     });
 
+    it('role mentions and @here count, by the roles the reader has now', async () => {
+      const { a, b, guild } = await pair();
+      const start = await send(b, guild.generalId, 'start');
+      await ack(a, guild.generalId, start.id);
+      const role = await a.api.ok.post<{ id: string }>(`/guilds/${guild.id}/roles`, { name: 'readers', mentionable: true });
+      await a.api.ok.put(`/guilds/${guild.id}/members/${a.id}/roles/${role.id}`);
+      await send(b, guild.generalId, `<@&${role.id}> please`);
+      await send(b, guild.generalId, '@here now');
+      await send(b, guild.generalId, 'nothing');
+      expect(await readState(a)).toEqual([{ id: guild.generalId, last_message_id: start.id, mention_count: 2 }]);
+      // Without the role its mention no longer counts; @here still does.
+      await a.api.ok.delete(`/guilds/${guild.id}/members/${a.id}/roles/${role.id}`);
+      expect(await readState(a)).toEqual([{ id: guild.generalId, last_message_id: start.id, mention_count: 1 }]);
+    });
+
     it('mention counts follow edits, deletes and lost access', async () => {
       const { a, b, guild } = await pair();
       const start = await send(b, guild.generalId, 'start');
