@@ -8,17 +8,23 @@
 import { compareSnowflakes, type ReceiptCursorData } from '@concord/protocol';
 import { log } from '../../lib/log.js';
 import type { Ctx, PrivateChannelScope } from '../access.js';
-import type { Deps, Needs } from '../deps.js';
+import type { Deps, Needs, Tx } from '../deps.js';
 
 type ReceiptDeps = Needs<'receipts' | 'channels', 'events'>;
+type ReceiptTx = Tx<'receipts' | 'channels'>;
+
+/** In `tx`: the delivered cursor moves; the other recipients hear of it after the commit. */
+async function deliveredIn(tx: ReceiptTx, userId: string, channelId: string, messageId: string): Promise<void> {
+  const at = Date.now();
+  if (!(await tx.receipts.delivered(channelId, userId, messageId, at))) return;
+  const others = (await tx.channels.members(channelId)).filter((id) => id !== userId);
+  if (others.length === 0) return;
+  tx.emit({ users: others }, 'X_MESSAGE_RECEIPT', { channel_id: channelId, user_id: userId, message_id: messageId, status: 'delivered', at });
+}
 
 /** A recipient's session was sent the message, or the recipient fetched history up to it. */
 export async function noteDelivered(deps: ReceiptDeps, userId: string, channelId: string, messageId: string): Promise<void> {
-  const at = Date.now();
-  if (!(await deps.receipts.delivered(channelId, userId, messageId, at))) return;
-  const others = (await deps.channels.members(channelId)).filter((id) => id !== userId);
-  if (others.length === 0) return;
-  await deps.events.dispatch({ users: others }, 'X_MESSAGE_RECEIPT', { channel_id: channelId, user_id: userId, message_id: messageId, status: 'delivered', at });
+  await deps.tx((tx) => deliveredIn(tx, userId, channelId, messageId));
 }
 
 /** How long deliveries to connected sessions gather before they are written (one row and one event per window). */
@@ -49,10 +55,12 @@ export class DeliveryBuffer {
     this.timer = undefined;
     const batch = [...this.pending.values()];
     this.pending = new Map();
-    for (const d of batch) {
-      this.writes++;
-      await noteDelivered(this.deps, d.userId, d.channelId, d.messageId);
-    }
+    if (batch.length === 0) return;
+    // One transaction per window, whatever the number of cursors.
+    await this.deps.tx(async (tx) => {
+      for (const d of batch) await deliveredIn(tx, d.userId, d.channelId, d.messageId);
+    });
+    this.writes += batch.length;
   }
 }
 
@@ -91,10 +99,11 @@ export class ReadReceiptBuffer {
     this.timer = undefined;
     const batch = [...this.pending.values()];
     this.pending = new Map();
-    for (const r of batch) {
-      this.writes++;
-      await noteRead(this.deps, r.ctx, r.scope, r.messageId);
-    }
+    if (batch.length === 0) return;
+    await this.deps.tx(async (tx) => {
+      for (const r of batch) await readIn(tx, r.ctx, r.scope, r.messageId);
+    });
+    this.writes += batch.length;
   }
 }
 
@@ -113,20 +122,20 @@ export async function flushDeliveries(deps: Pick<Deps, 'events'>): Promise<void>
   await readBuffers.get(deps.events)?.flush();
 }
 
-/** The reader acked past `messageId`: read (if they send read receipts), and delivered in any case. */
-export async function noteRead(deps: ReceiptDeps, ctx: Ctx, scope: PrivateChannelScope, messageId: string): Promise<void> {
+/** In `tx`: the reader acked past `messageId`: read (if they send read receipts), and delivered in any case. */
+async function readIn(tx: ReceiptTx, ctx: Ctx, scope: PrivateChannelScope, messageId: string): Promise<void> {
   const userId = ctx.user.id;
-  if (!(await deps.receipts.readReceipts(userId))) return noteDelivered(deps, userId, scope.channel.id, messageId);
+  if (!(await tx.receipts.readReceipts(userId))) return deliveredIn(tx, userId, scope.channel.id, messageId);
   const at = Date.now();
-  if (!(await deps.receipts.read(scope.channel.id, userId, messageId, at))) return;
+  if (!(await tx.receipts.read(scope.channel.id, userId, messageId, at))) return;
   const others = scope.recipients.filter((id) => id !== userId);
-  const off = await deps.receipts.withoutReadReceipts(others);
+  const off = await tx.receipts.withoutReadReceipts(others);
   const seeing = others.filter((id) => !off.has(id));
   const blind = others.filter((id) => off.has(id));
   const d = { channel_id: scope.channel.id, user_id: userId, message_id: messageId, at };
-  if (seeing.length > 0) await deps.events.dispatch({ users: seeing }, 'X_MESSAGE_RECEIPT', { ...d, status: 'read' });
+  if (seeing.length > 0) tx.emit({ users: seeing }, 'X_MESSAGE_RECEIPT', { ...d, status: 'read' });
   // Those who turned read receipts off still learn of the delivery.
-  if (blind.length > 0) await deps.events.dispatch({ users: blind }, 'X_MESSAGE_RECEIPT', { ...d, status: 'delivered' });
+  if (blind.length > 0) tx.emit({ users: blind }, 'X_MESSAGE_RECEIPT', { ...d, status: 'delivered' });
 }
 
 /** The other recipients' cursors in these private channels, as `viewerId` may see them. */
