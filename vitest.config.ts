@@ -15,7 +15,7 @@ export default defineConfig({
     reporters: ['default'],
     // `vitest run` runs both projects; `vitest run --project fast` only the first.
     projects: [
-      { extends: true, test: { name: 'fast', include: FAST, exclude: [...configDefaults.exclude, '**/*.pg.test.ts'] } },
+      { extends: true, test: { name: 'fast', include: FAST, exclude: [...configDefaults.exclude, '**/*.pg.test.ts'], isolate: false } },
       { extends: true, test: { name: 'services', include: SERVICES } },
     ],
   },

@@ -70,6 +70,20 @@ export class Api {
     return this.http.request<{ id: string; content: string; nonce?: string }[]>('GET', `/channels/${channelId}/messages?${query}`, undefined, token);
   }
 
+  /** Opens (or finds) the DM with `userId`; answers its channel id. */
+  async openDm(token: string, userId: string): Promise<string> {
+    return (await this.call<{ id: string }>('open dm', 'POST', '/users/@me/channels', { recipient_id: userId }, token)).id;
+  }
+
+  ack(token: string, channelId: string, messageId: string) {
+    return this.http.request<{ token: null }>('POST', `/channels/${channelId}/messages/${messageId}/ack`, {}, token);
+  }
+
+  /** The receipt cursors of a DM's other recipients (extension). */
+  receipts(token: string, channelId: string) {
+    return this.call<{ user_id: string; delivered_message_id: string | null; read_message_id: string | null }[]>('receipts', 'GET', `/channels/${channelId}/x-receipts`, undefined, token);
+  }
+
   close(): void {
     this.http.close();
   }

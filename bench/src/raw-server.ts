@@ -1,14 +1,17 @@
 /**
  * The raw baseline: a bare `ws` server with the smallest gateway handshake (Hello, Identify -> READY,
- * heartbeat ACK) and one REST route. POST /api/v10/channels/:id/messages builds one frame of the requested
- * size, serialises it once, and writes that same buffer to every identified socket: no storage, no
- * permission checks, no per-session sequence. Whatever Concord adds on top is measured against this.
+ * heartbeat ACK) and two REST routes. POST /api/v10/channels/:id/messages builds one frame of the requested
+ * size, serialises it once, and writes that same buffer to every identified socket (or, for the DM baseline, to
+ * the sockets of that one channel): no storage, no permission checks, no per-session sequence. POST .../ack
+ * answers `{"token":null}` at once. Whatever Concord adds on top is measured against this.
  */
 import http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 const port = Number(process.env.PORT ?? 0);
 const clients = new Set<WebSocket>();
+/** Sessions that identified with the token `raw-dm:<channel id>` get only that channel's messages (the DM baseline). */
+const byChannel = new Map<string, Set<WebSocket>>();
 let nextId = 1n << 40n;
 
 function broadcast(body: { content?: string; nonce?: string; x_frame_bytes?: number }, channelId: string): string {
@@ -18,10 +21,17 @@ function broadcast(body: { content?: string; nonce?: string; x_frame_bytes?: num
   d.pad = 'x'.repeat(Math.max(0, (body.x_frame_bytes ?? 0) - Buffer.byteLength(bare)));
   const frame = Buffer.from(`{"op":0,"t":"MESSAGE_CREATE","d":${JSON.stringify(d)},"s":null}`);
   for (const ws of clients) ws.send(frame, { binary: false });
+  for (const ws of byChannel.get(channelId) ?? []) ws.send(frame, { binary: false });
   return id;
 }
 
 const server = http.createServer((req, res) => {
+  // Acks: the same request and answer as Concord's route, with nothing behind it.
+  if (req.method === 'POST' && /^\/api\/v10\/channels\/\d+\/messages\/\d+\/ack$/.test(req.url ?? '')) {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"token":null}'));
+    return;
+  }
   const m = req.url?.match(/^\/api\/v10\/channels\/(\d+)\/messages/);
   if (req.method === 'POST' && m) {
     const chunks: Buffer[] = [];
@@ -40,11 +50,18 @@ server.on('upgrade', (req, socket, head) => {
   wss.handleUpgrade(req, socket, head, (ws) => {
     ws.send('{"op":10,"d":{"heartbeat_interval":41250},"s":null,"t":null}');
     ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as { op: number };
+      const frame = JSON.parse(data.toString()) as { op: number; d?: { token?: string } };
       if (frame.op === 1) ws.send('{"op":11,"d":null,"s":null,"t":null}');
       else if (frame.op === 2) {
         ws.send('{"op":0,"t":"READY","d":{"v":10,"session_id":"raw","user":{"id":"1","username":"raw"},"guilds":[]},"s":1}');
-        clients.add(ws);
+        const dm = /^raw-dm:(\d+)$/.exec(frame.d?.token ?? '')?.[1];
+        if (!dm) clients.add(ws);
+        else {
+          let set = byChannel.get(dm);
+          if (!set) byChannel.set(dm, (set = new Set()));
+          set.add(ws);
+          ws.on('close', () => set.delete(ws));
+        }
       }
     });
     ws.on('close', () => clients.delete(ws));

@@ -23,6 +23,10 @@ export interface ReceiverReport {
   firstAt: number;
   lastAt: number;
   latency: SparseHistogram;
+  /** X_MESSAGE_RECEIPT frames (DM senders' sessions), by status, since `arm`. */
+  receiptsDelivered: number;
+  receiptsRead: number;
+  lastReceiptAt: number;
 }
 
 export class Receiver {
@@ -39,6 +43,9 @@ export class Receiver {
   frameBytes = 0;
   private firstAt = 0;
   private lastAt = 0;
+  receiptsDelivered = 0;
+  receiptsRead = 0;
+  private lastReceiptAt = 0;
 
   constructor(private sessions: number) {
     this.lastSeq = new Float64Array(sessions);
@@ -60,6 +67,7 @@ export class Receiver {
     this.hist = new Histogram();
     this.delivered = this.outOfOrder = this.unparsed = this.seqGaps = 0;
     this.firstAt = this.lastAt = 0;
+    this.receiptsDelivered = this.receiptsRead = this.lastReceiptAt = 0;
   }
 
   onFrame(session: number, frame: string): void {
@@ -69,6 +77,12 @@ export class Receiver {
       const seq = Number(s[1]);
       if (this.lastSeq[session]! > 0 && seq !== this.lastSeq[session]! + 1) this.seqGaps++;
       this.lastSeq[session] = seq;
+    }
+    if (frame.includes('"t":"X_MESSAGE_RECEIPT"')) {
+      if (frame.includes('"status":"read"')) this.receiptsRead++;
+      else this.receiptsDelivered++;
+      this.lastReceiptAt = at;
+      return;
     }
     if (!frame.includes('"t":"MESSAGE_CREATE"')) return;
     this.frameBytes = Buffer.byteLength(frame);
@@ -112,6 +126,9 @@ export class Receiver {
       firstAt: this.firstAt,
       lastAt: this.lastAt,
       latency: this.hist.toSparse(),
+      receiptsDelivered: this.receiptsDelivered,
+      receiptsRead: this.receiptsRead,
+      lastReceiptAt: this.lastReceiptAt,
     };
   }
 }

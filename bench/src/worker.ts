@@ -7,7 +7,7 @@ import { Receiver } from './receiver.js';
 import { sleep } from './env.js';
 
 export type WorkerCommand =
-  | { id: number; type: 'connect'; urls: string[]; tokens: string[]; count: number; concurrency: number }
+  | { id: number; type: 'connect'; urls: string[]; tokens: string[]; count: number; concurrency: number; offset?: number; intents?: number }
   | { id: number; type: 'arm'; tag: string; capacity: number }
   | { id: number; type: 'collect'; expected: number; timeoutMs: number }
   | { id: number; type: 'progress' }
@@ -16,7 +16,8 @@ export type WorkerCommand =
 const sessions: GatewaySession[] = [];
 const receiver = new Receiver(0);
 
-async function connect(urls: string[], tokens: string[], count: number, concurrency: number) {
+/** `offset`: this worker's first token among all workers' sessions, so that session n of the pool is tokens[n]. */
+async function connect(urls: string[], tokens: string[], count: number, concurrency: number, offset = 0, intents?: number) {
   const started = Date.now();
   const errors: string[] = [];
   let failed = 0;
@@ -29,7 +30,8 @@ async function connect(urls: string[], tokens: string[], count: number, concurre
       const i = next++;
       const index = base + i;
       try {
-        slots[i] = await GatewaySession.connect(urls[index % urls.length]!, tokens[index % tokens.length]!, (f) => receiver.onFrame(index, f));
+        const n = offset + index;
+        slots[i] = await GatewaySession.connect(urls[n % urls.length]!, tokens[n % tokens.length]!, (f) => receiver.onFrame(index, f), 30_000, intents);
       } catch (err) {
         failed++;
         if (errors.length < 5) errors.push((err as Error).message);
@@ -54,12 +56,12 @@ async function collect(expected: number, timeoutMs: number) {
 async function handle(cmd: WorkerCommand): Promise<unknown> {
   switch (cmd.type) {
     case 'connect':
-      return connect(cmd.urls, cmd.tokens, cmd.count, cmd.concurrency);
+      return connect(cmd.urls, cmd.tokens, cmd.count, cmd.concurrency, cmd.offset, cmd.intents);
     case 'arm':
       receiver.arm(cmd.tag, cmd.capacity);
       return { ok: true };
     case 'progress':
-      return { delivered: receiver.delivered, frameBytes: receiver.frameBytes };
+      return { delivered: receiver.delivered, frameBytes: receiver.frameBytes, receipts: receiver.receiptsDelivered + receiver.receiptsRead, receiptsRead: receiver.receiptsRead };
     case 'collect':
       return collect(cmd.expected, cmd.timeoutMs);
     case 'close':

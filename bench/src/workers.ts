@@ -56,11 +56,17 @@ export class WorkerPool {
     return this.workers.map((w) => w.child.pid!);
   }
 
-  /** Adds `count` sessions spread evenly over the workers; urls and tokens are used round-robin. */
-  async connect(urls: string[], tokens: string[], count: number, concurrency = 64) {
+  /**
+   * Adds `count` sessions spread evenly over the workers; urls and tokens are used round-robin, so with one token
+   * per session, session n (in worker order) is tokens[n]. `intents` defaults to the guild fan-out's.
+   */
+  async connect(urls: string[], tokens: string[], count: number, concurrency = 64, intents?: number) {
     const per = this.workers.map((_, i) => Math.floor(count / this.workers.length) + (i < count % this.workers.length ? 1 : 0));
+    const offsets = per.map((_, i) => this.sessions + per.slice(0, i).reduce((a, n) => a + n, 0));
     const results = await Promise.all(
-      this.workers.map((w, i) => w.call<{ connected: number; failed: number; errors: string[]; ms: number }>({ type: 'connect', urls, tokens, count: per[i]!, concurrency })),
+      this.workers.map((w, i) =>
+        w.call<{ connected: number; failed: number; errors: string[]; ms: number }>({ type: 'connect', urls, tokens, count: per[i]!, concurrency, offset: offsets[i]!, intents }),
+      ),
     );
     this.sessions += count;
     return {
@@ -75,9 +81,10 @@ export class WorkerPool {
     await Promise.all(this.workers.map((w) => w.call({ type: 'arm', tag, capacity })));
   }
 
-  async progress(): Promise<{ delivered: number; frameBytes: number }> {
-    const all = await Promise.all(this.workers.map((w) => w.call<{ delivered: number; frameBytes: number }>({ type: 'progress' })));
-    return { delivered: all.reduce((a, p) => a + p.delivered, 0), frameBytes: Math.max(...all.map((p) => p.frameBytes)) };
+  async progress(): Promise<{ delivered: number; frameBytes: number; receipts: number; receiptsRead: number }> {
+    const all = await Promise.all(this.workers.map((w) => w.call<{ delivered: number; frameBytes: number; receipts: number; receiptsRead: number }>({ type: 'progress' })));
+    const sum = (k: 'delivered' | 'receipts' | 'receiptsRead') => all.reduce((a, p) => a + p[k], 0);
+    return { delivered: sum('delivered'), frameBytes: Math.max(...all.map((p) => p.frameBytes)), receipts: sum('receipts'), receiptsRead: sum('receiptsRead') };
   }
 
   async collect(expected: number, timeoutMs: number): Promise<Delivery> {
@@ -100,6 +107,9 @@ export class WorkerPool {
       firstAt: firsts.length ? Math.min(...firsts) : 0,
       lastAt: Math.max(...reports.map((r) => r.lastAt)),
       latency,
+      receiptsDelivered: sum('receiptsDelivered'),
+      receiptsRead: sum('receiptsRead'),
+      lastReceiptAt: Math.max(...reports.map((r) => r.lastReceiptAt)),
     };
   }
 

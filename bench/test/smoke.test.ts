@@ -11,7 +11,11 @@ import { runThroughput } from '../src/scenarios/throughput.js';
 import { runConnections } from '../src/scenarios/connections.js';
 import { runHistory } from '../src/scenarios/history.js';
 import { runFiles } from '../src/scenarios/files.js';
+<<<<<<< HEAD
 import { runRender } from '../src/scenarios/render.js';
+=======
+import { runDms } from '../src/scenarios/dms.js';
+>>>>>>> wt-dms
 import { singleProcess, twoProcessCluster } from '../src/under-test.js';
 import { postgresAvailable, redisAvailable } from '../src/servers.js';
 
@@ -59,6 +63,22 @@ describe('bench quick mode', () => {
     expect(r.failures).toEqual([]);
     expect((r.seeded as { rows: number }).rows).toBe(2000);
   }, 120_000);
+
+  it('dms: every DM delivered once, delivered then read receipts, ack storm writes within one per channel per window', async () => {
+    const r = await runDms(['--quick', '--out', out, '--pairs', '4', '--messages', '5']);
+    expect(r.failures).toEqual([]);
+    const floods = r.floods as { target: string; delivered: number; missing: number; duplicated: number; receipt_events: number }[];
+    expect(floods.map((f) => [f.target, f.delivered, f.missing, f.duplicated])).toEqual([
+      ['concord', 20, 0, 0],
+      ['raw ws', 20, 0, 0],
+    ]);
+    expect(floods[0]!.receipt_events).toBeGreaterThan(0);
+    const [storm] = r.storms as { acks: number; accepted: number; read_state_writes: number; write_bound: number }[];
+    expect(storm!.accepted).toBe(20);
+    expect(storm!.read_state_writes).toBeGreaterThan(0);
+    expect(storm!.read_state_writes).toBeLessThanOrEqual(storm!.write_bound);
+    expect(fs.existsSync(path.join(out, 'dms.md'))).toBe(true);
+  }, 180_000);
 
   it.runIf(postgresAvailable() && redisAvailable())('cluster: fan-out across two processes on PostgreSQL + Redis', async () => {
     const r = await runFanoutScenario('cluster', ['--quick', '--out', out, '--steps', '6@20', '--no-raw'], (o) => twoProcessCluster('cluster', o.profile));

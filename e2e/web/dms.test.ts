@@ -151,10 +151,14 @@ describe('home: friends, DMs, receipts and unread in Chromium', () => {
     await alice.rest.sendMessage(other.id, { content: `psst <@${bob.id}>` });
     const link = b.getByTestId('channel-link').filter({ hasText: 'random' });
     await link.and(b.locator('[data-unread]')).waitFor();
+    // Never opened, yet the mention shows on the channel and on the guild icon.
+    await link.getByTestId('channel-badge').filter({ hasText: '1' }).waitFor();
+    await b.getByTestId('guild-badge').filter({ hasText: '1' }).waitFor();
     await b.screenshot({ path: screenshotPath('home-channel-unread-1280.png') });
     await link.click();
     await b.locator('[data-testid=message-content]', { hasText: 'psst' }).waitFor();
     await b.locator('[data-testid=channel-link][data-unread]').waitFor({ state: 'detached' });
+    await b.getByTestId('guild-badge').waitFor({ state: 'detached' });
     // Alice's own sends never make her channels unread.
     await expect(a.locator('[data-testid=guild-icon][data-unread]').count()).resolves.toBe(0);
     // Bob blocks Alice: her guild messages are collapsed for him until he asks; then they make up.
@@ -214,6 +218,77 @@ describe('home: friends, DMs, receipts and unread in Chromium', () => {
     for (const w of [alice, bob, carol]) expect(w.person.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   }, 90_000);
 
+  it("a group DM's member list: the owner removes and adds people up to 10, anyone leaves", async () => {
+    const a = alice.page;
+    const b = bob.page;
+    const c = carol.page;
+    const members = (p: Page) => p.getByRole('complementary', { name: 'Members' });
+    const rows = (p: Page) => members(p).getByTestId('group-member');
+    const count = (p: Page, n: number) => members(p).getByRole('heading', { name: `Members — ${n}` }).waitFor();
+    const group = (await a.getByTestId('dm-item').filter({ hasText: 'The Three' }).getAttribute('data-channel-id'))!;
+    // All three look at the group; its member list is beside it, the owner crowned.
+    await b.getByTestId('dm-item').filter({ hasText: 'The Three' }).locator('a').click();
+    for (const p of [a, b, c]) await count(p, 3);
+    await rows(b).filter({ hasText: alice.username }).getByRole('img', { name: 'Group owner' }).waitFor();
+    await expect(rows(b).filter({ hasText: bob.username }).getByRole('img', { name: 'Group owner' }).count()).resolves.toBe(0);
+    // Only the owner may remove someone.
+    await expect(members(b).getByRole('button', { name: /^Remove .* from group$/ }).count()).resolves.toBe(0);
+    await expect(members(a).getByRole('button', { name: `Remove ${alice.username} from group` }).count()).resolves.toBe(0);
+    await a.screenshot({ path: screenshotPath('home-group-members-1280.png') });
+    // Alice removes Carol: Carol is taken home and the group leaves her list; Bob sees two.
+    await members(a).getByRole('button', { name: `Remove ${carol.username} from group` }).click();
+    await c.locator('main.friends').waitFor();
+    await expect(c.getByTestId('dm-item').filter({ hasText: 'The Three' }).count()).resolves.toBe(0);
+    await count(b, 2);
+    await expect(rows(b).filter({ hasText: carol.username }).count()).resolves.toBe(0);
+    // Added back from the list's own button.
+    await members(a).getByRole('button', { name: 'Add members' }).click();
+    const add = a.getByRole('dialog', { name: 'Add to group' });
+    await add.getByRole('checkbox', { name: carol.username }).check();
+    await add.getByRole('button', { name: 'Add', exact: true }).click();
+    for (const p of [a, b]) await count(p, 3);
+    await c.getByTestId('dm-item').filter({ hasText: 'The Three' }).waitFor();
+    // The header's toggle hides the list on a wide screen and brings it back.
+    await a.getByRole('button', { name: 'Hide Member List' }).click();
+    await members(a).waitFor({ state: 'hidden' });
+    await a.getByRole('button', { name: 'Show Member List' }).click();
+    await count(a, 3);
+    // Seven more people (they share the server) fill it to Discord's limit of 10: no one more can be added.
+    const invite = await alice.rest.createInvite(generalId, {});
+    for (let i = 0; i < 7; i++) {
+      const rest = new RestClient({ baseUrl: server.url });
+      const username = `extra${i}x${tag}`;
+      const { token, user_id } = await rest.register({ email: `${username}@example.test`, username, password: PASSWORD });
+      rest.token = token;
+      await rest.acceptInvite(invite.code);
+      await alice.rest.request('PUT', `/channels/${group}/recipients/${user_id}`);
+    }
+    await count(a, 10);
+    await count(b, 10);
+    await expect(members(a).getByRole('button', { name: 'Add members' }).isDisabled()).resolves.toBe(true);
+    await expect(a.getByRole('button', { name: 'Add people' }).isDisabled()).resolves.toBe(true);
+    // An eleventh is refused (400 30004) and nothing changes.
+    const rest = new RestClient({ baseUrl: server.url });
+    const eleventh = await rest.register({ email: `eleventh${tag}@example.test`, username: `eleventh${tag}`, password: PASSWORD });
+    rest.token = eleventh.token;
+    await rest.acceptInvite(invite.code);
+    const refused = await alice.rest.request('PUT', `/channels/${group}/recipients/${eleventh.user_id}`).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(refused).toMatchObject({ status: 400 });
+    await count(a, 10);
+    await a.screenshot({ path: screenshotPath('home-group-members-full-1280.png') });
+    // Bob leaves: home for him, nine for the others, and room for one more.
+    await b.locator('.channel-header').getByRole('button', { name: 'Leave group' }).click();
+    await b.locator('main.friends').waitFor();
+    await count(a, 9);
+    await expect(members(a).getByRole('button', { name: 'Add members' }).isDisabled()).resolves.toBe(false);
+    await alice.rest.request('PUT', `/channels/${group}/recipients/${bob.id}`);
+    await count(a, 10);
+    for (const w of [alice, bob, carol]) expect(w.person.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+  }, 120_000);
+
   it('screenshots: every home view at 1280 and 390 px, light and dark', async () => {
     const a = alice.page;
     await a.goto('/channels/@me');
@@ -236,6 +311,16 @@ describe('home: friends, DMs, receipts and unread in Chromium', () => {
         await a.goto(groupHref!);
         await receipt(a, 'hello both').click();
         await a.getByRole('dialog', { name: 'Message info' }).waitFor();
+      }],
+      ['group-members', async () => {
+        await a.goto(groupHref!);
+        await a.locator('[data-testid=message-content]', { hasText: 'hello both' }).waitFor();
+        const drawer = a.getByRole('button', { name: 'Show members' });
+        if (await drawer.isVisible()) {
+          await drawer.click();
+          await a.waitForTimeout(300);
+        }
+        await a.getByRole('complementary', { name: 'Members' }).getByRole('heading', { name: /Members — \d+/ }).waitFor();
       }],
       ['privacy', async () => {
         await a.goto('/channels/@me');

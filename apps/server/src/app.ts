@@ -33,8 +33,8 @@ import { VoiceGateway } from './voice/gateway.js';
 import type { MediaServer } from './voice/media.js';
 import { WeriftSfu } from './voice/werift.js';
 import { archiveIdleThreads } from './modules/threads/service.js';
-import { flushAcks } from './modules/read_states/service.js';
-import { flushDeliveries } from './modules/receipts/service.js';
+import { ackBuffer, flushAcks } from './modules/read_states/service.js';
+import { deliveryBuffer, flushDeliveries, readReceiptBuffer } from './modules/receipts/service.js';
 import type { SearchStore } from './search/port.js';
 import { SqliteSearch } from './search/sqlite.js';
 import { PostgresSearch } from './search/postgres.js';
@@ -171,6 +171,7 @@ export async function buildApp(config: Config): Promise<App> {
   const metrics = new Metrics({
     gateway: () => gateway.stats(),
     pool: db instanceof PostgresDb ? () => ({ total: db.pool.totalCount, idle: db.pool.idleCount, waiting: db.pool.waitingCount }) : undefined,
+    bufferedWrites: () => ({ readStates: ackBuffer(deps).writes, deliveries: deliveryBuffer(deps).writes, reads: readReceiptBuffer(deps).writes }),
   });
   gateway.observeFanout((t, delivered, seconds) => {
     if (delivered > 0) metrics.dispatches.inc({ type: t }, delivered);

@@ -131,6 +131,12 @@ export function dmSuite(name: string, config: () => Promise<{ config: ConfigInpu
         await a!.api.ok.patch(`/channels/${dm.id}/messages/${m.id}`, { content: 'to b, edited' });
         await a!.api.ok.put(`/channels/${dm.id}/messages/${m.id}/reactions/${encodeURIComponent('👍')}/@me`);
         await a!.api.ok.post(`/channels/${dm.id}/typing`);
+        // Pins work in a DM, for either side, announced to the recipients.
+        expect((await b!.api.put(`/channels/${dm.id}/pins/${m.id}`)).status).toBe(204);
+        const pinned = await all.next((f) => f.t === 'CHANNEL_PINS_UPDATE' && f.d.channel_id === dm.id);
+        expect(pinned.d.guild_id).toBeUndefined();
+        expect((await a!.api.ok.get<Message[]>(`/channels/${dm.id}/pins`)).map((p) => p.id)).toEqual([m.id]);
+        expect((await c!.api.get(`/channels/${dm.id}/pins`)).body.code).toBe(50001);
         // Over the gateway's send extension too.
         const sa = await GatewayTester.identify(server.gatewayUrl, a!.token);
         sa.send({ op: 100, d: { channel_id: dm.id, content: 'over the gateway', nonce: 'n1' } });
@@ -138,7 +144,7 @@ export function dmSuite(name: string, config: () => Promise<{ config: ConfigInpu
         sa.terminate();
         await a!.api.ok.delete(`/channels/${dm.id}/messages/${m.id}`);
         await all.next((f) => f.t === 'MESSAGE_DELETE' && f.d.id === m.id);
-        expect(['MESSAGE_CREATE', 'MESSAGE_UPDATE', 'MESSAGE_REACTION_ADD', 'TYPING_START', 'MESSAGE_DELETE'].every((t) => all.dispatches(t).length > 0)).toBe(true);
+        expect(['MESSAGE_CREATE', 'MESSAGE_UPDATE', 'MESSAGE_REACTION_ADD', 'TYPING_START', 'CHANNEL_PINS_UPDATE', 'MESSAGE_DELETE'].every((t) => all.dispatches(t).length > 0)).toBe(true);
         expect(all.dispatches('MESSAGE_UPDATE')[0]!.d.content).toBe('to b, edited');
         // The session without DM intents got the channel, not its traffic; the outsider got nothing of it.
         const dmTraffic = (s: GatewayTester) => s.frames.filter((f) => f.op === 0 && JSON.stringify(f.d).includes(dm.id)).map((f) => f.t);

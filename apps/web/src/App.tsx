@@ -1,5 +1,5 @@
 import { useEffect, useMemo } from 'react';
-import type { Channel } from '@concord/protocol';
+import { ChannelTypes, type Channel } from '@concord/protocol';
 import { navigate, useStore } from './state/store';
 import { connectGateway, disconnectGateway } from './gateway/dispatch';
 import { AuthPage } from './features/auth/AuthPage';
@@ -19,6 +19,7 @@ import { SearchPanel } from './features/search/SearchResults';
 import { useSidePanel } from './features/threads/ui';
 import { HomeSidebar } from './features/home/HomeSidebar';
 import { FriendsPage } from './features/home/FriendsPage';
+import { GroupMembers } from './features/home/GroupMembers';
 import { titlePrefix } from './features/unread/unread';
 import { UserPopout } from './features/profile/UserPopout';
 import { jumpTo } from './features/messages/ui';
@@ -96,9 +97,11 @@ function Shell({ guildId, channelId, messageId }: { guildId: string | null; chan
   const panel = useSidePanel((s) => (s.panel && (s.panel.kind === 'search' ? s.panel.guildId === guildId : s.panel.parentId === channelId) ? s.panel.kind : null));
   const connected = useStore((s) => s.connection.state === 'ready');
   const expectedGuilds = useLayout((s) => s.expectedGuilds);
+  const groupMembersHidden = useLayout((s) => s.groupMembersHidden);
   // A guild READY did not announce will not arrive: the address is wrong, or the reader is not a member.
   const unknownGuild = Boolean(guildId) && !guild && connected && !expectedGuilds.has(guildId!);
   const channels = useStore((s) => s.client.channels);
+  const groupOpen = !guildId && Boolean(channelId) && channels[channelId!]?.type === ChannelTypes.GROUP_DM;
   const defaultChannel = useMemo(
     () => (guild ? firstTextChannel(guild.channelIds.map((id) => channels[id]).filter((c): c is Channel => Boolean(c))) : undefined),
     [guild, channels],
@@ -134,14 +137,17 @@ function Shell({ guildId, channelId, messageId }: { guildId: string | null; chan
     );
   }
   return (
-    <div className={`shell${guildId && guild ? '' : guildId ? ' home' : ' dm-home'}${drawer ? ` drawer-${drawer}` : ''}${panel && guild ? ' panel-open' : ''}`}>
+    <div className={`shell${guildId && guild ? '' : guildId ? ' home' : ' dm-home'}${groupOpen && !groupMembersHidden ? ' with-members' : ''}${drawer ? ` drawer-${drawer}` : ''}${panel && guild ? ' panel-open' : ''}`}>
       <button type="button" className="drawer-backdrop" aria-label="Close" tabIndex={-1} onClick={closeDrawer} />
       <GuildRail activeGuildId={guildId} />
       {!guildId ? (
         <>
           <HomeSidebar channelId={channelId} />
           {channelId && channels[channelId] && !channels[channelId]!.guild_id ? (
-            <ChannelView guildId={null} channelId={channelId} />
+            <>
+              <ChannelView guildId={null} channelId={channelId} />
+              {groupOpen && <GroupMembers channelId={channelId} />}
+            </>
           ) : channelId ? (
             <main className="channel-view empty">
               <button type="button" className="icon-button drawer-toggle" aria-label="Open conversations" onClick={() => openDrawer('left')}>

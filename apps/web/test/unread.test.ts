@@ -31,6 +31,17 @@ describe('unread, derived from read states', () => {
     expect(titlePrefix(s)).toBe('(2) ');
   });
 
+  it('a guild channel never opened, mentioned since joining (position "0"), adds to the guild total', () => {
+    const s = state([text('10', '105'), text('14', '400'), text('15', '500')], {
+      '10': { last_message_id: '100', mention_count: 1 },
+      '14': { last_message_id: '0', mention_count: 2 },
+    });
+    expect(channelUnread(s, '14')).toEqual({ unread: true, mentions: 2 });
+    expect(channelUnread(s, '15')).toEqual({ unread: true, mentions: 0 });
+    expect(guildUnread(s, '7')).toEqual({ unread: true, mentions: 3 });
+    expect(titlePrefix(s)).toBe('(3) ');
+  });
+
   it('private channels add up; the title says • when only unread', () => {
     const s = state([dm('20', '500', ['2']), dm('21', '600', ['2', '3']), text('10', '105')], {
       '20': { last_message_id: '0', mention_count: 3 },

@@ -211,12 +211,19 @@ function mentionsMe(state: ClientState, m: Message): boolean {
   return countsAsMention(m, me, roles, !channel.guild_id);
 }
 
-/** Adds `delta` to the channel's mention count if `m` is unread and counts; private channels get a read state on their first. */
+/** Channels whose messages count toward unread and mentions: private ones, and guild text and announcement channels. */
+const COUNTED_GUILD_TYPES: readonly number[] = [ChannelTypes.GUILD_TEXT, ChannelTypes.GUILD_ANNOUNCEMENT];
+
+/**
+ * Adds `delta` to the channel's mention count if `m` is unread and counts. A channel never read gets a read state
+ * (position "0") on its first mention, as READY has one for it (private channels, and guild text channels).
+ */
 function countMention(state: ClientState, m: Message, delta: 1 | -1): ClientState {
   const rs = state.readStates[m.channel_id];
-  const isPrivate = Boolean(state.channels[m.channel_id]) && !state.channels[m.channel_id]!.guild_id;
+  const channel = state.channels[m.channel_id];
+  const counted = Boolean(channel) && (!channel!.guild_id || COUNTED_GUILD_TYPES.includes(channel!.type));
   if (!mentionsMe(state, m)) return state;
-  if (!rs && !(isPrivate && delta > 0)) return state;
+  if (!rs && !(counted && delta > 0)) return state;
   const last = rs?.last_message_id ?? '0';
   if (compareSnowflakes(m.id, last) <= 0) return state;
   const mention_count = Math.max(0, (rs?.mention_count ?? 0) + delta);

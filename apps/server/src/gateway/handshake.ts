@@ -5,6 +5,7 @@ import {
   GatewayIntents,
   GatewayOpcodes as Op,
   PRIVILEGED_INTENTS,
+  MessageFlags,
   type IdentifyData,
   type ResumeData,
 } from '@concord/protocol';
@@ -21,7 +22,7 @@ import type { OpContext } from './ops/context.js';
 import type { Session } from './session.js';
 import { buildReady, loadPrivateChannels } from './snapshot.js';
 import { loadReadState } from '../modules/read_states/service.js';
-import { cursorsFor } from '../modules/receipts/service.js';
+import { cursorsFor, deliveryBuffer } from '../modules/receipts/service.js';
 import { listRelationships } from '../modules/relationships/service.js';
 
 /** Where to resume: the public URL, else the host this client reached us by (as GET /gateway/bot answers). */
@@ -108,10 +109,26 @@ export async function resume({ deps, sessions }: OpContext, conn: Connection, d:
   }
   sessions.attach(session, conn, hashToken(token));
   for (const f of frames) conn.sendRaw(f);
+  noteReplayedDeliveries(deps, user.id, frames);
   session.dispatch(framePrefix('RESUMED', {}));
   conn.state = 'ready';
   // Gone from presence while its socket was away: back with what it had set.
   if (!session.present) await sessions.present(session);
+}
+
+const CREATE = Buffer.from('"t":"MESSAGE_CREATE"');
+
+/**
+ * A resumed device now has the private-channel messages it missed while away: delivery receipts for them, as the
+ * fan-out notes for a connected one. Only MESSAGE_CREATE frames are read back (the buffer holds encoded frames).
+ */
+function noteReplayedDeliveries(deps: Deps, userId: string, frames: Buffer[]): void {
+  for (const f of frames) {
+    if (!f.includes(CREATE)) continue;
+    const { d } = JSON.parse(f.toString('utf8')) as { d: { id: string; channel_id: string; guild_id?: string; author: { id: string }; flags?: number } };
+    if (d.guild_id || d.author.id === userId || (d.flags ?? 0) & MessageFlags.EPHEMERAL) continue;
+    deliveryBuffer(deps).note(userId, d.channel_id, d.id);
+  }
 }
 
 /** Op 9 `d: false`: the connection may identify afresh. */

@@ -10,6 +10,8 @@ export interface MetricSources {
   gateway(): { connections: number; sessions: number };
   /** PostgreSQL pool figures, when there is a pool. */
   pool?(): { total: number; idle: number; waiting: number };
+  /** Rows the debounced writers wrote: read positions (acks) and receipt cursors (deliveries, reads). */
+  bufferedWrites?(): { readStates: number; deliveries: number; reads: number };
 }
 
 export class Metrics {
@@ -64,6 +66,31 @@ export class Metrics {
         this.set(sources.gateway().connections);
       },
     });
+    if (sources.bufferedWrites) {
+      const writes = sources.bufferedWrites;
+      // The buffers keep the running totals; a scrape copies them (a counter that only ever grows).
+      new Counter({
+        name: 'concord_read_state_writes_total',
+        help: 'Read positions written by the debounced ack buffer (at most one per user and channel per window)',
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(writes().readStates);
+        },
+      });
+      new Counter({
+        name: 'concord_receipt_cursor_writes_total',
+        help: 'Receipt cursors written by the debounced receipt buffers, by kind (at most one per recipient and channel per window)',
+        labelNames: ['kind'] as const,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          const w = writes();
+          this.inc({ kind: 'delivered' }, w.deliveries);
+          this.inc({ kind: 'read' }, w.reads);
+        },
+      });
+    }
     if (sources.pool) {
       const pool = sources.pool;
       new Gauge({

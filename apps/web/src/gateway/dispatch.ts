@@ -8,7 +8,7 @@ import { onAck, reconcile, restoreOutbox, setTransport } from '../state/outbox';
 import { invalidateHistory } from '../features/messages/actions';
 import { expectGuilds, pinsChanged } from '../features/layout/ui';
 import { presencePayload, usePresenceChoice, watchIdle } from '../features/presence/status';
-import { getState, notify, saveToken, setState } from '../state/store';
+import { getState, navigate, notify, saveToken, setState } from '../state/store';
 import { onAutocomplete, onInteractionCreate, onInteractionFailure, onInteractionSuccess, onModal } from '../features/commands/state';
 import { onVoiceDispatch, rejoinVoice, setVoiceTransport } from '../features/voice/voice';
 
@@ -127,6 +127,8 @@ function onDispatch(ev: GatewayDispatch): void {
           return { history };
         });
       }
+      // Removed from the group (or it was closed elsewhere) while looking at it: back home, as on Discord.
+      if (ev.t === 'CHANNEL_DELETE' && !ev.d.guild_id && getState().path === `/channels/@me/${id}`) navigate('/channels/@me', true);
       return;
     }
     case 'CHANNEL_PINS_UPDATE':

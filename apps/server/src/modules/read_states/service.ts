@@ -5,12 +5,12 @@
  * built and when an ack is taken, so edits, deletes and lost permissions are always reflected.
  */
 import { log } from '../../lib/log.js';
-import { compareSnowflakes, countsAsMention, type AckBody, type ReadStateEntry } from '@concord/protocol';
+import { ChannelTypes, compareSnowflakes, countsAsMention, snowflakeFromTimestamp, type AckBody, type ReadStateEntry } from '@concord/protocol';
 import { errors } from '../../lib/errors.js';
 import type { ChannelScope, Ctx } from '../access.js';
 import type { Deps, Needs } from '../deps.js';
 import type { ReadStateRecord } from './store.js';
-import { noteRead } from '../receipts/service.js';
+import { readReceiptBuffer } from '../receipts/service.js';
 
 type ReadStateDeps = Needs<'readStates' | 'messages' | 'receipts' | 'channels', 'access' | 'events' | 'db'>;
 /** What the ack buffer writes with. */
@@ -98,7 +98,7 @@ export async function ack(deps: ReadStateDeps, ctx: Ctx, channelId: string, mess
   const mention_count = await countMentions(deps, scope, ctx.user.id, messageId);
   await deps.events.dispatch({ user: ctx.user.id }, 'MESSAGE_ACK', { channel_id: channelId, message_id: messageId, mention_count, version: 1 });
   // A read receipt; marking as unread takes none back.
-  if (scope.kind === 'private' && !body.manual) await noteRead(deps, ctx, scope, messageId);
+  if (scope.kind === 'private' && !body.manual) readReceiptBuffer(deps).note(ctx, scope, messageId);
   return { token: null };
 }
 
@@ -107,11 +107,16 @@ export function readOwnMessage(deps: BufferDeps, ctx: Ctx, channelId: string, me
   if (!ctx.user.bot) ackBuffer(deps).put({ user_id: ctx.user.id, channel_id: channelId, last_message_id: messageId });
 }
 
+/** Guild channels whose messages count toward unread and mentions (as the client's guild totals do). */
+const COUNTED = new Set<number>([ChannelTypes.GUILD_TEXT, ChannelTypes.GUILD_ANNOUNCEMENT]);
+
 /**
- * READY's read_state: every position the user has in a channel they still see, with its mention count; and the
- * DMs and group DMs (of `privateChannelIds`) never read that have something for them.
+ * READY's read_state: every position the user has in a channel they still see, with its mention count; the
+ * DMs and group DMs (of `privateChannelIds`) never read that have something for them; and the guild text channels
+ * never read with mentions of the user since they joined (a position of "0", as the client reducer makes one on
+ * such a mention), so a mention in a channel never opened shows on the channel and the guild icon.
  */
-export async function loadReadState(deps: ReadStateDeps, ctx: Ctx, privateChannelIds: readonly string[]): Promise<ReadStateEntry[]> {
+export async function loadReadState(deps: ReadStateDeps & Needs<'guilds', 'cache'>, ctx: Ctx, privateChannelIds: readonly string[]): Promise<ReadStateEntry[]> {
   const rows = new Map((await deps.readStates.forUser(ctx.user.id)).map((r) => [r.channel_id, r]));
   for (const r of ackBuffer(deps).forUser(ctx.user.id)) rows.set(r.channel_id, r);
   const listed = new Set(privateChannelIds);
@@ -129,5 +134,23 @@ export async function loadReadState(deps: ReadStateDeps, ctx: Ctx, privateChanne
   };
   for (const r of rows.values()) await entry(r.channel_id, r.last_message_id, true);
   for (const id of privateChannelIds) if (!rows.has(id)) await entry(id, '0', false);
+  for (const guildId of await deps.guilds.guildIdsForUser(ctx.user.id)) {
+    const state = await deps.cache.get(guildId);
+    for (const c of state?.channels.values() ?? []) {
+      if (rows.has(c.id) || !COUNTED.has(c.type) || !c.last_message_id) continue;
+      let scope: ChannelScope;
+      try {
+        scope = await deps.access.channel(ctx, c.id);
+      } catch {
+        continue;
+      }
+      if (scope.kind !== 'guild') continue;
+      // Only what was sent after they joined: nobody was mentioned before they were there.
+      const joined = snowflakeFromTimestamp(Date.parse(scope.member.joined_at));
+      if (compareSnowflakes(c.last_message_id, joined) <= 0) continue;
+      const mention_count = await countMentions(deps, scope, ctx.user.id, joined);
+      if (mention_count > 0) entries.push({ id: c.id, last_message_id: '0', mention_count });
+    }
+  }
   return entries.sort((a, b) => compareSnowflakes(a.id, b.id));
 }

@@ -8,17 +8,23 @@
 import { compareSnowflakes, type ReceiptCursorData } from '@concord/protocol';
 import { log } from '../../lib/log.js';
 import type { Ctx, PrivateChannelScope } from '../access.js';
-import type { Deps, Needs } from '../deps.js';
+import type { Deps, Needs, Tx } from '../deps.js';
 
 type ReceiptDeps = Needs<'receipts' | 'channels', 'events'>;
+type ReceiptTx = Tx<'receipts' | 'channels'>;
+
+/** In `tx`: the delivered cursor moves; the other recipients hear of it after the commit. */
+async function deliveredIn(tx: ReceiptTx, userId: string, channelId: string, messageId: string): Promise<void> {
+  const at = Date.now();
+  if (!(await tx.receipts.delivered(channelId, userId, messageId, at))) return;
+  const others = (await tx.channels.members(channelId)).filter((id) => id !== userId);
+  if (others.length === 0) return;
+  tx.emit({ users: others }, 'X_MESSAGE_RECEIPT', { channel_id: channelId, user_id: userId, message_id: messageId, status: 'delivered', at });
+}
 
 /** A recipient's session was sent the message, or the recipient fetched history up to it. */
 export async function noteDelivered(deps: ReceiptDeps, userId: string, channelId: string, messageId: string): Promise<void> {
-  const at = Date.now();
-  if (!(await deps.receipts.delivered(channelId, userId, messageId, at))) return;
-  const others = (await deps.channels.members(channelId)).filter((id) => id !== userId);
-  if (others.length === 0) return;
-  await deps.events.dispatch({ users: others }, 'X_MESSAGE_RECEIPT', { channel_id: channelId, user_id: userId, message_id: messageId, status: 'delivered', at });
+  await deps.tx((tx) => deliveredIn(tx, userId, channelId, messageId));
 }
 
 /** How long deliveries to connected sessions gather before they are written (one row and one event per window). */
@@ -49,10 +55,12 @@ export class DeliveryBuffer {
     this.timer = undefined;
     const batch = [...this.pending.values()];
     this.pending = new Map();
-    for (const d of batch) {
-      this.writes++;
-      await noteDelivered(this.deps, d.userId, d.channelId, d.messageId);
-    }
+    if (batch.length === 0) return;
+    // One transaction per window, whatever the number of cursors.
+    await this.deps.tx(async (tx) => {
+      for (const d of batch) await deliveredIn(tx, d.userId, d.channelId, d.messageId);
+    });
+    this.writes += batch.length;
   }
 }
 
@@ -65,25 +73,69 @@ export function deliveryBuffer(deps: ReceiptDeps): DeliveryBuffer {
   return b;
 }
 
-/** Writes what is pending (graceful shutdown, tests). */
-export async function flushDeliveries(deps: Pick<Deps, 'events'>): Promise<void> {
-  await buffers.get(deps.events)?.flush();
+/**
+ * Read receipts from acks, per (channel, reader), on the same window as deliveries: an ack storm (a client acking
+ * every message of a busy DM) is one cursor write and one X_MESSAGE_RECEIPT per window, for the newest message,
+ * as the read position itself is one write per ACK_FLUSH_MS. A crash loses at most a window of read cursors; the
+ * reader's next ack moves them again.
+ */
+export class ReadReceiptBuffer {
+  private pending = new Map<string, { ctx: Ctx; scope: PrivateChannelScope; messageId: string }>();
+  private timer: NodeJS.Timeout | undefined;
+  /** Cursor writes made, for tests and metrics. */
+  writes = 0;
+
+  constructor(private readonly deps: ReceiptDeps) {}
+
+  note(ctx: Ctx, scope: PrivateChannelScope, messageId: string): void {
+    const key = `${scope.channel.id}:${ctx.user.id}`;
+    const was = this.pending.get(key);
+    if (!was || compareSnowflakes(was.messageId, messageId) < 0) this.pending.set(key, { ctx, scope, messageId });
+    this.timer ??= setTimeout(() => void this.flush().catch((err: unknown) => log.error('read receipts flush failed', { err })), DELIVERY_FLUSH_MS);
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    if (batch.length === 0) return;
+    await this.deps.tx(async (tx) => {
+      for (const r of batch) await readIn(tx, r.ctx, r.scope, r.messageId);
+    });
+    this.writes += batch.length;
+  }
 }
 
-/** The reader acked past `messageId`: read (if they send read receipts), and delivered in any case. */
-export async function noteRead(deps: ReceiptDeps, ctx: Ctx, scope: PrivateChannelScope, messageId: string): Promise<void> {
+const readBuffers = new WeakMap<object, ReadReceiptBuffer>();
+
+/** The process's read receipt buffer (one per event publisher, so one per app). */
+export function readReceiptBuffer(deps: ReceiptDeps): ReadReceiptBuffer {
+  let b = readBuffers.get(deps.events);
+  if (!b) readBuffers.set(deps.events, (b = new ReadReceiptBuffer(deps)));
+  return b;
+}
+
+/** Writes what is pending, deliveries and reads (graceful shutdown, tests). */
+export async function flushDeliveries(deps: Pick<Deps, 'events'>): Promise<void> {
+  await buffers.get(deps.events)?.flush();
+  await readBuffers.get(deps.events)?.flush();
+}
+
+/** In `tx`: the reader acked past `messageId`: read (if they send read receipts), and delivered in any case. */
+async function readIn(tx: ReceiptTx, ctx: Ctx, scope: PrivateChannelScope, messageId: string): Promise<void> {
   const userId = ctx.user.id;
-  if (!(await deps.receipts.readReceipts(userId))) return noteDelivered(deps, userId, scope.channel.id, messageId);
+  if (!(await tx.receipts.readReceipts(userId))) return deliveredIn(tx, userId, scope.channel.id, messageId);
   const at = Date.now();
-  if (!(await deps.receipts.read(scope.channel.id, userId, messageId, at))) return;
+  if (!(await tx.receipts.read(scope.channel.id, userId, messageId, at))) return;
   const others = scope.recipients.filter((id) => id !== userId);
-  const off = await deps.receipts.withoutReadReceipts(others);
+  const off = await tx.receipts.withoutReadReceipts(others);
   const seeing = others.filter((id) => !off.has(id));
   const blind = others.filter((id) => off.has(id));
   const d = { channel_id: scope.channel.id, user_id: userId, message_id: messageId, at };
-  if (seeing.length > 0) await deps.events.dispatch({ users: seeing }, 'X_MESSAGE_RECEIPT', { ...d, status: 'read' });
+  if (seeing.length > 0) tx.emit({ users: seeing }, 'X_MESSAGE_RECEIPT', { ...d, status: 'read' });
   // Those who turned read receipts off still learn of the delivery.
-  if (blind.length > 0) await deps.events.dispatch({ users: blind }, 'X_MESSAGE_RECEIPT', { ...d, status: 'delivered' });
+  if (blind.length > 0) tx.emit({ users: blind }, 'X_MESSAGE_RECEIPT', { ...d, status: 'delivered' });
 }
 
 /** The other recipients' cursors in these private channels, as `viewerId` may see them. */

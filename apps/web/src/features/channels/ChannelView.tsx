@@ -9,13 +9,14 @@ import { TypingIndicator } from '../messages/TypingIndicator';
 import { Icon } from '../../components/Icon';
 import { Modal, FormFooter } from '../../components/Modal';
 import { PinsButton } from '../pins/PinsPopout';
-import { openDrawer } from '../layout/ui';
+import { openDrawer, toggleGroupMembers, useLayout } from '../layout/ui';
 import { ThreadsButton } from '../threads/ThreadsButton';
 import { ForumView } from '../threads/ForumView';
 import { SearchBox } from '../search/SearchBox';
 import { conversationName } from '../home/names';
 import { closeConversation, renameGroup } from '../home/actions';
 import { NewMessageDialog } from '../home/NewMessageDialog';
+import { GROUP_LIMIT } from '../home/GroupMembers';
 import { VoiceView } from '../voice/VoiceUi';
 import { joinVoice } from '../voice/voice';
 
@@ -31,6 +32,7 @@ export function ChannelView({ guildId, channelId }: { guildId: string | null; ch
   const privateName = useStore((s) => (channel && !guildId ? conversationName(s.client, channel) : undefined));
   const isPrivate = !guildId;
   const group = channel?.type === ChannelTypes.GROUP_DM;
+  const membersHidden = useLayout((s) => s.groupMembersHidden);
   useEffect(() => {
     document.title = isPrivate ? `${group ? '' : '@'}${privateName ?? ''} — Concord` : channel?.name ? `#${channel.name} · ${guildName ?? ''} — Concord` : 'Concord';
   }, [channel?.name, guildName, privateName, isPrivate, group]);
@@ -84,7 +86,14 @@ export function ChannelView({ guildId, channelId }: { guildId: string | null; ch
         {guildId && <SearchBox guildId={guildId} />}
         {group && (
           <>
-            <button type="button" className="icon-button" title="Add people" aria-label="Add people" onClick={() => setAdding(true)}>
+            <button
+              type="button"
+              className="icon-button"
+              title={(channel.recipients?.length ?? 0) + 1 >= GROUP_LIMIT ? 'This group has a 10 member limit' : 'Add people'}
+              aria-label="Add people"
+              disabled={(channel.recipients?.length ?? 0) + 1 >= GROUP_LIMIT}
+              onClick={() => setAdding(true)}
+            >
               <Icon name="invite" size={20} />
             </button>
             <button type="button" className="icon-button" title="Rename group" aria-label="Rename group" onClick={() => setRenaming(true)}>
@@ -93,9 +102,19 @@ export function ChannelView({ guildId, channelId }: { guildId: string | null; ch
             <button type="button" className="icon-button" title="Leave group" aria-label="Leave group" onClick={() => void closeConversation(channelId, true)}>
               <Icon name="logout" size={20} />
             </button>
+            <button
+              type="button"
+              className={`icon-button group-members-toggle${membersHidden ? '' : ' on'}`}
+              title={membersHidden ? 'Show Member List' : 'Hide Member List'}
+              aria-label={membersHidden ? 'Show Member List' : 'Hide Member List'}
+              aria-pressed={!membersHidden}
+              onClick={toggleGroupMembers}
+            >
+              <Icon name="members" size={20} />
+            </button>
           </>
         )}
-        {!isPrivate && (
+        {(!isPrivate || group) && (
           <button type="button" className="icon-button drawer-toggle" aria-label="Show members" onClick={() => openDrawer('right')}>
             <Icon name="members" size={22} />
           </button>

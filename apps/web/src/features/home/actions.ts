@@ -49,3 +49,6 @@ export async function closeConversation(channelId: string, here: boolean): Promi
 export async function addRecipients(channelId: string, userIds: string[]): Promise<void> {
   for (const id of userIds) await attempt(() => rest.request('PUT', `/channels/${channelId}/recipients/${id}`));
 }
+
+/** The owner removes someone from a group DM (Discord's route; anyone else gets 403 50013). */
+export const removeRecipient = (channelId: string, userId: string) => attempt(() => rest.request('DELETE', `/channels/${channelId}/recipients/${userId}`));

@@ -16,7 +16,7 @@ export function channelUnread(s: ClientState, channelId: string): Unread {
   const c = s.channels[channelId];
   if (!c?.last_message_id) return NONE;
   const rs = s.readStates[channelId];
-  // A channel never read (no entry yet) with messages counts as unread; its mentions show once it has an entry.
+  // A channel never read (no entry yet) with messages counts as unread; a mention there makes an entry (position "0").
   const unread = !rs || compareSnowflakes(c.last_message_id, rs.last_message_id) > 0;
   return { unread, mentions: unread || rs ? (rs?.mention_count ?? 0) : 0 };
 }
