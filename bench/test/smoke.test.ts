@@ -11,11 +11,8 @@ import { runThroughput } from '../src/scenarios/throughput.js';
 import { runConnections } from '../src/scenarios/connections.js';
 import { runHistory } from '../src/scenarios/history.js';
 import { runFiles } from '../src/scenarios/files.js';
-<<<<<<< HEAD
 import { runRender } from '../src/scenarios/render.js';
-=======
 import { runDms } from '../src/scenarios/dms.js';
->>>>>>> wt-dms
 import { singleProcess, twoProcessCluster } from '../src/under-test.js';
 import { postgresAvailable, redisAvailable } from '../src/servers.js';
 
