@@ -12,7 +12,7 @@ import type { Deps, Needs } from '../deps.js';
 import type { ReadStateRecord } from './store.js';
 import { noteRead } from '../receipts/service.js';
 
-type ReadStateDeps = Needs<'readStates' | 'messages' | 'receipts' | 'channels', 'access' | 'events' | 'db'>;
+type ReadStateDeps = Needs<'readStates' | 'messages' | 'receipts' | 'channels' | 'threads', 'access' | 'events' | 'db'>;
 /** What the ack buffer writes with. */
 type BufferDeps = Pick<Needs<'readStates', 'db'>, 'db' | 'tx'>;
 
@@ -109,7 +109,7 @@ export function readOwnMessage(deps: BufferDeps, ctx: Ctx, channelId: string, me
 
 /**
  * READY's read_state: every position the user has in a channel they still see, with its mention count; and the
- * DMs and group DMs (of `privateChannelIds`) never read that have something for them.
+ * DMs and group DMs (of `privateChannelIds`) and active threads they follow, never read, that have something for them.
  */
 export async function loadReadState(deps: ReadStateDeps, ctx: Ctx, privateChannelIds: readonly string[]): Promise<ReadStateEntry[]> {
   const rows = new Map((await deps.readStates.forUser(ctx.user.id)).map((r) => [r.channel_id, r]));
@@ -129,5 +129,7 @@ export async function loadReadState(deps: ReadStateDeps, ctx: Ctx, privateChanne
   };
   for (const r of rows.values()) await entry(r.channel_id, r.last_message_id, true);
   for (const id of privateChannelIds) if (!rows.has(id)) await entry(id, '0', false);
+  // Followed threads never read show their mentions too (being mentioned in a thread makes one follow it).
+  for (const id of await deps.threads.followedActive(ctx.user.id)) if (!rows.has(id)) await entry(id, '0', false);
   return entries.sort((a, b) => compareSnowflakes(a.id, b.id));
 }
