@@ -8,6 +8,8 @@ import { AppFlags, addBot, join, newBot, newGuild, newUser, type TestBot, type T
 
 export interface SearchServer {
   start(): Promise<TestServer>;
+  /** Before each search: let an engine that indexes after commit finish (so both of its paths are checked). */
+  settle?(server: TestServer): Promise<void>;
 }
 
 interface Answer {
@@ -41,6 +43,7 @@ export function searchSuite(name: string, opts: SearchServer): void {
     const sent: Record<string, Message> = {};
 
     const search = async (user: TestUser, query: string, where = `/guilds/${guild.id}`) => {
+      await opts.settle?.(server);
       const res = await user.api.get<Answer>(`${where}/messages/search?${query}`);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       return res.body;

@@ -1,8 +1,9 @@
 /**
  * The search port: finds messages by content and filters among channels the caller already may read (the
  * permission filter is the service's, at query time). Adapters: SQLite FTS5 with the trigram tokenizer
- * (`sqlite.ts`), PostgreSQL with pg_trgm (`postgres.ts`); app.ts chooses one. Both index in the message's own
- * transaction (a trigger, an expression index), so what a search sees is what is committed, edits and deletes too.
+ * (`sqlite.ts`), PostgreSQL with pg_trgm (`postgres.ts`); app.ts chooses one. What a search sees is what is
+ * committed, edits and deletes too: PostgreSQL indexes in the message's own transaction (an expression index);
+ * SQLite queues the message in it and indexes the queue in batches, searching the queue as well.
  */
 import type { Param } from '../store/db.js';
 
@@ -45,6 +46,10 @@ export interface SearchStore {
   ready(): Promise<boolean>;
   /** Indexes those messages in batches, logging progress; resumes where a previous run stopped. */
   backfill(log: (line: string) => void, shouldStop?: () => boolean): Promise<void>;
+  /** Engines that index after commit: runs the indexer until `stop()`. */
+  runIndexer?(onError: (err: unknown) => void, everyMs?: number): { stop(): Promise<void> };
+  /** Engines that index after commit: finishes the work queued so far (benchmarks). */
+  settle?(): Promise<void>;
 }
 
 /**
