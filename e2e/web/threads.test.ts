@@ -143,6 +143,8 @@ describe('threads, forums and search in Chromium', () => {
     await expect(list.locator('.member').count()).resolves.toBe(2);
     await shots(alice.page, 'thread-members-1280');
     await alice.page.setViewportSize({ width: 390, height: 844 });
+    // The panel covers the screen on a phone; its member list shows there (the server's list is a drawer).
+    await list.locator('.member').first().waitFor();
     await shots(alice.page, 'thread-members-390');
     await alice.page.setViewportSize({ width: 1280, height: 800 });
     await panel.getByRole('button', { name: 'Leave Thread' }).click();
