@@ -11,6 +11,8 @@ import { runThroughput } from '../src/scenarios/throughput.js';
 import { runConnections } from '../src/scenarios/connections.js';
 import { runHistory } from '../src/scenarios/history.js';
 import { runFiles } from '../src/scenarios/files.js';
+import { runSearch } from '../src/scenarios/search.js';
+import { runSearchIndexing } from '../src/scenarios/search-indexing.js';
 import { singleProcess, twoProcessCluster } from '../src/under-test.js';
 import { postgresAvailable, redisAvailable } from '../src/servers.js';
 
@@ -57,6 +59,20 @@ describe('bench quick mode', () => {
     const r = await runHistory(['--quick', '--out', out, '--messages', '2000', '--requests', '50']);
     expect(r.failures).toEqual([]);
     expect((r.seeded as { rows: number }).rows).toBe(2000);
+  }, 120_000);
+
+  it('search: every query answers on each engine, and the index holds every seeded message', async () => {
+    const stores = postgresAvailable() ? 'sqlite,postgres' : 'sqlite';
+    const r = await runSearch(['--quick', '--out', out, '--stores', stores, '--messages', '2000', '--requests', '3']);
+    expect(r.failures).toEqual([]);
+    expect(r.tables).toHaveLength(stores.split(',').length);
+    for (const t of r.tables) expect(t.rows.find((row) => String(row[0]).startsWith('common word'))![1]).toBe(250);
+  }, 180_000);
+
+  it('search-indexing: writes with and without the index, one row per store and transaction size', async () => {
+    const r = await runSearchIndexing(['--quick', '--out', out, '--stores', 'sqlite', '--batches', '16,2000', '--messages', '500']);
+    expect(r.failures).toEqual([]);
+    expect(r.tables[0]!.rows).toHaveLength(2);
   }, 120_000);
 
   it.runIf(postgresAvailable() && redisAvailable())('cluster: fan-out across two processes on PostgreSQL + Redis', async () => {
