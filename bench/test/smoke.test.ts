@@ -13,6 +13,8 @@ import { runHistory } from '../src/scenarios/history.js';
 import { runFiles } from '../src/scenarios/files.js';
 import { runRender } from '../src/scenarios/render.js';
 import { runDms } from '../src/scenarios/dms.js';
+import { runSearch } from '../src/scenarios/search.js';
+import { runSearchIndexing } from '../src/scenarios/search-indexing.js';
 import { singleProcess, twoProcessCluster } from '../src/under-test.js';
 import { postgresAvailable, redisAvailable } from '../src/servers.js';
 
@@ -76,6 +78,20 @@ describe('bench quick mode', () => {
     expect(storm!.read_state_writes).toBeLessThanOrEqual(storm!.write_bound);
     expect(fs.existsSync(path.join(out, 'dms.md'))).toBe(true);
   }, 180_000);
+
+  it('search: every query answers on each engine, and the index holds every seeded message', async () => {
+    const stores = postgresAvailable() ? 'sqlite,postgres' : 'sqlite';
+    const r = await runSearch(['--quick', '--out', out, '--stores', stores, '--messages', '2000', '--requests', '3']);
+    expect(r.failures).toEqual([]);
+    expect(r.tables).toHaveLength(stores.split(',').length);
+    for (const t of r.tables) expect(t.rows.find((row) => String(row[0]).startsWith('common word'))![1]).toBe(250);
+  }, 180_000);
+
+  it('search-indexing: writes with and without the index, one row per store and transaction size', async () => {
+    const r = await runSearchIndexing(['--quick', '--out', out, '--stores', 'sqlite', '--batches', '16,2000', '--messages', '500']);
+    expect(r.failures).toEqual([]);
+    expect(r.tables[0]!.rows).toHaveLength(2);
+  }, 120_000);
 
   it.runIf(postgresAvailable() && redisAvailable())('cluster: fan-out across two processes on PostgreSQL + Redis', async () => {
     const r = await runFanoutScenario('cluster', ['--quick', '--out', out, '--steps', '6@20', '--no-raw'], (o) => twoProcessCluster('cluster', o.profile));

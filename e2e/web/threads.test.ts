@@ -2,7 +2,7 @@
  * Threads, forums and search in Chromium with two people: a thread started from a message opens in the side
  * panel and a reply there reaches the other person live (who opens it from the chip under the message); a forum
  * post made with a tag shows as a card for the other; a search with Discord's filters finds a message and jumps
- * to it in history. Screenshots at 1280 and 390 px, light and dark, go to e2e/artifacts/.
+ * to it in history; a followed thread shows under its parent with its mention, and its member list joins and leaves. Screenshots at 1280 and 390 px, light and dark, go to e2e/artifacts/.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -106,6 +106,54 @@ describe('threads, forums and search in Chromium', () => {
     await shots(alice.page, 'threads-panel-390');
     await alice.page.getByTestId('thread-panel').getByRole('button', { name: 'Close' }).click();
     await alice.page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('a followed thread shows under its parent with its mention; opening reads it; its member list has Join and Leave', async () => {
+    const starter = await a.api.ok.post<{ id: string }>(`/channels/${guild.generalId}/messages`, { content: 'Launch day is coming' });
+    const thread = await a.api.ok.post<Channel>(`/channels/${guild.generalId}/messages/${starter.id}/threads`, { name: 'Launch checklist' });
+    await b.api.ok.post(`/channels/${thread.id}/messages`, { content: `<@${a.id}> can you check the banner?` });
+    // Alice created it, so she follows it: it is under #general, unread, with one mention.
+    const link = alice.page.getByTestId('thread-link').filter({ hasText: 'Launch checklist' });
+    await link.waitFor();
+    await expect(link.getByTestId('thread-badge').textContent()).resolves.toBe('1');
+    await expect(link.getAttribute('data-unread')).resolves.toBe('true');
+    await shots(alice.page, 'followed-thread-1280');
+
+    // Opening it reads it: the badge and the bold go.
+    await link.click();
+    const panel = alice.page.getByTestId('thread-panel');
+    await row(alice.page, '[data-testid=thread-panel]', 'check the banner').waitFor();
+    await link.getByTestId('thread-badge').waitFor({ state: 'detached', timeout: 10_000 });
+    await alice.page.waitForFunction(() => {
+      const l = [...document.querySelectorAll('[data-testid=thread-link]')].find((e) => e.textContent?.includes('Launch checklist'));
+      return l && !l.hasAttribute('data-unread') && l.getAttribute('aria-current') === 'page';
+    }, null, { timeout: 10_000 });
+
+    // The member list: both of them, online; Leave unfollows (the thread leaves the sidebar), Join follows again.
+    await panel.getByTestId('thread-members-toggle').click();
+    const list = panel.getByTestId('thread-member-list');
+    await alice.page.waitForFunction(
+      (names) => {
+        const t = document.querySelector('[data-testid=thread-member-list]')?.textContent ?? '';
+        return names.every((n) => t.includes(n));
+      },
+      [a.username, b.username],
+      { timeout: 10_000 },
+    );
+    await expect(list.locator('.member').count()).resolves.toBe(2);
+    await shots(alice.page, 'thread-members-1280');
+    await alice.page.setViewportSize({ width: 390, height: 844 });
+    // The panel covers the screen on a phone; its member list shows there (the server's list is a drawer).
+    await list.locator('.member').first().waitFor();
+    await shots(alice.page, 'thread-members-390');
+    await alice.page.setViewportSize({ width: 1280, height: 800 });
+    await panel.getByRole('button', { name: 'Leave Thread' }).click();
+    await link.waitFor({ state: 'detached', timeout: 10_000 });
+    await alice.page.waitForFunction(() => document.querySelectorAll('[data-testid=thread-member-list] .member').length === 1, null, { timeout: 10_000 });
+    await panel.getByRole('button', { name: 'Join Thread' }).click();
+    await link.waitFor({ timeout: 10_000 });
+    await alice.page.waitForFunction(() => document.querySelectorAll('[data-testid=thread-member-list] .member').length === 2, null, { timeout: 10_000 });
+    await panel.getByRole('button', { name: 'Close' }).click();
   });
 
   it('makes a forum post with a tag; the other person sees its card with the tag', async () => {

@@ -137,7 +137,7 @@ export async function buildApp(config: Config): Promise<App> {
   }
 
   const stores = createStores(db);
-  // The engine follows the database: each indexes in the message's own transaction (see search/).
+  // The engine follows the database (see search/).
   const search: SearchStore = db.dialect === 'postgres' ? new PostgresSearch(db) : new SqliteSearch(db);
   const blobs = openBlobs(config);
   // Every process of a cluster signs with the same key: the configured one, or the first process's, kept in the database.
@@ -207,6 +207,7 @@ export async function buildApp(config: Config): Promise<App> {
   // Messages stored before search existed are indexed in the background; new ones are indexed as they are stored.
   const progress = (line: string) => log.info(line);
   const backfill = config.role === 'gateway' ? Promise.resolve() : search.backfill(progress, () => closed).catch((err: unknown) => log.error('search backfill failed', { err }));
+  const indexer = config.role === 'gateway' ? undefined : search.runIndexer?.((err: unknown) => log.error('search indexing failed', { err }), config.searchIndexMs);
 
   return {
     get config() {
@@ -232,6 +233,7 @@ export async function buildApp(config: Config): Promise<App> {
       clearInterval(blobSweeper);
       await sweeping;
       await backfill;
+      await indexer?.stop();
       // Voice first: ending the gateway's sessions removes their voice states, which would close voice
       // connections with 4014 (disconnected) and keep clients from rejoining after the restart.
       await voice.close();

@@ -118,6 +118,8 @@ const ConfigSchema = z.object({
   mediaUrlTtlSeconds: int(60, 30 * 86_400).default(86_400),
   /** How often deleted blobs and expired uploads are swept (deletes are retried until they succeed). */
   blobSweepMs: int(50, 3_600_000).default(10_000),
+  /** How often SQLite's search indexer moves queued messages into the index (searches read the queue too). */
+  searchIndexMs: int(10, 3_600_000).default(250),
   /** `vipsthumbnail` (Debian's libvips-tools) for image previews; `off` serves originals only. */
   thumbnailer: z.string().min(1).default('vipsthumbnail'),
 });
@@ -171,6 +173,7 @@ const OPTIONS: [string, keyof Config, string][] = [
   ['MEDIA_SECRET', 'mediaSecret', 'key signing media URLs; same on every process of a cluster (default: made once, kept in the database)'],
   ['MEDIA_URL_TTL_SECONDS', 'mediaUrlTtlSeconds', 'how long a signed media URL stays valid (86400)'],
   ['BLOB_SWEEP_MS', 'blobSweepMs', 'how often deleted files and expired uploads are swept (10000)'],
+  ['SEARCH_INDEX_MS', 'searchIndexMs', 'how often SQLite search indexes the messages queued since (250)'],
   ['THUMBNAILER', 'thumbnailer', 'vipsthumbnail binary for image previews, or off (vipsthumbnail)'],
 ];
 

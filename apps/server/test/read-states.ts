@@ -1,6 +1,6 @@
 /** Read states: the ack route, MESSAGE_ACK, READY's read_state, derived mention counts, debounced writes, bad input. Run on SQLite and PostgreSQL. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initialClientState, reduce, type Channel, type Message, type ReadStateEntry } from '@concord/protocol';
+import { initialClientState, reduce, type Channel, type ClientState, type Message, type ReadStateEntry } from '@concord/protocol';
 import { GatewayTester, join, newBot, newGuild, newUser, startTestServer, type TestServer, type TestUser } from '@concord/server/testing';
 import type { ConfigInput } from '../src/config.js';
 import { ackBuffer, flushAcks } from '../src/modules/read_states/service.js';
@@ -37,7 +37,65 @@ export function readStateSuite(name: string, config: () => Promise<{ config: Con
   const send = (u: TestUser, channelId: string, content: string) => u.api.ok.post<Message>(`/channels/${channelId}/messages`, { content });
   const ack = (u: TestUser, channelId: string, messageId: string, body: object = { token: null }) => u.api.post(`/channels/${channelId}/messages/${messageId}/ack`, body);
 
+  /** A session's state as the client reducer folds it from READY and what followed. */
+  const folded = (s: GatewayTester): ClientState => s.frames.filter((f) => f.op === 0).reduce((st, f) => reduce(st, { t: f.t!, d: f.d }), initialClientState);
+
   describe(`read states (${name})`, () => {
+    it('followed threads: a mention makes one follow the thread, it is unread with its mention until acked; leaving unfollows it', async () => {
+      const { a, b, guild } = await pair();
+      const starter = await send(b, guild.generalId, 'plans');
+      const live = await GatewayTester.identify(server.gatewayUrl, a.token);
+      try {
+        const thread = await b.api.ok.post<Channel>(`/channels/${guild.generalId}/messages/${starter.id}/threads`, { name: 'plans' });
+        const ping = await send(b, thread.id, `<@${a.id}> a look?`);
+        await live.next((f) => f.t === 'THREAD_MEMBER_UPDATE' && f.d.id === thread.id);
+        // The live session and a fresh READY agree: followed, one mention, never read.
+        const fresh = await GatewayTester.identify(server.gatewayUrl, a.token);
+        fresh.terminate();
+        expect(fresh.ready.read_state.entries).toEqual([{ id: thread.id, last_message_id: '0', mention_count: 1 }]);
+        const snapThread = (fresh.dispatches('GUILD_CREATE')[0]!.d.threads as Channel[]).find((t) => t.id === thread.id)!;
+        expect(snapThread.member).toEqual({ join_timestamp: expect.any(String), flags: 0 });
+        const now = folded(live);
+        expect(now.readStates[thread.id]).toEqual({ last_message_id: '0', mention_count: 1 });
+        expect(now.channels[thread.id]!.member).toEqual(snapThread.member);
+        expect(folded(fresh).channels[thread.id]).toEqual(now.channels[thread.id]);
+        // b follows by creating and posting; sending read it up to b's own message.
+        expect(await readState(b)).toContainEqual({ id: thread.id, last_message_id: ping.id, mention_count: 0 });
+        // Read: the entry moves and the mention is gone.
+        expect((await ack(a, thread.id, ping.id)).status).toBe(200);
+        await live.next((f) => f.t === 'MESSAGE_ACK' && f.d.channel_id === thread.id);
+        expect(folded(live).readStates[thread.id]).toEqual({ last_message_id: ping.id, mention_count: 0 });
+        expect(await readState(a)).toEqual([{ id: thread.id, last_message_id: ping.id, mention_count: 0 }]);
+        // A later mention counts again on both sides.
+        const again = await send(b, thread.id, `<@${a.id}> and again`);
+        await live.next((f) => f.t === 'MESSAGE_CREATE' && f.d.id === again.id);
+        expect(folded(live).readStates[thread.id]).toEqual({ last_message_id: ping.id, mention_count: 1 });
+        expect(await readState(a)).toEqual([{ id: thread.id, last_message_id: ping.id, mention_count: 1 }]);
+        // Leaving unfollows: the membership leaves the live state and the next snapshot alike.
+        await a.api.ok.delete(`/channels/${thread.id}/thread-members/@me`);
+        await live.next((f) => f.t === 'THREAD_MEMBERS_UPDATE' && f.d.id === thread.id && (f.d.removed_member_ids ?? []).includes(a.id));
+        expect(folded(live).channels[thread.id]!.member).toBeUndefined();
+        const after = await GatewayTester.identify(server.gatewayUrl, a.token);
+        after.terminate();
+        expect((after.dispatches('GUILD_CREATE')[0]!.d.threads as Channel[]).find((t) => t.id === thread.id)!.member).toBeUndefined();
+      } finally {
+        live.terminate();
+      }
+    });
+
+    it('a followed thread never read shows no entry without mentions; its unread state comes from its last message', async () => {
+      const { a, b, guild } = await pair();
+      const thread = await b.api.ok.post<Channel>(`/channels/${guild.generalId}/threads`, { name: 'quiet', type: 11 });
+      await a.api.ok.put(`/channels/${thread.id}/thread-members/@me`);
+      await send(b, thread.id, 'no mention here');
+      expect(await readState(a)).toEqual([]);
+      const s = await GatewayTester.identify(server.gatewayUrl, a.token);
+      s.terminate();
+      const t = (s.dispatches('GUILD_CREATE')[0]!.d.threads as Channel[]).find((x) => x.id === thread.id)!;
+      expect(t.member).toBeDefined();
+      expect(t.last_message_id).toBeTruthy();
+    });
+
     it('an ack answers {token: null}, reaches the reader’s sessions as MESSAGE_ACK and is in the next READY', async () => {
       const { a, b, guild } = await pair();
       const first = await send(b, guild.generalId, 'one');
@@ -75,8 +133,7 @@ export function readStateSuite(name: string, config: () => Promise<{ config: Con
         last = await send(b, quiet.id, 'nothing for anyone');
         await live.waitUntil(() => live.dispatches('MESSAGE_CREATE').some((f) => f.d.id === last.id), { what: 'the third message' });
         // The client reducer makes the same entry READY has: position "0", two mentions.
-        const folded = live.frames.filter((f) => f.op === 0).reduce((st, f) => reduce(st, { t: f.t!, d: f.d }), initialClientState);
-        expect(folded.readStates[quiet.id]).toEqual({ last_message_id: '0', mention_count: 2 });
+        expect(folded(live).readStates[quiet.id]).toEqual({ last_message_id: '0', mention_count: 2 });
       } finally {
         live.terminate();
       }

@@ -4,10 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes, Permissions, type Message } from '@concord/protocol';
-import { AppFlags, addBot, join, newBot, newGuild, newUser, type TestBot, type TestGuild, type TestServer, type TestUser } from '@concord/server/testing';
+import { AppFlags, addBot, join, multipartBody, newBot, newGuild, newUser, sendStream, testPng, type FilePart, type TestBot, type TestGuild, type TestServer, type TestUser } from '@concord/server/testing';
 
 export interface SearchServer {
   start(): Promise<TestServer>;
+  /** Before each search: let an engine that indexes after commit finish (so both of its paths are checked). */
+  settle?(server: TestServer): Promise<void>;
 }
 
 interface Answer {
@@ -41,11 +43,19 @@ export function searchSuite(name: string, opts: SearchServer): void {
     const sent: Record<string, Message> = {};
 
     const search = async (user: TestUser, query: string, where = `/guilds/${guild.id}`) => {
+      await opts.settle?.(server);
       const res = await user.api.get<Answer>(`${where}/messages/search?${query}`);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       return res.body;
     };
     const ids = (a: Answer) => a.messages.map(([m]) => m!.id);
+    /** A message with one file, as Discord libraries send it (multipart). */
+    const upload = async (user: TestUser, content: string, file: FilePart) => {
+      const { contentType, body } = multipartBody({ content }, [file]);
+      const res = await sendStream(`${server.base}/api/v10/channels/${guild.generalId}/messages`, 'POST', { authorization: user.token, 'content-type': contentType }, body);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body as Message;
+    };
     const contentIds = async (user: TestUser, content: string) => ids(await search(user, `content=${encodeURIComponent(content)}`));
 
     beforeAll(async () => {
@@ -62,6 +72,10 @@ export function searchSuite(name: string, opts: SearchServer): void {
       sent.link = await bob.api.ok.post<Message>(`/channels/${guild.generalId}/messages`, { content: `see https://example.com/page for <@${alice.id}>` });
       sent.embed = await bob.api.ok.post<Message>(`/channels/${guild.generalId}/messages`, { content: 'with an embed', embeds: [{ title: 'card' }] });
       sent.bot = await bot.api.ok.post<Message>(`/channels/${guild.generalId}/messages`, { content: 'beep boop from the bot' });
+      sent.image = await upload(owner, 'a picture', { filename: 'p.png', data: testPng(2, 2), contentType: 'image/png' });
+      sent.sound = await upload(owner, 'a recording', { filename: 'r.ogg', data: Buffer.from('OggS'), contentType: 'audio/ogg' });
+      const hook = await owner.api.ok.post<{ id: string; token: string }>(`/channels/${guild.generalId}/webhooks`, { name: 'Builds' });
+      sent.hook = await owner.api.ok.post<Message>(`/webhooks/${hook.id}/${hook.token}?wait=true`, { content: 'hook says build passed' });
       const secret = await owner.api.ok.post<{ id: string }>(`/guilds/${guild.id}/channels`, { name: 'secret' });
       secretId = secret.id;
       sent.secret = await owner.api.ok.post<Message>(`/channels/${secretId}/messages`, { content: 'classified plans' });
@@ -102,7 +116,14 @@ export function searchSuite(name: string, opts: SearchServer): void {
       expect(ids(await search(bob, `mentions=${alice.id}`))).toEqual([sent.link!.id]);
       expect(ids(await search(bob, 'has=link'))).toEqual([sent.link!.id]);
       expect(ids(await search(bob, 'has=embed'))).toEqual([sent.embed!.id]);
-      expect(ids(await search(bob, 'has=file'))).toEqual([]);
+      expect(ids(await search(bob, 'has=file')).sort()).toEqual([sent.image!.id, sent.sound!.id].sort());
+      expect(ids(await search(bob, 'has=image'))).toEqual([sent.image!.id]);
+      expect(ids(await search(bob, 'has=sound'))).toEqual([sent.sound!.id]);
+      expect(ids(await search(bob, 'has=video'))).toEqual([]);
+      expect(ids(await search(bob, 'has=image&has=sound'))).toEqual([]);
+      expect(ids(await search(bob, 'has=sticker'))).toEqual([]);
+      expect(ids(await search(bob, 'author_type=webhook'))).toEqual([sent.hook!.id]);
+      expect(ids(await search(bob, 'author_type=user&content=hook'))).toEqual([]);
       expect(ids(await search(bob, 'author_type=bot'))).toEqual([sent.bot!.id]);
       expect(ids(await search(bob, `author_id=${alice.id}&content=quick`))).toEqual([sent.reversed!.id, sent.english!.id]);
       expect(ids(await search(bob, `author_id=${bob.id}&author_id=${bot.userId}`))).toEqual([sent.bot!.id, sent.embed!.id, sent.link!.id]);

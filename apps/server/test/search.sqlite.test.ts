@@ -1,9 +1,29 @@
-/** The search contract on SQLite (FTS5, trigram tokenizer), and the background indexing of earlier messages. */
+/**
+ * The search contract on SQLite (FTS5, trigram tokenizer) twice: with every message still queued for the indexer
+ * (it never runs), and with the queue indexed before each search; and the background indexing of earlier messages.
+ */
 import { expect, it } from 'vitest';
-import { newGuild, newUser, startTestServer } from '@concord/server/testing';
+import { newGuild, newUser, startTestServer, eventually } from '@concord/server/testing';
 import { searchSuite } from './search-contract.js';
 
-searchSuite('sqlite', { start: () => startTestServer() });
+searchSuite('sqlite, messages queued', { start: () => startTestServer({ searchIndexMs: 3_600_000 }) });
+searchSuite('sqlite, messages indexed', { start: () => startTestServer(), settle: (s) => s.app.deps.search.settle!() });
+
+it('the indexer empties the queue on its own, and what it indexed is found once', async () => {
+  const server = await startTestServer({ searchIndexMs: 20 });
+  try {
+    const owner = await newUser(server.base);
+    const guild = await newGuild(owner.api, 'Indexer');
+    for (let i = 0; i < 3; i++) await owner.api.ok.post(`/channels/${guild.generalId}/messages`, { content: `queued quokka ${i}` });
+    const db = server.app.deps.db;
+    await eventually(async () => Number((await db.get('SELECT COUNT(*) AS n FROM message_fts_pending'))?.n) === 0 || undefined, 'the queue indexed');
+    expect(Number((await db.get("SELECT COUNT(*) AS n FROM message_fts WHERE message_fts MATCH '\"quokka\"'"))?.n)).toBe(3);
+    const found = await owner.api.ok.get<{ total_results: number }>(`/guilds/${guild.id}/messages/search?content=quokka`);
+    expect(found.total_results).toBe(3);
+  } finally {
+    await server.close();
+  }
+});
 
 it('indexes messages stored before search existed in the background, answering 202 until done', async () => {
   const server = await startTestServer();

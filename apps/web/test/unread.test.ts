@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initialClientState, type Channel, type ClientState } from '@concord/protocol';
-import { channelUnread, guildUnread, privateUnread, tally, titlePrefix } from '../src/features/unread/derive';
+import { channelUnread, followedThreads, guildUnread, privateUnread, tally, titlePrefix } from '../src/features/unread/derive';
 
 const user = (id: string) => ({ id, username: `u${id}`, discriminator: '0', global_name: null, avatar: null });
 const text = (id: string, last: string | null, guild = '7'): Channel => ({ id, type: 0, guild_id: guild, name: `c${id}`, last_message_id: last }) as Channel;
@@ -40,6 +40,25 @@ describe('unread, derived from read states', () => {
     expect(channelUnread(s, '15')).toEqual({ unread: true, mentions: 0 });
     expect(guildUnread(s, '7')).toEqual({ unread: true, mentions: 3 });
     expect(titlePrefix(s)).toBe('(3) ');
+  });
+
+  it('followed threads: listed under their parent, counted in the guild; threads not followed are not', () => {
+    const meta = { archived: false, auto_archive_duration: 1440, archive_timestamp: '2026-01-01T00:00:00.000Z', locked: false };
+    const thread = (id: string, last: string, followed: boolean): Channel =>
+      ({ id, type: 11, guild_id: '7', parent_id: '10', name: `t${id}`, last_message_id: last, thread_metadata: meta, ...(followed ? { member: { join_timestamp: meta.archive_timestamp, flags: 0 } } : {}) }) as Channel;
+    const s = state([text('10', '105'), thread('31', '320', true), thread('30', '310', true), thread('32', '330', false)], {
+      '10': { last_message_id: '105', mention_count: 0 },
+      '30': { last_message_id: '310', mention_count: 0 },
+      '31': { last_message_id: '0', mention_count: 1 },
+    });
+    // Threads are not part of the guild's channel ids: the store holds them beside the channels.
+    s.guilds['7']!.channelIds = ['10'];
+    expect(followedThreads(s, '10').map((t) => t.id)).toEqual(['30', '31']);
+    expect(channelUnread(s, '31')).toEqual({ unread: true, mentions: 1 });
+    expect(guildUnread(s, '7')).toEqual({ unread: true, mentions: 1 });
+    // A thread one does not follow leaves the guild read, however new its messages.
+    const quiet = { ...s, readStates: { ...s.readStates, '31': { last_message_id: '320', mention_count: 0 } } };
+    expect(guildUnread(quiet, '7')).toEqual({ unread: false, mentions: 0 });
   });
 
   it('private channels add up; the title says • when only unread', () => {

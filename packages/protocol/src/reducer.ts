@@ -174,14 +174,35 @@ function threadOf(raw: Channel): Channel {
 }
 
 /** The starter message of a thread (same id, in the parent) carries the thread as it is now. */
-function withStarter(state: ClientState, t: Channel, f: (m: Message) => Message = (m) => ({ ...m, thread: t })): ClientState {
+function withStarter(state: ClientState, t: Channel, f: (m: Message) => Message = (m) => ({ ...m, thread: asStarterThread(t) })): ClientState {
   return t.parent_id ? updateMessage(state, t.parent_id, t.id, f) : state;
 }
 
-/** Snapshots hold active threads only: an archived one leaves the channel list (its loaded messages stay). */
+/** The thread as a starter message carries it: whom it is followed by is the channel list's, not the message's. */
+function asStarterThread(t: Channel): Channel {
+  const { member: _m, ...rest } = t;
+  return rest;
+}
+
+/** The current user's membership as a thread in a snapshot carries it (join time and flags only). */
+const followed = (m: { join_timestamp: string; flags: number }) => ({ join_timestamp: m.join_timestamp, flags: m.flags });
+
+/** Sets or clears the current user's membership of a known thread. */
+function withMembership(state: ClientState, threadId: string, member: Channel['member']): ClientState {
+  const t = state.channels[threadId];
+  if (!t) return state;
+  const { member: _m, ...rest } = t;
+  return { ...state, channels: { ...state.channels, [threadId]: member ? { ...rest, member } : rest } };
+}
+
+/**
+ * Snapshots hold active threads only: an archived one leaves the channel list (its loaded messages stay). Thread
+ * events carry no membership: the one the client knows stays.
+ */
 function putThread(state: ClientState, raw: Channel): ClientState {
-  const t = threadOf(raw);
-  const next = withStarter(state, t, (m) => ({ ...m, thread: t, flags: m.flags | MessageFlags.HAS_THREAD }));
+  const known = state.channels[raw.id]?.member;
+  const t = threadOf(raw.member || !known ? raw : { ...raw, member: known });
+  const next = withStarter(state, t, (m) => ({ ...m, thread: asStarterThread(t), flags: m.flags | MessageFlags.HAS_THREAD }));
   const channels = { ...next.channels };
   if (t.thread_metadata?.archived) delete channels[t.id];
   else channels[t.id] = t;
@@ -222,8 +243,11 @@ function countMention(state: ClientState, m: Message, delta: 1 | -1): ClientStat
   const rs = state.readStates[m.channel_id];
   const channel = state.channels[m.channel_id];
   const counted = Boolean(channel) && (!channel!.guild_id || COUNTED_GUILD_TYPES.includes(channel!.type));
+  // A thread one follows gets a read state on its first mention too; so does one that names the user, which
+  // makes them follow it (the server's READY lists followed threads never read that have mentions).
+  const followsThread = Boolean(channel?.thread_metadata) && (Boolean(channel!.member) || m.mentions.some((u) => u.id === state.user?.id));
   if (!mentionsMe(state, m)) return state;
-  if (!rs && !(counted && delta > 0)) return state;
+  if (!rs && !((counted || followsThread) && delta > 0)) return state;
   const last = rs?.last_message_id ?? '0';
   if (compareSnowflakes(m.id, last) <= 0) return state;
   const mention_count = Math.max(0, (rs?.mention_count ?? 0) + delta);
@@ -354,14 +378,21 @@ const handlers: { [K in EventName]: Handler<K> } = {
     const synced = (c: Channel) =>
       c.guild_id === d.guild_id && c.thread_metadata && c.type !== ChannelTypes.PRIVATE_THREAD && (!d.channel_ids || d.channel_ids.includes(c.parent_id ?? ''));
     const channels = Object.fromEntries(Object.entries(state.channels).filter(([, c]) => !synced(c)));
-    return d.threads.reduce((s, t) => putThread(s, { ...t, guild_id: d.guild_id }), { ...state, channels });
+    // A membership comes from the sync's members, else stays as the client knew it.
+    const mine = new Map(d.members.map((m) => [m.id, followed(m)]));
+    return d.threads.reduce(
+      (s, t) => putThread(s, { ...t, guild_id: d.guild_id, ...(mine.get(t.id) ?? state.channels[t.id]?.member ? { member: mine.get(t.id) ?? state.channels[t.id]?.member } : {}) }),
+      { ...state, channels },
+    );
   },
-  // Thread membership is not part of this state (the threads list endpoints carry it).
-  THREAD_MEMBER_UPDATE: keep,
+  // The current user follows the thread (joined, was added, posted or was mentioned in it).
+  THREAD_MEMBER_UPDATE: (state, d) => withMembership(state, d.id, followed(d)),
   THREAD_MEMBERS_UPDATE(state, d) {
     const t = state.channels[d.id];
     if (!t) return state;
-    const next = { ...t, member_count: d.member_count };
+    const left = d.removed_member_ids?.includes(state.user?.id ?? '');
+    const { member: _m, ...rest } = t;
+    const next = { ...(left ? rest : t), member_count: d.member_count };
     return withStarter({ ...state, channels: { ...state.channels, [t.id]: next } }, next);
   },
   CHANNEL_RECIPIENT_ADD(state, d) {

@@ -162,6 +162,8 @@ export const Channel = z.object({
   message: z.custom<Message>().optional(),
   /** THREAD_CREATE only: the thread was just made (not the current user added to an existing one). */
   newly_created: z.boolean().optional(),
+  /** Threads in GUILD_CREATE: the current user's membership, when they follow the thread (without id and user_id, as on Discord). */
+  member: z.custom<ThreadMember>().optional(),
 });
 export type Channel = z.infer<typeof Channel>;
 

@@ -21,7 +21,7 @@ import type { GuildState } from '../modules/guilds/cache.js';
 import { wireChannel, wireMember, wirePrivateChannel, wirePrivateUser } from '../modules/wire.js';
 import type { Session } from './session.js';
 import { presenceData } from '../modules/presence/service.js';
-import { visibleThreads } from '../modules/threads/service.js';
+import { visibleThreads, wireThreadMember } from '../modules/threads/service.js';
 import { guildVoiceStates } from '../modules/voice/service.js';
 
 /** The user's DMs and group DMs, each with the other recipients; not DMs they closed or have not been written in yet. */
@@ -68,7 +68,13 @@ export async function buildGuildCreate(deps: Deps, state: GuildState, session: S
   }
   const canView = (channelId: string) => hasPermission(deps.cache.channelPermissions(state, channelId, session.user.id, self), Permissions.VIEW_CHANNEL);
   const channels = [...state.channels.values()].filter((c) => canView(c.id));
-  const threads = (await visibleThreads(deps, state, session.user.id, self, await deps.channels.threadsByGuild(state.guild.id))).map(wireChannel);
+  const visible = await visibleThreads(deps, state, session.user.id, self, await deps.channels.threadsByGuild(state.guild.id));
+  // Followed threads carry the session's membership (join time and flags, as Discord's GUILD_CREATE does).
+  const mine = new Map((await deps.threads.membershipsOf(session.user.id, visible.map((t) => t.id))).map((m) => [m.channel_id, m]));
+  const threads = visible.map((t) => {
+    const m = mine.get(t.id);
+    return m ? { ...wireChannel(t), member: { join_timestamp: wireThreadMember(m).join_timestamp, flags: 0 } } : wireChannel(t);
+  });
   return {
     ...state.guild,
     roles: [...state.roles.values()],

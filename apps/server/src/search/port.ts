@@ -1,8 +1,9 @@
 /**
  * The search port: finds messages by content and filters among channels the caller already may read (the
  * permission filter is the service's, at query time). Adapters: SQLite FTS5 with the trigram tokenizer
- * (`sqlite.ts`), PostgreSQL with pg_trgm (`postgres.ts`); app.ts chooses one. Both index in the message's own
- * transaction (a trigger, an expression index), so what a search sees is what is committed, edits and deletes too.
+ * (`sqlite.ts`), PostgreSQL with pg_trgm (`postgres.ts`); app.ts chooses one. What a search sees is what is
+ * committed, edits and deletes too: PostgreSQL indexes in the message's own transaction (an expression index);
+ * SQLite queues the message in it and indexes the queue in batches, searching the queue as well.
  */
 import type { Param } from '../store/db.js';
 
@@ -45,6 +46,10 @@ export interface SearchStore {
   ready(): Promise<boolean>;
   /** Indexes those messages in batches, logging progress; resumes where a previous run stopped. */
   backfill(log: (line: string) => void, shouldStop?: () => boolean): Promise<void>;
+  /** Engines that index after commit: runs the indexer until `stop()`. */
+  runIndexer?(onError: (err: unknown) => void, everyMs?: number): { stop(): Promise<void> };
+  /** Engines that index after commit: finishes the work queued so far (benchmarks). */
+  settle?(): Promise<void>;
 }
 
 /**
@@ -64,6 +69,14 @@ export function parseTerms(content: string): string[] {
 /** `%`, `_` and the escape character itself, escaped for LIKE ... ESCAPE '\'. */
 export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** `has` kinds that are attachments, with the content type they take (Discord's: a file is any attachment). */
+const ATTACHMENT_TYPES: Partial<Record<HasKind, string>> = {
+  file: '',
+  image: " AND a.content_type LIKE 'image/%'",
+  video: " AND a.content_type LIKE 'video/%'",
+  sound: " AND a.content_type LIKE 'audio/%'",
+};
+
 /** The filters both adapters share, over messages `m`. */
 export function filterSql(q: SearchQuery): { where: string[]; params: Param[] } {
   const where: string[] = [`m.channel_id IN (${q.channelIds.map(() => '?').join(', ')})`];
@@ -80,12 +93,13 @@ export function filterSql(q: SearchQuery): { where: string[]; params: Param[] } 
   for (const kind of q.has ?? []) {
     if (kind === 'link') where.push(`(m.content LIKE '%http://%' OR m.content LIKE '%https://%')`);
     else if (kind === 'embed') where.push('m.embeds IS NOT NULL');
-    // Attachments, stickers and polls are not stored yet: nothing has them.
+    else if (kind in ATTACHMENT_TYPES) where.push(`EXISTS (SELECT 1 FROM attachments a WHERE a.channel_id = m.channel_id AND a.message_id = m.id${ATTACHMENT_TYPES[kind]})`);
+    // Stickers and polls are not stored yet: nothing has them.
     else where.push('1 = 0');
   }
   if (q.authorTypes?.length) {
     const kinds = q.authorTypes.map((t) =>
-      t === 'webhook' ? '1 = 0' : `EXISTS (SELECT 1 FROM users u WHERE u.id = m.author_id AND u.bot = ${t === 'bot' ? 1 : 0})`,
+      t === 'webhook' ? 'm.webhook_id IS NOT NULL' : `(m.webhook_id IS NULL AND EXISTS (SELECT 1 FROM users u WHERE u.id = m.author_id AND u.bot = ${t === 'bot' ? 1 : 0}))`,
     );
     where.push(`(${kinds.join(' OR ')})`);
   }

@@ -11,6 +11,7 @@ import { presencePayload, usePresenceChoice, watchIdle } from '../features/prese
 import { getState, navigate, notify, saveToken, setState } from '../state/store';
 import { onAutocomplete, onInteractionCreate, onInteractionFailure, onInteractionSuccess, onModal } from '../features/commands/state';
 import { onVoiceDispatch, rejoinVoice, setVoiceTransport } from '../features/voice/voice';
+import { onThreadMembersUpdate } from '../features/threads/members';
 
 export const TYPING_SHOWN_MS = 10_000;
 
@@ -133,6 +134,9 @@ function onDispatch(ev: GatewayDispatch): void {
     }
     case 'CHANNEL_PINS_UPDATE':
       pinsChanged(ev.d.channel_id);
+      return;
+    case 'THREAD_MEMBERS_UPDATE':
+      onThreadMembersUpdate(ev.d);
       return;
     case 'INTERACTION_CREATE':
       onInteractionCreate(ev.d as Parameters<typeof onInteractionCreate>[0]);

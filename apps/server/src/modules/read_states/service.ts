@@ -12,7 +12,7 @@ import type { Deps, Needs } from '../deps.js';
 import type { ReadStateRecord } from './store.js';
 import { readReceiptBuffer } from '../receipts/service.js';
 
-type ReadStateDeps = Needs<'readStates' | 'messages' | 'receipts' | 'channels', 'access' | 'events' | 'db'>;
+type ReadStateDeps = Needs<'readStates' | 'messages' | 'receipts' | 'channels' | 'threads', 'access' | 'events' | 'db'>;
 /** What the ack buffer writes with. */
 type BufferDeps = Pick<Needs<'readStates', 'db'>, 'db' | 'tx'>;
 
@@ -112,9 +112,10 @@ const COUNTED = new Set<number>([ChannelTypes.GUILD_TEXT, ChannelTypes.GUILD_ANN
 
 /**
  * READY's read_state: every position the user has in a channel they still see, with its mention count; the
- * DMs and group DMs (of `privateChannelIds`) never read that have something for them; and the guild text channels
- * never read with mentions of the user since they joined (a position of "0", as the client reducer makes one on
- * such a mention), so a mention in a channel never opened shows on the channel and the guild icon.
+ * DMs and group DMs (of `privateChannelIds`) and active threads they follow, never read, that have something for
+ * them; and the guild text channels never read with mentions of the user since they joined (a position of "0", as
+ * the client reducer makes one on such a mention), so a mention in a channel never opened shows on the channel and
+ * the guild icon.
  */
 export async function loadReadState(deps: ReadStateDeps & Needs<'guilds', 'cache'>, ctx: Ctx, privateChannelIds: readonly string[]): Promise<ReadStateEntry[]> {
   const rows = new Map((await deps.readStates.forUser(ctx.user.id)).map((r) => [r.channel_id, r]));
@@ -134,6 +135,8 @@ export async function loadReadState(deps: ReadStateDeps & Needs<'guilds', 'cache
   };
   for (const r of rows.values()) await entry(r.channel_id, r.last_message_id, true);
   for (const id of privateChannelIds) if (!rows.has(id)) await entry(id, '0', false);
+  // Followed threads never read show their mentions too (being mentioned in a thread makes one follow it).
+  for (const id of await deps.threads.followedActive(ctx.user.id)) if (!rows.has(id)) await entry(id, '0', false);
   for (const guildId of await deps.guilds.guildIdsForUser(ctx.user.id)) {
     const state = await deps.cache.get(guildId);
     for (const c of state?.channels.values() ?? []) {

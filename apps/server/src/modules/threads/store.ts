@@ -53,6 +53,8 @@ export interface ThreadStore {
   recountMembers(id: string): Promise<number>;
   member(threadId: string, userId: string): Promise<ThreadMemberRecord | undefined>;
   members(threadId: string, q: { after?: string; limit: number }): Promise<ThreadMemberRecord[]>;
+  /** The active threads the user is a member of (the threads they follow). */
+  followedActive(userId: string): Promise<string[]>;
   /** The user's memberships among these threads. */
   membershipsOf(userId: string, threadIds: readonly string[]): Promise<ThreadMemberRecord[]>;
   /** Active threads whose archive timestamp is older than their auto-archive duration at `now` (their last message may be newer). */
@@ -147,6 +149,13 @@ export class SqlThreadStore implements ThreadStore {
       q.limit,
     ]);
     return rows.map((r) => toMember(r as ThreadMemberRecord));
+  }
+  async followedActive(userId: string) {
+    const rows = await this.db.all(
+      `SELECT c.id FROM channel_members cm JOIN channels c ON c.id = cm.channel_id WHERE cm.user_id = ? AND c.type IN (${THREADS}) AND c.thread_archived = 0 ORDER BY c.id`,
+      [userId],
+    );
+    return rows.map((r) => String(r.id));
   }
   async membershipsOf(userId: string, threadIds: readonly string[]) {
     if (threadIds.length === 0) return [];

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { normaliseInt, UniqueViolation, type Db, type Param, type Queryable, type Row } from '../db.js';
+import { foldText } from '../../lib/fold.js';
 
 const int = (v: unknown) => (typeof v === 'bigint' ? normaliseInt(v) : v);
 
@@ -54,6 +55,8 @@ export class SqliteDb implements Db {
     this.raw.pragma('foreign_keys = ON');
     this.raw.pragma('busy_timeout = 5000');
     this.raw.defaultSafeIntegers(true);
+    // Search matches messages not in its index yet by folded substring (search/sqlite.ts).
+    this.raw.function('concord_fold', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? foldText(s) : s));
     if (checkTransactions) this.inside = new AsyncLocalStorage<SqliteDb>();
   }
 

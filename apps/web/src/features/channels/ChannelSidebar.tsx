@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { ChannelTypes, type Channel } from '@concord/protocol';
 import { navigate, useStore } from '../../state/store';
 import { closeDrawer } from '../layout/ui';
@@ -9,7 +10,8 @@ import { Icon } from '../../components/Icon';
 import { ServerSettings } from '../settings/ServerSettings';
 import { UserPanel } from '../presence/UserPanel';
 import { canOpenSettings } from '../settings/actions';
-import { badgeText, channelUnread } from '../unread/unread';
+import { badgeText, channelUnread, followedThreads } from '../unread/unread';
+import { openThread, useSidePanel } from '../threads/ui';
 import { VoiceChannelMembers, VoicePanel } from '../voice/VoiceUi';
 import { joinVoice } from '../voice/voice';
 
@@ -35,6 +37,52 @@ function ChannelLink({ guildId, channelId, name, active, forum = false }: { guil
       {forum ? <Icon name="forum" size={16} /> : <span aria-hidden="true">#</span>} <span className="channel-name">{name}</span>
       {mentions > 0 && (
         <span className="mention-badge" data-testid="channel-badge" aria-label={`${mentions} mentions`}>
+          {badgeText(mentions)}
+        </span>
+      )}
+    </a>
+  );
+}
+
+/**
+ * The threads the user follows in a channel, under it as on Discord (a spine from the parent, unread ones bright,
+ * mentions with a badge). A click opens the parent with the thread in the side panel.
+ */
+function FollowedThreads({ guildId, parentId }: { guildId: string; parentId: string }) {
+  const threads = useStore(useShallow((s) => followedThreads(s.client, parentId)));
+  const openId = useSidePanel((s) => (s.panel?.kind === 'thread' && s.panel.parentId === parentId ? s.panel.threadId : null));
+  if (threads.length === 0) return null;
+  return (
+    <ul className="followed-threads" aria-label="Threads">
+      {threads.map((t) => (
+        <li key={t.id}>
+          <ThreadLink guildId={guildId} parentId={parentId} thread={t} active={t.id === openId} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function ThreadLink({ guildId, parentId, thread, active }: { guildId: string; parentId: string; thread: Channel; active: boolean }) {
+  const unread = useStore((s) => channelUnread(s.client, thread.id).unread);
+  const mentions = useStore((s) => channelUnread(s.client, thread.id).mentions);
+  return (
+    <a
+      href={`/channels/${guildId}/${thread.id}`}
+      className={`channel thread-link${active ? ' active' : ''}${unread && !active ? ' unread' : ''}`}
+      data-testid="thread-link"
+      data-unread={unread || undefined}
+      aria-current={active ? 'page' : undefined}
+      onClick={(e) => {
+        e.preventDefault();
+        navigate(`/channels/${guildId}/${parentId}`);
+        openThread(parentId, thread.id);
+        closeDrawer();
+      }}
+    >
+      <span className="channel-name">{thread.name}</span>
+      {mentions > 0 && (
+        <span className="mention-badge" data-testid="thread-badge" aria-label={`${mentions} mentions`}>
           {badgeText(mentions)}
         </span>
       )}
@@ -97,7 +145,10 @@ export function ChannelSidebar({ guildId, channelId }: { guildId: string; channe
               {group.channels.map((c) => (
                 <li key={c.id}>
                   {c.type === ChannelTypes.GUILD_TEXT || c.type === ChannelTypes.GUILD_FORUM || c.type === ChannelTypes.GUILD_MEDIA ? (
-                    <ChannelLink guildId={guildId} channelId={c.id} name={c.name ?? ''} active={c.id === channelId} forum={c.type !== ChannelTypes.GUILD_TEXT} />
+                    <>
+                      <ChannelLink guildId={guildId} channelId={c.id} name={c.name ?? ''} active={c.id === channelId} forum={c.type !== ChannelTypes.GUILD_TEXT} />
+                      <FollowedThreads guildId={guildId} parentId={c.id} />
+                    </>
                   ) : c.type === ChannelTypes.GUILD_VOICE ? (
                     <>
                       <a

@@ -53,7 +53,7 @@ export function MemberList({ guildId }: { guildId: string }) {
   );
 }
 
-interface Row {
+export interface Row {
   id: string;
   name: string;
   bot: boolean;
@@ -74,11 +74,11 @@ export function activityLine(list: Activity[] | undefined): string | undefined {
   return `${VERB[a.type] ?? 'Playing'} ${a.type === 1 && a.details ? a.details : a.name}`;
 }
 
-type OpenMenu = (m: { id: string; name: string; x: number; y: number }) => void;
+export type OpenMenu = (m: { id: string; name: string; x: number; y: number }) => void;
 
 const STATUS_LABEL: Record<PresenceStatus, string> = { online: 'Online', idle: 'Idle', dnd: 'Do not disturb', offline: 'Offline' };
 
-function MemberItems({ members, guildId, ownerId, testId, onMenu }: { members: Row[]; guildId: string; ownerId: string; testId: string; onMenu: OpenMenu }) {
+export function MemberItems({ members, guildId, ownerId, testId, onMenu }: { members: Row[]; guildId: string; ownerId: string; testId: string; onMenu: OpenMenu }) {
   return (
     <ul data-testid={testId}>
       {members.map((m) => (

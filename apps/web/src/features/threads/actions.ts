@@ -25,3 +25,5 @@ export const getChannel = (channelId: string) => rest.request<Channel>('GET', `/
 export const getMessage = (channelId: string, messageId: string) => rest.request<Message>('GET', `/channels/${channelId}/messages/${messageId}`);
 
 export const joinThread = (threadId: string) => rest.request<void>('PUT', `/channels/${threadId}/thread-members/@me`);
+
+export const leaveThread = (threadId: string) => rest.request<void>('DELETE', `/channels/${threadId}/thread-members/@me`);

@@ -3,7 +3,7 @@
  * MESSAGE_CREATE): a channel is unread when its newest message is after the reader's position. Pure, so the
  * rules are unit-tested; reading (the acks) is in unread.ts.
  */
-import { ChannelTypes, compareSnowflakes, type ClientState } from '@concord/protocol';
+import { ChannelTypes, compareSnowflakes, type Channel, type ClientState } from '@concord/protocol';
 
 export interface Unread {
   unread: boolean;
@@ -23,15 +23,26 @@ export function channelUnread(s: ClientState, channelId: string): Unread {
 
 const textLike = (type: number) => type === ChannelTypes.GUILD_TEXT || type === ChannelTypes.GUILD_ANNOUNCEMENT;
 
-/** A guild is unread when one of its text channels is; its mentions are their sum. */
+/**
+ * The active threads of a channel the user follows (is a member of), oldest first: the channel list shows them
+ * under their parent, as Discord does. Archived threads leave the store, so they leave the list too.
+ */
+export function followedThreads(s: ClientState, parentId: string): Channel[] {
+  return Object.values(s.channels)
+    .filter((c) => c.parent_id === parentId && c.thread_metadata && !c.thread_metadata.archived && c.member)
+    .sort((a, b) => compareSnowflakes(a.id, b.id));
+}
+
+/** A guild is unread when one of its text channels or followed threads is; its mentions are their sum. */
 export function guildUnread(s: ClientState, guildId: string): Unread {
   const g = s.guilds[guildId];
   if (!g) return NONE;
   let unread = false;
   let mentions = 0;
-  for (const id of g.channelIds) {
+  const followed = Object.values(s.channels).filter((c) => c.guild_id === guildId && c.thread_metadata && c.member).map((c) => c.id);
+  for (const id of [...g.channelIds, ...followed]) {
     const c = s.channels[id];
-    if (!c || !textLike(c.type)) continue;
+    if (!c || !(textLike(c.type) || c.thread_metadata)) continue;
     const u = channelUnread(s, id);
     unread ||= u.unread;
     mentions += u.mentions;

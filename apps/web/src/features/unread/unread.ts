@@ -6,7 +6,7 @@ import { compareSnowflakes } from '@concord/protocol';
 import { rest } from '../../state/api';
 import { getState } from '../../state/store';
 
-export { badgeText, channelUnread, guildUnread, privateUnread, titlePrefix } from './derive';
+export { badgeText, channelUnread, followedThreads, guildUnread, privateUnread, titlePrefix } from './derive';
 
 const pending = new Map<string, ReturnType<typeof setTimeout>>();
 const sent = new Map<string, string>();
@@ -31,4 +31,6 @@ export function markRead(channelId: string, now = false): void {
 export function markGuildRead(guildId: string): void {
   const g = getState().client.guilds[guildId];
   for (const id of g?.channelIds ?? []) markRead(id, true);
+  // Followed threads are part of the guild's unread state, so "Mark as read" reads them too.
+  for (const c of Object.values(getState().client.channels)) if (c.guild_id === guildId && c.thread_metadata && c.member) markRead(c.id, true);
 }
