@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialClientState, reduce, type Channel, type ClientState, type Message, type ReadStateEntry } from '@concord/protocol';
 import { GatewayTester, join, newBot, newGuild, newUser, startTestServer, type TestServer, type TestUser } from '@concord/server/testing';
 import type { ConfigInput } from '../src/config.js';
-import { ackBuffer, flushAcks } from '../src/modules/read_states/service.js';
+import { ACK_FLUSH_MS, ackBuffer, flushAcks } from '../src/modules/read_states/service.js';
 
 let server: TestServer;
 
@@ -205,9 +205,14 @@ export function readStateSuite(name: string, config: () => Promise<{ config: Con
       for (let i = 0; i < 10; i++) ids.push(await send(b, guild.generalId, `g${i}`), await send(b, second.id, `s${i}`));
       await flushAcks(server.app.deps);
       const before = ackBuffer(server.app.deps).writes;
+      const started = Date.now();
       for (const m of ids) expect((await ack(a, m.channel_id, m.id)).status).toBe(200);
+      // Two channels, one write each per window the burst spanned (one window unless the machine is slow).
+      const windows = Math.floor((Date.now() - started) / ACK_FLUSH_MS) + 1;
       await flushAcks(server.app.deps);
-      expect(ackBuffer(server.app.deps).writes - before).toBe(2);
+      const writes = ackBuffer(server.app.deps).writes - before;
+      expect(writes).toBeGreaterThanOrEqual(2);
+      expect(writes).toBeLessThanOrEqual(Math.min(2 * windows, ids.length - 1));
       const entries = await readState(a);
       expect(entries.map((e) => e.last_message_id).sort()).toEqual([ids[18]!.id, ids[19]!.id].sort());
     });
