@@ -71,6 +71,23 @@ describe('wire fidelity', () => {
     expect(ch.body.permission_overwrites).toEqual([{ id: member.id, type: 1, allow: '1024', deny: '2048' }]);
   });
 
+  it('a history page carries each reply’s message, and null for one deleted since', async () => {
+    const ch = await owner.api.ok.post<{ id: string }>(`/guilds/${guild.id}/channels`, { name: 'replies' });
+    const post = (body: object) => owner.api.ok.post<{ id: string }>(`/channels/${ch.id}/messages`, body);
+    const a = await post({ content: 'a' });
+    const b = await post({ content: 'b' });
+    const toA = await post({ content: 'to a', message_reference: { message_id: a.id } });
+    const toB = await post({ content: 'to b', message_reference: { message_id: b.id } });
+    const toA2 = await post({ content: 'to a again', message_reference: { message_id: a.id } });
+    await owner.api.ok.delete(`/channels/${ch.id}/messages/${b.id}`);
+    const page = await owner.api.ok.get<{ id: string; content: string; referenced_message?: { id: string; content: string } | null }[]>(`/channels/${ch.id}/messages`);
+    const byId = new Map(page.map((m) => [m.id, m]));
+    expect(byId.get(toA.id)!.referenced_message).toMatchObject({ id: a.id, content: 'a' });
+    expect(byId.get(toA2.id)!.referenced_message).toMatchObject({ id: a.id, content: 'a' });
+    expect(byId.get(toB.id)!.referenced_message).toBeNull();
+    expect(byId.get(a.id)!.referenced_message).toBeUndefined();
+  });
+
   it('serves member search and the caller’s member; `search` is never taken for a user id', async () => {
     const bot = await newBot(owner.api, 'Wire Bot');
     await addBot(owner.api, guild.id, bot);

@@ -155,20 +155,20 @@ export async function toWire(deps: MessageDeps, records: MessageRecord[], channe
   }
   const users = new Map((await deps.users.getMany([...ids])).map((u) => [u.id, u]));
   const attachments = await attachmentsOf(deps, records);
+  const referenced = await repliedTo(deps, records, channelType);
   const out: Message[] = [];
   for (const r of records) {
     const author = r.webhook_id && !r.application_id ? webhookAuthor(r) : users.get(r.author_id);
     if (!author) continue;
     // A starter message carries its thread (same id) as it is now.
     const thread = r.flags & MessageFlags.HAS_THREAD ? await deps.channels.get(r.id) : undefined;
-    // Only a reply carries the message it points at; a pin notice's reference is just the id.
-    const referenced = r.ref_message_id && r.type === MessageTypes.REPLY ? await deps.messages.get(r.ref_channel_id ?? r.channel_id, r.ref_message_id) : undefined;
     out.push(
       wireMessage(r, {
         author,
         channelType,
         mentions: r.mentions.map((id) => users.get(id)).filter((u): u is UserRecord => Boolean(u)),
-        referenced: referenced ? (await toWire(deps, [{ ...referenced, ref_message_id: null }], channelType))[0] : null,
+        // Only a reply carries the message it points at; a pin notice's reference is just the id.
+        referenced: r.ref_message_id && r.type === MessageTypes.REPLY ? (referenced.get(r.ref_message_id) ?? null) : null,
         reactions: reactions.get(r.id),
         thread: thread?.thread ? wireChannel(thread) : undefined,
         attachments: attachments.get(r.id),
@@ -176,6 +176,22 @@ export async function toWire(deps: MessageDeps, records: MessageRecord[], channe
     );
   }
   return out;
+}
+
+/** The messages the replies among `records` point at, as wire messages without their own reference: one read per channel. */
+async function repliedTo(deps: MessageDeps, records: readonly MessageRecord[], channelType: number): Promise<Map<string, Message>> {
+  const wanted = new Map<string, Set<string>>();
+  for (const r of records) {
+    if (!r.ref_message_id || r.type !== MessageTypes.REPLY) continue;
+    const channelId = r.ref_channel_id ?? r.channel_id;
+    const ids = wanted.get(channelId) ?? new Set<string>();
+    wanted.set(channelId, ids.add(r.ref_message_id));
+  }
+  if (wanted.size === 0) return new Map();
+  const found: MessageRecord[] = [];
+  for (const [channelId, ids] of wanted) found.push(...(await deps.messages.getMany(channelId, [...ids])));
+  const wire = await toWire(deps, found.map((m) => ({ ...m, ref_message_id: null })), channelType);
+  return new Map(wire.map((m) => [m.id, m]));
 }
 
 /** A message of the channel, for services of other domains (after their own access check). */

@@ -55,6 +55,8 @@ export interface MessageStore {
    */
   create(message: MessageRecord): Promise<{ message: MessageRecord; created: boolean }>;
   get(channelId: string, id: string): Promise<MessageRecord | undefined>;
+  /** Those of `ids` that exist in the channel, in no particular order. */
+  getMany(channelId: string, ids: readonly string[]): Promise<MessageRecord[]>;
   /**
    * Inside a transaction: holds the message's row until commit, so writes that count something of one message
    * (its reaction emoji) run one after another on PostgreSQL too. False when the message is gone.
@@ -189,6 +191,12 @@ export class SqlMessageStore implements MessageStore {
   async get(channelId: string, id: string) {
     const r = await this.db.get('SELECT * FROM messages WHERE channel_id = ? AND id = ?', [channelId, id]);
     return r && toMessage(r);
+  }
+
+  async getMany(channelId: string, ids: readonly string[]) {
+    if (ids.length === 0) return [];
+    const rows = await this.db.all(`SELECT * FROM messages WHERE channel_id = ? AND id IN (${ids.map(() => '?').join(',')})`, [channelId, ...ids]);
+    return rows.map(toMessage);
   }
 
   async lock(channelId: string, id: string) {
