@@ -1,6 +1,6 @@
-import { BulkCommandsBody, CreateCommandBody, EditCommandBody, InteractionCallbackBody, InvokeInteractionBody } from '@concord/protocol';
+import { BulkCommandsBody, CreateCommandBody, EditCommandBody, EditCommandPermissionsBody, InteractionCallbackBody, InvokeInteractionBody } from '@concord/protocol';
 import { z } from 'zod';
-import { ApiError, errors, parse } from '../../lib/errors.js';
+import { errors, parse } from '../../lib/errors.js';
 import { Answer, type Router } from '../../http/router.js';
 import type { Deps } from '../deps.js';
 import * as commands from './commands.js';
@@ -34,15 +34,15 @@ export function interactionRoutes(r: Router, deps: Deps): void {
     r.delete(`${base}/:command_id`, (req) => commands.deleteCommand(deps, req.ctx, req.params.application_id!, g(req), req.params.command_id!));
   }
 
-  // Per-guild command permission overrides are not kept: none are set, as Discord answers then.
-  r.get('/applications/:application_id/guilds/:guild_id/commands/permissions', async (req) => {
-    await commands.listCommands(deps, req.ctx, req.params.application_id!, req.params.guild_id!);
-    return [];
-  });
-  r.get('/applications/:application_id/guilds/:guild_id/commands/:command_id/permissions', async (req) => {
-    await commands.getCommand(deps, req.ctx, req.params.application_id!, req.params.guild_id!, req.params.command_id!);
-    throw new ApiError(404, 10066, 'Unknown application command permissions');
-  });
+  // Per-guild permissions of a command (or, with the application's id for the command's, of all its commands).
+  const perms = '/applications/:application_id/guilds/:guild_id/commands';
+  r.get(`${perms}/permissions`, (req) => commands.listCommandPermissions(deps, req.ctx, req.params.application_id!, req.params.guild_id!));
+  r.get(`${perms}/:command_id/permissions`, (req) =>
+    commands.getCommandPermissions(deps, req.ctx, req.params.application_id!, req.params.guild_id!, req.params.command_id!),
+  );
+  r.put(`${perms}/:command_id/permissions`, (req) =>
+    commands.editCommandPermissions(deps, req.ctx, req.params.application_id!, req.params.guild_id!, req.params.command_id!, parse(EditCommandPermissionsBody, req.body)),
+  );
 
   r.post('/interactions', (req) => interactions.invoke(deps, req.ctx, parse(InvokeInteractionBody, req.body)), { bucket: 'interactions.invoke' });
   r.post(

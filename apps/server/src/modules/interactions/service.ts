@@ -54,7 +54,7 @@ import {
 import type { ApplicationRecord } from '../applications/store.js';
 import type { UserRecord } from '../users/store.js';
 import { wireUser } from '../wire.js';
-import { wireCommand, mayUseCommand, commandErrors } from './commands.js';
+import { wireCommand, mayUseCommand, offeredIn, commandErrors } from './commands.js';
 import { applicationKeys } from './keys.js';
 import { signBody } from './signing.js';
 import type { InteractionRecord } from './store.js';
@@ -238,8 +238,9 @@ async function buildCommand(deps: InteractionDeps, ctx: Ctx, place: Place, app: 
   const record = await deps.interactions.getCommand(data.id);
   if (!record || record.application_id !== app.id || (record.guild_id && record.guild_id !== place.guildId)) throw commandErrors.unknown();
   const cmd = wireCommand(record);
-  if (!mayUseCommand(cmd, place.scope.perms)) throw errors.missingPermissions();
-  if (!place.guildId && (cmd.dm_permission === false || (cmd.contexts && !cmd.contexts.includes(place.context)))) throw errors.missingAccess();
+  if (!offeredIn(cmd, place.scope)) throw errors.missingAccess();
+  const entries = place.guildId ? await deps.interactions.commandPermissions(place.guildId, app.id) : [];
+  if (!mayUseCommand(cmd, place.scope, ctx.user.id, entries)) throw errors.missingPermissions();
   const resolved: ResolvedData = {};
   const out: Record<string, unknown> = { id: cmd.id, name: cmd.name, type: cmd.type, ...(cmd.guild_id ? { guild_id: cmd.guild_id } : {}) };
   const meta: Record<string, unknown> = { name: cmd.name, command_type: cmd.type };
@@ -739,7 +740,8 @@ export async function commandIndex(deps: InteractionDeps, ctx: Ctx, channelId: s
     const apps = (await Promise.all(recipients.map((id) => deps.applications.getByBot(id)))).filter((a): a is ApplicationRecord => Boolean(a));
     records = await deps.interactions.globalCommands(apps.map((a) => a.id));
   }
-  const commands = records.map(wireCommand).filter((c) => mayUseCommand(c, scope.perms) && (guildId || (c.dm_permission !== false && (!c.contexts || c.contexts.includes(1)))));
+  const entries = guildId ? await deps.interactions.commandPermissions(guildId) : [];
+  const commands = records.map(wireCommand).filter((c) => mayUseCommand(c, scope, ctx.user.id, entries));
   const appIds = [...new Set(commands.map((c) => c.application_id))];
   const apps = (await Promise.all(appIds.map((id) => deps.applications.get(id)))).filter((a): a is ApplicationRecord => Boolean(a));
   const bots = new Map((await deps.users.getMany(apps.map((a) => a.bot_id))).map((u) => [u.id, u] as [string, UserRecord]));
