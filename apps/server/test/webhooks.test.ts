@@ -102,6 +102,34 @@ describe('webhooks', () => {
     }
   });
 
+  it('thread_id posts in a thread of its channel (reopening an archived one); its messages are read, edited and deleted there', async () => {
+    const hook = await owner.api.ok.post(`/channels/${guild.generalId}/webhooks`, { name: 'Threader' });
+    const thread = await owner.api.ok.post(`/channels/${guild.generalId}/threads`, { name: 'builds', type: 11 });
+    const sent = await anon.ok.post(`/webhooks/${hook.id}/${hook.token}?wait=true&thread_id=${thread.id}`, { content: 'build #1 green' });
+    expect(sent).toMatchObject({ channel_id: thread.id, webhook_id: hook.id, content: 'build #1 green' });
+    expect((await member.api.ok.get(`/channels/${thread.id}/messages?limit=1`))[0]).toMatchObject({ id: sent.id });
+    // In the body too (multipart payloads carry it there), and the thread's messages are reached with it.
+    const inBody = await anon.ok.post(`/webhooks/${hook.id}/${hook.token}?wait=true`, { content: 'build #2 green', thread_id: thread.id });
+    expect(inBody.channel_id).toBe(thread.id);
+    const q = `?thread_id=${thread.id}`;
+    expect(await anon.ok.get(`/webhooks/${hook.id}/${hook.token}/messages/${sent.id}${q}`)).toMatchObject({ id: sent.id, channel_id: thread.id });
+    expect((await anon.get(`/webhooks/${hook.id}/${hook.token}/messages/${sent.id}`)).body.code).toBe(10008);
+    expect(await anon.ok.patch(`/webhooks/${hook.id}/${hook.token}/messages/${sent.id}${q}`, { content: 'build #1 red' })).toMatchObject({ content: 'build #1 red' });
+    expect((await anon.req('DELETE', `/webhooks/${hook.id}/${hook.token}/messages/${inBody.id}${q}`)).status).toBe(204);
+
+    // An archived thread is reopened by the send, as on Discord.
+    await owner.api.ok.patch(`/channels/${thread.id}`, { archived: true });
+    await anon.ok.post(`/webhooks/${hook.id}/${hook.token}?wait=true&thread_id=${thread.id}`, { content: 'build #3 green' });
+    expect((await owner.api.ok.get(`/channels/${thread.id}`)).thread_metadata.archived).toBe(false);
+
+    // Only threads of the webhook's own channel.
+    const other = await owner.api.ok.post(`/guilds/${guild.id}/channels`, { name: 'other', type: 0 });
+    const elsewhere = await owner.api.ok.post(`/channels/${other.id}/threads`, { name: 'not yours', type: 11 });
+    expect((await anon.post(`/webhooks/${hook.id}/${hook.token}?thread_id=${elsewhere.id}`, { content: 'x' })).body.code).toBe(10003);
+    expect((await anon.post(`/webhooks/${hook.id}/${hook.token}?thread_id=${guild.generalId}`, { content: 'x' })).body.code).toBe(10003);
+    expect((await anon.post(`/webhooks/${hook.id}/${hook.token}?thread_id=nope`, { content: 'x' })).body.code).toBe(10003);
+  });
+
   it('has Discord’s limits: 15 per channel, 5 executes per 2 s per webhook', async () => {
     const srv = await startTestServer({ rateLimitScale: 1 });
     try {

@@ -9,6 +9,7 @@ import * as interactions from '../interactions/service.js';
 
 const TokenModifyBody = ModifyWebhookBody.omit({ channel_id: true });
 const ExecuteQuery = z.object({ wait: z.enum(['true', 'false', '1', '0']).optional(), thread_id: z.string().optional() });
+const ThreadQuery = z.object({ thread_id: z.string().optional() });
 
 export function webhookRoutes(r: Router, deps: Deps): void {
   r.post('/channels/:channel_id/webhooks', (req) => webhooks.createWebhook(deps, req.ctx, req.params.channel_id!, parse(CreateWebhookBody, req.body), req.baseUrl));
@@ -54,7 +55,7 @@ export function webhookRoutes(r: Router, deps: Deps): void {
   r.get(
     '/webhooks/:webhook_id/:webhook_token/messages/:message_id',
     (req) =>
-      isInteraction(req) ? interactions.getFollowUp(deps, ...id(req), req.params.message_id!) : webhooks.getMessageWithToken(deps, ...id(req), webhookMessage(req)),
+      isInteraction(req) ? interactions.getFollowUp(deps, ...id(req), req.params.message_id!) : webhooks.getMessageWithToken(deps, ...id(req), webhookMessage(req), parse(ThreadQuery, req.query).thread_id),
     open,
   );
   r.patch(
@@ -62,12 +63,12 @@ export function webhookRoutes(r: Router, deps: Deps): void {
     (req) =>
       isInteraction(req)
         ? interactions.editFollowUp(deps, ...id(req), req.params.message_id!, req.body)
-        : webhooks.editMessageWithToken(deps, ...id(req), webhookMessage(req), parse(EditMessageBody, req.body)),
+        : webhooks.editMessageWithToken(deps, ...id(req), webhookMessage(req), parse(EditMessageBody, req.body), parse(ThreadQuery, req.query).thread_id),
     { ...open, bucket: 'webhooks.execute', body: 'large' },
   );
   r.delete(
     '/webhooks/:webhook_id/:webhook_token/messages/:message_id',
-    (req) => (isInteraction(req) ? interactions.deleteFollowUp(deps, ...id(req), req.params.message_id!) : webhooks.deleteMessageWithToken(deps, ...id(req), webhookMessage(req))),
+    (req) => (isInteraction(req) ? interactions.deleteFollowUp(deps, ...id(req), req.params.message_id!) : webhooks.deleteMessageWithToken(deps, ...id(req), webhookMessage(req), parse(ThreadQuery, req.query).thread_id)),
     { ...open, bucket: 'webhooks.execute' },
   );
 }

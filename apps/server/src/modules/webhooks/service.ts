@@ -173,17 +173,16 @@ export async function webhookForUpload(deps: WebhookDeps, webhookId: string, tok
 
 export async function executeWebhook(deps: WebhookDeps, webhookId: string, token: string, body: ExecuteWebhookBody, wait: boolean, uploads: readonly Upload[] = []) {
   const w = await byToken(deps, webhookId, token);
-  // Threads do not exist yet: no thread is a webhook's to post in.
-  if (body.thread_id) throw errors.unknown('channel');
-  const scope = await deps.access.webhookChannel(w.channel_id);
+  // `thread_id`: a thread of the webhook's channel (an archived one is reopened by the send, as on Discord).
+  const scope = await deps.access.webhookChannel(w.channel_id, body.thread_id ?? undefined);
   const { username, avatar_url, thread_id: _thread, ...message } = body;
   const sent = await sendWebhookMessage(deps, scope, { id: w.id, name: username ?? w.name, avatar: avatar_url ?? w.avatar }, message, uploads);
   return wait ? sent : undefined;
 }
 
-export async function getMessageWithToken(deps: WebhookDeps, webhookId: string, token: string, messageId: string) {
+export async function getMessageWithToken(deps: WebhookDeps, webhookId: string, token: string, messageId: string, threadId?: string) {
   const w = await byToken(deps, webhookId, token);
-  return getWebhookMessage(deps, await deps.access.webhookChannel(w.channel_id), w.id, messageId);
+  return getWebhookMessage(deps, await deps.access.webhookChannel(w.channel_id, threadId), w.id, messageId);
 }
 
 export async function editMessageWithToken(
@@ -192,12 +191,13 @@ export async function editMessageWithToken(
   token: string,
   messageId: string,
   body: { content?: string | null; embeds?: unknown[] | null; allowed_mentions?: AllowedMentions },
+  threadId?: string,
 ) {
   const w = await byToken(deps, webhookId, token);
-  return editWebhookMessage(deps, await deps.access.webhookChannel(w.channel_id), w.id, messageId, body);
+  return editWebhookMessage(deps, await deps.access.webhookChannel(w.channel_id, threadId), w.id, messageId, body);
 }
 
-export async function deleteMessageWithToken(deps: WebhookDeps, webhookId: string, token: string, messageId: string): Promise<void> {
+export async function deleteMessageWithToken(deps: WebhookDeps, webhookId: string, token: string, messageId: string, threadId?: string): Promise<void> {
   const w = await byToken(deps, webhookId, token);
-  await deleteWebhookMessage(deps, await deps.access.webhookChannel(w.channel_id), w.id, messageId);
+  await deleteWebhookMessage(deps, await deps.access.webhookChannel(w.channel_id, threadId), w.id, messageId);
 }
