@@ -1,6 +1,6 @@
 /** Webhooks over REST and the gateway: management with MANAGE_WEBHOOKS, token routes, execute, its messages, limits. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, GatewayTester, join, newGuild, newUser, startTestServer, type TestGuild, type TestServer, type TestUser } from '../src/testing.js';
+import { Api, GatewayTester, join, newGuild, newUser, startTestServer, testPng, type TestGuild, type TestServer, type TestUser } from '../src/testing.js';
 
 let server: TestServer;
 let owner: TestUser;
@@ -128,6 +128,20 @@ describe('webhooks', () => {
     expect((await anon.post(`/webhooks/${hook.id}/${hook.token}?thread_id=${elsewhere.id}`, { content: 'x' })).body.code).toBe(10003);
     expect((await anon.post(`/webhooks/${hook.id}/${hook.token}?thread_id=${guild.generalId}`, { content: 'x' })).body.code).toBe(10003);
     expect((await anon.post(`/webhooks/${hook.id}/${hook.token}?thread_id=nope`, { content: 'x' })).body.code).toBe(10003);
+  });
+
+  it('avatars are image data, stored under their hash and served at /avatars/<webhook id>/; its messages carry it', async () => {
+    const png = `data:image/png;base64,${testPng(64, 64).toString('base64')}`;
+    const hook = await owner.api.ok.post(`/channels/${guild.generalId}/webhooks`, { name: 'Pictured', avatar: png });
+    expect(hook.avatar).toMatch(/^[0-9a-f]{32}$/);
+    const served = await fetch(`${server.base}/avatars/${hook.id}/${hook.avatar}.png?size=64`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    const sent = await anon.ok.post(`/webhooks/${hook.id}/${hook.token}?wait=true`, { content: 'with a face' });
+    expect(sent.author).toMatchObject({ id: hook.id, avatar: hook.avatar });
+    expect((await owner.api.patch(`/webhooks/${hook.id}`, { avatar: 'not an image' })).body.errors.avatar._errors[0].code).toBe('IMAGE_INVALID');
+    expect((await owner.api.ok.patch(`/webhooks/${hook.id}`, { avatar: null })).avatar).toBeNull();
+    await owner.api.ok.delete(`/webhooks/${hook.id}`);
   });
 
   it('has Discord’s limits: 15 per channel, 5 executes per 2 s per webhook', async () => {

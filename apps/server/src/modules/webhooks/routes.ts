@@ -12,18 +12,19 @@ const ExecuteQuery = z.object({ wait: z.enum(['true', 'false', '1', '0']).option
 const ThreadQuery = z.object({ thread_id: z.string().optional() });
 
 export function webhookRoutes(r: Router, deps: Deps): void {
-  r.post('/channels/:channel_id/webhooks', (req) => webhooks.createWebhook(deps, req.ctx, req.params.channel_id!, parse(CreateWebhookBody, req.body), req.baseUrl));
+  const large = { body: 'large' } as const;
+  r.post('/channels/:channel_id/webhooks', (req) => webhooks.createWebhook(deps, req.ctx, req.params.channel_id!, parse(CreateWebhookBody, req.body), req.baseUrl), large);
   r.get('/channels/:channel_id/webhooks', (req) => webhooks.listChannelWebhooks(deps, req.ctx, req.params.channel_id!));
   r.get('/guilds/:guild_id/webhooks', (req) => webhooks.listGuildWebhooks(deps, req.ctx, req.params.guild_id!));
   r.get('/webhooks/:webhook_id', (req) => webhooks.getWebhook(deps, req.ctx, req.params.webhook_id!));
-  r.patch('/webhooks/:webhook_id', (req) => webhooks.modifyWebhook(deps, req.ctx, req.params.webhook_id!, parse(ModifyWebhookBody, req.body)));
+  r.patch('/webhooks/:webhook_id', (req) => webhooks.modifyWebhook(deps, req.ctx, req.params.webhook_id!, parse(ModifyWebhookBody, req.body)), large);
   r.delete('/webhooks/:webhook_id', (req) => webhooks.deleteWebhook(deps, req.ctx, req.params.webhook_id!));
 
   // The token in the URL is the authentication.
   const open = { auth: false } as const;
   const id = (req: { params: Record<string, string> }) => [req.params.webhook_id!, req.params.webhook_token!] as const;
   r.get('/webhooks/:webhook_id/:webhook_token', (req) => webhooks.getWebhookWithToken(deps, ...id(req)), open);
-  r.patch('/webhooks/:webhook_id/:webhook_token', (req) => webhooks.modifyWebhookWithToken(deps, ...id(req), parse(TokenModifyBody, req.body)), open);
+  r.patch('/webhooks/:webhook_id/:webhook_token', (req) => webhooks.modifyWebhookWithToken(deps, ...id(req), parse(TokenModifyBody, req.body)), { ...open, ...large });
   r.delete('/webhooks/:webhook_id/:webhook_token', (req) => webhooks.deleteWebhookWithToken(deps, ...id(req)), open);
   r.post(
     '/webhooks/:webhook_id/:webhook_token',

@@ -11,6 +11,7 @@ import { recordAudit } from '../audit/service.js';
 import type { Ctx } from '../access.js';
 import type { Needs } from '../deps.js';
 import { hashToken } from '../auth/tokens.js';
+import { storeImage } from '../attachments/images.js';
 import { deleteWebhookMessage, editWebhookMessage, getWebhookMessage, sendWebhookMessage, type MessageInfra, type MessageStores } from '../messages/service.js';
 import type { UserRecord } from '../users/store.js';
 import { wireUser } from '../wire.js';
@@ -75,18 +76,25 @@ function webhookChanges(before: WebhookRecord | undefined, after: WebhookRecord 
   return out;
 }
 
+/** Image data becomes a stored avatar (its hash, served at /avatars/<webhook id>/); null clears it. */
+async function avatarOf(deps: WebhookDeps, webhookId: string, avatar: string | null | undefined): Promise<string | null | undefined> {
+  return typeof avatar === 'string' ? storeImage(deps, 'avatars', webhookId, 'avatar', avatar) : avatar;
+}
+
 export async function createWebhook(deps: WebhookDeps, ctx: Ctx, channelId: string, body: { name: string; avatar?: string | null }, baseUrl: string): Promise<Webhook> {
   const scope = await deps.access.guildChannel(ctx, channelId, Permissions.MANAGE_WEBHOOKS);
   if (!WEBHOOK_TYPES.has(scope.channel.type)) throw new ApiError(400, ErrorCodes.CANNOT_SEND_IN_NON_TEXT_CHANNEL, 'Cannot send messages in a non-text channel');
   const token = randomBytes(51).toString('base64url');
+  const id = deps.ids.next();
+  const avatar = await avatarOf(deps, id, body.avatar);
   const record: WebhookRecord = {
-    id: deps.ids.next(),
+    id,
     type: 1,
     guild_id: scope.state.guild.id,
     channel_id: channelId,
     creator_id: ctx.user.id,
     name: body.name,
-    avatar: body.avatar ?? null,
+    avatar: avatar ?? null,
     token_hash: hashToken(token),
     created_at: Date.now(),
   };
@@ -139,13 +147,13 @@ export async function modifyWebhook(deps: WebhookDeps, ctx: Ctx, webhookId: stri
     const target = await deps.access.guildChannel(ctx, body.channel_id, Permissions.MANAGE_WEBHOOKS);
     if (target.state.guild.id !== w.guild_id || !WEBHOOK_TYPES.has(target.channel.type)) throw errors.invalidField(['channel_id'], 'BASE_TYPE_INVALID', 'Invalid channel');
   }
-  const updated = await update(deps, w, { name: body.name, avatar: body.avatar, channel_id: body.channel_id }, ctx);
+  const updated = await update(deps, w, { name: body.name, avatar: await avatarOf(deps, w.id, body.avatar), channel_id: body.channel_id }, ctx);
   return (await withCreators(deps, [updated]))[0]!;
 }
 
 export async function modifyWebhookWithToken(deps: WebhookDeps, webhookId: string, token: string, body: { name?: string; avatar?: string | null }): Promise<Webhook> {
   const w = await byToken(deps, webhookId, token);
-  return wireWebhook(await update(deps, w, { name: body.name, avatar: body.avatar }));
+  return wireWebhook(await update(deps, w, { name: body.name, avatar: await avatarOf(deps, w.id, body.avatar) }));
 }
 
 async function remove(deps: WebhookDeps, w: WebhookRecord, ctx?: Ctx): Promise<void> {
