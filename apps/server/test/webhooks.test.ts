@@ -144,6 +144,51 @@ describe('webhooks', () => {
     await owner.api.ok.delete(`/webhooks/${hook.id}`);
   });
 
+  it('/slack and /github take those services\' payloads as Discord does', async () => {
+    const hook = await owner.api.ok.post(`/channels/${guild.generalId}/webhooks`, { name: 'Compat' });
+    const slack = await anon.ok.post(`/webhooks/${hook.id}/${hook.token}/slack?wait=true`, {
+      text: 'Deploy *done*, see <https://ci.example.com/42|build 42>',
+      username: 'Slacker',
+      icon_url: 'https://example.com/s.png',
+      attachments: [{ color: 'good', title: 'v1.2', title_link: 'https://example.com/v1.2', text: 'All green', fields: [{ title: 'Env', value: 'prod', short: true }], footer: 'CI', ts: 1700000000 }],
+    });
+    expect(slack).toMatchObject({
+      webhook_id: hook.id,
+      content: 'Deploy **done**, see [build 42](https://ci.example.com/42)',
+      author: { username: 'Slacker', avatar: 'https://example.com/s.png' },
+      embeds: [{ title: 'v1.2', url: 'https://example.com/v1.2', description: 'All green', color: 0x2eb886, fields: [{ name: 'Env', value: 'prod', inline: true }], footer: { text: 'CI' }, timestamp: new Date(1700000000_000).toISOString() }],
+    });
+
+    // Another webhook: each takes 5 executes per 2 s.
+    const gh = await owner.api.ok.post(`/channels/${guild.generalId}/webhooks`, { name: 'Compat GitHub' });
+    const github = (event: string, body: unknown) =>
+      anon.raw('POST', `/webhooks/${gh.id}/${gh.token}/github?wait=true`, { body: JSON.stringify(body), headers: { 'content-type': 'application/json', 'x-github-event': event } });
+    const sender = { login: 'octocat', avatar_url: 'https://example.com/o.png', html_url: 'https://github.com/octocat' };
+    const repository = { name: 'hello', full_name: 'octo/hello', html_url: 'https://github.com/octo/hello' };
+    // GitHub's first delivery is a ping: taken, nothing posted.
+    const before = (await owner.api.ok.get(`/channels/${guild.generalId}/messages?limit=1`))[0].id;
+    expect((await github('ping', { zen: 'Keep it logically awesome.', hook_id: 1, sender, repository })).status).toBe(204);
+    expect((await owner.api.ok.get(`/channels/${guild.generalId}/messages?limit=1`))[0].id).toBe(before);
+    const push = await github('push', {
+      ref: 'refs/heads/main',
+      compare: 'https://github.com/octo/hello/compare/a...b',
+      commits: [{ id: 'abcdef1234567', message: 'Fix the thing\n\nlong body', url: 'https://github.com/octo/hello/commit/abcdef1', author: { name: 'Octo Cat', username: 'octocat' } }],
+      sender,
+      repository,
+    });
+    expect(push.status).toBe(200);
+    expect(push.body).toMatchObject({
+      author: { username: 'GitHub' },
+      embeds: [{ title: '[octo/hello:main] 1 new commit', url: 'https://github.com/octo/hello/compare/a...b', author: { name: 'octocat' }, description: '[`abcdef1`](https://github.com/octo/hello/commit/abcdef1) Fix the thing - octocat' }],
+    });
+    const pr = await github('pull_request', { action: 'closed', pull_request: { number: 7, title: 'Add tests', html_url: 'https://github.com/octo/hello/pull/7', merged: true }, sender, repository });
+    expect(pr.body.embeds[0].title).toBe('[octo/hello] Pull request merged: #7 Add tests');
+    const issue = await github('issues', { action: 'opened', issue: { number: 3, title: 'Broken', html_url: 'https://github.com/octo/hello/issues/3', body: 'It broke.' }, sender, repository });
+    expect(issue.body.embeds[0]).toMatchObject({ title: '[octo/hello] Issue opened: #3 Broken', description: 'It broke.' });
+    // A wrong token is refused before anything else.
+    expect((await anon.raw('POST', `/webhooks/${hook.id}/${'x'.repeat(68)}/github`, { body: '{}', headers: { 'content-type': 'application/json', 'x-github-event': 'ping' } })).body.code).toBe(50027);
+  });
+
   it('has Discord’s limits: 15 per channel, 5 executes per 2 s per webhook', async () => {
     const srv = await startTestServer({ rateLimitScale: 1 });
     try {

@@ -1,4 +1,4 @@
-import { CreateWebhookBody, EditMessageBody, ExecuteWebhookBody, ModifyWebhookBody } from '@concord/protocol';
+import { CreateWebhookBody, EditMessageBody, ExecuteWebhookBody, GitHubPayload, ModifyWebhookBody, SlackWebhookBody } from '@concord/protocol';
 import { z } from 'zod';
 import * as attachments from '../attachments/service.js';
 import { errors, parse } from '../../lib/errors.js';
@@ -45,6 +45,24 @@ export function webhookRoutes(r: Router, deps: Deps): void {
       });
     },
     { ...open, bucket: 'webhooks.execute', body: 'large', multipart: true },
+  );
+  // Slack- and GitHub-compatible payloads, as Discord takes them (same bucket as executes).
+  r.post(
+    '/webhooks/:webhook_id/:webhook_token/slack',
+    (req) => {
+      const q = parse(ExecuteQuery, req.query);
+      return webhooks.executeSlack(deps, ...id(req), parse(SlackWebhookBody, req.body), q.wait === 'true' || q.wait === '1', q.thread_id);
+    },
+    { ...open, bucket: 'webhooks.execute', body: 'large' },
+  );
+  r.post(
+    '/webhooks/:webhook_id/:webhook_token/github',
+    (req) => {
+      const q = parse(ExecuteQuery, req.query);
+      const event = String(req.headers['x-github-event'] ?? '');
+      return webhooks.executeGitHub(deps, ...id(req), event, parse(GitHubPayload, req.body), q.wait === 'true' || q.wait === '1', q.thread_id);
+    },
+    { ...open, bucket: 'webhooks.execute', body: 'large' },
   );
   // An interaction's token names the application's answers to it (`@original`: its first answer).
   const isInteraction = (req: { params: Record<string, string> }) => interactions.isInteractionToken(req.params.webhook_token!);

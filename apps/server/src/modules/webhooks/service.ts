@@ -4,9 +4,9 @@
  * URL parsers expect), random, shown once and stored as its SHA-256.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { ApiError, errors } from '../../lib/errors.js';
+import { ApiError, errors, parse } from '../../lib/errors.js';
 import type { Upload } from '../attachments/service.js';
-import { AuditLogEvents, ChannelTypes, ErrorCodes, Permissions, type AllowedMentions, type AuditLogChange, type ExecuteWebhookBody, type Webhook } from '@concord/protocol';
+import { AuditLogEvents, ChannelTypes, ErrorCodes, ExecuteWebhookBody, Permissions, fromGitHub, fromSlack, type GitHubPayload, type SlackWebhookBody, type AllowedMentions, type AuditLogChange, type Webhook } from '@concord/protocol';
 import { recordAudit } from '../audit/service.js';
 import type { Ctx } from '../access.js';
 import type { Needs } from '../deps.js';
@@ -186,6 +186,22 @@ export async function executeWebhook(deps: WebhookDeps, webhookId: string, token
   const { username, avatar_url, thread_id: _thread, ...message } = body;
   const sent = await sendWebhookMessage(deps, scope, { id: w.id, name: username ?? w.name, avatar: avatar_url ?? w.avatar }, message, uploads);
   return wait ? sent : undefined;
+}
+
+/** `POST /webhooks/:id/:token/slack`: a Slack message (text, username, icon_url, attachments) as Discord takes it. */
+export async function executeSlack(deps: WebhookDeps, webhookId: string, token: string, body: SlackWebhookBody, wait: boolean, threadId?: string) {
+  return executeWebhook(deps, webhookId, token, { ...parse(ExecuteWebhookBody, fromSlack(body)), thread_id: threadId }, wait);
+}
+
+/**
+ * `POST /webhooks/:id/:token/github`: a GitHub event (its `X-GitHub-Event` header) as Discord shows it. Events it
+ * does not show (`ping` among them) are taken and post nothing, so GitHub's deliveries stay green.
+ */
+export async function executeGitHub(deps: WebhookDeps, webhookId: string, token: string, event: string, payload: GitHubPayload, wait: boolean, threadId?: string) {
+  const w = await byToken(deps, webhookId, token);
+  const body = fromGitHub(event, payload);
+  if (!body) return undefined;
+  return executeWebhook(deps, w.id, token, { ...parse(ExecuteWebhookBody, body), thread_id: threadId }, wait);
 }
 
 export async function getMessageWithToken(deps: WebhookDeps, webhookId: string, token: string, messageId: string, threadId?: string) {
