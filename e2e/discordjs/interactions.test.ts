@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ActionRowBuilder,
   ApplicationCommandPermissionType,
+  AttachmentBuilder,
   ButtonBuilder,
   ButtonStyle,
   Client,
@@ -177,5 +178,18 @@ describe('discord.js slash commands', () => {
     const invoked = nextInteraction((i): i is ChatInputCommandInteraction => i.isChatInputCommand() && i.commandName === 'ban-hammer');
     await run(cmd.id, 'ban-hammer');
     await (await invoked).reply({ content: 'Hammer ready', flags: MessageFlags.Ephemeral });
+  });
+
+  it('replies and follows up with files (multipart callback and follow-up)', async () => {
+    const cmd = await client.application!.commands.create({ name: 'export', description: 'Export a report' }, guild.id);
+    const invoked = nextInteraction((i): i is ChatInputCommandInteraction => i.isChatInputCommand() && i.commandName === 'export');
+    await run(cmd.id, 'export');
+    const i = await invoked;
+    await i.reply({ content: 'Your report', files: [new AttachmentBuilder(Buffer.from('a,b\n1,2\n'), { name: 'report.csv' })] });
+    const shown = await person.next((f) => f.t === 'MESSAGE_CREATE' && f.d.content === 'Your report');
+    expect(shown.d.attachments).toEqual([expect.objectContaining({ filename: 'report.csv', size: 8 })]);
+    const more = await i.followUp({ content: 'And the raw data', files: [new AttachmentBuilder(Buffer.from('raw'), { name: 'raw.txt' })] });
+    expect(more.attachments.first()?.name).toBe('raw.txt');
+    expect(await (await fetch(more.attachments.first()!.url)).text()).toBe('raw');
   });
 });

@@ -5,6 +5,7 @@ import { Answer, type Router } from '../../http/router.js';
 import type { Deps } from '../deps.js';
 import * as commands from './commands.js';
 import * as interactions from './service.js';
+import * as attachments from '../attachments/service.js';
 import { applicationKeys } from './keys.js';
 
 const EndpointBody = z.object({ interactions_endpoint_url: z.url({ protocol: /^https?$/ }).max(2048).nullish(), description: z.string().max(400).nullish() });
@@ -47,9 +48,16 @@ export function interactionRoutes(r: Router, deps: Deps): void {
   r.post('/interactions', (req) => interactions.invoke(deps, req.ctx, parse(InvokeInteractionBody, req.body)), { bucket: 'interactions.invoke' });
   r.post(
     '/interactions/:interaction_id/:interaction_token/callback',
-    (req) =>
-      interactions.callback(deps, req.params.interaction_id!, req.params.interaction_token!, parse(InteractionCallbackBody, req.body), yes(parse(WithResponse, req.query).with_response)),
-    { auth: false, body: 'large' },
+    async (req) => {
+      const { interaction_id: id, interaction_token: token } = req.params as { interaction_id: string; interaction_token: string };
+      const withResponse = yes(parse(WithResponse, req.query).with_response);
+      if (!req.multipart) return interactions.callback(deps, id, token, parse(InteractionCallbackBody, req.body), withResponse);
+      // Files (payload_json + files[n]), as discord.js sends a reply with attachments.
+      const target = await interactions.uploadTarget(deps, token, { interactionId: id });
+      const form = await attachments.receiveMultipart(deps, target.uploaderId, target.channelId, req.multipart, req.headers, async () => undefined);
+      return attachments.withUploads(deps, form.uploads, () => interactions.callback(deps, id, token, parse(InteractionCallbackBody, form.payload), withResponse, form.uploads));
+    },
+    { auth: false, body: 'large', multipart: true },
   );
   r.get('/channels/:channel_id/application-command-index', (req) => interactions.commandIndex(deps, req.ctx, req.params.channel_id!));
 

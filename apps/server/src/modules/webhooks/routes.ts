@@ -32,7 +32,12 @@ export function webhookRoutes(r: Router, deps: Deps): void {
       const q = parse(ExecuteQuery, req.query);
       const wait = q.wait === 'true' || q.wait === '1';
       // An interaction's token: a follow-up by the application (the id in the path is the application's).
-      if (interactions.isInteractionToken(req.params.webhook_token!)) return interactions.followUp(deps, ...id(req), req.body, wait);
+      if (interactions.isInteractionToken(req.params.webhook_token!)) {
+        if (!req.multipart) return interactions.followUp(deps, ...id(req), req.body, wait);
+        const target = await interactions.uploadTarget(deps, req.params.webhook_token!, { applicationId: req.params.webhook_id! });
+        const form = await attachments.receiveMultipart(deps, target.uploaderId, target.channelId, req.multipart, req.headers, async () => undefined);
+        return attachments.withUploads(deps, form.uploads, () => interactions.followUp(deps, ...id(req), form.payload, wait, form.uploads));
+      }
       if (!req.multipart) {
         const body = parse(ExecuteWebhookBody, req.body);
         return webhooks.executeWebhook(deps, ...id(req), { ...body, thread_id: body.thread_id ?? q.thread_id }, wait);
