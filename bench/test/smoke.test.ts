@@ -15,6 +15,7 @@ import { runRender } from '../src/scenarios/render.js';
 import { runDms } from '../src/scenarios/dms.js';
 import { runSearch } from '../src/scenarios/search.js';
 import { runSearchIndexing } from '../src/scenarios/search-indexing.js';
+import { runInteractions } from '../src/scenarios/interactions.js';
 import { singleProcess, twoProcessCluster } from '../src/under-test.js';
 import { postgresAvailable, redisAvailable } from '../src/servers.js';
 
@@ -91,6 +92,22 @@ describe('bench quick mode', () => {
     const r = await runSearchIndexing(['--quick', '--out', out, '--stores', 'sqlite', '--batches', '16,2000', '--messages', '500']);
     expect(r.failures).toEqual([]);
     expect(r.tables[0]!.rows).toHaveLength(2);
+  }, 120_000);
+
+  it('interactions: every invocation is answered on the invoker\'s session, on Concord and the raw relay; webhook and REST sends are all in history', async () => {
+    const r = await runInteractions(['--quick', '--out', out, '--invokers', '1,3', '--senders', '2']);
+    expect(r.failures).toEqual([]);
+    const rows = r.rows as { target: string; invokers: number; answered: number; lost: number }[];
+    expect(rows.map((x) => [x.target, x.invokers])).toEqual([['concord', 1], ['raw relay', 1], ['concord', 3], ['raw relay', 3]]);
+    for (const x of rows) {
+      expect(x.answered).toBeGreaterThan(0);
+      expect(x.lost).toBe(0);
+    }
+    for (const x of r.send_rows as { accepted: number; in_history: number }[]) {
+      expect(x.accepted).toBeGreaterThan(0);
+      expect(x.in_history).toBe(x.accepted);
+    }
+    expect(fs.existsSync(path.join(out, 'interactions.md'))).toBe(true);
   }, 120_000);
 
   it.runIf(postgresAvailable() && redisAvailable())('cluster: fan-out across two processes on PostgreSQL + Redis', async () => {

@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ActionRowBuilder,
+  ApplicationCommandPermissionType,
+  AttachmentBuilder,
   ButtonBuilder,
   ButtonStyle,
   Client,
@@ -149,5 +151,45 @@ describe('discord.js slash commands', () => {
     expect(submit.fields.getTextInputValue('text')).toBe('Lovely');
     await submit.reply({ content: 'Thanks', flags: MessageFlags.Ephemeral });
     await person.next((f) => f.t === 'MESSAGE_CREATE' && f.d.content === 'Thanks' && f.d.flags === 64);
+  });
+
+  it('reads and sets per-guild command permissions (a person\'s token), and hears applicationCommandPermissionsUpdate', async () => {
+    const cmd = await client.application!.commands.create({ name: 'ban-hammer', description: 'Moderators only' }, guild.id);
+    await expect(client.application!.commands.permissions.fetch({ guild: guild.id, command: cmd.id })).rejects.toMatchObject({ code: 10066 });
+    const heard = waitForEvent(client, Events.ApplicationCommandPermissionsUpdate, 5000);
+    const everyone = guild.id;
+    const set = await client.application!.commands.permissions.set({
+      guild: guild.id,
+      command: cmd.id,
+      token: owner.token,
+      permissions: [{ id: everyone, type: ApplicationCommandPermissionType.Role, permission: false }],
+    });
+    expect(set).toEqual([{ id: everyone, type: 1, permission: false }]);
+    const [update] = (await heard) as [{ applicationId: string; guildId: string; id: string; permissions: unknown[] }];
+    expect(update).toMatchObject({ applicationId: bot.applicationId, guildId: guild.id, id: cmd.id, permissions: [{ id: everyone, type: 1, permission: false }] });
+    expect(await client.application!.commands.permissions.has({ guild: guild.id, command: cmd.id, permissionId: everyone })).toBe(true);
+    // add() merges into what is set; the application-wide entry is named by the bot's id, as discord.js names it.
+    await client.application!.commands.permissions.add({ guild: guild.id, command: cmd.id, token: owner.token, permissions: [{ id: owner.id, type: ApplicationCommandPermissionType.User, permission: true }] });
+    const all = await client.application!.commands.permissions.fetch({ guild: guild.id });
+    expect(all.get(cmd.id)).toEqual(expect.arrayContaining([{ id: everyone, type: 1, permission: false }, { id: owner.id, type: 2, permission: true }]));
+    await client.application!.commands.permissions.add({ guild: guild.id, command: client.user!.id, token: owner.token, permissions: [{ id: owner.id, type: ApplicationCommandPermissionType.User, permission: true }] });
+    expect(await client.application!.commands.permissions.fetch({ guild: guild.id, command: bot.applicationId })).toEqual([{ id: owner.id, type: 2, permission: true }]);
+    // The owner is allowed by name: the command still runs for them.
+    const invoked = nextInteraction((i): i is ChatInputCommandInteraction => i.isChatInputCommand() && i.commandName === 'ban-hammer');
+    await run(cmd.id, 'ban-hammer');
+    await (await invoked).reply({ content: 'Hammer ready', flags: MessageFlags.Ephemeral });
+  });
+
+  it('replies and follows up with files (multipart callback and follow-up)', async () => {
+    const cmd = await client.application!.commands.create({ name: 'export', description: 'Export a report' }, guild.id);
+    const invoked = nextInteraction((i): i is ChatInputCommandInteraction => i.isChatInputCommand() && i.commandName === 'export');
+    await run(cmd.id, 'export');
+    const i = await invoked;
+    await i.reply({ content: 'Your report', files: [new AttachmentBuilder(Buffer.from('a,b\n1,2\n'), { name: 'report.csv' })] });
+    const shown = await person.next((f) => f.t === 'MESSAGE_CREATE' && f.d.content === 'Your report');
+    expect(shown.d.attachments).toEqual([expect.objectContaining({ filename: 'report.csv', size: 8 })]);
+    const more = await i.followUp({ content: 'And the raw data', files: [new AttachmentBuilder(Buffer.from('raw'), { name: 'raw.txt' })] });
+    expect(more.attachments.first()?.name).toBe('raw.txt');
+    expect(await (await fetch(more.attachments.first()!.url)).text()).toBe('raw');
   });
 });

@@ -243,6 +243,14 @@ const actions: { [K in EventName]: (w: World) => Promise<unknown> } = {
   INTERACTION_MODAL_CREATE: (w) =>
     interact(w, () => ({ type: 9, data: { custom_id: 'm', title: 'Modal', components: [{ type: 1, components: [{ type: 4, custom_id: 't', style: 1, label: 'T' }] }] } })),
   APPLICATION_COMMAND_AUTOCOMPLETE_RESPONSE: (w) => interact(w, () => ({ type: 8, data: { choices: [{ name: 'a', value: 'a' }] } }), 4),
+  APPLICATION_COMMAND_PERMISSIONS_UPDATE: async (w) => {
+    const bot = await newBot(w.owner.api);
+    await addBot(w.owner.api, w.guild.id, bot);
+    const cmd = await bot.api.ok.post<{ id: string }>(`/applications/${bot.applicationId}/guilds/${w.guild.id}/commands`, { name: 'mod', description: 'moderates' });
+    await w.owner.api.ok.put(`/applications/${bot.applicationId}/guilds/${w.guild.id}/commands/${cmd.id}/permissions`, {
+      permissions: [{ id: w.other.id, type: 2, permission: false }],
+    });
+  },
   VOICE_STATE_UPDATE: async (w) => {
     // The other joins and mutes; their session stays until the end, so the fresh snapshot sees them in the channel.
     const other = await GatewayTester.identify(server.gatewayUrl, w.other.token);

@@ -160,7 +160,7 @@ export function interactionsSuite(name: string, start: (overrides?: ConfigInput)
       expect(mine.application_commands.map((c: any) => c.name)).toContain('hello');
       expect(mine.application_commands.map((c: any) => c.name)).not.toContain('purge');
       expect(mine.applications).toEqual([expect.objectContaining({ id: bot.applicationId, name: 'Helper', bot_id: bot.userId })]);
-      // No permission overrides are set; `permissions` is a route of its own, never a command id.
+      // None set yet; `permissions` is a route of its own, never a command id.
       expect(await bot.api.ok.get(`${cmdBase()}/permissions`)).toEqual([]);
       expect((await bot.api.get(`${cmdBase()}/${open.id}/permissions`)).body).toEqual({ code: 10066, message: 'Unknown application command permissions' });
       const owners = await owner.api.ok.get(`/channels/${guild.generalId}/application-command-index`);
@@ -168,6 +168,92 @@ export function interactionsSuite(name: string, start: (overrides?: ConfigInput)
       // A command the member may not use cannot be invoked by them either.
       const refused = await member.api.post('/interactions', { type: 2, application_id: bot.applicationId, guild_id: guild.id, channel_id: guild.generalId, data: { id: admin.id, name: 'purge' } });
       expect(refused.body.code).toBe(50013);
+    });
+  });
+
+  describe(`per-guild command permissions (${name})`, () => {
+    const permsOf = (commandId: string) => `${cmdBase()}/${commandId}/permissions`;
+    const offered = async (who: TestUser, channelId = guild.generalId) =>
+      ((await who.api.ok.get(`/channels/${channelId}/application-command-index`)).application_commands as { name: string }[]).map((c) => c.name);
+    const run = (who: TestUser, cmd: { id: string; name: string }, channelId = guild.generalId) =>
+      who.api.post('/interactions', { type: 2, application_id: bot.applicationId, guild_id: guild.id, channel_id: channelId, data: { id: cmd.id, name: cmd.name } });
+
+    it('are set by a member who manages the guild and roles, never by a bot; read by the bot; sent to it as APPLICATION_COMMAND_PERMISSIONS_UPDATE', async () => {
+      const warn = await command({ name: 'warn' });
+      expect(await offered(member)).toContain('warn');
+      const body = { permissions: [{ id: member.id, type: 2, permission: false }] };
+      expect(await bot.api.put(permsOf(warn.id), body)).toMatchObject({ status: 403, body: { code: 20001 } });
+      expect((await member.api.put(permsOf(warn.id), body)).body.code).toBe(50013);
+      const from = botGw.frames.length;
+      const set = await owner.api.ok.put(permsOf(warn.id), body);
+      const expected = { id: warn.id, application_id: bot.applicationId, guild_id: guild.id, permissions: [{ id: member.id, type: 2, permission: false }] };
+      expect(set).toEqual(expected);
+      expect((await botGw.next((f) => f.t === 'APPLICATION_COMMAND_PERMISSIONS_UPDATE', { from })).d).toEqual(expected);
+      expect(await bot.api.ok.get(permsOf(warn.id))).toEqual(expected);
+      expect(await bot.api.ok.get(`${cmdBase()}/permissions`)).toEqual([expected]);
+      // A member who manages the guild reads them too; others do not.
+      expect(await owner.api.ok.get(`${cmdBase()}/permissions`)).toEqual([expected]);
+      expect((await member.api.get(`${cmdBase()}/permissions`)).body.code).toBe(50013);
+
+      // Denied: gone from the member's picker and refused when run; the owner still has it.
+      expect(await offered(member)).not.toContain('warn');
+      expect((await run(member, warn)).body.code).toBe(50013);
+      expect(await offered(owner)).toContain('warn');
+      // An empty list removes them.
+      await owner.api.ok.put(permsOf(warn.id), { permissions: [] });
+      expect((await bot.api.get(permsOf(warn.id))).body.code).toBe(10066);
+      expect(await offered(member)).toContain('warn');
+      await bot.api.ok.delete(`${cmdBase()}/${warn.id}`);
+    });
+
+    it('roles, @everyone, channels and the application level decide as on Discord, before default_member_permissions', async () => {
+      const role = await owner.api.ok.post<{ id: string }>(`/guilds/${guild.id}/roles`, { name: 'Mods' });
+      const other = await owner.api.ok.post<{ id: string }>(`/guilds/${guild.id}/channels`, { name: 'elsewhere', type: 0 });
+      const mod = await command({ name: 'mod' });
+      const purge = await command({ name: 'purgeall', default_member_permissions: '8' });
+
+      // @everyone denied, a role allowed: only holders of the role.
+      await owner.api.ok.put(permsOf(mod.id), { permissions: [{ id: guild.id, type: 1, permission: false }, { id: role.id, type: 1, permission: true }] });
+      expect(await offered(member)).not.toContain('mod');
+      await owner.api.ok.put(`/guilds/${guild.id}/members/${member.id}/roles/${role.id}`);
+      expect(await offered(member)).toContain('mod');
+      // The user's own entry wins over their roles'.
+      await owner.api.ok.put(permsOf(mod.id), { permissions: [{ id: role.id, type: 1, permission: true }, { id: member.id, type: 2, permission: false }] });
+      expect(await offered(member)).not.toContain('mod');
+
+      // Channels: all channels denied but #general.
+      const allChannels = (BigInt(guild.id) - 1n).toString();
+      await owner.api.ok.put(permsOf(mod.id), { permissions: [{ id: allChannels, type: 3, permission: false }, { id: guild.generalId, type: 3, permission: true }] });
+      expect(await offered(member)).toContain('mod');
+      expect(await offered(member, other.id)).not.toContain('mod');
+      expect((await run(member, mod, other.id)).body.code).toBe(50013);
+
+      // The application's entry (its id for the command's) applies to all its commands the command's does not decide.
+      await owner.api.ok.put(permsOf(bot.applicationId), { permissions: [{ id: member.id, type: 2, permission: false }] });
+      expect(await bot.api.ok.get(permsOf(bot.applicationId))).toMatchObject({ id: bot.applicationId, permissions: [{ id: member.id, type: 2, permission: false }] });
+      expect(await offered(member)).not.toContain('mod');
+      await owner.api.ok.put(permsOf(bot.applicationId), { permissions: [] });
+
+      // An entry naming the member replaces default_member_permissions, as on Discord.
+      expect(await offered(member)).not.toContain('purgeall');
+      await owner.api.ok.put(permsOf(purge.id), { permissions: [{ id: member.id, type: 2, permission: true }] });
+      expect(await offered(member)).toContain('purgeall');
+      const from = botGw.frames.length;
+      expect((await run(member, purge)).status).toBe(204);
+      await botGw.next((f) => f.t === 'INTERACTION_CREATE' && f.d.data?.name === 'purgeall', { from });
+
+      // Ids must name what is in the guild; Discord's limit of 100; unknown commands are 10063.
+      const unknownRole = await owner.api.put(permsOf(mod.id), { permissions: [{ id: '123', type: 1, permission: true }] });
+      expect(unknownRole).toMatchObject({ status: 400, body: { code: 50035, errors: { permissions: { '0': { id: { _errors: [expect.objectContaining({ code: 'APPLICATION_COMMAND_PERMISSIONS_INVALID' })] } } } } } });
+      const many = Array.from({ length: 101 }, () => ({ id: member.id, type: 2, permission: true }));
+      expect((await owner.api.put(permsOf(mod.id), { permissions: many })).body.code).toBe(50035);
+      expect((await owner.api.put(permsOf('1234567890'), { permissions: [] })).body.code).toBe(10063);
+      // A deleted command's permissions go with it.
+      await bot.api.ok.delete(`${cmdBase()}/${mod.id}`);
+      await bot.api.ok.delete(`${cmdBase()}/${purge.id}`);
+      expect(await bot.api.ok.get(`${cmdBase()}/permissions`)).toEqual([]);
+      await owner.api.ok.delete(`/guilds/${guild.id}/members/${member.id}/roles/${role.id}`);
+      await owner.api.ok.delete(`/channels/${other.id}`);
     });
   });
 

@@ -7,7 +7,7 @@
 import { GatewayIntents as I } from './gateway.js';
 import type { AutoModActionExecutionData, AutoModRule } from './automod.js';
 import type { Channel, Guild, GuildCreateData, Member, Message, ReadyData, Relationship, RelationshipType, Role, ThreadMember, User, VoiceState } from './schemas.js';
-import type { AutocompleteResponseData, Interaction, InteractionModalCreateData, InteractionResultData } from './interactions.js';
+import type { AutocompleteResponseData, GuildCommandPermissions, Interaction, InteractionModalCreateData, InteractionResultData } from './interactions.js';
 
 export interface GuildMemberAddData extends Member {
   guild_id: string;
@@ -328,6 +328,8 @@ export interface DispatchPayloads {
   INTERACTION_FAILURE: InteractionResultData;
   INTERACTION_MODAL_CREATE: InteractionModalCreateData;
   APPLICATION_COMMAND_AUTOCOMPLETE_RESPONSE: AutocompleteResponseData;
+  /** A command's (or its application's default) permissions in a guild changed: to the bot and to who changed them. */
+  APPLICATION_COMMAND_PERMISSIONS_UPDATE: GuildCommandPermissions;
   VOICE_STATE_UPDATE: VoiceStateUpdateData;
   VOICE_SERVER_UPDATE: VoiceServerUpdateData;
 }
@@ -416,6 +418,8 @@ export const EventInfo = {
   INTERACTION_FAILURE: {},
   INTERACTION_MODAL_CREATE: {},
   APPLICATION_COMMAND_AUTOCOMPLETE_RESPONSE: {},
+  // Discord gates it by no intent; it goes to the application's bot and the member who made the change.
+  APPLICATION_COMMAND_PERMISSIONS_UPDATE: {},
   VOICE_STATE_UPDATE: { guild: I.GuildVoiceStates },
   // To the session that asked to join (op 4), whatever its intents, as on Discord.
   VOICE_SERVER_UPDATE: {},

@@ -10,3 +10,4 @@ export * from './readstates.js';
 export * from './mentions.js';
 export * from './interactions.js';
 export * from './automod.js';
+export * from './webhook-formats.js';

@@ -502,3 +502,32 @@ export interface InteractionResultData {
   id: string;
   nonce?: string;
 }
+
+// ---------- per-guild command permissions ----------
+
+/** What an application command permission names: a role (the guild's id: @everyone), a user, or a channel. */
+export const CommandPermissionTypes = { ROLE: 1, USER: 2, CHANNEL: 3 } as const;
+/** Discord's limit of permissions per command per guild. */
+export const MAX_COMMAND_PERMISSIONS = 100;
+
+export const CommandPermission = z.object({
+  id: snowflake,
+  type: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  permission: z.boolean(),
+});
+export type CommandPermission = z.infer<typeof CommandPermission>;
+
+/** `PUT .../commands/:command_id/permissions`: the whole list, replacing what was set. */
+export const EditCommandPermissionsBody = z.object({ permissions: z.array(CommandPermission).max(MAX_COMMAND_PERMISSIONS) });
+export type EditCommandPermissionsBody = z.infer<typeof EditCommandPermissionsBody>;
+
+/**
+ * A command's permissions in a guild (also the APPLICATION_COMMAND_PERMISSIONS_UPDATE payload). `id` is the
+ * command's, or the application's for the defaults of all its commands there.
+ */
+export interface GuildCommandPermissions {
+  id: string;
+  application_id: string;
+  guild_id: string;
+  permissions: CommandPermission[];
+}

@@ -330,3 +330,67 @@ export function isCommunicationDisabled(member: { communication_disabled_until?:
   const until = member.communication_disabled_until;
   return Boolean(until && Date.parse(until) > now);
 }
+
+/** A per-guild command permission (see interactions.ts): a role (the guild's id: @everyone), a user or a channel. */
+export interface CommandOverwrite {
+  id: string;
+  type: 1 | 2 | 3;
+  permission: boolean;
+}
+
+export interface CommandUseInput {
+  guildId: string;
+  userId: string;
+  roleIds: readonly string[];
+  /** The channel the command runs in (a thread: its parent), with the member's permissions there. */
+  channelId: string;
+  channelPerms: bigint;
+  defaultMemberPermissions: string | null;
+  /** The command's own permissions in the guild, and its application's (the defaults of all its commands). */
+  command?: readonly CommandOverwrite[];
+  application?: readonly CommandOverwrite[];
+}
+
+/** "All channels" in command permissions: the guild's id minus one, as on Discord. */
+export const allChannelsId = (guildId: string): string => (BigInt(guildId) - 1n).toString();
+
+/** The member's verdict of one level (the command's, or the application's): undefined when it says nothing. */
+function memberVerdict(list: readonly CommandOverwrite[] | undefined, input: CommandUseInput): boolean | undefined {
+  if (!list?.length) return undefined;
+  const user = list.find((p) => p.type === 2 && p.id === input.userId);
+  if (user) return user.permission;
+  const roles = list.filter((p) => p.type === 1 && p.id !== input.guildId && input.roleIds.includes(p.id));
+  // A role that allows wins over one that denies, as with channel overwrites.
+  if (roles.some((p) => p.permission)) return true;
+  if (roles.length > 0) return false;
+  return list.find((p) => p.type === 1 && p.id === input.guildId)?.permission;
+}
+
+function channelVerdict(list: readonly CommandOverwrite[] | undefined, input: CommandUseInput): boolean | undefined {
+  if (!list?.length) return undefined;
+  const all = allChannelsId(input.guildId);
+  return (list.find((p) => p.type === 3 && p.id === input.channelId) ?? list.find((p) => p.type === 3 && p.id === all))?.permission;
+}
+
+/**
+ * Whether a member may see and run a command in a guild channel, as Discord decides: USE_APPLICATION_COMMANDS
+ * first; then the channel (the command's entry for the channel, its "all channels" entry, then the
+ * application's); then the member (user, roles, @everyone: the command's level before the application's);
+ * and only when neither level names the member, `default_member_permissions` (administrators pass it).
+ */
+export function mayUseCommandIn(input: CommandUseInput): boolean {
+  if (!hasPermission(input.channelPerms, Permissions.USE_APPLICATION_COMMANDS)) return false;
+  const channel = channelVerdict(input.command, input) ?? channelVerdict(input.application, input);
+  if (channel === false) return false;
+  const member = memberVerdict(input.command, input) ?? memberVerdict(input.application, input);
+  if (member !== undefined) return member;
+  return meetsDefaultPermissions(input.defaultMemberPermissions, input.channelPerms);
+}
+
+/** `default_member_permissions`: null is everyone, "0" administrators only, else every bit it names. */
+export function meetsDefaultPermissions(required: string | null, perms: bigint): boolean {
+  if (required == null) return true;
+  if (hasPermission(perms, Permissions.ADMINISTRATOR)) return true;
+  const need = BigInt(required);
+  return need === 0n ? false : hasPermission(perms, need);
+}

@@ -417,6 +417,7 @@ const handlers: { [K in EventName]: Handler<K> } = {
   INTERACTION_FAILURE: keep,
   INTERACTION_MODAL_CREATE: keep,
   APPLICATION_COMMAND_AUTOCOMPLETE_RESPONSE: keep,
+  APPLICATION_COMMAND_PERMISSIONS_UPDATE: keep,
   // The pinned flag itself arrives as MESSAGE_UPDATE; the pins list is fetched when the popout opens.
   CHANNEL_PINS_UPDATE: keep,
   MESSAGE_CREATE(state, m) {

@@ -591,8 +591,10 @@ const webhookName = z
   .min(1)
   .max(80)
   .refine((n) => !/clyde|discord/i.test(n), 'Webhook names cannot contain "clyde" or "discord".');
-export const CreateWebhookBody = z.object({ name: webhookName, avatar: z.string().max(2048).nullish() });
-export const ModifyWebhookBody = z.object({ name: webhookName.optional(), avatar: z.string().max(2048).nullish(), channel_id: snowflake.optional() });
+/** A webhook's avatar: image data (`data:image/...;base64,`), as for a user's. */
+const webhookAvatar = z.string().max(MAX_IMAGE_DATA_URI, 'Images may be at most 256 KiB once encoded.').nullish();
+export const CreateWebhookBody = z.object({ name: webhookName, avatar: webhookAvatar });
+export const ModifyWebhookBody = z.object({ name: webhookName.optional(), avatar: webhookAvatar, channel_id: snowflake.optional() });
 export const ExecuteWebhookBody = CreateMessageBody.pick({ content: true, tts: true, embeds: true, allowed_mentions: true, components: true, flags: true, attachments: true }).extend({
   username: webhookName.nullish(),
   avatar_url: embedUrl.nullish(),

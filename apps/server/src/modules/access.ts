@@ -58,6 +58,8 @@ export interface PrivateChannelScope {
 export type ChannelScope = GuildChannelScope | ThreadScope | PrivateChannelScope;
 export type GuildScope = GuildChannelScope | ThreadScope;
 
+const isSnowflakeLike = (id: string) => /^\d{1,20}$/.test(id);
+
 /** The guild a scope belongs to, if any. */
 export const guildIdOf = (scope: ChannelScope): string | undefined => (scope.kind === 'private' ? undefined : scope.state.guild.id);
 
@@ -112,10 +114,11 @@ export class Access {
   }
 
   /**
-   * A guild channel as a webhook posts in it. The webhook's token (or its manager's access, checked before) is
-   * the authority: no member, and the permissions a webhook has on Discord (it may mention everyone).
+   * A guild channel as a webhook posts in it, or (`threadId`, Discord's `thread_id`) one of that channel's threads.
+   * The webhook's token (or its manager's access, checked before) is the authority: no member, and the
+   * permissions a webhook has on Discord (it may mention everyone).
    */
-  async webhookChannel(channelId: string): Promise<GuildChannelScope> {
+  async webhookChannel(channelId: string, threadId?: string): Promise<GuildScope> {
     const guildId = this.cache.guildIdForChannel(channelId) ?? (await this.channels.get(channelId))?.guild_id;
     const state = guildId ? await this.cache.get(guildId) : undefined;
     const channel = state?.channels.get(channelId);
@@ -132,7 +135,12 @@ export class Access {
       pending: false,
       communication_disabled_until: null,
     };
-    return { kind: 'guild', state, member, channel, perms: Permissions.VIEW_CHANNEL | Permissions.SEND_MESSAGES | Permissions.MENTION_EVERYONE | Permissions.EMBED_LINKS };
+    const perms = Permissions.VIEW_CHANNEL | Permissions.SEND_MESSAGES | Permissions.SEND_MESSAGES_IN_THREADS | Permissions.MENTION_EVERYONE | Permissions.EMBED_LINKS;
+    if (threadId === undefined) return { kind: 'guild', state, member, channel, perms };
+    const record = isSnowflakeLike(threadId) ? await this.channels.get(threadId) : undefined;
+    if (!record || !isThreadType(record.type) || record.parent_id !== channelId) throw errors.unknown('channel');
+    const members = record.type === ChannelTypes.PRIVATE_THREAD ? await this.channels.members(record.id) : [];
+    return { kind: 'thread', state, member, channel: wireChannel(record), parent: channel, members, perms };
   }
 
   private async resolve(userId: string, channelId: string): Promise<ChannelScope> {

@@ -328,6 +328,8 @@ export class GuildCache {
     INTERACTION_FAILURE: null,
     INTERACTION_MODAL_CREATE: null,
     APPLICATION_COMMAND_AUTOCOMPLETE_RESPONSE: null,
+    // Command permissions are read from the interactions store when a command is listed or run.
+    APPLICATION_COMMAND_PERMISSIONS_UPDATE: null,
     CHANNEL_PINS_UPDATE: null,
     PRESENCE_UPDATE: null,
     // Voice states live in their own store (modules/voice), beside presence.

@@ -4,20 +4,26 @@
  * Discord's rules and limits. A create with the name of an existing command of the same type replaces it.
  */
 import {
+  allChannelsId,
   ApplicationCommandTypes,
   CommandLimits,
+  CommandPermissionTypes,
   commandProblems,
   hasPermission,
   isSnowflake,
+  mayUseCommandIn,
+  meetsDefaultPermissions,
   Permissions,
   type ApplicationCommand,
   type ApplicationCommandOption,
   type CommandOptionInput,
   type CreateCommandBody,
   type EditCommandBody,
+  type EditCommandPermissionsBody,
+  type GuildCommandPermissions,
 } from '@concord/protocol';
 import { ApiError, errors, problemsError } from '../../lib/errors.js';
-import type { Ctx } from '../access.js';
+import type { ChannelScope, Ctx } from '../access.js';
 import type { Needs } from '../deps.js';
 import type { ApplicationRecord } from '../applications/store.js';
 import type { CommandRecord } from './store.js';
@@ -27,6 +33,7 @@ export type CommandDeps = Needs<'interactions' | 'applications' | 'guilds', 'ids
 export const commandErrors = {
   unknown: () => new ApiError(404, 10063, 'Unknown application command'),
   max: (n: number) => new ApiError(400, 30032, `Maximum number of application commands reached (${n})`),
+  unknownPermissions: () => new ApiError(404, 10066, 'Unknown application command permissions'),
 };
 
 /** The application, if the caller is its bot or its owner. */
@@ -230,12 +237,112 @@ export async function bulkOverwrite(deps: CommandDeps, ctx: Ctx, applicationId: 
   });
 }
 
-/** Whether a member with these channel permissions may see and use the command (default_member_permissions). */
-export function mayUseCommand(c: ApplicationCommand, perms: bigint): boolean {
-  if (!hasPermission(perms, Permissions.USE_APPLICATION_COMMANDS)) return false;
-  if (c.default_member_permissions == null) return true;
-  if (hasPermission(perms, Permissions.ADMINISTRATOR)) return true;
-  const need = BigInt(c.default_member_permissions);
-  // "0": only administrators (and the owner, who holds every permission).
-  return need === 0n ? false : hasPermission(perms, need);
+/** Whether the command is offered in this kind of place at all (its contexts; dm_permission outside guilds). */
+export function offeredIn(c: ApplicationCommand, scope: ChannelScope): boolean {
+  if (scope.kind !== 'private') return !c.contexts || c.contexts.includes(0);
+  return c.dm_permission !== false && (!c.contexts || c.contexts.includes(1));
+}
+
+/**
+ * Whether the user may see and use the command where the scope is. The command must be offered there (its
+ * contexts, or dm_permission outside guilds); in a guild its per-guild permissions decide (the command's and
+ * its application's, from `entries`) before default_member_permissions; elsewhere only the latter.
+ */
+export function mayUseCommand(c: ApplicationCommand, scope: ChannelScope, userId: string, entries: readonly GuildCommandPermissions[] = []): boolean {
+  if (!offeredIn(c, scope)) return false;
+  if (scope.kind === 'private') {
+    return hasPermission(scope.perms, Permissions.USE_APPLICATION_COMMANDS) && meetsDefaultPermissions(c.default_member_permissions, scope.perms);
+  }
+  const of = (id: string) => entries.find((e) => e.application_id === c.application_id && e.id === id)?.permissions;
+  return mayUseCommandIn({
+    guildId: scope.state.guild.id,
+    userId,
+    roleIds: scope.member.roles,
+    channelId: scope.kind === 'thread' ? scope.parent.id : scope.channel.id,
+    channelPerms: scope.perms,
+    defaultMemberPermissions: c.default_member_permissions,
+    command: of(c.id),
+    application: of(c.application_id),
+  });
+}
+
+// ---------- per-guild command permissions ----------
+
+/**
+ * Who reads an application's command permissions in a guild: its bot or owner (with the bot in the guild),
+ * or a member who manages the guild (Discord's client shows them in Server Settings -> Integrations).
+ */
+async function permissionsApplication(deps: CommandDeps, ctx: Ctx, applicationId: string, guildId: string): Promise<ApplicationRecord> {
+  const app = isSnowflake(applicationId) ? await deps.applications.get(applicationId) : undefined;
+  if (!app) throw errors.unknown('application');
+  if (app.bot_id === ctx.user.id || app.owner_id === ctx.user.id) {
+    await checkGuild(deps, app, guildId);
+    return app;
+  }
+  await deps.access.guild(ctx, guildId, Permissions.MANAGE_GUILD);
+  await checkGuild(deps, app, guildId);
+  return app;
+}
+
+/**
+ * The command named (the application's global one or this guild's), or the application itself (its defaults):
+ * its id, or its bot's, which libraries send since on Discord they are one.
+ */
+async function permissionsTarget(deps: CommandDeps, app: ApplicationRecord, guildId: string, commandId: string): Promise<string> {
+  if (commandId === app.id || commandId === app.bot_id) return app.id;
+  const c = isSnowflake(commandId) ? await deps.interactions.getCommand(commandId) : undefined;
+  if (!c || c.application_id !== app.id || (c.guild_id !== null && c.guild_id !== guildId)) throw commandErrors.unknown();
+  return c.id;
+}
+
+/** `GET /applications/:id/guilds/:guild_id/commands/permissions`: every entry of the application there. */
+export async function listCommandPermissions(deps: CommandDeps, ctx: Ctx, applicationId: string, guildId: string): Promise<GuildCommandPermissions[]> {
+  const app = await permissionsApplication(deps, ctx, applicationId, guildId);
+  return deps.interactions.commandPermissions(guildId, app.id);
+}
+
+/** `GET .../commands/:command_id/permissions`: 404 (10066) when none were set, as on Discord. */
+export async function getCommandPermissions(deps: CommandDeps, ctx: Ctx, applicationId: string, guildId: string, commandId: string): Promise<GuildCommandPermissions> {
+  const app = await permissionsApplication(deps, ctx, applicationId, guildId);
+  const id = await permissionsTarget(deps, app, guildId, commandId);
+  const found = (await deps.interactions.commandPermissions(guildId, app.id)).find((e) => e.id === id);
+  if (!found) throw commandErrors.unknownPermissions();
+  return found;
+}
+
+/**
+ * `PUT .../commands/:command_id/permissions`: the list replaces the command's (or, with the application's id,
+ * the application's) permissions in the guild. On Discord only a person's OAuth2 token may: a member who
+ * manages the guild and its roles. Bots are refused. Every id must name a role, user or channel there.
+ */
+export async function editCommandPermissions(
+  deps: CommandDeps,
+  ctx: Ctx,
+  applicationId: string,
+  guildId: string,
+  commandId: string,
+  body: EditCommandPermissionsBody,
+): Promise<GuildCommandPermissions> {
+  if (ctx.user.bot) throw errors.usersOnly();
+  const { state } = await deps.access.guild(ctx, guildId, Permissions.MANAGE_GUILD | Permissions.MANAGE_ROLES);
+  const app = isSnowflake(applicationId) ? await deps.applications.get(applicationId) : undefined;
+  if (!app) throw errors.unknown('application');
+  await checkGuild(deps, app, guildId);
+  const id = await permissionsTarget(deps, app, guildId, commandId);
+  const seen = new Set<string>();
+  for (const [i, p] of body.permissions.entries()) {
+    const bad = (message: string) => errors.invalidField(['permissions', String(i), 'id'], 'APPLICATION_COMMAND_PERMISSIONS_INVALID', message);
+    if (seen.has(`${p.type}:${p.id}`)) throw bad('Duplicate permission');
+    seen.add(`${p.type}:${p.id}`);
+    if (p.type === CommandPermissionTypes.ROLE && !state.roles.has(p.id)) throw bad('Unknown role');
+    if (p.type === CommandPermissionTypes.CHANNEL && p.id !== allChannelsId(guildId) && !state.channels.has(p.id)) throw bad('Unknown channel');
+    if (p.type === CommandPermissionTypes.USER && !(await deps.guilds.getMember(guildId, p.id))) throw bad('Unknown user');
+  }
+  const entry: GuildCommandPermissions = { id, application_id: app.id, guild_id: guildId, permissions: body.permissions.map((p) => ({ id: p.id, type: p.type, permission: p.permission })) };
+  await deps.tx(async (tx) => {
+    await tx.interactions.setCommandPermissions(entry);
+    // The bot learns of it as on Discord; the member who changed it, on their other sessions (settings views).
+    tx.emit({ users: [app.bot_id, ctx.user.id] }, 'APPLICATION_COMMAND_PERMISSIONS_UPDATE', entry);
+  });
+  return entry;
 }

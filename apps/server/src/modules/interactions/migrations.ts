@@ -67,4 +67,19 @@ export const interactionMigrations: Migration[] = [
       );
     `,
   },
+  {
+    id: 1850,
+    name: 'application command permissions',
+    // Per guild: a command's permissions, or (command_id = application_id) its application's defaults there.
+    shared: `
+      CREATE TABLE application_command_permissions (
+        guild_id BIGINT NOT NULL,
+        command_id BIGINT NOT NULL,
+        application_id BIGINT NOT NULL,
+        permissions TEXT NOT NULL,
+        PRIMARY KEY (guild_id, command_id)
+      );
+      CREATE INDEX application_command_permissions_app ON application_command_permissions(application_id, guild_id);
+    `,
+  },
 ];

@@ -1,10 +1,11 @@
-import { BulkCommandsBody, CreateCommandBody, EditCommandBody, InteractionCallbackBody, InvokeInteractionBody } from '@concord/protocol';
+import { BulkCommandsBody, CreateCommandBody, EditCommandBody, EditCommandPermissionsBody, InteractionCallbackBody, InvokeInteractionBody } from '@concord/protocol';
 import { z } from 'zod';
-import { ApiError, errors, parse } from '../../lib/errors.js';
+import { errors, parse } from '../../lib/errors.js';
 import { Answer, type Router } from '../../http/router.js';
 import type { Deps } from '../deps.js';
 import * as commands from './commands.js';
 import * as interactions from './service.js';
+import * as attachments from '../attachments/service.js';
 import { applicationKeys } from './keys.js';
 
 const EndpointBody = z.object({ interactions_endpoint_url: z.url({ protocol: /^https?$/ }).max(2048).nullish(), description: z.string().max(400).nullish() });
@@ -34,22 +35,29 @@ export function interactionRoutes(r: Router, deps: Deps): void {
     r.delete(`${base}/:command_id`, (req) => commands.deleteCommand(deps, req.ctx, req.params.application_id!, g(req), req.params.command_id!));
   }
 
-  // Per-guild command permission overrides are not kept: none are set, as Discord answers then.
-  r.get('/applications/:application_id/guilds/:guild_id/commands/permissions', async (req) => {
-    await commands.listCommands(deps, req.ctx, req.params.application_id!, req.params.guild_id!);
-    return [];
-  });
-  r.get('/applications/:application_id/guilds/:guild_id/commands/:command_id/permissions', async (req) => {
-    await commands.getCommand(deps, req.ctx, req.params.application_id!, req.params.guild_id!, req.params.command_id!);
-    throw new ApiError(404, 10066, 'Unknown application command permissions');
-  });
+  // Per-guild permissions of a command (or, with the application's id for the command's, of all its commands).
+  const perms = '/applications/:application_id/guilds/:guild_id/commands';
+  r.get(`${perms}/permissions`, (req) => commands.listCommandPermissions(deps, req.ctx, req.params.application_id!, req.params.guild_id!));
+  r.get(`${perms}/:command_id/permissions`, (req) =>
+    commands.getCommandPermissions(deps, req.ctx, req.params.application_id!, req.params.guild_id!, req.params.command_id!),
+  );
+  r.put(`${perms}/:command_id/permissions`, (req) =>
+    commands.editCommandPermissions(deps, req.ctx, req.params.application_id!, req.params.guild_id!, req.params.command_id!, parse(EditCommandPermissionsBody, req.body)),
+  );
 
   r.post('/interactions', (req) => interactions.invoke(deps, req.ctx, parse(InvokeInteractionBody, req.body)), { bucket: 'interactions.invoke' });
   r.post(
     '/interactions/:interaction_id/:interaction_token/callback',
-    (req) =>
-      interactions.callback(deps, req.params.interaction_id!, req.params.interaction_token!, parse(InteractionCallbackBody, req.body), yes(parse(WithResponse, req.query).with_response)),
-    { auth: false, body: 'large' },
+    async (req) => {
+      const { interaction_id: id, interaction_token: token } = req.params as { interaction_id: string; interaction_token: string };
+      const withResponse = yes(parse(WithResponse, req.query).with_response);
+      if (!req.multipart) return interactions.callback(deps, id, token, parse(InteractionCallbackBody, req.body), withResponse);
+      // Files (payload_json + files[n]), as discord.js sends a reply with attachments.
+      const target = await interactions.uploadTarget(deps, token, { interactionId: id });
+      const form = await attachments.receiveMultipart(deps, target.uploaderId, target.channelId, req.multipart, req.headers, async () => undefined);
+      return attachments.withUploads(deps, form.uploads, () => interactions.callback(deps, id, token, parse(InteractionCallbackBody, form.payload), withResponse, form.uploads));
+    },
+    { auth: false, body: 'large', multipart: true },
   );
   r.get('/channels/:channel_id/application-command-index', (req) => interactions.commandIndex(deps, req.ctx, req.params.channel_id!));
 

@@ -52,9 +52,10 @@ import {
   type MessageStores,
 } from '../messages/service.js';
 import type { ApplicationRecord } from '../applications/store.js';
+import type { Upload } from '../attachments/service.js';
 import type { UserRecord } from '../users/store.js';
 import { wireUser } from '../wire.js';
-import { wireCommand, mayUseCommand, commandErrors } from './commands.js';
+import { wireCommand, mayUseCommand, offeredIn, commandErrors } from './commands.js';
 import { applicationKeys } from './keys.js';
 import { signBody } from './signing.js';
 import type { InteractionRecord } from './store.js';
@@ -238,8 +239,9 @@ async function buildCommand(deps: InteractionDeps, ctx: Ctx, place: Place, app: 
   const record = await deps.interactions.getCommand(data.id);
   if (!record || record.application_id !== app.id || (record.guild_id && record.guild_id !== place.guildId)) throw commandErrors.unknown();
   const cmd = wireCommand(record);
-  if (!mayUseCommand(cmd, place.scope.perms)) throw errors.missingPermissions();
-  if (!place.guildId && (cmd.dm_permission === false || (cmd.contexts && !cmd.contexts.includes(place.context)))) throw errors.missingAccess();
+  if (!offeredIn(cmd, place.scope)) throw errors.missingAccess();
+  const entries = place.guildId ? await deps.interactions.commandPermissions(place.guildId, app.id) : [];
+  if (!mayUseCommand(cmd, place.scope, ctx.user.id, entries)) throw errors.missingPermissions();
   const resolved: ResolvedData = {};
   const out: Record<string, unknown> = { id: cmd.id, name: cmd.name, type: cmd.type, ...(cmd.guild_id ? { guild_id: cmd.guild_id } : {}) };
   const meta: Record<string, unknown> = { name: cmd.name, command_type: cmd.type };
@@ -461,14 +463,16 @@ function messageType(i: InteractionRecord): number {
 }
 
 /** A new answer message (the response, or a follow-up): ephemeral ones to the invoker alone. */
-async function postAnswer(deps: InteractionDeps, i: InteractionRecord, body: AnswerMessage, loading: boolean): Promise<{ message: Message; ephemeral: boolean }> {
+async function postAnswer(deps: InteractionDeps, i: InteractionRecord, body: AnswerMessage, loading: boolean, uploads: readonly Upload[] = []): Promise<{ message: Message; ephemeral: boolean }> {
   const { app, bot, scope } = await answerContext(deps, i);
   const ephemeral = Boolean((body.flags ?? 0) & MessageFlags.EPHEMERAL);
+  // Ephemeral answers live outside the channel's history, and so outside its attachments.
+  if (ephemeral && (uploads.length > 0 || body.attachments?.length)) throw errors.invalidField(['attachments'], 'ATTACHMENT_EPHEMERAL', 'Ephemeral answers carry no files here');
   // Of the flags a sender sets, Discord keeps SUPPRESS_EMBEDS (4), EPHEMERAL and SUPPRESS_NOTIFICATIONS (4096).
   const flags = ((body.flags ?? 0) & (4 | MessageFlags.EPHEMERAL | 4096)) | (loading ? MessageFlags.LOADING : 0);
   const application = { id: app.id, type: messageType(i), flags, interaction: i.meta };
   if (!ephemeral) {
-    const message = await sendInteractionMessage(deps, scope, bot, application, { ...body, flags: undefined });
+    const message = await sendInteractionMessage(deps, scope, bot, application, { ...body, flags: undefined }, uploads);
     return { message, ephemeral: false };
   }
   const components = checkComponents(body.components, bot);
@@ -557,7 +561,8 @@ interface Responded {
 }
 
 /** The one answer: checked in full first (bad input changes nothing), then claimed, then carried out. */
-async function respond(deps: InteractionDeps, i: InteractionRecord, body: InteractionCallbackBody, withResponse: boolean): Promise<Responded | undefined> {
+async function respond(deps: InteractionDeps, i: InteractionRecord, body: InteractionCallbackBody, withResponse: boolean, uploads: readonly Upload[] = []): Promise<Responded | undefined> {
+  if (uploads.length > 0 && body.type !== CallbackTypes.CHANNEL_MESSAGE_WITH_SOURCE) throw errors.invalidField(['attachments'], 'ATTACHMENT_INVALID', 'Only a message answer carries files');
   if (!allowedCallback(i, body.type)) throw interactionErrors.callbackType();
   const data = body.data ?? {};
   let message: AnswerMessage | undefined;
@@ -584,7 +589,7 @@ async function respond(deps: InteractionDeps, i: InteractionRecord, body: Intera
   const invokerAck = { id: i.id, ...(i.nonce ? { nonce: i.nonce } : {}) };
   switch (body.type) {
     case CallbackTypes.CHANNEL_MESSAGE_WITH_SOURCE:
-      answer = await postAnswer(deps, i, message!, false);
+      answer = await postAnswer(deps, i, message!, false, uploads);
       await deps.interactions.setOriginal(i.id, answer.message.id, answer.ephemeral);
       break;
     case CallbackTypes.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE:
@@ -632,13 +637,36 @@ async function respond(deps: InteractionDeps, i: InteractionRecord, body: Intera
 }
 
 /** `POST /interactions/:id/:token/callback`: no Authorization, the token is the authority. */
-export async function callback(deps: InteractionDeps, interactionId: string, token: string, body: InteractionCallbackBody, withResponse: boolean): Promise<Responded | undefined> {
+/** The unanswered interaction a callback names, within its response window. */
+async function callbackTarget(deps: InteractionDeps, interactionId: string, token: string): Promise<InteractionRecord> {
   const i = isSnowflake(interactionId) ? await deps.interactions.getInteraction(interactionId) : undefined;
   if (!i || !tokenMatches(i, token)) throw interactionErrors.unknown();
   if (i.response_type !== null) throw interactionErrors.acknowledged();
   // Past the response window the interaction is gone, as on Discord.
   if (Date.now() - i.created_at > deps.config.interactionResponseMs) throw interactionErrors.unknown();
-  return respond(deps, i, body, withResponse);
+  return i;
+}
+
+export async function callback(
+  deps: InteractionDeps,
+  interactionId: string,
+  token: string,
+  body: InteractionCallbackBody,
+  withResponse: boolean,
+  uploads: readonly Upload[] = [],
+): Promise<Responded | undefined> {
+  return respond(deps, await callbackTarget(deps, interactionId, token), body, withResponse, uploads);
+}
+
+/**
+ * Where the files of a multipart callback or follow-up go, checked before any byte is stored: the application's
+ * bot uploads them in the interaction's channel.
+ */
+export async function uploadTarget(deps: InteractionDeps, token: string, by: { interactionId: string } | { applicationId: string }): Promise<{ uploaderId: string; channelId: string }> {
+  const i = 'interactionId' in by ? await callbackTarget(deps, by.interactionId, token) : await byToken(deps, by.applicationId, token);
+  const app = await deps.applications.get(i.application_id);
+  if (!app) throw interactionErrors.unknown();
+  return { uploaderId: app.bot_id, channelId: i.channel_id };
 }
 
 // ---------- follow-ups: /webhooks/:application_id/:token ----------
@@ -686,15 +714,15 @@ async function isLoading(deps: InteractionDeps, i: InteractionRecord): Promise<b
   return Boolean(m && m.flags & MessageFlags.LOADING);
 }
 
-export async function followUp(deps: InteractionDeps, applicationId: string, token: string, raw: unknown, wait: boolean): Promise<Message | undefined> {
+export async function followUp(deps: InteractionDeps, applicationId: string, token: string, raw: unknown, wait: boolean, uploads: readonly Upload[] = []): Promise<Message | undefined> {
   const i = await byToken(deps, applicationId, token);
   const body = answerBody(raw);
-  // The first follow-up of a deferred answer is that answer, as on Discord.
-  if (await isLoading(deps, i)) {
+  // The first follow-up of a deferred answer is that answer, as on Discord (an edit: files go in a new message).
+  if (uploads.length === 0 && (await isLoading(deps, i))) {
     const message = await editAnswer(deps, i, { id: i.original_id!, ephemeral: i.original_ephemeral }, body);
     return wait ? message : undefined;
   }
-  const { message } = await postAnswer(deps, i, body, false);
+  const { message } = await postAnswer(deps, i, body, false, uploads);
   return wait ? message : undefined;
 }
 
@@ -739,7 +767,8 @@ export async function commandIndex(deps: InteractionDeps, ctx: Ctx, channelId: s
     const apps = (await Promise.all(recipients.map((id) => deps.applications.getByBot(id)))).filter((a): a is ApplicationRecord => Boolean(a));
     records = await deps.interactions.globalCommands(apps.map((a) => a.id));
   }
-  const commands = records.map(wireCommand).filter((c) => mayUseCommand(c, scope.perms) && (guildId || (c.dm_permission !== false && (!c.contexts || c.contexts.includes(1)))));
+  const entries = guildId ? await deps.interactions.commandPermissions(guildId) : [];
+  const commands = records.map(wireCommand).filter((c) => mayUseCommand(c, scope, ctx.user.id, entries));
   const appIds = [...new Set(commands.map((c) => c.application_id))];
   const apps = (await Promise.all(appIds.map((id) => deps.applications.get(id)))).filter((a): a is ApplicationRecord => Boolean(a));
   const bots = new Map((await deps.users.getMany(apps.map((a) => a.bot_id))).map((u) => [u.id, u] as [string, UserRecord]));

@@ -1,4 +1,4 @@
-import type { Message } from '@concord/protocol';
+import type { CommandPermission, GuildCommandPermissions, Message } from '@concord/protocol';
 import type { Queryable, Row } from '../../store/db.js';
 
 /** A command; `data` holds its wire fields besides the columns (description, options, permissions, ...). */
@@ -79,6 +79,11 @@ export interface InteractionStore {
   deleteEphemeralByChannels(channelIds: readonly string[]): Promise<void>;
   deleteEphemeralBefore(id: string): Promise<void>;
 
+  /** Every permissions entry of the guild (of all applications), or of one application there. */
+  commandPermissions(guildId: string, applicationId?: string): Promise<GuildCommandPermissions[]>;
+  /** Replaces the entry; an empty list removes it. */
+  setCommandPermissions(p: GuildCommandPermissions): Promise<void>;
+
   getEndpoint(applicationId: string): Promise<EndpointRecord | undefined>;
   /** Keeps an existing key pair (two first uses at once agree on one). */
   putEndpointKeys(e: EndpointRecord): Promise<void>;
@@ -149,6 +154,7 @@ export class SqlInteractionStore implements InteractionStore {
     await this.db.run('UPDATE application_commands SET name = ?, data = ?, version = ? WHERE id = ?', [c.name, JSON.stringify(c.data), c.version, c.id]);
   }
   async deleteCommand(applicationId: string, id: string) {
+    await this.db.run('DELETE FROM application_command_permissions WHERE application_id = ? AND command_id = ?', [applicationId, id]);
     return (await this.db.run('DELETE FROM application_commands WHERE application_id = ? AND id = ?', [applicationId, id])).changes > 0;
   }
   async deleteCommandsExcept(applicationId: string, guildId: string | null, keep: readonly string[]) {
@@ -156,6 +162,12 @@ export class SqlInteractionStore implements InteractionStore {
     await this.db.run(
       `DELETE FROM application_commands WHERE application_id = ? AND guild_id = ?${keep.length ? ` AND id NOT IN (${marks})` : ''}`,
       [applicationId, gid(guildId), ...keep],
+    );
+    // The permissions of commands gone go with them (the application's own entry stays).
+    await this.db.run(
+      `DELETE FROM application_command_permissions WHERE application_id = ? AND command_id <> application_id
+         AND command_id NOT IN (SELECT id FROM application_commands WHERE application_id = ?)`,
+      [applicationId, applicationId],
     );
   }
   async commandsInGuild(guildId: string) {
@@ -229,6 +241,28 @@ export class SqlInteractionStore implements InteractionStore {
   }
   async deleteEphemeralBefore(id: string) {
     await this.db.run('DELETE FROM ephemeral_messages WHERE id < ?', [id]);
+  }
+
+  async commandPermissions(guildId: string, applicationId?: string) {
+    const rows = applicationId
+      ? await this.db.all('SELECT * FROM application_command_permissions WHERE guild_id = ? AND application_id = ? ORDER BY command_id', [guildId, applicationId])
+      : await this.db.all('SELECT * FROM application_command_permissions WHERE guild_id = ? ORDER BY command_id', [guildId]);
+    return rows.map((r) => ({
+      id: String(r.command_id),
+      application_id: String(r.application_id),
+      guild_id: String(r.guild_id),
+      permissions: JSON.parse(r.permissions) as CommandPermission[],
+    }));
+  }
+  async setCommandPermissions(p: GuildCommandPermissions) {
+    await this.db.run('DELETE FROM application_command_permissions WHERE guild_id = ? AND command_id = ?', [p.guild_id, p.id]);
+    if (p.permissions.length === 0) return;
+    await this.db.run('INSERT INTO application_command_permissions (guild_id, command_id, application_id, permissions) VALUES (?, ?, ?, ?)', [
+      p.guild_id,
+      p.id,
+      p.application_id,
+      JSON.stringify(p.permissions),
+    ]);
   }
 
   async getEndpoint(applicationId: string) {

@@ -254,8 +254,10 @@ export async function sendInteractionMessage(
   bot: UserRecord,
   application: { id: string; type: number; flags: number; interaction: Record<string, unknown> },
   body: CreateMessageBody,
+  uploads: readonly Upload[] = [],
 ): Promise<Message> {
-  return createMessage(deps, scope, { user: bot, member: memberOf(scope), application }, body);
+  const files = await resolveAttachments(deps, bot.id, scope.channel.id, body.attachments, uploads);
+  return createMessage(deps, scope, { user: bot, member: memberOf(scope), application }, body, undefined, files, uploads);
 }
 
 /**

@@ -4,13 +4,14 @@
  * URL parsers expect), random, shown once and stored as its SHA-256.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { ApiError, errors } from '../../lib/errors.js';
+import { ApiError, errors, parse } from '../../lib/errors.js';
 import type { Upload } from '../attachments/service.js';
-import { AuditLogEvents, ChannelTypes, ErrorCodes, Permissions, type AllowedMentions, type AuditLogChange, type ExecuteWebhookBody, type Webhook } from '@concord/protocol';
+import { AuditLogEvents, ChannelTypes, ErrorCodes, ExecuteWebhookBody, Permissions, fromGitHub, fromSlack, type GitHubPayload, type SlackWebhookBody, type AllowedMentions, type AuditLogChange, type Webhook } from '@concord/protocol';
 import { recordAudit } from '../audit/service.js';
 import type { Ctx } from '../access.js';
 import type { Needs } from '../deps.js';
 import { hashToken } from '../auth/tokens.js';
+import { storeImage } from '../attachments/images.js';
 import { deleteWebhookMessage, editWebhookMessage, getWebhookMessage, sendWebhookMessage, type MessageInfra, type MessageStores } from '../messages/service.js';
 import type { UserRecord } from '../users/store.js';
 import { wireUser } from '../wire.js';
@@ -75,18 +76,25 @@ function webhookChanges(before: WebhookRecord | undefined, after: WebhookRecord 
   return out;
 }
 
+/** Image data becomes a stored avatar (its hash, served at /avatars/<webhook id>/); null clears it. */
+async function avatarOf(deps: WebhookDeps, webhookId: string, avatar: string | null | undefined): Promise<string | null | undefined> {
+  return typeof avatar === 'string' ? storeImage(deps, 'avatars', webhookId, 'avatar', avatar) : avatar;
+}
+
 export async function createWebhook(deps: WebhookDeps, ctx: Ctx, channelId: string, body: { name: string; avatar?: string | null }, baseUrl: string): Promise<Webhook> {
   const scope = await deps.access.guildChannel(ctx, channelId, Permissions.MANAGE_WEBHOOKS);
   if (!WEBHOOK_TYPES.has(scope.channel.type)) throw new ApiError(400, ErrorCodes.CANNOT_SEND_IN_NON_TEXT_CHANNEL, 'Cannot send messages in a non-text channel');
   const token = randomBytes(51).toString('base64url');
+  const id = deps.ids.next();
+  const avatar = await avatarOf(deps, id, body.avatar);
   const record: WebhookRecord = {
-    id: deps.ids.next(),
+    id,
     type: 1,
     guild_id: scope.state.guild.id,
     channel_id: channelId,
     creator_id: ctx.user.id,
     name: body.name,
-    avatar: body.avatar ?? null,
+    avatar: avatar ?? null,
     token_hash: hashToken(token),
     created_at: Date.now(),
   };
@@ -139,13 +147,13 @@ export async function modifyWebhook(deps: WebhookDeps, ctx: Ctx, webhookId: stri
     const target = await deps.access.guildChannel(ctx, body.channel_id, Permissions.MANAGE_WEBHOOKS);
     if (target.state.guild.id !== w.guild_id || !WEBHOOK_TYPES.has(target.channel.type)) throw errors.invalidField(['channel_id'], 'BASE_TYPE_INVALID', 'Invalid channel');
   }
-  const updated = await update(deps, w, { name: body.name, avatar: body.avatar, channel_id: body.channel_id }, ctx);
+  const updated = await update(deps, w, { name: body.name, avatar: await avatarOf(deps, w.id, body.avatar), channel_id: body.channel_id }, ctx);
   return (await withCreators(deps, [updated]))[0]!;
 }
 
 export async function modifyWebhookWithToken(deps: WebhookDeps, webhookId: string, token: string, body: { name?: string; avatar?: string | null }): Promise<Webhook> {
   const w = await byToken(deps, webhookId, token);
-  return wireWebhook(await update(deps, w, { name: body.name, avatar: body.avatar }));
+  return wireWebhook(await update(deps, w, { name: body.name, avatar: await avatarOf(deps, w.id, body.avatar) }));
 }
 
 async function remove(deps: WebhookDeps, w: WebhookRecord, ctx?: Ctx): Promise<void> {
@@ -173,17 +181,32 @@ export async function webhookForUpload(deps: WebhookDeps, webhookId: string, tok
 
 export async function executeWebhook(deps: WebhookDeps, webhookId: string, token: string, body: ExecuteWebhookBody, wait: boolean, uploads: readonly Upload[] = []) {
   const w = await byToken(deps, webhookId, token);
-  // Threads do not exist yet: no thread is a webhook's to post in.
-  if (body.thread_id) throw errors.unknown('channel');
-  const scope = await deps.access.webhookChannel(w.channel_id);
+  // `thread_id`: a thread of the webhook's channel (an archived one is reopened by the send, as on Discord).
+  const scope = await deps.access.webhookChannel(w.channel_id, body.thread_id ?? undefined);
   const { username, avatar_url, thread_id: _thread, ...message } = body;
   const sent = await sendWebhookMessage(deps, scope, { id: w.id, name: username ?? w.name, avatar: avatar_url ?? w.avatar }, message, uploads);
   return wait ? sent : undefined;
 }
 
-export async function getMessageWithToken(deps: WebhookDeps, webhookId: string, token: string, messageId: string) {
+/** `POST /webhooks/:id/:token/slack`: a Slack message (text, username, icon_url, attachments) as Discord takes it. */
+export async function executeSlack(deps: WebhookDeps, webhookId: string, token: string, body: SlackWebhookBody, wait: boolean, threadId?: string) {
+  return executeWebhook(deps, webhookId, token, { ...parse(ExecuteWebhookBody, fromSlack(body)), thread_id: threadId }, wait);
+}
+
+/**
+ * `POST /webhooks/:id/:token/github`: a GitHub event (its `X-GitHub-Event` header) as Discord shows it. Events it
+ * does not show (`ping` among them) are taken and post nothing, so GitHub's deliveries stay green.
+ */
+export async function executeGitHub(deps: WebhookDeps, webhookId: string, token: string, event: string, payload: GitHubPayload, wait: boolean, threadId?: string) {
   const w = await byToken(deps, webhookId, token);
-  return getWebhookMessage(deps, await deps.access.webhookChannel(w.channel_id), w.id, messageId);
+  const body = fromGitHub(event, payload);
+  if (!body) return undefined;
+  return executeWebhook(deps, w.id, token, { ...parse(ExecuteWebhookBody, body), thread_id: threadId }, wait);
+}
+
+export async function getMessageWithToken(deps: WebhookDeps, webhookId: string, token: string, messageId: string, threadId?: string) {
+  const w = await byToken(deps, webhookId, token);
+  return getWebhookMessage(deps, await deps.access.webhookChannel(w.channel_id, threadId), w.id, messageId);
 }
 
 export async function editMessageWithToken(
@@ -192,12 +215,13 @@ export async function editMessageWithToken(
   token: string,
   messageId: string,
   body: { content?: string | null; embeds?: unknown[] | null; allowed_mentions?: AllowedMentions },
+  threadId?: string,
 ) {
   const w = await byToken(deps, webhookId, token);
-  return editWebhookMessage(deps, await deps.access.webhookChannel(w.channel_id), w.id, messageId, body);
+  return editWebhookMessage(deps, await deps.access.webhookChannel(w.channel_id, threadId), w.id, messageId, body);
 }
 
-export async function deleteMessageWithToken(deps: WebhookDeps, webhookId: string, token: string, messageId: string): Promise<void> {
+export async function deleteMessageWithToken(deps: WebhookDeps, webhookId: string, token: string, messageId: string, threadId?: string): Promise<void> {
   const w = await byToken(deps, webhookId, token);
-  await deleteWebhookMessage(deps, await deps.access.webhookChannel(w.channel_id), w.id, messageId);
+  await deleteWebhookMessage(deps, await deps.access.webhookChannel(w.channel_id, threadId), w.id, messageId);
 }

@@ -12,6 +12,7 @@ import {
   type Member,
   type Role,
   type User,
+  type Webhook,
 } from '@concord/protocol';
 import { reportError, rest } from '../../state/api';
 
@@ -45,6 +46,12 @@ export const createAutoModRule = (guildId: string, body: CreateAutoModRuleBody) 
 export const modifyAutoModRule = (guildId: string, ruleId: string, body: Partial<CreateAutoModRuleBody>) =>
   attempt(() => rest.request<AutoModRule>('PATCH', `${g(guildId)}/auto-moderation/rules/${ruleId}`, { body }));
 export const deleteAutoModRule = (guildId: string, ruleId: string) => attempt(() => rest.request<void>('DELETE', `${g(guildId)}/auto-moderation/rules/${ruleId}`).then(() => true));
+
+export const listWebhooks = (guildId: string) => attempt(() => rest.request<Webhook[]>('GET', `${g(guildId)}/webhooks`));
+export const createWebhook = (channelId: string, name: string) => attempt(() => rest.request<Webhook>('POST', `/channels/${channelId}/webhooks`, { body: { name } }));
+export const modifyWebhook = (webhookId: string, body: { name?: string; channel_id?: string; avatar?: string | null }) =>
+  attempt(() => rest.request<Webhook>('PATCH', `/webhooks/${webhookId}`, { body }));
+export const deleteWebhook = (webhookId: string) => attempt(() => rest.request<void>('DELETE', `/webhooks/${webhookId}`).then(() => true));
 
 export interface AuditLog {
   audit_log_entries: AuditLogEntry[];
@@ -82,7 +89,7 @@ export function rolesByRank(guild: ClientGuild): Role[] {
 
 export const hex = (color: number) => `#${color.toString(16).padStart(6, '0')}`;
 
-const SETTINGS_POWERS = Permissions.MANAGE_ROLES | Permissions.KICK_MEMBERS | Permissions.BAN_MEMBERS | Permissions.MODERATE_MEMBERS | Permissions.MANAGE_GUILD | Permissions.VIEW_AUDIT_LOG;
+const SETTINGS_POWERS = Permissions.MANAGE_WEBHOOKS | Permissions.MANAGE_ROLES | Permissions.KICK_MEMBERS | Permissions.BAN_MEMBERS | Permissions.MODERATE_MEMBERS | Permissions.MANAGE_GUILD | Permissions.VIEW_AUDIT_LOG;
 
 /** Whether the server settings have anything for this user. */
 export function canOpenSettings(guild: ClientGuild, userId: string | undefined): boolean {
