@@ -1,5 +1,5 @@
 /** Records -> Discord v10 wire objects. One place, so every route and event speaks the same shapes. */
-import type { Attachment, Channel, Member, Message, Reaction, Role, User } from '@concord/protocol';
+import type { Attachment, Channel, GuildEmoji, Member, Message, Reaction, Role, User } from '@concord/protocol';
 import type { ChannelRecord, ThreadState } from './channels/store.js';
 import type { GuildRecord, MemberRecord, RoleRecord } from './guilds/store.js';
 import type { MessageRecord } from './messages/store.js';
@@ -137,7 +137,8 @@ export function withoutUser(m: Member): Omit<Member, 'user'> {
   return rest;
 }
 
-export function wireGuild(g: GuildRecord, roles: RoleRecord[]) {
+/** `emojis`: the guild's custom emoji (emojis/service.ts guildEmojis), as GUILD_CREATE and GUILD_UPDATE carry them. */
+export function wireGuild(g: GuildRecord, roles: RoleRecord[], emojis: GuildEmoji[] = []) {
   return {
     id: g.id,
     name: g.name,
@@ -155,7 +156,7 @@ export function wireGuild(g: GuildRecord, roles: RoleRecord[]) {
     default_message_notifications: g.default_message_notifications ?? 0,
     explicit_content_filter: g.explicit_content_filter ?? 0,
     roles: roles.map(wireRole),
-    emojis: [] as unknown[],
+    emojis,
     stickers: [] as unknown[],
     features: [] as string[],
     mfa_level: 0,

@@ -160,12 +160,16 @@ async function thumbnail(deps: AttachmentDeps, a: AttachmentRecord, t: ThumbSpec
   return convert(deps, originalKey(a), key, `${t.width}x${t.height}>`, t.format, false);
 }
 
-/** An avatar or icon in another size (a square, cropped to the centre) or format; made once, then kept. */
-export function convertImage(deps: AttachmentDeps, source: string, target: string, o: { size?: number; format: 'png' | 'jpeg' | 'webp' }): Promise<string> {
-  return convert(deps, source, target, o.size ? `${o.size}x${o.size}` : '4096x4096>', o.format, o.size !== undefined);
+/**
+ * An avatar or icon in another size (a square, cropped to the centre) or format; made once, then kept. `fit`
+ * keeps the aspect ratio instead (emoji: fitted in the square, never enlarged).
+ */
+export function convertImage(deps: Pick<AttachmentDeps, 'blobs' | 'config'>, source: string, target: string, o: { size?: number; format: 'png' | 'jpeg' | 'webp'; fit?: boolean }): Promise<string> {
+  const box = o.size ? `${o.size}x${o.size}${o.fit ? '>' : ''}` : '4096x4096>';
+  return convert(deps, source, target, box, o.format, o.size !== undefined && !o.fit);
 }
 
-async function convert(deps: AttachmentDeps, source: string, key: string, box: string, format: 'png' | 'jpeg' | 'webp', crop: boolean): Promise<string> {
+async function convert(deps: Pick<AttachmentDeps, 'blobs' | 'config'>, source: string, key: string, box: string, format: 'png' | 'jpeg' | 'webp', crop: boolean): Promise<string> {
   if (await deps.blobs.stat(key)) return key;
   if (deps.config.thumbnailer === 'off') throw errors.notFound();
   let job = making.get(key);
@@ -185,7 +189,7 @@ async function convert(deps: AttachmentDeps, source: string, key: string, box: s
 }
 let warnedMissing = false;
 
-async function runThumbnailer(deps: AttachmentDeps, source: string, key: string, box: string, format: 'png' | 'jpeg' | 'webp', crop: boolean): Promise<string> {
+async function runThumbnailer(deps: Pick<AttachmentDeps, 'blobs' | 'config'>, source: string, key: string, box: string, format: 'png' | 'jpeg' | 'webp', crop: boolean): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-thumb-'));
   try {
     const input = path.join(dir, `in-${crypto.randomBytes(4).toString('hex')}`);
