@@ -12,6 +12,7 @@ import { cancelReply, setEditing, toggleReplyMention, useMessageUi } from './ui'
 import { applySuggestion, findTrigger, rank, type Suggestion } from './autocomplete';
 import { Suggestions } from './Suggestions';
 import { searchEmoji } from '../emoji/data';
+import { emojiMarkup, searchGuildEmoji } from '../emoji/custom';
 import { ChannelTypes, OptionTypes } from '@concord/protocol';
 import { entriesOf, entryName, matchEntry, parseOptions, pickerQuery, withFocus, type CommandEntry } from '../commands/parse';
 import { clearAutocomplete, loadIndex, requestAutocomplete, runCommand, useCommands } from '../commands/state';
@@ -112,7 +113,10 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
             (c) => [c.name ?? ''],
             open.query,
           ).map((c) => ({ key: c.id, label: `#${c.name}`, insert: `<#${c.id}>` }))
-        : searchEmoji(open.query, 8).map((e) => ({ key: e.char, label: `${e.char}  :${e.names[0]}:`, insert: e.char }));
+        : [
+            ...searchGuildEmoji(guild?.emojis ?? [], open.query, 4).map((e) => ({ key: e.id, label: `:${e.name}:`, detail: guild?.name, insert: emojiMarkup(e) })),
+            ...searchEmoji(open.query, 8).map((e) => ({ key: e.char, label: `${e.char}  :${e.names[0]}:`, insert: e.char })),
+          ].slice(0, 8);
 
   // Commands: `/` opens the picker; a picked command shows its options, their choices and autocomplete.
   const isCommand = text.startsWith('/');
@@ -235,8 +239,9 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
       return;
     }
     if ((!content && !ready) || over || waiting || uploading) return;
-    if (ready) void sendWithFiles(channelId, replaceShortcodes(content), reply);
-    else enqueue(channelId, replaceShortcodes(content), reply);
+    const emojis = guildId ? (getState().client.guilds[guildId]?.emojis ?? []) : [];
+    if (ready) void sendWithFiles(channelId, replaceShortcodes(content, emojis), reply);
+    else enqueue(channelId, replaceShortcodes(content, emojis), reply);
     if (reply) cancelReply(channelId);
     if (slowmode > 0) setState((s) => ({ slowmode: { ...s.slowmode, [channelId]: Date.now() + slowmode * 1000 } }));
     setText('');
@@ -378,9 +383,10 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
           </button>
           {picking && (
             <EmojiPicker
-              onPick={(emoji) => {
+              guildId={guildId}
+              onPick={(picked) => {
                 setPicking(false);
-                setText(text + emoji);
+                setText(text + picked.text);
                 ref.current?.focus();
               }}
               onClose={() => setPicking(false)}

@@ -10,7 +10,8 @@ import { useStore } from '../../state/store';
 import { Markdown } from '../markdown/render';
 import { Embed, asEmbeds } from './Embed';
 import { parse, plainText } from '../markdown/parse';
-import { EmojiPicker } from '../emoji/EmojiPicker';
+import { EmojiPicker, type PickedEmoji } from '../emoji/EmojiPicker';
+import { emojiUrl } from '../emoji/custom';
 import { MANAGE_MESSAGES, useGuildPermission, useMarkdownContext, useMentionsMe } from './context';
 import { jumpTo, setEditing, startReply, useMessageUi } from './ui';
 import { MessageComponents } from '../commands/Components';
@@ -87,7 +88,7 @@ function Reactions({ m }: { m: DisplayMessage }) {
   return (
     <div className="reactions" data-testid="reactions">
       {m.reactions.map((r) => {
-        const label = r.emoji.name ?? '?';
+        const label = r.emoji.id ? `:${r.emoji.name ?? 'emoji'}:` : (r.emoji.name ?? '?');
         return (
           <button
             key={`${r.emoji.id ?? ''}${label}`}
@@ -100,7 +101,7 @@ function Reactions({ m }: { m: DisplayMessage }) {
             data-emoji={label}
             onClick={() => toggle(r)}
           >
-            <span className="reaction-emoji">{label}</span>
+            <span className="reaction-emoji">{r.emoji.id ? <img src={emojiUrl(r.emoji.id, r.emoji.animated ?? false, 32)} alt={label} draggable={false} /> : label}</span>
             <span className="reaction-count">{r.count}</span>
           </button>
         );
@@ -261,9 +262,9 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
     else setConfirmDelete(true);
   }
 
-  const react = (emoji: string) => {
+  const react = (picked: PickedEmoji) => {
     setPicking(false);
-    if (m.id) void addReaction(m.channelId, m.id, { id: null, name: emoji });
+    if (m.id) void addReaction(m.channelId, m.id, picked.emoji);
   };
 
   return (
@@ -301,7 +302,7 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
                   {name} is thinking <span className="dots" aria-hidden="true" />
                 </span>
               ) : (
-                <Markdown content={m.content} ctx={ctx} />
+                <Markdown content={m.content} ctx={ctx} jumbo />
               )}
               {m.edited && <span className="edited" title="Edited"> (edited)</span>}
               {own && !guildId && (m.id && sent ? <ReceiptTicks channelId={m.channelId} messageId={m.id} /> : m.status !== 'failed' && <span className="receipt pending" data-testid="receipt" data-state="pending" title="Sending"><Icon name="clock" size={14} /></span>)}
@@ -391,7 +392,7 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
           )}
         </div>
       )}
-      {picking && <EmojiPicker onPick={react} onClose={() => setPicking(false)} />}
+      {picking && <EmojiPicker guildId={guildId} onPick={react} onClose={() => setPicking(false)} />}
     </article>
   );
 }, samePropsShallow);

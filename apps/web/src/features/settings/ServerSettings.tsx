@@ -8,6 +8,7 @@ import { createRole, deleteRole, hex, modifyRole, powers, rolesByRank, setMember
 import { MemberActions } from './MemberMenu';
 import { AutoModTab } from './AutoModTab';
 import { AuditLogTab } from './AuditLogTab';
+import { EmojiTab } from './EmojiTab';
 import './settings.css';
 
 /** Discord's permission groups, with what each toggle means. */
@@ -46,7 +47,7 @@ const GROUPS: { title: string; items: [PermissionName, string, string][] }[] = [
   { title: 'Advanced', items: [['ADMINISTRATOR', 'Administrator', 'Every permission, and every channel. Give it with care.']] },
 ];
 
-type Tab = 'roles' | 'members' | 'automod' | 'audit';
+type Tab = 'roles' | 'emoji' | 'members' | 'automod' | 'audit';
 
 export function ServerSettings({ guildId, onClose }: { guildId: string; onClose: () => void }) {
   const guild = useStore((s) => s.client.guilds[guildId]);
@@ -61,6 +62,8 @@ export function ServerSettings({ guildId, onClose }: { guildId: string; onClose:
   const p = powers(guild, me?.id);
   const tabs: [Tab, string][] = [
     ['roles', 'Roles'],
+    // Everyone sees the server's emoji; uploading needs CREATE_GUILD_EXPRESSIONS (the tab says so).
+    ['emoji', 'Emoji'],
     ['members', 'Members'],
     ...(p.has(Permissions.MANAGE_GUILD) ? ([['automod', 'AutoMod']] as [Tab, string][]) : []),
     ...(p.has(Permissions.VIEW_AUDIT_LOG) ? ([['audit', 'Audit Log']] as [Tab, string][]) : []),
@@ -81,6 +84,7 @@ export function ServerSettings({ guildId, onClose }: { guildId: string; onClose:
           ×
         </button>
         {tab === 'roles' && <RolesTab guildId={guildId} userId={me?.id} />}
+        {tab === 'emoji' && <EmojiTab guildId={guildId} userId={me?.id} />}
         {tab === 'members' && <MembersTab guildId={guildId} userId={me?.id} />}
         {tab === 'automod' && <AutoModTab guildId={guildId} userId={me?.id} />}
         {tab === 'audit' && <AuditLogTab guildId={guildId} />}

@@ -9,6 +9,7 @@ import {
   type AutoModRule,
   type ClientGuild,
   type CreateAutoModRuleBody,
+  type GuildEmoji,
   type Member,
   type Role,
   type User,
@@ -45,6 +46,11 @@ export const createAutoModRule = (guildId: string, body: CreateAutoModRuleBody) 
 export const modifyAutoModRule = (guildId: string, ruleId: string, body: Partial<CreateAutoModRuleBody>) =>
   attempt(() => rest.request<AutoModRule>('PATCH', `${g(guildId)}/auto-moderation/rules/${ruleId}`, { body }));
 export const deleteAutoModRule = (guildId: string, ruleId: string) => attempt(() => rest.request<void>('DELETE', `${g(guildId)}/auto-moderation/rules/${ruleId}`).then(() => true));
+
+export const listEmojis = (guildId: string) => attempt(() => rest.request<GuildEmoji[]>('GET', `${g(guildId)}/emojis`));
+export const createEmoji = (guildId: string, body: { name: string; image: string }) => attempt(() => rest.request<GuildEmoji>('POST', `${g(guildId)}/emojis`, { body }));
+export const renameEmoji = (guildId: string, emojiId: string, name: string) => attempt(() => rest.request<GuildEmoji>('PATCH', `${g(guildId)}/emojis/${emojiId}`, { body: { name } }));
+export const deleteEmoji = (guildId: string, emojiId: string) => attempt(() => rest.request<void>('DELETE', `${g(guildId)}/emojis/${emojiId}`).then(() => true));
 
 export interface AuditLog {
   audit_log_entries: AuditLogEntry[];
