@@ -1,5 +1,5 @@
 import { memo, useEffect, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
-import type { Channel, Message, Reaction } from '@concord/protocol';
+import type { Channel, EmbedInput, Message, Reaction } from '@concord/protocol';
 import { Avatar } from '../../components/Avatar';
 import { displayName, formatTime } from '../../components/util';
 import { discard, retry } from '../../state/outbox';
@@ -79,6 +79,13 @@ function ReplyLine({ m, guildId }: { m: DisplayMessage; guildId: string | null }
       <span className="reply-snippet">{target.content ? <Markdown content={snippet(target.content, 140)} ctx={ctx} /> : <em>Click to see attachment</em>}</span>
     </button>
   );
+}
+
+/** Files an embed shows (`attachment://name`, resolved by the server to the file's URL) are not shown again, as on Discord. */
+function withoutEmbedded<A extends { url: string }>(attachments: readonly A[], embeds: EmbedInput[]): readonly A[] {
+  if (attachments.length === 0 || embeds.length === 0) return attachments;
+  const used = new Set(embeds.flatMap((e) => [e.image?.url, e.thumbnail?.url, e.author?.icon_url, e.footer?.icon_url]));
+  return attachments.filter((a) => !used.has(a.url));
 }
 
 function Reactions({ m }: { m: DisplayMessage }) {
@@ -308,7 +315,7 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
               {own && !guildId && (m.id && sent ? <ReceiptTicks channelId={m.channelId} messageId={m.id} /> : m.status !== 'failed' && <span className="receipt pending" data-testid="receipt" data-state="pending" title="Sending"><Icon name="clock" size={14} /></span>)}
             </div>
           )}
-          <MessageAttachments attachments={m.attachments} />
+          <MessageAttachments attachments={withoutEmbedded(m.attachments, asEmbeds(m.embeds))} />
           {asEmbeds(m.embeds).map((e, i) => (
             <Embed key={i} embed={e} ctx={ctx} />
           ))}
