@@ -199,6 +199,21 @@ export function attachmentsSuite(name: string, options: () => Promise<ConfigInpu
         expect(Buffer.from(await (await fetch(msg.attachments[0].url)).arrayBuffer()).equals(png)).toBe(true);
       });
 
+      it('a retried send with the same nonce answers the first message, its uploads and all (an outbox resend)', async () => {
+        const slots = await alice.api.ok.post(`/channels/${guild.generalId}/attachments`, { files: [{ filename: 'once.txt', file_size: 4 }] });
+        const [slot] = slots.attachments;
+        expect((await fetch(slot.upload_url, { method: 'PUT', body: 'once' })).status).toBe(200);
+        const body = { content: 'with a file', nonce: 'resend-1', attachments: [{ id: 0, uploaded_filename: slot.upload_filename }] };
+        const first = await alice.api.ok.post(`/channels/${guild.generalId}/messages`, body);
+        // The answer was lost; the client sends the same again.
+        const again = await alice.api.post(`/channels/${guild.generalId}/messages`, body);
+        expect(again.status).toBe(200);
+        expect(again.body.id).toBe(first.id);
+        expect(again.body.attachments.map((a: { id: string }) => a.id)).toEqual(first.attachments.map((a: { id: string }) => a.id));
+        const history = await alice.api.ok.get(`/channels/${guild.generalId}/messages?limit=5`);
+        expect(history.filter((m: { nonce?: string }) => m.nonce === 'resend-1')).toHaveLength(1);
+      });
+
       it('a PUT beyond the declared size is cut off (413), a slot beyond the limit refused, an unsigned PUT is 404', async () => {
         const slots = await alice.api.ok.post(`/channels/${guild.generalId}/attachments`, { files: [{ filename: 'x.bin', file_size: 10 }] });
         const url: string = slots.attachments[0].upload_url;
