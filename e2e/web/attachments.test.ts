@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { join, newGuild, newUser, testPng, type TestGuild, type TestUser } from '@concord/server/testing';
-import { ensureWebBuild, launchBrowser, newPerson, screenshotPath, startServer, type Person, type ServerProcess, openAs } from './harness.js';
+import { ensureWebBuild, launchBrowser, messageRow, newPerson, screenshotPath, startServer, type Person, type ServerProcess, openAs } from './harness.js';
 
 describe('attachments in Chromium', () => {
   let server: ServerProcess;
@@ -122,5 +122,54 @@ describe('attachments in Chromium', () => {
     await bob.page.screenshot({ path: screenshotPath('attachments-390-avatar.png') });
     await bob.page.setViewportSize({ width: 1280, height: 800 });
     await bob.page.screenshot({ path: screenshotPath('attachments-1280-avatar.png') });
+  });
+
+  it('a message with a file sent while offline waits in the outbox (IndexedDB), survives a reload and is sent once on return', async () => {
+    const url = `/channels/${guild.id}/${guild.generalId}`;
+    // Offline: the server is gone, so the file's upload fails at once.
+    await server.stop();
+    const p = alice.page;
+    await p.getByTestId('file-input').setInputFiles([{ name: 'offline.png', mimeType: 'image/png', buffer: testPng(120, 80, [20, 90, 200]) }]);
+    await p.locator('[data-testid=upload][data-status=failed]').waitFor();
+    await p.locator('textarea[name=message]').fill('written on the train');
+    await p.locator('textarea[name=message]').press('Enter');
+    const echo = messageRow(p, 'written on the train');
+    await echo.getByTestId('pending-files').getByText('offline.png').waitFor();
+    await p.screenshot({ path: screenshotPath('attachments-1280-outbox-offline.png') });
+    // The entry and the file's bytes are in IndexedDB before the page goes.
+    const stored = () =>
+      alice.page.evaluate(
+        () =>
+          new Promise<{ content: string; files: { name: string; size: number }[] }[]>((resolve, reject) => {
+            const open = indexedDB.open('concord');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const all = open.result.transaction('outbox').objectStore('outbox').getAll();
+              all.onsuccess = () => resolve((all.result as { content: string; files?: { name: string; blob: Blob }[] }[]).map((e) => ({ content: e.content, files: (e.files ?? []).map((f) => ({ name: f.name, size: f.blob.size })) })));
+            };
+          }),
+      );
+    await expect.poll(stored, { timeout: 10_000 }).toContainEqual({ content: 'written on the train', files: [{ name: 'offline.png', size: testPng(120, 80, [20, 90, 200]).length }] });
+
+    // The reload: this page goes while still offline; a new one opens once the server is back.
+    await p.close();
+    await server.restart();
+    alice.page = await alice.context.newPage();
+    await alice.page.goto(url);
+    await alice.page.locator('textarea[name=message]').waitFor();
+
+    const got = messageRow(bob.page, 'written on the train');
+    const img = got.getByTestId('attachment-image');
+    await img.waitFor({ timeout: 30_000 });
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth), { timeout: 10_000 }).toBe(120);
+    await messageRow(alice.page, 'written on the train').getByTestId('attachment-image').waitFor();
+    await expect(messageRow(alice.page, 'written on the train').getByTestId('pending-files').count()).resolves.toBe(0);
+    await expect.poll(stored, { timeout: 10_000 }).toEqual([]);
+    // Stored once, with its one file.
+    const history = await a.api.ok.get<{ content: string; attachments: unknown[] }[]>(`/channels/${guild.generalId}/messages?limit=20`);
+    const sent = history.filter((m) => m.content === 'written on the train');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.attachments).toHaveLength(1);
+    await alice.page.screenshot({ path: screenshotPath('attachments-1280-outbox-sent.png') });
   });
 });

@@ -18,7 +18,7 @@ import { entriesOf, entryName, matchEntry, parseOptions, pickerQuery, withFocus,
 import { clearAutocomplete, loadIndex, requestAutocomplete, runCommand, useCommands } from '../commands/state';
 import { CommandHint, CommandList } from '../commands/CommandPicker';
 import { UploadTray } from '../attachments/Attachments';
-import { addFiles, sendWithFiles, useUploads } from '../attachments/uploads';
+import { addFiles, takeFiles, useUploads } from '../attachments/uploads';
 import './messages.css';
 
 export const MAX_LENGTH = 2000;
@@ -230,7 +230,8 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
   const waiting = slowmode > 0 && cooldown > 0;
   const files = useUploads((s) => s.byChannel[channelId]);
   const uploading = (files ?? []).some((f) => f.status === 'uploading');
-  const ready = (files ?? []).some((f) => f.status === 'done');
+  // Files that did not upload (offline) go with the message all the same: the outbox uploads them once online.
+  const ready = (files ?? []).length > 0;
   const fileInput = useRef<HTMLInputElement>(null);
 
   function send() {
@@ -240,8 +241,7 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
     }
     if ((!content && !ready) || over || waiting || uploading) return;
     const emojis = guildId ? (getState().client.guilds[guildId]?.emojis ?? []) : [];
-    if (ready) void sendWithFiles(channelId, replaceShortcodes(content, emojis), reply);
-    else enqueue(channelId, replaceShortcodes(content, emojis), reply);
+    enqueue(channelId, replaceShortcodes(content, emojis), reply, ready ? takeFiles(channelId) : undefined);
     if (reply) cancelReply(channelId);
     if (slowmode > 0) setState((s) => ({ slowmode: { ...s.slowmode, [channelId]: Date.now() + slowmode * 1000 } }));
     setText('');

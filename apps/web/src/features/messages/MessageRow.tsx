@@ -19,6 +19,7 @@ import { dismissEphemeral, useCommands } from '../commands/state';
 import { openThread, startNewThread } from '../threads/ui';
 import { ReceiptTicks } from './Receipts';
 import { MessageAttachments } from '../attachments/Attachments';
+import { formatSize } from '../attachments/uploads';
 import './messages.css';
 
 const EPHEMERAL = 1 << 6;
@@ -316,6 +317,15 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
             </div>
           )}
           <MessageAttachments attachments={withoutEmbedded(m.attachments, asEmbeds(m.embeds))} />
+          {m.pendingFiles && (
+            <ul className="pending-files" data-testid="pending-files" aria-label="Files waiting to be sent">
+              {m.pendingFiles.map((f, i) => (
+                <li key={i}>
+                  <Icon name="clock" size={14} /> {f.name} <span className="muted">{formatSize(f.size)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
           {asEmbeds(m.embeds).map((e, i) => (
             <Embed key={i} embed={e} ctx={ctx} />
           ))}
