@@ -62,6 +62,8 @@ describe('attachments in Chromium', () => {
     ]);
     const tray = p.getByTestId('upload-tray');
     await expect(tray.getByTestId('upload').count()).resolves.toBe(3);
+    // Alt text, sent as the attachment's description.
+    await p.getByLabel('Description of sunset.png').fill('a sunset over the sea');
     await tray.locator('progress').first().waitFor({ state: 'attached' });
     await p.getByRole('button', { name: 'Remove oops.bin' }).click();
     await tray.locator('[data-testid=upload][data-status=done]').nth(1).waitFor();
@@ -75,6 +77,7 @@ describe('attachments in Chromium', () => {
     const msg = bob.page.locator('[data-testid=message]', { hasText: 'the view from here' });
     const img = msg.getByTestId('attachment-image');
     await img.waitFor();
+    await expect(img.getAttribute('alt')).resolves.toBe('a sunset over the sea');
     // The box is reserved before the bytes arrive: 640x360 fitted in 400x300.
     await expect(img.getAttribute('width')).resolves.toBe('400');
     await expect(img.getAttribute('height')).resolves.toBe('225');
@@ -171,5 +174,22 @@ describe('attachments in Chromium', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]!.attachments).toHaveLength(1);
     await alice.page.screenshot({ path: screenshotPath('attachments-1280-outbox-sent.png') });
+  });
+
+  it('a server icon chosen in server settings (cropped preview) shows in the other person\'s server rail', async () => {
+    const p = alice.page;
+    await p.getByRole('button', { name: 'Server settings' }).click();
+    await p.getByRole('navigation', { name: 'Settings sections' }).getByRole('button', { name: 'Overview' }).click();
+    await p.getByTestId('guild-icon-input').setInputFiles({ name: 'club.png', mimeType: 'image/png', buffer: testPng(400, 300, [200, 40, 160]) });
+    await p.getByTestId('guild-icon-preview').getByRole('img', { name: 'New server icon' }).waitFor();
+    await p.screenshot({ path: screenshotPath('attachments-1280-guild-icon-settings.png') });
+    await p.getByRole('button', { name: 'Save icon' }).click();
+    await p.getByTestId('guild-icon-preview').getByRole('img', { name: 'Server icon' }).waitFor();
+    await p.getByRole('button', { name: 'Close settings' }).click();
+    const rail = bob.page.getByRole('button', { name: 'Photo Club' }).locator('img');
+    await rail.waitFor();
+    await expect(rail.getAttribute('src')).resolves.toMatch(new RegExp(`^/icons/${guild.id}/[0-9a-f]{32}\\.webp\\?size=96$`));
+    await expect.poll(() => rail.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth), { timeout: 10_000 }).toBe(96);
+    await bob.page.screenshot({ path: screenshotPath('attachments-1280-guild-icon.png') });
   });
 });

@@ -149,7 +149,12 @@ function sendFiles(entry: OutboxEntry): void {
         body: {
           content: entry.content,
           nonce,
-          attachments: files.map((f, i) => ({ id: String(i), filename: f.spoiler ? `SPOILER_${f.name}` : f.name, uploaded_filename: f.uploadFilename })),
+          attachments: files.map((f, i) => ({
+            id: String(i),
+            filename: f.spoiler ? `SPOILER_${f.name}` : f.name,
+            uploaded_filename: f.uploadFilename,
+            ...(f.description ? { description: f.description } : {}),
+          })),
           ...(entry.replyTo ? { message_reference: { message_id: entry.replyTo.messageId, fail_if_not_exists: false }, allowed_mentions: { parse: ['users', 'roles', 'everyone'], replied_user: entry.replyTo.mention } } : {}),
         },
       });

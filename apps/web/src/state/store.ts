@@ -37,6 +37,8 @@ export interface OutboxFile {
   size: number;
   type: string;
   spoiler: boolean;
+  /** Alt text, sent as the attachment's `description`. */
+  description?: string;
   blob: Blob;
   /** `<id>/<name>` once its bytes are on the server: a resend names it instead of uploading it again. */
   uploadFilename?: string;

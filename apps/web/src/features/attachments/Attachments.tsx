@@ -3,7 +3,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import type { Attachment } from '@concord/protocol';
 import { Icon } from '../../components/Icon';
-import { cancelFile, formatSize, sameOrigin, toggleSpoiler, useUploads } from './uploads';
+import { cancelFile, describeFile, formatSize, sameOrigin, toggleSpoiler, useUploads } from './uploads';
 import './attachments.css';
 
 const NO_FILES: [] = [];
@@ -22,6 +22,14 @@ export function UploadTray({ channelId }: { channelId: string }) {
             {f.name}
           </span>
           <span className="upload-meta muted small">{f.status === 'failed' ? (f.error ?? 'Failed') : formatSize(f.size)}</span>
+          <input
+            className="upload-alt"
+            placeholder="Add a description"
+            aria-label={`Description of ${f.name}`}
+            maxLength={1024}
+            value={f.description ?? ''}
+            onChange={(e) => describeFile(channelId, f.key, e.target.value)}
+          />
           <progress className="upload-progress" max={1} value={f.progress} aria-label={`Uploading ${f.name}`} hidden={f.status !== 'uploading'} />
           <span className="upload-actions">
             <button

@@ -16,6 +16,8 @@ export interface PendingFile {
   progress: number;
   status: 'uploading' | 'done' | 'failed';
   spoiler: boolean;
+  /** Alt text: what the image shows, for people who cannot see it (the attachment's `description`). */
+  description?: string;
   /** `<id>/<name>`, once the slot is given. */
   uploadFilename?: string;
   /** An object URL for image previews in the tray. */
@@ -119,6 +121,10 @@ export function cancelFile(channelId: string, key: string): void {
   useUploads.setState((s) => ({ byChannel: { ...s.byChannel, [channelId]: (s.byChannel[channelId] ?? []).filter((x) => x.key !== key) } }));
 }
 
+export function describeFile(channelId: string, key: string, description: string): void {
+  patch(channelId, key, { description });
+}
+
 export function toggleSpoiler(channelId: string, key: string): void {
   const f = (useUploads.getState().byChannel[channelId] ?? []).find((x) => x.key === key);
   if (f) patch(channelId, key, { spoiler: !f.spoiler });
@@ -140,6 +146,7 @@ export function takeFiles(channelId: string): OutboxFile[] {
     size: f.size,
     type: f.file.type,
     spoiler: f.spoiler,
+    ...(f.description?.trim() ? { description: f.description.trim() } : {}),
     blob: f.file,
     ...(f.status === 'done' && f.uploadFilename ? { uploadFilename: f.uploadFilename } : {}),
   }));

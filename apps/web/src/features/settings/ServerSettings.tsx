@@ -9,6 +9,7 @@ import { MemberActions } from './MemberMenu';
 import { AutoModTab } from './AutoModTab';
 import { AuditLogTab } from './AuditLogTab';
 import { EmojiTab } from './EmojiTab';
+import { OverviewTab } from './OverviewTab';
 import './settings.css';
 
 /** Discord's permission groups, with what each toggle means. */
@@ -47,7 +48,7 @@ const GROUPS: { title: string; items: [PermissionName, string, string][] }[] = [
   { title: 'Advanced', items: [['ADMINISTRATOR', 'Administrator', 'Every permission, and every channel. Give it with care.']] },
 ];
 
-type Tab = 'roles' | 'emoji' | 'members' | 'automod' | 'audit';
+type Tab = 'overview' | 'roles' | 'emoji' | 'members' | 'automod' | 'audit';
 
 export function ServerSettings({ guildId, onClose }: { guildId: string; onClose: () => void }) {
   const guild = useStore((s) => s.client.guilds[guildId]);
@@ -61,6 +62,7 @@ export function ServerSettings({ guildId, onClose }: { guildId: string; onClose:
   if (!guild) return null;
   const p = powers(guild, me?.id);
   const tabs: [Tab, string][] = [
+    ...(p.has(Permissions.MANAGE_GUILD) ? ([['overview', 'Overview']] as [Tab, string][]) : []),
     ['roles', 'Roles'],
     // Everyone sees the server's emoji; uploading needs CREATE_GUILD_EXPRESSIONS (the tab says so).
     ['emoji', 'Emoji'],
@@ -84,6 +86,7 @@ export function ServerSettings({ guildId, onClose }: { guildId: string; onClose:
           ×
         </button>
         {tab === 'roles' && <RolesTab guildId={guildId} userId={me?.id} />}
+        {tab === 'overview' && <OverviewTab guildId={guildId} />}
         {tab === 'emoji' && <EmojiTab guildId={guildId} userId={me?.id} />}
         {tab === 'members' && <MembersTab guildId={guildId} userId={me?.id} />}
         {tab === 'automod' && <AutoModTab guildId={guildId} userId={me?.id} />}
