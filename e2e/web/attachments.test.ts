@@ -78,6 +78,8 @@ describe('attachments in Chromium', () => {
     const img = msg.getByTestId('attachment-image');
     await img.waitFor();
     await expect(img.getAttribute('alt')).resolves.toBe('a sunset over the sea');
+    // Its ThumbHash fills the box while it loads.
+    await expect(msg.locator('.attachment-image[data-placeholder]').evaluate((el) => getComputedStyle(el).backgroundImage)).resolves.toMatch(/^url\("data:image\/png;base64,/);
     // The box is reserved before the bytes arrive: 640x360 fitted in 400x300.
     await expect(img.getAttribute('width')).resolves.toBe('400');
     await expect(img.getAttribute('height')).resolves.toBe('225');

@@ -241,6 +241,9 @@ export const Attachment = z.object({
   ephemeral: z.boolean().optional(),
   /** Discord's attachment flags; IS_SPOILER (8) for a file named SPOILER_... */
   flags: z.number().optional(),
+  /** An image's ThumbHash (base64), drawn while the image loads; `placeholder_version` 1, as Discord sends it. */
+  placeholder: z.string().optional(),
+  placeholder_version: z.number().optional(),
 });
 export type Attachment = z.infer<typeof Attachment>;
 
