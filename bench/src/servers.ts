@@ -141,6 +141,14 @@ export async function startRaw(): Promise<Target> {
   };
 }
 
+/** The upload-memory baseline: a bare HTTP server that streams each body to a file (raw-upload-server.ts). */
+export async function startRawUpload(nodeArgs: string[] = []): Promise<{ base: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const { child, log } = startNode(path.join(BENCH_DIR, 'src/raw-upload-server.ts'), { PORT: String(port) }, nodeArgs);
+  await waitReady(`http://127.0.0.1:${port}/health`, child, log);
+  return { base: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
+}
+
 const psql = (sql: string) => execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qc', sql], { stdio: 'pipe' });
 
 /** A fresh PostgreSQL database for one run; `drop()` removes it. */

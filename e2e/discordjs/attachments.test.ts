@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AttachmentBuilder, Client, Events, GatewayIntentBits, WebhookClient, type Message, type TextChannel } from 'discord.js';
+import { AttachmentBuilder, Client, EmbedBuilder, Events, GatewayIntentBits, WebhookClient, type Message, type TextChannel } from 'discord.js';
 import { addBot, newBot, newGuild, newUser, startTestServer, testPng, waitForEvent, withTimeout, type TestBot, type TestGuild, type TestServer, type TestUser } from '@concord/server/testing';
 
 let server: TestServer;
@@ -76,6 +76,28 @@ describe('discord.js attachments', () => {
     ]);
     const fetched = await (readerClient.channels.cache.get(guild.generalId) as TextChannel).messages.fetch({ message: sent.id, force: true });
     expect(fetched.attachments.map((a) => a.name)).toEqual(['chart.png', 'SPOILER_twist.txt']);
+  });
+
+  it('attachment://name in an embed is the uploaded file, as on Discord', async () => {
+    const png = testPng(40, 30, [10, 160, 90]);
+    const channel = senderClient.channels.cache.get(guild.generalId) as TextChannel;
+    const seen = new Promise<Message>((resolve) => readerClient.on(Events.MessageCreate, (m) => m.content === 'embedded' && resolve(m)));
+    const embed = new EmbedBuilder().setTitle('Report').setImage('attachment://graph.png').setThumbnail('attachment://graph.png').setFooter({ text: 'f', iconURL: 'attachment://graph.png' });
+    const sent = await channel.send({ content: 'embedded', embeds: [embed], files: [new AttachmentBuilder(png, { name: 'graph.png' })] });
+    const file = sent.attachments.first()!;
+    expect(sent.embeds[0]!.image).toMatchObject({ url: file.url, proxyURL: file.proxyURL, width: 40, height: 30 });
+    const m = await withTimeout(seen, 5000, 'reader sees the embed');
+    const [e] = m.embeds;
+    expect(e!.image?.url).toBe(m.attachments.first()!.url);
+    expect(e!.thumbnail?.url).toBe(m.attachments.first()!.url);
+    expect(e!.footer?.iconURL).toBe(m.attachments.first()!.url);
+    expect(Buffer.from(await (await fetch(e!.image!.url)).arrayBuffer()).equals(png)).toBe(true);
+    // Read back later, it still names the file (with a fresh signature).
+    const fetched = await channel.messages.fetch({ message: sent.id, force: true });
+    expect(fetched.embeds[0]!.image?.url).toBe(fetched.attachments.first()!.url);
+    // A name the message has no file for stays as written.
+    const stray = await channel.send({ embeds: [new EmbedBuilder().setImage('attachment://missing.png')] });
+    expect(stray.embeds[0]!.image?.url).toBe('attachment://missing.png');
   });
 
   it('a WebhookClient sends a file; the bot sees it on the webhook\'s message', async () => {

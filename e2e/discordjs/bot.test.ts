@@ -239,7 +239,7 @@ describe('discord.js v14 bot', () => {
     const remove = await ownerGateway!.next((f) => f.t === 'MESSAGE_REACTION_REMOVE' && f.d.message_id === sent.id, { what: 'MESSAGE_REACTION_REMOVE' });
     expect(remove.d.user_id).toBe(bot.userId);
     expect((await message.fetch(true)).reactions.cache.get('👍')?.count).toBe(1);
-    // Custom emojis do not exist (yet): Discord's Unknown Emoji.
+    // A custom emoji that does not exist: Discord's Unknown Emoji (real ones: emojis.test.ts).
     await expect(message.react('<:nope:123456789012345678>')).rejects.toMatchObject({ code: 10014 });
   });
 

@@ -145,7 +145,7 @@ export async function buildApp(config: Config): Promise<App> {
   // Media URLs are absolute, as bots expect: PUBLIC_URL, else the address this process listens on.
   const mediaBase = () => deps.config.publicUrl?.replace(/\/+$/, '') ?? `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${deps.config.port}`;
   const media = new MediaUrls(mediaSecret, mediaBase, config.mediaUrlTtlSeconds);
-  const cache = new GuildCache({ guilds: stores.guilds, channels: stores.channels, users: stores.users, bus });
+  const cache = new GuildCache({ guilds: stores.guilds, channels: stores.channels, users: stores.users, emojis: stores.emojis, bus });
   const events = new Events(bus);
   const deps: Deps = {
     ...stores,

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { thumbHashToAverageRGBA } from 'thumbhash';
 import type { ConfigInput } from '../src/config.js';
 import { imageSize, sniffContentType } from '../src/blobs/sniff.js';
 import { eventually, join, multipartBody, newGuild, newUser, sendStream, startTestServer, testPng, type FilePart, type TestServer, type TestUser } from '../src/testing.js';
@@ -197,6 +198,40 @@ export function attachmentsSuite(name: string, options: () => Promise<ConfigInpu
         });
         expect(msg.attachments[0]).toMatchObject({ filename: 'picture.png', width: 64, height: 48, content_type: 'image/png', size: png.length });
         expect(Buffer.from(await (await fetch(msg.attachments[0].url)).arrayBuffer()).equals(png)).toBe(true);
+      });
+
+      it('images get a ThumbHash placeholder (Discord\'s placeholder, version 1); other files none', async () => {
+        const r = await send(alice, `/channels/${guild.generalId}/messages`, { content: 'placeholder' }, [
+          { filename: 'warm.png', data: testPng(320, 200, [220, 120, 20]) },
+          { filename: 'a.txt', data: Buffer.from('text') },
+        ]);
+        expect(r.status).toBe(200);
+        const [image, text] = r.body.attachments;
+        expect(image.placeholder_version).toBe(1);
+        const avg = thumbHashToAverageRGBA(Buffer.from(image.placeholder, 'base64'));
+        // The gradient runs from black to the colour: its average keeps the colour's order.
+        expect(avg.r).toBeGreaterThan(avg.g);
+        expect(avg.g).toBeGreaterThan(avg.b);
+        expect(avg.a).toBe(1);
+        expect(text.placeholder).toBeUndefined();
+        // History carries it too.
+        const again = await alice.api.ok.get(`/channels/${guild.generalId}/messages/${r.body.id}`);
+        expect(again.attachments[0].placeholder).toBe(image.placeholder);
+      });
+
+      it('a retried send with the same nonce answers the first message, its uploads and all (an outbox resend)', async () => {
+        const slots = await alice.api.ok.post(`/channels/${guild.generalId}/attachments`, { files: [{ filename: 'once.txt', file_size: 4 }] });
+        const [slot] = slots.attachments;
+        expect((await fetch(slot.upload_url, { method: 'PUT', body: 'once' })).status).toBe(200);
+        const body = { content: 'with a file', nonce: 'resend-1', attachments: [{ id: 0, uploaded_filename: slot.upload_filename }] };
+        const first = await alice.api.ok.post(`/channels/${guild.generalId}/messages`, body);
+        // The answer was lost; the client sends the same again.
+        const again = await alice.api.post(`/channels/${guild.generalId}/messages`, body);
+        expect(again.status).toBe(200);
+        expect(again.body.id).toBe(first.id);
+        expect(again.body.attachments.map((a: { id: string }) => a.id)).toEqual(first.attachments.map((a: { id: string }) => a.id));
+        const history = await alice.api.ok.get(`/channels/${guild.generalId}/messages?limit=5`);
+        expect(history.filter((m: { nonce?: string }) => m.nonce === 'resend-1')).toHaveLength(1);
       });
 
       it('a PUT beyond the declared size is cut off (413), a slot beyond the limit refused, an unsigned PUT is 404', async () => {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayOpcodes, initialClientState, mergeMessages, reduce, type ClientState, type EventName, type Message } from '@concord/protocol';
-import { Api, GatewayTester, addBot, join, newBot, newGuild, newUser, startTestServer, type TestGuild, type TestServer, type TestUser } from '@concord/server/testing';
+import { Api, GatewayTester, addBot, join, newBot, newGuild, newUser, startTestServer, testPng, type TestGuild, type TestServer, type TestUser } from '@concord/server/testing';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -94,6 +94,13 @@ const actions: { [K in EventName]: (w: World) => Promise<unknown> } = {
     const role = await w.owner.api.ok.post<{ id: string }>(`/guilds/${w.guild.id}/roles`, { name: 'Doomed' });
     await w.owner.api.ok.put(`/guilds/${w.guild.id}/members/${w.other.id}/roles/${role.id}`);
     await w.owner.api.ok.delete(`/guilds/${w.guild.id}/roles/${role.id}`);
+  },
+  GUILD_EMOJIS_UPDATE: async (w) => {
+    const image = `data:image/png;base64,${testPng(32, 32).toString('base64')}`;
+    const kept = await w.owner.api.ok.post<{ id: string }>(`/guilds/${w.guild.id}/emojis`, { name: 'kept', image });
+    const gone = await w.owner.api.ok.post<{ id: string }>(`/guilds/${w.guild.id}/emojis`, { name: 'gone', image });
+    await w.owner.api.ok.patch(`/guilds/${w.guild.id}/emojis/${kept.id}`, { name: 'renamed' });
+    await w.owner.api.ok.delete(`/guilds/${w.guild.id}/emojis/${gone.id}`);
   },
   GUILD_BAN_ADD: (w) => w.owner.api.ok.put(`/guilds/${w.guild.id}/bans/${w.other.id}`, { delete_message_seconds: 3600 }),
   GUILD_BAN_REMOVE: async (w) => {

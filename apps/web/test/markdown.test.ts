@@ -3,6 +3,7 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { parse, plainText, type Node } from '../src/features/markdown/parse';
 import { Markdown, type MarkdownContext } from '../src/features/markdown/render';
+import { replaceShortcodes } from '../src/features/emoji/data';
 
 const ctx: MarkdownContext = {
   userName: (id) => ({ '1': 'alice', '2': 'bob' })[id],
@@ -147,5 +148,27 @@ describe('markdown: hostile input', () => {
     const started = Date.now();
     html('*a '.repeat(2000) + '_'.repeat(2000) + '`'.repeat(2000));
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('markdown: custom emoji', () => {
+  it('parses <:name:id> and <a:name:id>, literal in code, and reads as :name:', () => {
+    expect(parse('hi <:blob:123> <a:spin:456>')).toEqual([t('hi '), { type: 'emoji', name: 'blob', id: '123', animated: false }, t(' '), { type: 'emoji', name: 'spin', id: '456', animated: true }]);
+    expect(parse('`<:blob:123>`')).toEqual([{ type: 'code', text: '<:blob:123>' }]);
+    expect(parse('<:x:123>')).toEqual([t('<:x:123>')]);
+    expect(plainText(parse('a <:blob:123> b'))).toBe('a :blob: b');
+  });
+
+  it('renders the CDN image, large only when the message is nothing but emoji', () => {
+    // (React's server renderer also adds a preload link for the image.)
+    expect(html('<a:spin:456>')).toContain('<img class="md-emoji" src="/emojis/456.gif?size=48" alt=":spin:" title=":spin:" draggable="false" data-testid="custom-emoji"/>');
+    const body = (content: string) => renderToStaticMarkup(createElement(Markdown, { content, ctx, jumbo: true }));
+    expect(body('<:a1:1> <:b2:2>')).toContain('<span class="md-jumbo">');
+    expect(body('so <:a1:1>')).not.toContain('md-jumbo');
+  });
+
+  it(':name: on send becomes the guild emoji first, then unicode; code and written emoji are left alone', () => {
+    const own = [{ id: '9', name: 'blob', animated: false }, { id: '8', name: 'smile', animated: true }];
+    expect(replaceShortcodes(':blob: and :smile: and :thumbsup: `:blob:` <:blob:1>', own)).toBe('<:blob:9> and <a:smile:8> and 👍 `:blob:` <:blob:1>');
   });
 });

@@ -10,7 +10,7 @@ function state(channels: Channel[], readStates: ClientState['readStates'], recei
   return {
     ...initialClientState,
     channels: Object.fromEntries(channels.map((c) => [c.id, c])),
-    guilds: { '7': { id: '7', name: 'G', icon: null, owner_id: '1', roles: {}, channelIds: channels.filter((c) => c.guild_id).map((c) => c.id), members: {}, member_count: 1, voiceStates: {} } },
+    guilds: { '7': { id: '7', name: 'G', icon: null, owner_id: '1', roles: {}, emojis: [], channelIds: channels.filter((c) => c.guild_id).map((c) => c.id), members: {}, member_count: 1, voiceStates: {} } },
     readStates,
     receipts,
   };

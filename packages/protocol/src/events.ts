@@ -6,7 +6,7 @@
  */
 import { GatewayIntents as I } from './gateway.js';
 import type { AutoModActionExecutionData, AutoModRule } from './automod.js';
-import type { Channel, Guild, GuildCreateData, Member, Message, ReadyData, Relationship, RelationshipType, Role, ThreadMember, User, VoiceState } from './schemas.js';
+import type { Channel, Guild, GuildEmoji, GuildCreateData, Member, Message, ReadyData, Relationship, RelationshipType, Role, ThreadMember, User, VoiceState } from './schemas.js';
 import type { AutocompleteResponseData, GuildCommandPermissions, Interaction, InteractionModalCreateData, InteractionResultData } from './interactions.js';
 
 export interface GuildMemberAddData extends Member {
@@ -43,6 +43,12 @@ export type GuildRoleUpdateData = GuildRoleCreateData;
 export interface GuildRoleDeleteData {
   guild_id: string;
   role_id: string;
+}
+
+/** The guild's whole emoji list after any create, rename or delete, as on Discord. */
+export interface GuildEmojisUpdateData {
+  guild_id: string;
+  emojis: GuildEmoji[];
 }
 
 export interface GuildBanData {
@@ -281,6 +287,7 @@ export interface DispatchPayloads {
   GUILD_ROLE_CREATE: GuildRoleCreateData;
   GUILD_ROLE_UPDATE: GuildRoleUpdateData;
   GUILD_ROLE_DELETE: GuildRoleDeleteData;
+  GUILD_EMOJIS_UPDATE: GuildEmojisUpdateData;
   GUILD_BAN_ADD: GuildBanData;
   GUILD_BAN_REMOVE: GuildBanData;
   GUILD_AUDIT_LOG_ENTRY_CREATE: GuildAuditLogEntryCreateData;
@@ -363,6 +370,7 @@ export const EventInfo = {
   GUILD_ROLE_CREATE: { guild: I.Guilds },
   GUILD_ROLE_UPDATE: { guild: I.Guilds },
   GUILD_ROLE_DELETE: { guild: I.Guilds },
+  GUILD_EMOJIS_UPDATE: { guild: I.GuildExpressions },
   GUILD_BAN_ADD: { guild: I.GuildModeration },
   GUILD_BAN_REMOVE: { guild: I.GuildModeration },
   // Sent only to holders of VIEW_AUDIT_LOG (the route's guild_permission).

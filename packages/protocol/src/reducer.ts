@@ -7,7 +7,7 @@
  * event to the server's snapshot test, which applies each event to a READY and compares with a fresh one.
  */
 import type { Activity, DispatchEvent, DispatchPayloads, EventName, PresenceUpdateData, ReactionEmojiData } from './events.js';
-import { ChannelTypes, MessageFlags, type Channel, type GuildCreateData, type Member, type Message, type ReadyData, type RelationshipType, type Role, type User, type VoiceState } from './schemas.js';
+import { ChannelTypes, MessageFlags, type Channel, type GuildEmoji, type GuildCreateData, type Member, type Message, type ReadyData, type RelationshipType, type Role, type User, type VoiceState } from './schemas.js';
 import { compareSnowflakes } from './snowflake.js';
 import { countsAsMention } from './readstates.js';
 
@@ -18,6 +18,8 @@ export interface ClientGuild {
   icon: string | null;
   owner_id: string;
   roles: Record<string, Role>;
+  /** The guild's custom emoji, in the order the server lists them (GUILD_CREATE, then GUILD_EMOJIS_UPDATE). */
+  emojis: GuildEmoji[];
   channelIds: string[];
   members: Record<string, Member>;
   member_count: number;
@@ -107,6 +109,7 @@ function guildFromCreate(d: GuildCreateData): ClientGuild {
     icon: d.icon,
     owner_id: d.owner_id,
     roles: Object.fromEntries(d.roles.map((r) => [r.id, r])),
+    emojis: d.emojis,
     channelIds: d.channels.map((c) => c.id),
     members,
     member_count: d.member_count,
@@ -298,7 +301,12 @@ const handlers: { [K in EventName]: Handler<K> } = {
   GUILD_UPDATE(state, d) {
     const g = state.guilds[d.id];
     if (!g) return state;
-    return { ...state, guilds: { ...state.guilds, [d.id]: { ...g, name: d.name, icon: d.icon, owner_id: d.owner_id } } };
+    return { ...state, guilds: { ...state.guilds, [d.id]: { ...g, name: d.name, icon: d.icon, owner_id: d.owner_id, emojis: d.emojis } } };
+  },
+  GUILD_EMOJIS_UPDATE(state, d) {
+    const g = state.guilds[d.guild_id];
+    if (!g) return state;
+    return { ...state, guilds: { ...state.guilds, [g.id]: { ...g, emojis: d.emojis } } };
   },
   GUILD_DELETE(state, d) {
     const g = state.guilds[d.id];

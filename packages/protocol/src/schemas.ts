@@ -191,6 +191,19 @@ export const Member = z.object({
 });
 export type Member = z.infer<typeof Member>;
 
+/** A custom guild emoji (Discord's emoji object); `user` only on REST reads by those who may manage emoji. */
+export const GuildEmoji = z.object({
+  id: snowflake,
+  name: z.string(),
+  roles: z.array(snowflake),
+  user: User.optional(),
+  require_colons: z.boolean(),
+  managed: z.boolean(),
+  animated: z.boolean(),
+  available: z.boolean(),
+});
+export type GuildEmoji = z.infer<typeof GuildEmoji>;
+
 export const Guild = z.object({
   id: snowflake,
   name: z.string(),
@@ -199,7 +212,7 @@ export const Guild = z.object({
   owner_id: snowflake,
   features: z.array(z.string()),
   roles: z.array(Role),
-  emojis: z.array(z.unknown()),
+  emojis: z.array(GuildEmoji),
   stickers: z.array(z.unknown()),
   verification_level: z.number(),
   default_message_notifications: z.number(),
@@ -230,6 +243,9 @@ export const Attachment = z.object({
   ephemeral: z.boolean().optional(),
   /** Discord's attachment flags; IS_SPOILER (8) for a file named SPOILER_... */
   flags: z.number().optional(),
+  /** An image's ThumbHash (base64), drawn while the image loads; `placeholder_version` 1, as Discord sends it. */
+  placeholder: z.string().optional(),
+  placeholder_version: z.number().optional(),
 });
 export type Attachment = z.infer<typeof Attachment>;
 
@@ -397,6 +413,14 @@ export const ModifyGuildBody = z.object({
   /** Only the owner may hand the guild to another member. */
   owner_id: snowflake.optional(),
 });
+
+/** Discord's emoji names: 2 to 32 letters, digits and underscores. */
+const EmojiName = z.string().regex(/^[A-Za-z0-9_]{2,32}$/, 'Must be between 2 and 32 in length and contain only letters, numbers and underscores.');
+/** `POST /guilds/:id/emojis`: a data URI of a PNG, JPEG, GIF or WebP (at most 256 KiB once encoded). */
+export const CreateGuildEmojiBody = z.object({ name: EmojiName, image: ImageData, roles: z.array(snowflake).max(250).optional() });
+export type CreateGuildEmojiBody = z.infer<typeof CreateGuildEmojiBody>;
+export const ModifyGuildEmojiBody = z.object({ name: EmojiName.optional(), roles: z.array(snowflake).max(250).nullable().optional() });
+export type ModifyGuildEmojiBody = z.infer<typeof ModifyGuildEmojiBody>;
 
 /** `PUT /channels/:id/permissions/:overwrite_id`. */
 export const EditChannelPermissionsBody = z.object({

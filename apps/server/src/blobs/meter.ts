@@ -15,7 +15,11 @@ export const HEAD_BYTES = 128 * 1024;
 
 export class Meter extends Transform {
   size = 0;
-  private readonly chunks: Buffer[] = [];
+  /**
+   * The first bytes, copied: keeping the chunks themselves would hold on to the socket's whole read buffers
+   * they are slices of for as long as the upload runs.
+   */
+  private headBuffer: Buffer | undefined;
   private headLength = 0;
 
   constructor(private readonly limit: number) {
@@ -23,15 +27,15 @@ export class Meter extends Transform {
   }
 
   get head(): Buffer {
-    return Buffer.concat(this.chunks, Math.min(this.headLength, HEAD_BYTES)).subarray(0, HEAD_BYTES);
+    return this.headBuffer ? this.headBuffer.subarray(0, this.headLength) : Buffer.alloc(0);
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.size += chunk.length;
     if (this.size > this.limit) return done(new TooLargeError(this.limit));
     if (this.headLength < HEAD_BYTES) {
-      this.chunks.push(chunk);
-      this.headLength += chunk.length;
+      this.headBuffer ??= Buffer.allocUnsafe(Math.min(HEAD_BYTES, this.limit));
+      this.headLength += chunk.copy(this.headBuffer, this.headLength, 0, Math.min(chunk.length, this.headBuffer.length - this.headLength));
     }
     done(null, chunk);
   }

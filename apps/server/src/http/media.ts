@@ -1,12 +1,13 @@
 /**
  * The CDN paths, outside /api as on Discord: attachments (signed URLs), the two-step upload's PUT target, and
- * (see users and guilds) avatars and icons. Thin: each route parses and calls its service.
+ * (see users and guilds) avatars and icons, and custom emoji. Thin: each route parses and calls its service.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Deps } from '../modules/deps.js';
 import { receiveUpload } from '../modules/attachments/service.js';
 import { openAttachment, type MediaAnswer } from '../modules/attachments/serve.js';
 import { openImage } from '../modules/attachments/images.js';
+import { openEmoji } from '../modules/emojis/service.js';
 
 export function sendMedia(reply: FastifyReply, answer: MediaAnswer) {
   switch (answer.kind) {
@@ -43,6 +44,11 @@ export function registerMedia(app: FastifyInstance, deps: Deps): void {
   app.get('/icons/:guild_id/:file', async (request, reply) => {
     const p = request.params as Record<string, string>;
     return sendMedia(reply, await openImage(deps, 'icons', p.guild_id!, p.file!, request.query as Record<string, string | undefined>));
+  });
+
+  app.get('/emojis/:file', async (request, reply) => {
+    const p = request.params as Record<string, string>;
+    return sendMedia(reply, await openEmoji(deps, p.file!, request.query as Record<string, string | undefined>));
   });
 
   // The upload target streams its body: in its own scope, no parser reads it.

@@ -41,6 +41,7 @@ const unknownMessages: Record<string, [number, string]> = {
   application: [ErrorCodes.UNKNOWN_APPLICATION, 'Unknown Application'],
   webhook: [ErrorCodes.UNKNOWN_WEBHOOK, 'Unknown Webhook'],
   voiceState: [ErrorCodes.UNKNOWN_VOICE_STATE, 'Unknown Voice State'],
+  emoji: [ErrorCodes.UNKNOWN_EMOJI, 'Unknown Emoji'],
 };
 
 export const errors = {

@@ -10,6 +10,7 @@ import { authModule } from './auth/index.js';
 import { channelsModule } from './channels/index.js';
 import { discoveryModule } from './gateway/index.js';
 import { dmsModule } from './dms/index.js';
+import { emojisModule } from './emojis/index.js';
 import { guildsModule } from './guilds/index.js';
 import { interactionsModule } from './interactions/index.js';
 import { invitesModule } from './invites/index.js';
@@ -54,4 +55,5 @@ export const modules = [
   searchModule,
   voiceModule,
   attachmentsModule,
+  emojisModule,
 ] as const;

@@ -1,5 +1,5 @@
 /** Records -> Discord v10 wire objects. One place, so every route and event speaks the same shapes. */
-import type { Attachment, Channel, Member, Message, Reaction, Role, User } from '@concord/protocol';
+import type { Attachment, Channel, GuildEmoji, Member, Message, Reaction, Role, User } from '@concord/protocol';
 import type { ChannelRecord, ThreadState } from './channels/store.js';
 import type { GuildRecord, MemberRecord, RoleRecord } from './guilds/store.js';
 import type { MessageRecord } from './messages/store.js';
@@ -137,7 +137,8 @@ export function withoutUser(m: Member): Omit<Member, 'user'> {
   return rest;
 }
 
-export function wireGuild(g: GuildRecord, roles: RoleRecord[]) {
+/** `emojis`: the guild's custom emoji (emojis/service.ts guildEmojis), as GUILD_CREATE and GUILD_UPDATE carry them. */
+export function wireGuild(g: GuildRecord, roles: RoleRecord[], emojis: GuildEmoji[] = []) {
   return {
     id: g.id,
     name: g.name,
@@ -155,7 +156,7 @@ export function wireGuild(g: GuildRecord, roles: RoleRecord[]) {
     default_message_notifications: g.default_message_notifications ?? 0,
     explicit_content_filter: g.explicit_content_filter ?? 0,
     roles: roles.map(wireRole),
-    emojis: [] as unknown[],
+    emojis,
     stickers: [] as unknown[],
     features: [] as string[],
     mfa_level: 0,
@@ -198,6 +199,39 @@ function interactionFields(meta: Record<string, unknown>) {
   return { interaction_metadata: meta, interaction: { id, type, name: name ?? '', user } };
 }
 
+type Media = { url?: unknown; proxy_url?: unknown; width?: unknown; height?: unknown };
+
+/**
+ * `attachment://<filename>` in an embed's image, thumbnail, video, author or footer icon is the message's file of
+ * that name, as on Discord: it becomes the file's (signed) URL when the message is read, so it never expires in
+ * the stored embed. A name the message has no file for stays as it was written.
+ */
+export function resolveEmbedAttachments(embeds: readonly unknown[], attachments: readonly Attachment[]): unknown[] {
+  if (attachments.length === 0 || embeds.length === 0) return embeds as unknown[];
+  const byName = new Map(attachments.map((a) => [a.filename, a]));
+  const file = (url: unknown) => (typeof url === 'string' && url.startsWith('attachment://') ? byName.get(url.slice('attachment://'.length)) : undefined);
+  const media = (m: Media | undefined) => {
+    const a = m && file(m.url);
+    return a ? { ...m, url: a.url, proxy_url: a.proxy_url, ...(a.width != null && a.height != null ? { width: a.width, height: a.height } : {}) } : m;
+  };
+  const icon = <T extends { icon_url?: unknown }>(o: T | undefined) => {
+    const a = o && file(o.icon_url);
+    return a ? { ...o, icon_url: a.url, proxy_icon_url: a.proxy_url } : o;
+  };
+  return embeds.map((raw) => {
+    if (typeof raw !== 'object' || raw === null) return raw;
+    const e = raw as { image?: Media; thumbnail?: Media; video?: Media; author?: { icon_url?: unknown }; footer?: { icon_url?: unknown } };
+    return {
+      ...e,
+      ...(e.image ? { image: media(e.image) } : {}),
+      ...(e.thumbnail ? { thumbnail: media(e.thumbnail) } : {}),
+      ...(e.video ? { video: media(e.video) } : {}),
+      ...(e.author ? { author: icon(e.author) } : {}),
+      ...(e.footer ? { footer: icon(e.footer) } : {}),
+    };
+  });
+}
+
 export function wireMessage(m: MessageRecord, ctx: MessageContext): Message {
   const msg: Message = {
     id: m.id,
@@ -215,7 +249,7 @@ export function wireMessage(m: MessageRecord, ctx: MessageContext): Message {
     mention_roles: m.mention_roles,
     mention_channels: [],
     attachments: ctx.attachments ?? [],
-    embeds: m.embeds,
+    embeds: resolveEmbedAttachments(m.embeds, ctx.attachments ?? []),
     components: m.components ?? [],
     reactions: ctx.reactions ?? [],
     pinned: m.pinned,

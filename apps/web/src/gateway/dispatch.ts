@@ -18,6 +18,7 @@ export const TYPING_SHOWN_MS = 10_000;
 const INTENTS =
   GatewayIntents.Guilds |
   GatewayIntents.GuildMembers |
+  GatewayIntents.GuildExpressions |
   GatewayIntents.GuildPresences |
   GatewayIntents.GuildMessages |
   GatewayIntents.GuildMessageTyping |

@@ -10,18 +10,19 @@
  * behind it wait with it, so order holds; after MAX_LIMITED rate limits in a row it fails instead.
  * An entry leaves the outbox once the server's copy (matched by nonce or acked id) is in the message list.
  */
-import { makeNonce } from '@concord/client';
+import { RestError, makeNonce } from '@concord/client';
 import { ErrorCodes, mergeMessages, type Message, type XMessageAckData } from '@concord/protocol';
 import { describeError, rest } from './api';
 import { forget, loadOutbox, persist } from './db';
-import { getState, notify, setState, type OutboxEntry } from './store';
+import { getState, notify, setState, type OutboxEntry, type OutboxFile } from './store';
 
 export const SEND_TIMEOUT_MS = 10_000;
 export const MAX_LIMITED = 5;
 
 type Transport = (entry: OutboxEntry) => boolean;
 let transport: Transport | null = null;
-let inflight: { nonce: string; timer: ReturnType<typeof setTimeout> } | null = null;
+/** The entry being sent; `timer` fails it when no ack comes (not for files, which take as long as they take). */
+let inflight: { nonce: string; timer?: ReturnType<typeof setTimeout> } | null = null;
 /** Wakes the queue when a rate-limited entry may go again. */
 let wake: ReturnType<typeof setTimeout> | null = null;
 
@@ -55,10 +56,19 @@ function remove(nonce: string): void {
   void forget(nonce);
 }
 
-export function enqueue(channelId: string, content: string, replyTo?: OutboxEntry['replyTo']): void {
+export function enqueue(channelId: string, content: string, replyTo?: OutboxEntry['replyTo'], files?: OutboxFile[]): void {
   const userId = getState().client.user?.id;
   if (!userId) return;
-  const entry: OutboxEntry = { nonce: makeNonce(), userId, channelId, content, createdAt: Date.now(), status: 'queued', ...(replyTo ? { replyTo } : {}) };
+  const entry: OutboxEntry = {
+    nonce: makeNonce(),
+    userId,
+    channelId,
+    content,
+    createdAt: Date.now(),
+    status: 'queued',
+    ...(replyTo ? { replyTo } : {}),
+    ...(files && files.length > 0 ? { files } : {}),
+  };
   setState((s) => ({ outbox: { ...s.outbox, [entry.nonce]: entry } }));
   void persist(entry);
   pump();
@@ -89,6 +99,10 @@ export function pump(): void {
     }, wait);
     return;
   }
+  if (next.files) {
+    sendFiles(next);
+    return;
+  }
   if (!transport(next)) return;
   update(next.nonce, { status: 'sending', notBefore: undefined });
   const nonce = next.nonce;
@@ -100,6 +114,72 @@ export function pump(): void {
       pump();
     }, SEND_TIMEOUT_MS),
   };
+}
+
+/**
+ * A message with files goes over REST once the gateway is up (the sign of being online): each file not yet on the
+ * server is uploaded (two-step: a slot, then a PUT of the bytes) and its upload name kept in the entry, so a
+ * reconnect or reload does not upload it again; then the message names them, with the entry's nonce, so a resend
+ * after a lost answer gets the first message back. Uploads the server no longer has (they expire) are made again.
+ */
+function sendFiles(entry: OutboxEntry): void {
+  const nonce = entry.nonce;
+  // A dropped connection requeues it (setTransport); the upload names kept so far stay.
+  inflight = { nonce };
+  update(nonce, { status: 'sending', notBefore: undefined });
+  const still = () => inflight?.nonce === nonce;
+  void (async () => {
+    try {
+      let files = entry.files!;
+      const missing = files.map((f, i) => [f, i] as const).filter(([f]) => !f.uploadFilename);
+      if (missing.length > 0) {
+        const { attachments: slots } = await rest.request<{ attachments: { id: string; upload_url: string; upload_filename: string }[] }>('POST', `/channels/${entry.channelId}/attachments`, {
+          body: { files: missing.map(([f, i]) => ({ id: String(i), filename: f.name, file_size: f.size })) },
+        });
+        for (const [k, [f, i]] of missing.entries()) {
+          const slot = slots[k]!;
+          const u = new URL(slot.upload_url, location.href);
+          const put = await fetch(u.pathname + u.search, { method: 'PUT', body: f.blob });
+          if (!put.ok) throw new RestError(put.status, 0, put.status === 413 ? 'File is too large' : `Upload failed (${put.status})`);
+          files = files.map((x, j) => (j === i ? { ...x, uploadFilename: slot.upload_filename } : x));
+          if (still()) update(nonce, { files });
+        }
+      }
+      const message = await rest.request<Message>('POST', `/channels/${entry.channelId}/messages`, {
+        body: {
+          content: entry.content,
+          nonce,
+          attachments: files.map((f, i) => ({
+            id: String(i),
+            filename: f.spoiler ? `SPOILER_${f.name}` : f.name,
+            uploaded_filename: f.uploadFilename,
+            ...(f.description ? { description: f.description } : {}),
+          })),
+          ...(entry.replyTo ? { message_reference: { message_id: entry.replyTo.messageId, fail_if_not_exists: false }, allowed_mentions: { parse: ['users', 'roles', 'everyone'], replied_user: entry.replyTo.mention } } : {}),
+        },
+      });
+      if (!still()) return;
+      inflight = null;
+      update(nonce, { ackId: message.id, error: undefined });
+      addMessages(entry.channelId, [message]);
+    } catch (err) {
+      if (!still()) return;
+      inflight = null;
+      const status = err instanceof RestError ? err.status : 0;
+      if (err instanceof RestError && err.status === 400 && JSON.stringify(err.errors ?? {}).includes('ATTACHMENT_NOT_FOUND') && !entry.reuploaded) {
+        // The uploads expired while waiting: upload them again, once.
+        update(nonce, { status: 'queued', reuploaded: true, files: entry.files!.map(({ uploadFilename: _u, ...f }) => f) });
+      } else if (status === 0 || status >= 500 || status === 429) {
+        // Offline again, or the server is busy: it goes again with the next connection (or shortly).
+        update(nonce, { status: 'queued', notBefore: Date.now() + 2000 });
+      } else {
+        const text = describeError(err);
+        update(nonce, { status: 'failed', error: text });
+        notify(text);
+      }
+    }
+    pump();
+  })();
 }
 
 function requeueInflight(): void {

@@ -26,6 +26,22 @@ export interface OutboxEntry {
   notBefore?: number;
   /** How many times a rate limit sent it back to the queue. */
   limited?: number;
+  /** Files of the message: their bytes are kept (IndexedDB) until it is sent; each is uploaded once. */
+  files?: OutboxFile[];
+  /** Its uploads had expired once and were made again (a second time it fails instead). */
+  reuploaded?: boolean;
+}
+
+export interface OutboxFile {
+  name: string;
+  size: number;
+  type: string;
+  spoiler: boolean;
+  /** Alt text, sent as the attachment's `description`. */
+  description?: string;
+  blob: Blob;
+  /** `<id>/<name>` once its bytes are on the server: a resend names it instead of uploading it again. */
+  uploadFilename?: string;
 }
 
 export interface ChannelHistory {

@@ -19,14 +19,21 @@ const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp
 /** Where an image's files live; deleting the prefix takes every size of it. */
 export const imagePrefix = (kind: ImageKind, ownerId: string, hash: string) => `${kind}/${ownerId}/${hash}/`;
 
-/** A data URI of an image becomes a stored blob; answers its hash (`a_` first when animated, as Discord marks GIFs). */
-export async function storeImage(deps: Pick<AttachmentDeps, 'blobs'>, kind: ImageKind, ownerId: string, field: string, dataUri: string): Promise<string> {
+/** The bytes and sniffed type of an image data URI (PNG, JPEG, GIF or WebP by its bytes, whatever the URI says). */
+export function decodeImage(field: string, dataUri: string): { bytes: Buffer; type: string; width: number; height: number } {
   const m = /^data:image\/[a-z+.-]+;base64,([A-Za-z0-9+/=\s]+)$/.exec(dataUri);
   const invalid = () => errors.invalidField([field], 'IMAGE_INVALID', 'Invalid image data');
   if (!m) throw invalid();
   const bytes = Buffer.from(m[1]!, 'base64');
   const type = sniffContentType(bytes.subarray(0, 64 * 1024));
-  if (!IMAGE_TYPES.has(type) || !imageSize(bytes, type)) throw invalid();
+  const dims = IMAGE_TYPES.has(type) ? imageSize(bytes, type) : undefined;
+  if (!dims) throw invalid();
+  return { bytes, type, ...dims };
+}
+
+/** A data URI of an image becomes a stored blob; answers its hash (`a_` first when animated, as Discord marks GIFs). */
+export async function storeImage(deps: Pick<AttachmentDeps, 'blobs'>, kind: ImageKind, ownerId: string, field: string, dataUri: string): Promise<string> {
+  const { bytes, type } = decodeImage(field, dataUri);
   const digest = crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 32);
   const hash = type === 'image/gif' ? `a_${digest}` : digest;
   const key = `${imagePrefix(kind, ownerId, hash)}original`;

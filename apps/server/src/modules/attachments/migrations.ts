@@ -36,4 +36,10 @@ export const attachmentMigrations: Migration[] = [
       );
     `,
   },
+  {
+    id: 2002,
+    name: 'attachment placeholders',
+    // An image's ThumbHash (base64), made when its bytes arrive; null for other files or without a thumbnailer.
+    shared: 'ALTER TABLE attachments ADD COLUMN placeholder TEXT;',
+  },
 ];

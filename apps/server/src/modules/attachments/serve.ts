@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
+import { rgbaToThumbHash } from 'thumbhash';
 import { errors } from '../../lib/errors.js';
 import { log } from '../../lib/log.js';
 import { isInlineSafe } from '../../blobs/sniff.js';
@@ -119,7 +120,7 @@ interface ThumbSpec {
   format: 'webp' | 'png' | 'jpeg';
 }
 
-const THUMBNAIL_SOURCES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'image/bmp']);
+export const THUMBNAIL_SOURCES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'image/bmp']);
 
 /** A preview is asked for with width and/or height; never larger than the original, at most 4096 a side. */
 function thumbnailSpec(a: AttachmentRecord, q: Record<string, string | undefined>): ThumbSpec | undefined {
@@ -160,12 +161,16 @@ async function thumbnail(deps: AttachmentDeps, a: AttachmentRecord, t: ThumbSpec
   return convert(deps, originalKey(a), key, `${t.width}x${t.height}>`, t.format, false);
 }
 
-/** An avatar or icon in another size (a square, cropped to the centre) or format; made once, then kept. */
-export function convertImage(deps: AttachmentDeps, source: string, target: string, o: { size?: number; format: 'png' | 'jpeg' | 'webp' }): Promise<string> {
-  return convert(deps, source, target, o.size ? `${o.size}x${o.size}` : '4096x4096>', o.format, o.size !== undefined);
+/**
+ * An avatar or icon in another size (a square, cropped to the centre) or format; made once, then kept. `fit`
+ * keeps the aspect ratio instead (emoji: fitted in the square, never enlarged).
+ */
+export function convertImage(deps: Pick<AttachmentDeps, 'blobs' | 'config'>, source: string, target: string, o: { size?: number; format: 'png' | 'jpeg' | 'webp'; fit?: boolean }): Promise<string> {
+  const box = o.size ? `${o.size}x${o.size}${o.fit ? '>' : ''}` : '4096x4096>';
+  return convert(deps, source, target, box, o.format, o.size !== undefined && !o.fit);
 }
 
-async function convert(deps: AttachmentDeps, source: string, key: string, box: string, format: 'png' | 'jpeg' | 'webp', crop: boolean): Promise<string> {
+async function convert(deps: Pick<AttachmentDeps, 'blobs' | 'config'>, source: string, key: string, box: string, format: 'png' | 'jpeg' | 'webp', crop: boolean): Promise<string> {
   if (await deps.blobs.stat(key)) return key;
   if (deps.config.thumbnailer === 'off') throw errors.notFound();
   let job = making.get(key);
@@ -185,7 +190,65 @@ async function convert(deps: AttachmentDeps, source: string, key: string, box: s
 }
 let warnedMissing = false;
 
-async function runThumbnailer(deps: AttachmentDeps, source: string, key: string, box: string, format: 'png' | 'jpeg' | 'webp', crop: boolean): Promise<string> {
+/**
+ * An image's ThumbHash (base64), as Discord's `placeholder`: the thumbnailer fits it in 100 x 100 as a PPM (plain
+ * RGB, trivially read), and the `thumbhash` package (plain JavaScript) encodes it. Undefined when there is no
+ * thumbnailer or the image cannot be read: a file is never refused for want of a placeholder.
+ */
+export async function makePlaceholder(deps: Pick<AttachmentDeps, 'blobs' | 'config'>, source: string): Promise<string | undefined> {
+  if (deps.config.thumbnailer === 'off') return undefined;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-placeholder-'));
+  try {
+    return await slot(async () => {
+      const input = path.join(dir, 'in');
+      const read = await deps.blobs.get(source);
+      if (!read) return undefined;
+      await pipeline(read.stream, fs.createWriteStream(input));
+      const out = path.join(dir, 'out.ppm');
+      await new Promise<void>((resolve, reject) => execFile(deps.config.thumbnailer, [input, '--size', '100x100', '-o', out], { timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
+      const ppm = readPpm(fs.readFileSync(out));
+      if (!ppm) return undefined;
+      const rgba = new Uint8Array(ppm.width * ppm.height * 4);
+      for (let i = 0; i < ppm.width * ppm.height; i++) {
+        rgba[i * 4] = ppm.rgb[i * 3]!;
+        rgba[i * 4 + 1] = ppm.rgb[i * 3 + 1]!;
+        rgba[i * 4 + 2] = ppm.rgb[i * 3 + 2]!;
+        rgba[i * 4 + 3] = 255;
+      }
+      return Buffer.from(rgbaToThumbHash(ppm.width, ppm.height, rgba)).toString('base64');
+    });
+  } catch {
+    return undefined;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A binary PPM (P6, 8 bits): its size and RGB bytes. */
+export function readPpm(b: Buffer): { width: number; height: number; rgb: Buffer } | undefined {
+  const fields: string[] = [];
+  let i = 2;
+  if (b.toString('latin1', 0, 2) !== 'P6') return undefined;
+  while (fields.length < 3 && i < b.length) {
+    const c = b[i]!;
+    if (c === 0x23) while (i < b.length && b[i] !== 0x0a) i++;
+    else if (c > 0x20) {
+      let j = i;
+      while (j < b.length && b[j]! > 0x20) j++;
+      fields.push(b.toString('latin1', i, j));
+      i = j;
+      continue;
+    }
+    i++;
+  }
+  const [width, height, max] = fields.map(Number) as [number, number, number];
+  // One whitespace byte separates the header from the pixels.
+  const rgb = b.subarray(i + 1);
+  if (!(width > 0 && height > 0 && width <= 100 && height <= 100 && max === 255 && rgb.length >= width * height * 3)) return undefined;
+  return { width, height, rgb };
+}
+
+async function runThumbnailer(deps: Pick<AttachmentDeps, 'blobs' | 'config'>, source: string, key: string, box: string, format: 'png' | 'jpeg' | 'webp', crop: boolean): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-thumb-'));
   try {
     const input = path.join(dir, `in-${crypto.randomBytes(4).toString('hex')}`);

@@ -16,6 +16,7 @@ import { imageSize, sniffContentType } from '../../blobs/sniff.js';
 import type { Ctx } from '../access.js';
 import type { Needs } from '../deps.js';
 import { attachmentPrefix, type AttachmentRecord } from './store.js';
+import { THUMBNAIL_SOURCES, makePlaceholder } from './serve.js';
 
 export type AttachmentDeps = Needs<'attachments', 'access' | 'ids' | 'config' | 'blobs' | 'media'>;
 
@@ -57,6 +58,7 @@ export function wireAttachment(deps: Pick<AttachmentDeps, 'media'>, a: Attachmen
     url,
     proxy_url: url,
     ...(image ? { width: a.width, height: a.height } : {}),
+    ...(a.placeholder ? { placeholder: a.placeholder, placeholder_version: 1 } : {}),
     ephemeral: false,
     ...(a.filename.startsWith('SPOILER_') ? { flags: IS_SPOILER } : {}),
   };
@@ -107,7 +109,8 @@ async function storeFile(deps: AttachmentDeps, uploaderId: string, channelId: st
   const head = meter.head;
   const content_type = sniffContentType(head);
   const dims = imageSize(head, content_type);
-  const done = { size: meter.size, content_type, width: dims?.width ?? null, height: dims?.height ?? null };
+  const placeholder = dims && THUMBNAIL_SOURCES.has(content_type) ? ((await makePlaceholder(deps, originalKey(record))) ?? null) : null;
+  const done = { size: meter.size, content_type, width: dims?.width ?? null, height: dims?.height ?? null, placeholder };
   await deps.attachments.completeUpload(record.id, done);
   return { ...record, ...done, uploaded: true };
 }
@@ -361,7 +364,8 @@ export async function receiveUpload(deps: AttachmentDeps, attachmentId: string, 
   const head = meter.head;
   const content_type = sniffContentType(head);
   const dims = imageSize(head, content_type);
-  await deps.attachments.completeUpload(a.id, { size: meter.size, content_type, width: dims?.width ?? null, height: dims?.height ?? null });
+  const placeholder = dims && THUMBNAIL_SOURCES.has(content_type) ? ((await makePlaceholder(deps, originalKey(a))) ?? null) : null;
+  await deps.attachments.completeUpload(a.id, { size: meter.size, content_type, width: dims?.width ?? null, height: dims?.height ?? null, placeholder });
 }
 
 /** `DELETE /attachments/:upload_filename`: a two-step upload the client gave up on. */

@@ -12,6 +12,8 @@ export interface AttachmentRecord {
   size: number;
   width: number | null;
   height: number | null;
+  /** An image's ThumbHash (base64), if one was made. */
+  placeholder?: string | null;
   position: number;
   /** False for a two-step upload whose bytes have not arrived. */
   uploaded: boolean;
@@ -28,7 +30,7 @@ export interface AttachmentStore {
   getMany(ids: readonly string[]): Promise<AttachmentRecord[]>;
   forMessages(channelId: string, messageIds: readonly string[]): Promise<AttachmentRecord[]>;
   /** Marks a two-step upload's bytes as arrived, with what they turned out to be. */
-  completeUpload(id: string, patch: Pick<AttachmentRecord, 'size' | 'content_type' | 'width' | 'height'>): Promise<boolean>;
+  completeUpload(id: string, patch: Pick<AttachmentRecord, 'size' | 'content_type' | 'width' | 'height' | 'placeholder'>): Promise<boolean>;
   /** Gives uploads to a message, in order, with the names and descriptions the message asked for. */
   link(messageId: string, items: readonly { id: string; filename: string; description: string | null; position: number }[]): Promise<void>;
   /** Removes rows and queues their files for deletion. */
@@ -59,6 +61,7 @@ const toRecord = (r: Record<string, unknown>): AttachmentRecord => ({
   size: Number(r.size),
   width: r.width == null ? null : Number(r.width),
   height: r.height == null ? null : Number(r.height),
+  placeholder: r.placeholder == null ? null : String(r.placeholder),
   position: Number(r.position),
   uploaded: Number(r.uploaded) === 1,
   created_at: Number(r.created_at),
@@ -92,12 +95,13 @@ export class SqlAttachmentStore implements AttachmentStore {
     ]);
     return rows.map(toRecord);
   }
-  async completeUpload(id: string, p: Pick<AttachmentRecord, 'size' | 'content_type' | 'width' | 'height'>) {
-    const { changes } = await this.db.run('UPDATE attachments SET uploaded = 1, size = ?, content_type = ?, width = ?, height = ? WHERE id = ? AND message_id IS NULL', [
+  async completeUpload(id: string, p: Pick<AttachmentRecord, 'size' | 'content_type' | 'width' | 'height' | 'placeholder'>) {
+    const { changes } = await this.db.run('UPDATE attachments SET uploaded = 1, size = ?, content_type = ?, width = ?, height = ?, placeholder = ? WHERE id = ? AND message_id IS NULL', [
       p.size,
       p.content_type,
       p.width,
       p.height,
+      p.placeholder ?? null,
       id,
     ]);
     return changes > 0;

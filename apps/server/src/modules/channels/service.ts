@@ -15,7 +15,7 @@ import { forumPatch, newForum, type ForumInput } from '../threads/forum.js';
 import type { ChannelPatch, ChannelRecord, OverwriteRecord } from './store.js';
 
 /** What this domain's services use. */
-type ChannelDeps = Needs<'channels' | 'guilds' | 'threads' | 'messages' | 'audit', 'access' | 'cache' | 'ids' | 'events' | 'voiceStates'>;
+type ChannelDeps = Needs<'channels' | 'guilds' | 'threads' | 'messages' | 'audit' | 'emojis', 'access' | 'cache' | 'ids' | 'events' | 'voiceStates'>;
 
 /** What a channel's audit entries compare (Discord's keys); overwrites get entries of their own. */
 const AUDITED_CHANNEL = ['name', 'type', 'topic', 'parent_id', 'position', 'nsfw', 'rate_limit_per_user', 'bitrate', 'user_limit'] as const;

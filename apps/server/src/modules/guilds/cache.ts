@@ -11,6 +11,8 @@ import { guildTopic } from '../../bus/topics.js';
 import type { ChannelStore } from '../channels/store.js';
 import type { GuildStore } from './store.js';
 import type { UserStore } from '../users/store.js';
+import type { EmojiStore } from '../emojis/store.js';
+import { guildEmojis } from '../emojis/service.js';
 import { wireChannel, wireGuild, wireMember, wireRole } from '../wire.js';
 
 export type WireGuild = Omit<ReturnType<typeof wireGuild>, 'roles'>;
@@ -42,6 +44,7 @@ interface Deps {
   guilds: GuildStore;
   channels: ChannelStore;
   users: UserStore;
+  emojis: EmojiStore;
   bus: Bus;
 }
 
@@ -94,16 +97,17 @@ export class GuildCache {
         unsubscribe();
         return undefined;
       }
-      const [roles, channels, memberCount] = await Promise.all([
+      const [roles, channels, memberCount, emojis] = await Promise.all([
         this.deps.guilds.roles(guildId),
         this.deps.channels.listByGuild(guildId),
         this.deps.guilds.countMembers(guildId),
+        guildEmojis(this.deps.emojis, guildId),
       ]);
       if (generation !== this.generation) {
         unsubscribe();
         return this.load(guildId);
       }
-      const { roles: _r, ...g } = wireGuild(guild, []);
+      const { roles: _r, ...g } = wireGuild(guild, [], emojis);
       state = {
         guild: g,
         roles: new Map(roles.map((r) => [r.id, wireRole(r)])),
@@ -250,6 +254,9 @@ export class GuildCache {
       state.perms.clear();
     },
     GUILD_DELETE: (state) => this.drop(state.guild.id),
+    GUILD_EMOJIS_UPDATE: (state, d) => {
+      state.guild = { ...state.guild, emojis: d.emojis };
+    },
     GUILD_ROLE_CREATE: (state, d) => {
       state.roles.set(d.role.id, d.role);
       state.perms.clear();

@@ -1,5 +1,6 @@
 import { AuditLogEvents, ChannelTypes, DEFAULT_EVERYONE_PERMISSIONS, ErrorCodes, Permissions, isSnowflake, type Member } from '@concord/protocol';
 import { diffChanges, recordAudit } from '../audit/service.js';
+import { guildEmojiPrefix, guildEmojis } from '../emojis/service.js';
 import { ApiError, errors } from '../../lib/errors.js';
 import type { Ctx } from '../access.js';
 import type { Deps, Needs, Tx } from '../deps.js';
@@ -15,7 +16,7 @@ import type { GuildPatch, GuildRecord, MemberRecord, RoleRecord } from './store.
 /** What this domain's services use. */
 type MemberDeps = Needs<'guilds' | 'channels' | 'users' | 'moderation' | 'messages' | 'audit', 'access' | 'cache' | 'ids' | 'presence'>;
 /** Guild images (icons) are stored as blobs, and their deletion queued with the attachments' own. */
-type GuildDeps = Needs<'guilds' | 'channels' | 'users' | 'moderation' | 'messages' | 'attachments' | 'audit', 'access' | 'cache' | 'ids' | 'presence' | 'blobs'>;
+type GuildDeps = Needs<'guilds' | 'channels' | 'users' | 'moderation' | 'messages' | 'attachments' | 'audit' | 'emojis', 'access' | 'cache' | 'ids' | 'presence' | 'blobs'>;
 
 /** What a guild's audit entry compares (Discord's keys). */
 const AUDITED_GUILD = ['name', 'icon', 'description', 'system_channel_id', 'afk_channel_id', 'afk_timeout', 'verification_level', 'default_message_notifications', 'explicit_content_filter', 'owner_id'] as const;
@@ -147,10 +148,11 @@ export async function updateGuild(deps: GuildDeps, guildId: string, patch: Guild
 }
 
 /** Writes a guild change in `tx` and announces it (GUILD_UPDATE) after the commit; undefined when the guild is gone. */
-export async function writeGuild(tx: Tx<'guilds'>, guildId: string, patch: GuildPatch) {
+export async function writeGuild(tx: Tx<'guilds' | 'emojis'>, guildId: string, patch: GuildPatch) {
   const updated = await tx.guilds.update(guildId, patch);
   if (!updated) return undefined;
-  const wire = wireGuild(updated, await tx.guilds.roles(guildId));
+  // The whole guild, emoji included: discord.js takes GUILD_UPDATE's list as the guild's emoji.
+  const wire = wireGuild(updated, await tx.guilds.roles(guildId), await guildEmojis(tx.emojis, guildId));
   tx.emit({ guild: guildId }, 'GUILD_UPDATE', wire);
   return wire;
 }
@@ -163,6 +165,7 @@ export async function deleteGuild(deps: GuildDeps, ctx: Ctx, guildId: string): P
     await tx.purgeChannels(await tx.channels.idsByGuild(guildId));
     if (!(await tx.guilds.delete(guildId))) return false;
     await tx.attachments.queueDeletion(`icons/${guildId}/`, Date.now());
+    await tx.attachments.queueDeletion(guildEmojiPrefix(guildId), Date.now());
     tx.emit({ guild: guildId }, 'GUILD_DELETE', { id: guildId });
     return true;
   });

@@ -203,6 +203,14 @@ export function findMessage(deps: Pick<Deps, 'messages'>, channelId: string, mes
 export async function sendMessage(deps: MessageDeps, ctx: Ctx, channelId: string, body: CreateMessageBody, uploads: readonly Upload[] = []): Promise<Message> {
   const withFiles = uploads.length > 0 || (body.attachments?.length ?? 0) > 0;
   const access = await checkSend(deps, ctx, channelId, withFiles);
+  // A retried send answers the first: before its attachments are resolved, since the first took its uploads.
+  if (body.nonce != null && (!ctx.user.bot || body.enforce_nonce === true)) {
+    const first = await deps.messages.byNonce(channelId, ctx.user.id, String(body.nonce));
+    if (first) {
+      await discardUploads(deps, uploads);
+      return (await toWire(deps, [first], access.channel.type, ctx.user.id))[0]!;
+    }
+  }
   const files = await resolveAttachments(deps, ctx.user.id, channelId, body.attachments, uploads);
   // A send that would be refused anyway spends no slowmode allowance.
   if (isEmpty(body.content, body.embeds, { components: checkComponents(body.components, ctx.user), files })) throw errors.emptyMessage();

@@ -57,6 +57,8 @@ export interface MessageStore {
   get(channelId: string, id: string): Promise<MessageRecord | undefined>;
   /** Those of `ids` that exist in the channel, in no particular order. */
   getMany(channelId: string, ids: readonly string[]): Promise<MessageRecord[]>;
+  /** The author's message stored with this deduplicating nonce, if any (a retried send). */
+  byNonce(channelId: string, authorId: string, nonce: string): Promise<MessageRecord | undefined>;
   /**
    * Inside a transaction: holds the message's row until commit, so writes that count something of one message
    * (its reaction emoji) run one after another on PostgreSQL too. False when the message is gone.
@@ -132,6 +134,11 @@ export class SqlMessageStore implements MessageStore {
   onBatch: ((size: number) => void) | undefined;
 
   constructor(private readonly db: Queryable) {}
+
+  async byNonce(channelId: string, authorId: string, nonce: string) {
+    const r = await this.db.get('SELECT * FROM messages WHERE channel_id = ? AND author_id = ? AND dedupe_nonce = ?', [channelId, authorId, nonce]);
+    return r ? toMessage(r) : undefined;
+  }
 
   create(message: MessageRecord): Promise<{ message: MessageRecord; created: boolean }> {
     const db = this.db;

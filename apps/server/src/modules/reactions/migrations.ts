@@ -18,4 +18,9 @@ export const reactionMigrations: Migration[] = [
       );
     `,
   },
+  {
+    id: 2001,
+    name: 'animated custom emoji in reactions',
+    shared: 'ALTER TABLE reactions ADD COLUMN emoji_animated SMALLINT NOT NULL DEFAULT 0;',
+  },
 ];

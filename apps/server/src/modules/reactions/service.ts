@@ -1,17 +1,18 @@
 /**
  * Reactions: one row per user and emoji; MESSAGE_REACTION_ADD / REMOVE / REMOVE_ALL / REMOVE_EMOJI after
- * each write. Only unicode emoji exist until guild emojis do; a custom `name:id` is an Unknown Emoji.
+ * each write. An emoji is a unicode one or a guild's custom `name:id` (an unknown id is Discord's Unknown
+ * Emoji); a custom emoji of another guild needs USE_EXTERNAL_EMOJIS and membership there, as on Discord.
  */
 import { ErrorCodes, Permissions, hasPermission, isCommunicationDisabled, isSnowflake, type Reaction, type User } from '@concord/protocol';
 import { ApiError, errors } from '../../lib/errors.js';
-import { guildIdOf, type Ctx } from '../access.js';
+import { guildIdOf, type ChannelScope, type Ctx } from '../access.js';
 import type { Deps, Needs } from '../deps.js';
 import { wireUser } from '../wire.js';
 import { findMessage } from '../messages/service.js';
 import { emojiKey, type ReactionEmoji } from './store.js';
 
 /** What this domain's services use. */
-type ReactionDeps = Needs<'reactions' | 'messages' | 'users', 'access'>;
+type ReactionDeps = Needs<'reactions' | 'messages' | 'users' | 'emojis', 'access' | 'cache'>;
 
 /** Discord's limit of distinct emojis on one message. */
 export const MAX_REACTION_EMOJIS = 20;
@@ -24,7 +25,7 @@ const DRAWN = /[\p{Extended_Pictographic}\p{Regional_Indicator}\u20e3]/u;
 /** The emoji from the (already percent-decoded) path: `👍`, or `name:id` for a custom one. */
 export function parseEmoji(raw: string): ReactionEmoji {
   const custom = CUSTOM.exec(raw);
-  if (custom) throw new ApiError(400, ErrorCodes.UNKNOWN_EMOJI, 'Unknown Emoji');
+  if (custom) return { id: custom[2]!, name: custom[1]! };
   if (!UNICODE.test(raw) || !DRAWN.test(raw)) throw new ApiError(400, ErrorCodes.UNKNOWN_EMOJI, 'Unknown Emoji');
   return { id: null, name: raw };
 }
@@ -37,7 +38,23 @@ async function messageIn(deps: ReactionDeps, ctx: Ctx, channelId: string, messag
   return { access, message, ids: { channel_id: channelId, message_id: messageId, ...(guildId ? { guild_id: guildId } : {}) } };
 }
 
-const wireEmoji = (e: ReactionEmoji) => ({ id: e.id, name: e.name });
+const wireEmoji = (e: ReactionEmoji) => ({ id: e.id, name: e.name, ...(e.id && e.animated !== undefined ? { animated: e.animated } : {}) });
+
+const unknownEmoji = () => new ApiError(400, ErrorCodes.UNKNOWN_EMOJI, 'Unknown Emoji');
+
+/** A custom emoji to react with: it exists, and the reactor may use it here (its name and animation are the emoji's own). */
+async function usableEmoji(deps: ReactionDeps, ctx: Ctx, scope: ChannelScope, emoji: ReactionEmoji): Promise<ReactionEmoji> {
+  if (emoji.id === null) return emoji;
+  const e = await deps.emojis.get(emoji.id);
+  if (!e) throw unknownEmoji();
+  const state = await deps.cache.get(e.guild_id);
+  const member = state && (await deps.cache.member(state, ctx.user.id));
+  // Someone outside the emoji's guild cannot use it anywhere; inside it, roles may restrict it.
+  if (!member) throw unknownEmoji();
+  if (e.roles.length > 0 && !e.roles.some((r) => member.roles.includes(r))) throw unknownEmoji();
+  if (guildIdOf(scope) !== e.guild_id && !hasPermission(scope.perms, Permissions.USE_EXTERNAL_EMOJIS)) throw errors.missingPermissions();
+  return { id: e.id, name: e.name, animated: e.animated };
+}
 
 /** Reaction counts of a page of messages as `viewerId` sees them (`me`), by message id, in first-reaction order. */
 export async function reactionsFor(deps: Pick<Deps, 'reactions'>, channelId: string, messageIds: string[], viewerId: string): Promise<Map<string, Reaction[]>> {
@@ -55,7 +72,7 @@ export async function addReaction(deps: ReactionDeps, ctx: Ctx, channelId: strin
   const { access, message, ids } = await messageIn(deps, ctx, channelId, messageId, 0n);
   // A timed-out member reads but does not react, not even to join an existing reaction.
   if (access.kind !== 'private' && isCommunicationDisabled(access.member)) throw errors.missingPermissions();
-  const emoji = parseEmoji(raw);
+  const emoji = await usableEmoji(deps, ctx, access, parseEmoji(raw));
   const key = emojiKey(emoji);
   await deps.tx(async (tx) => {
     // The message's row is held until commit, so concurrent first reactions count the emoji one after another.

@@ -5,6 +5,8 @@ import type { Queryable } from '../../store/db.js';
 export interface ReactionEmoji {
   id: string | null;
   name: string;
+  /** A custom emoji's: whether it is a GIF. */
+  animated?: boolean;
 }
 
 export interface ReactionSummary {
@@ -42,9 +44,9 @@ export class SqlReactionStore implements ReactionStore {
 
   async add(channelId: string, messageId: string, emoji: ReactionEmoji, userId: string) {
     const { changes } = await this.db.run(
-      `INSERT INTO reactions (channel_id, message_id, emoji, emoji_id, emoji_name, user_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      [channelId, messageId, emojiKey(emoji), emoji.id, emoji.name, userId, Date.now()],
+      `INSERT INTO reactions (channel_id, message_id, emoji, emoji_id, emoji_name, emoji_animated, user_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      [channelId, messageId, emojiKey(emoji), emoji.id, emoji.name, emoji.animated ? 1 : 0, userId, Date.now()],
     );
     return changes > 0;
   }
@@ -94,14 +96,14 @@ export class SqlReactionStore implements ReactionStore {
     const sorted = [...messageIds].sort(compareSnowflakes);
     const wanted = new Set(messageIds);
     const rows = await this.db.all(
-      `SELECT message_id, emoji_id, emoji_name, COUNT(*) AS n, SUM(CASE WHEN user_id = ? THEN 1 ELSE 0 END) AS mine, MIN(created_at) AS first
+      `SELECT message_id, emoji_id, emoji_name, MAX(emoji_animated) AS animated, COUNT(*) AS n, SUM(CASE WHEN user_id = ? THEN 1 ELSE 0 END) AS mine, MIN(created_at) AS first
        FROM reactions WHERE channel_id = ? AND message_id >= ? AND message_id <= ?
        GROUP BY message_id, emoji, emoji_id, emoji_name ORDER BY first, emoji`,
       [viewerId ?? '0', channelId, sorted[0]!, sorted[sorted.length - 1]!],
     );
     return rows.filter((r) => wanted.has(String(r.message_id))).map((r) => ({
       message_id: String(r.message_id),
-      emoji: { id: r.emoji_id == null ? null : String(r.emoji_id), name: r.emoji_name as string },
+      emoji: r.emoji_id == null ? { id: null, name: r.emoji_name as string } : { id: String(r.emoji_id), name: r.emoji_name as string, animated: Number(r.animated) === 1 },
       count: Number(r.n),
       me: Number(r.mine) > 0,
     }));

@@ -1,9 +1,10 @@
 /** Files in the composer (a tray with progress) and in messages (images inline, a lightbox, players, file cards). */
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { thumbHashToDataURL } from 'thumbhash';
 import { createPortal } from 'react-dom';
 import type { Attachment } from '@concord/protocol';
 import { Icon } from '../../components/Icon';
-import { cancelFile, formatSize, sameOrigin, toggleSpoiler, useUploads } from './uploads';
+import { cancelFile, describeFile, formatSize, sameOrigin, toggleSpoiler, useUploads } from './uploads';
 import './attachments.css';
 
 const NO_FILES: [] = [];
@@ -22,6 +23,14 @@ export function UploadTray({ channelId }: { channelId: string }) {
             {f.name}
           </span>
           <span className="upload-meta muted small">{f.status === 'failed' ? (f.error ?? 'Failed') : formatSize(f.size)}</span>
+          <input
+            className="upload-alt"
+            placeholder="Add a description"
+            aria-label={`Description of ${f.name}`}
+            maxLength={1024}
+            value={f.description ?? ''}
+            onChange={(e) => describeFile(channelId, f.key, e.target.value)}
+          />
           <progress className="upload-progress" max={1} value={f.progress} aria-label={`Uploading ${f.name}`} hidden={f.status !== 'uploading'} />
           <span className="upload-actions">
             <button
@@ -101,11 +110,27 @@ function ImageAttachment({ a }: { a: Attachment }) {
   const [open, setOpen] = useState(false);
   const box = fit(a.width!, a.height!);
   const dpr = typeof window === 'undefined' ? 1 : Math.min(2, window.devicePixelRatio || 1);
+  // Its ThumbHash, blurred colours in the reserved box until the image arrives.
+  const placeholder = useMemo(() => {
+    if (!a.placeholder || a.placeholder_version !== 1) return undefined;
+    try {
+      return thumbHashToDataURL(Uint8Array.from(atob(a.placeholder), (c) => c.charCodeAt(0)));
+    } catch {
+      return undefined;
+    }
+  }, [a.placeholder, a.placeholder_version]);
   // A preview the size it is shown at (the server keeps it once made); GIFs play from the original.
   const src = a.content_type === 'image/gif' ? sameOrigin(a.url) : `${sameOrigin(a.url)}width=${Math.round(box.width * dpr)}&height=${Math.round(box.height * dpr)}&format=webp`;
   return (
     <>
-      <button type="button" className="attachment-image" style={{ aspectRatio: `${box.width} / ${box.height}`, width: box.width }} onClick={() => setOpen(true)} aria-label={`Open ${a.filename}`}>
+      <button
+        type="button"
+        className="attachment-image"
+        style={{ aspectRatio: `${box.width} / ${box.height}`, width: box.width, ...(placeholder ? { backgroundImage: `url(${placeholder})`, backgroundSize: 'cover' } : {}) }}
+        onClick={() => setOpen(true)}
+        aria-label={`Open ${a.filename}`}
+        data-placeholder={placeholder ? true : undefined}
+      >
         <img src={src} width={box.width} height={box.height} alt={a.description ?? a.filename} loading="lazy" data-testid="attachment-image" />
       </button>
       {open && <Lightbox a={a} onClose={() => setOpen(false)} />}

@@ -7,7 +7,7 @@ import './attachments.css';
 const SIZE = 256;
 
 /** Centre-cropped to a square and scaled to 256 px in a canvas, so what is sent is small and what is seen is what is saved. */
-async function cropToSquare(file: File): Promise<string> {
+export async function cropToSquare(file: File): Promise<string> {
   const bitmap = await createImageBitmap(file);
   const side = Math.min(bitmap.width, bitmap.height);
   const canvas = document.createElement('canvas');

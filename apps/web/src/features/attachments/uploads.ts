@@ -1,10 +1,11 @@
 /**
  * Files waiting in a channel's composer. Each is uploaded on its own as soon as it is added, with Discord's
  * two-step flow (slot, then a PUT of the bytes), so each has its own progress bar and can be cancelled alone;
- * the message then names the finished uploads.
+ * the message then goes through the outbox, naming the finished uploads and carrying the bytes of the others.
  */
 import { create } from 'zustand';
 import { reportError, rest } from '../../state/api';
+import type { OutboxFile } from '../../state/store';
 
 export interface PendingFile {
   key: string;
@@ -15,6 +16,8 @@ export interface PendingFile {
   progress: number;
   status: 'uploading' | 'done' | 'failed';
   spoiler: boolean;
+  /** Alt text: what the image shows, for people who cannot see it (the attachment's `description`). */
+  description?: string;
   /** `<id>/<name>`, once the slot is given. */
   uploadFilename?: string;
   /** An object URL for image previews in the tray. */
@@ -118,35 +121,35 @@ export function cancelFile(channelId: string, key: string): void {
   useUploads.setState((s) => ({ byChannel: { ...s.byChannel, [channelId]: (s.byChannel[channelId] ?? []).filter((x) => x.key !== key) } }));
 }
 
+export function describeFile(channelId: string, key: string, description: string): void {
+  patch(channelId, key, { description });
+}
+
 export function toggleSpoiler(channelId: string, key: string): void {
   const f = (useUploads.getState().byChannel[channelId] ?? []).find((x) => x.key === key);
   if (f) patch(channelId, key, { spoiler: !f.spoiler });
 }
 
 /**
- * Sends the message with every finished upload. Files go over REST (the outbox carries text only), so the
- * message appears when the server's MESSAGE_CREATE arrives.
+ * Hands the tray's files to the outbox with the message: finished uploads by their upload name, the others (failed,
+ * e.g. offline) by their bytes, which the outbox uploads once it is online. The tray is emptied.
  */
-export async function sendWithFiles(channelId: string, content: string, replyTo?: { messageId: string; mention: boolean }): Promise<boolean> {
-  const files = (useUploads.getState().byChannel[channelId] ?? []).filter((f) => f.status === 'done' && f.uploadFilename);
-  if (files.length === 0) return false;
-  try {
-    await rest.request('POST', `/channels/${channelId}/messages`, {
-      body: {
-        content,
-        nonce: String(Date.now()),
-        attachments: files.map((f, i) => ({ id: String(i), filename: f.spoiler ? `SPOILER_${f.name}` : f.name, uploaded_filename: f.uploadFilename })),
-        ...(replyTo ? { message_reference: { message_id: replyTo.messageId }, allowed_mentions: { parse: ['users', 'roles', 'everyone'], replied_user: replyTo.mention } } : {}),
-      },
-    });
-  } catch (err) {
-    reportError(err);
-    return false;
+export function takeFiles(channelId: string): OutboxFile[] {
+  const files = useUploads.getState().byChannel[channelId] ?? [];
+  for (const f of files) {
+    requests.get(f.key)?.abort();
+    if (f.preview) URL.revokeObjectURL(f.preview);
   }
-  for (const f of files) if (f.preview) URL.revokeObjectURL(f.preview);
-  const sent = new Set(files.map((f) => f.key));
-  useUploads.setState((s) => ({ byChannel: { ...s.byChannel, [channelId]: (s.byChannel[channelId] ?? []).filter((f) => !sent.has(f.key)) } }));
-  return true;
+  useUploads.setState((s) => ({ byChannel: { ...s.byChannel, [channelId]: [] } }));
+  return files.map((f) => ({
+    name: f.name,
+    size: f.size,
+    type: f.file.type,
+    spoiler: f.spoiler,
+    ...(f.description?.trim() ? { description: f.description.trim() } : {}),
+    blob: f.file,
+    ...(f.status === 'done' && f.uploadFilename ? { uploadFilename: f.uploadFilename } : {}),
+  }));
 }
 
 export function formatSize(bytes: number): string {

@@ -37,9 +37,11 @@ export function searchEmoji(query: string, limit = 48): Emoji[] {
  * `:name:` replaced by its emoji on send, as Discord's client does; code spans and blocks are left alone,
  * and unknown names stay as typed.
  */
-export function replaceShortcodes(text: string): string {
+export function replaceShortcodes(text: string, custom: readonly { id: string; name: string; animated: boolean }[] = []): string {
+  // The guild's own emoji win over unicode names, as on Discord; `<:name:id>` already written is left alone.
+  const own = new Map(custom.map((e) => [e.name, `<${e.animated ? 'a' : ''}:${e.name}:${e.id}>`]));
   return text
-    .split(/(```[\s\S]*?```|`[^`]*`)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/:([a-z0-9_+-]{1,32}):/g, (m, name: string) => byName.get(name) ?? m)))
+    .split(/(```[\s\S]*?```|`[^`]*`|<a?:\w{2,32}:\d{1,20}>)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/:([A-Za-z0-9_+-]{1,32}):/g, (m, name: string) => own.get(name) ?? byName.get(name) ?? m)))
     .join('');
 }

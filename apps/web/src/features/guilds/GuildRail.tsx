@@ -8,7 +8,10 @@ import { Avatar } from '../../components/Avatar';
 import { badgeText, channelUnread, guildUnread, markGuildRead } from '../unread/unread';
 import { byActivity, conversationName } from '../home/names';
 
-function GuildIcon({ id, name, active }: { id: string; name: string; active: boolean }) {
+/** Discord's CDN path of a guild icon (`a_` hashes are GIFs, shown animated). */
+export const guildIconUrl = (id: string, hash: string, size: number) => `/icons/${id}/${hash}.${hash.startsWith('a_') ? 'gif' : 'webp'}?size=${size}`;
+
+function GuildIcon({ id, name, icon, active }: { id: string; name: string; icon: string | null; active: boolean }) {
   const unread = useStore((s) => guildUnread(s.client, id).unread);
   const mentions = useStore((s) => guildUnread(s.client, id).mentions);
   return (
@@ -28,7 +31,7 @@ function GuildIcon({ id, name, active }: { id: string; name: string; active: boo
           markGuildRead(id);
         }}
       >
-        {initials(name)}
+        {icon ? <img className="guild-icon-image" src={guildIconUrl(id, icon, 96)} alt="" draggable={false} /> : initials(name)}
       </button>
       {mentions > 0 && (
         <span className="mention-badge rail-badge" data-testid="guild-badge">
@@ -84,7 +87,7 @@ export function GuildRail({ activeGuildId }: { activeGuildId: string | null }) {
         <UnreadDms />
         <li className="rail-separator" aria-hidden="true" />
         {Object.values(guilds).map((g) => (
-          <GuildIcon key={g.id} id={g.id} name={g.name} active={g.id === activeGuildId} />
+          <GuildIcon key={g.id} id={g.id} name={g.name} icon={g.icon} active={g.id === activeGuildId} />
         ))}
         <li>
           <button type="button" className="guild-icon add" title="Create a server" aria-label="Create a server" onClick={() => setCreating(true)}>

@@ -19,6 +19,7 @@ export type Node =
   | { type: 'link'; url: string; children: Node[] }
   | { type: 'user' | 'role' | 'channel'; id: string }
   | { type: 'everyone'; which: 'everyone' | 'here' }
+  | { type: 'emoji'; name: string; id: string; animated: boolean }
   | { type: 'timestamp'; unix: number; style: TimestampStyle };
 
 export type TimestampStyle = 't' | 'T' | 'd' | 'D' | 'f' | 'F' | 'R';
@@ -61,6 +62,7 @@ const re = {
   angleLink: /^<(https?:\/\/[^\s>]+)>/,
   url: /^https?:\/\/[^\s<]+[^<.,:;"')\]\s]/,
   timestamp: /^<t:(-?\d{1,13})(?::([tTdDfFR]))?>/,
+  emoji: /^<(a?):(\w{2,32}):(\d{1,20})>/,
   spoiler: /^\|\|([\s\S]+?)\|\|/,
   strong: /^\*\*((?:\\[\s\S]|[^\\])+?)\*\*(?!\*)/,
   underline: /^__((?:\\[\s\S]|[^\\])+?)__(?!_)/,
@@ -143,6 +145,10 @@ const rules: Rule[] = [
     return m ? { node: { type: 'timestamp', unix: Number(m[1]), style: (m[2] ?? 'f') as TimestampStyle }, length: m[0].length } : null;
   },
   (src) => {
+    const m = re.emoji.exec(src);
+    return m ? { node: { type: 'emoji', name: m[2]!, id: m[3]!, animated: m[1] === 'a' }, length: m[0].length } : null;
+  },
+  (src) => {
     let m: RegExpExecArray | null;
     if ((m = MentionPatterns.user.exec(src))) return { node: { type: 'user', id: m[1]! }, length: m[0].length };
     if ((m = MentionPatterns.role.exec(src))) return { node: { type: 'role', id: m[1]! }, length: m[0].length };
@@ -214,6 +220,12 @@ export function parse(src: string): Node[] {
   return parseNodes(src, { inQuote: false, inLink: false, inline: false, depth: 0 });
 }
 
+/** Discord shows a message of nothing but emoji (up to 27, custom ones here) large. */
+export function isJumbo(nodes: Node[]): boolean {
+  const emoji = nodes.filter((n) => n.type === 'emoji').length;
+  return emoji > 0 && emoji <= 27 && nodes.every((n) => n.type === 'emoji' || (n.type === 'text' && n.text.trim() === ''));
+}
+
 /** The text a tree reads as, for snippets (reply bars, pins) and tests. */
 export function plainText(nodes: Node[]): string {
   return nodes
@@ -232,6 +244,8 @@ export function plainText(nodes: Node[]): string {
           return '';
         case 'everyone':
           return `@${n.which}`;
+        case 'emoji':
+          return `:${n.name}:`;
         default:
           return plainText(n.children);
       }

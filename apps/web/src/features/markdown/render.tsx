@@ -1,7 +1,8 @@
 /** The markdown tree as React elements. Text only ever reaches the DOM as text; links only as http(s). */
 import { Fragment, useState, type ReactNode } from 'react';
 import { highlight } from './highlight';
-import { parse, type Node, type TimestampStyle } from './parse';
+import { emojiUrl } from '../emoji/custom';
+import { isJumbo, parse, type Node, type TimestampStyle } from './parse';
 import './markdown.css';
 
 export interface MarkdownContext {
@@ -183,6 +184,8 @@ function renderNode(n: Node, ctx: MarkdownContext): ReactNode {
     }
     case 'everyone':
       return ctx.mentionEveryone ? <Mention kind="everyone" label={`@${n.which}`} /> : `@${n.which}`;
+    case 'emoji':
+      return <img className="md-emoji" src={emojiUrl(n.id, n.animated)} alt={`:${n.name}:`} title={`:${n.name}:`} draggable={false} data-testid="custom-emoji" />;
     case 'timestamp': {
       const d = new Date(n.unix * 1000);
       const valid = !Number.isNaN(d.getTime());
@@ -196,6 +199,7 @@ function renderNode(n: Node, ctx: MarkdownContext): ReactNode {
 }
 
 /** A message's content as React elements. */
-export function Markdown({ content, ctx }: { content: string; ctx: MarkdownContext }) {
-  return <>{renderNodes(parse(content), ctx)}</>;
+export function Markdown({ content, ctx, jumbo = false }: { content: string; ctx: MarkdownContext; /** Large emoji when the content is nothing else (message bodies, not snippets). */ jumbo?: boolean }) {
+  const nodes = parse(content);
+  return jumbo && isJumbo(nodes) ? <span className="md-jumbo">{renderNodes(nodes, ctx)}</span> : <>{renderNodes(nodes, ctx)}</>;
 }

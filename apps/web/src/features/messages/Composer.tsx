@@ -12,12 +12,13 @@ import { cancelReply, setEditing, toggleReplyMention, useMessageUi } from './ui'
 import { applySuggestion, findTrigger, rank, type Suggestion } from './autocomplete';
 import { Suggestions } from './Suggestions';
 import { searchEmoji } from '../emoji/data';
+import { emojiMarkup, searchGuildEmoji } from '../emoji/custom';
 import { ChannelTypes, OptionTypes } from '@concord/protocol';
 import { entriesOf, entryName, matchEntry, parseOptions, pickerQuery, withFocus, type CommandEntry } from '../commands/parse';
 import { clearAutocomplete, loadIndex, requestAutocomplete, runCommand, useCommands } from '../commands/state';
 import { CommandHint, CommandList } from '../commands/CommandPicker';
 import { UploadTray } from '../attachments/Attachments';
-import { addFiles, sendWithFiles, useUploads } from '../attachments/uploads';
+import { addFiles, takeFiles, useUploads } from '../attachments/uploads';
 import './messages.css';
 
 export const MAX_LENGTH = 2000;
@@ -112,7 +113,10 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
             (c) => [c.name ?? ''],
             open.query,
           ).map((c) => ({ key: c.id, label: `#${c.name}`, insert: `<#${c.id}>` }))
-        : searchEmoji(open.query, 8).map((e) => ({ key: e.char, label: `${e.char}  :${e.names[0]}:`, insert: e.char }));
+        : [
+            ...searchGuildEmoji(guild?.emojis ?? [], open.query, 4).map((e) => ({ key: e.id, label: `:${e.name}:`, detail: guild?.name, insert: emojiMarkup(e) })),
+            ...searchEmoji(open.query, 8).map((e) => ({ key: e.char, label: `${e.char}  :${e.names[0]}:`, insert: e.char })),
+          ].slice(0, 8);
 
   // Commands: `/` opens the picker; a picked command shows its options, their choices and autocomplete.
   const isCommand = text.startsWith('/');
@@ -226,7 +230,8 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
   const waiting = slowmode > 0 && cooldown > 0;
   const files = useUploads((s) => s.byChannel[channelId]);
   const uploading = (files ?? []).some((f) => f.status === 'uploading');
-  const ready = (files ?? []).some((f) => f.status === 'done');
+  // Files that did not upload (offline) go with the message all the same: the outbox uploads them once online.
+  const ready = (files ?? []).length > 0;
   const fileInput = useRef<HTMLInputElement>(null);
 
   function send() {
@@ -235,8 +240,8 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
       return;
     }
     if ((!content && !ready) || over || waiting || uploading) return;
-    if (ready) void sendWithFiles(channelId, replaceShortcodes(content), reply);
-    else enqueue(channelId, replaceShortcodes(content), reply);
+    const emojis = guildId ? (getState().client.guilds[guildId]?.emojis ?? []) : [];
+    enqueue(channelId, replaceShortcodes(content, emojis), reply, ready ? takeFiles(channelId) : undefined);
     if (reply) cancelReply(channelId);
     if (slowmode > 0) setState((s) => ({ slowmode: { ...s.slowmode, [channelId]: Date.now() + slowmode * 1000 } }));
     setText('');
@@ -378,9 +383,10 @@ export function Composer({ channelId, channelName, onSent }: { channelId: string
           </button>
           {picking && (
             <EmojiPicker
-              onPick={(emoji) => {
+              guildId={guildId}
+              onPick={(picked) => {
                 setPicking(false);
-                setText(text + emoji);
+                setText(text + picked.text);
                 ref.current?.focus();
               }}
               onClose={() => setPicking(false)}

@@ -1,6 +1,6 @@
 import { memo, useEffect, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
-import type { Channel, Message } from '@concord/protocol';
+import type { Channel, EmbedInput, Message } from '@concord/protocol';
 import { Avatar } from '../../components/Avatar';
 import { displayName, formatTime } from '../../components/util';
 import { discard, retry } from '../../state/outbox';
@@ -12,7 +12,7 @@ import { useStore } from '../../state/store';
 import { Markdown } from '../markdown/render';
 import { Embed, asEmbeds } from './Embed';
 import { parse, plainText } from '../markdown/parse';
-import { EmojiPicker } from '../emoji/EmojiPicker';
+import { EmojiPicker, type PickedEmoji } from '../emoji/EmojiPicker';
 import { MANAGE_MESSAGES, useGuildPermission, useMarkdownContext, useMentionsMe } from './context';
 import { jumpTo, setEditing, startReply, useMessageUi } from './ui';
 import { Menu, copyText, type MenuItem } from '../../components/Menu';
@@ -25,6 +25,7 @@ import { dismissEphemeral, useCommands } from '../commands/state';
 import { openThread, startNewThread } from '../threads/ui';
 import { ReceiptTicks } from './Receipts';
 import { MessageAttachments } from '../attachments/Attachments';
+import { formatSize } from '../attachments/uploads';
 import './messages.css';
 
 const EPHEMERAL = 1 << 6;
@@ -85,6 +86,13 @@ function ReplyLine({ m, guildId }: { m: DisplayMessage; guildId: string | null }
       <span className="reply-snippet">{target.content ? <Markdown content={snippet(target.content, 140)} ctx={ctx} /> : <em>Click to see attachment</em>}</span>
     </button>
   );
+}
+
+/** Files an embed shows (`attachment://name`, resolved by the server to the file's URL) are not shown again, as on Discord. */
+function withoutEmbedded<A extends { url: string }>(attachments: readonly A[], embeds: EmbedInput[]): readonly A[] {
+  if (attachments.length === 0 || embeds.length === 0) return attachments;
+  const used = new Set(embeds.flatMap((e) => [e.image?.url, e.thumbnail?.url, e.author?.icon_url, e.footer?.icon_url]));
+  return attachments.filter((a) => !used.has(a.url));
 }
 
 /** "X pinned a message to this channel." (type 6), as Discord shows it. */
@@ -275,9 +283,9 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
     setAuthorMenu({ x: e.clientX, y: e.clientY });
   };
 
-  const react = (emoji: string) => {
+  const react = (picked: PickedEmoji) => {
     setPicking(false);
-    if (m.id) void addReaction(m.channelId, m.id, { id: null, name: emoji });
+    if (m.id) void addReaction(m.channelId, m.id, picked.emoji);
   };
 
   return (
@@ -335,13 +343,22 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
                   {name} is thinking <span className="dots" aria-hidden="true" />
                 </span>
               ) : (
-                <Markdown content={m.content} ctx={ctx} />
+                <Markdown content={m.content} ctx={ctx} jumbo />
               )}
               {m.edited && <span className="edited" title="Edited"> (edited)</span>}
               {own && !guildId && (m.id && sent ? <ReceiptTicks channelId={m.channelId} messageId={m.id} /> : m.status !== 'failed' && <span className="receipt pending" data-testid="receipt" data-state="pending" title="Sending"><Icon name="clock" size={14} /></span>)}
             </div>
           )}
-          <MessageAttachments attachments={m.attachments} />
+          <MessageAttachments attachments={withoutEmbedded(m.attachments, asEmbeds(m.embeds))} />
+          {m.pendingFiles && (
+            <ul className="pending-files" data-testid="pending-files" aria-label="Files waiting to be sent">
+              {m.pendingFiles.map((f, i) => (
+                <li key={i}>
+                  <Icon name="clock" size={14} /> {f.name} <span className="muted">{formatSize(f.size)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
           {asEmbeds(m.embeds).map((e, i) => (
             <Embed key={i} embed={e} ctx={ctx} />
           ))}
@@ -440,7 +457,7 @@ export const MessageRow = memo(function MessageRow({ message: m, head, own, guil
       )}
       {menu && m.id && <Menu x={menu.x} y={menu.y} label="Message actions" items={menuItems()} onClose={() => setMenu(null)} />}
       {authorMenu && guildId && createPortal(<MemberMenu guildId={guildId} userId={m.author.id} name={name} x={authorMenu.x} y={authorMenu.y} onClose={() => setAuthorMenu(null)} />, document.body)}
-      {picking && <EmojiPicker onPick={react} onClose={() => setPicking(false)} />}
+      {picking && <EmojiPicker guildId={guildId} onPick={react} onClose={() => setPicking(false)} />}
     </article>
   );
 }, samePropsShallow);

@@ -4,6 +4,7 @@ import { createPortal } from 'react-dom';
 import type { Reaction, User } from '@concord/protocol';
 import { displayName } from '../../components/util';
 import { getState } from '../../state/store';
+import { emojiUrl } from '../emoji/custom';
 import { emojiByChar } from '../emoji/data';
 import { addReaction, listReactors, removeReaction } from './actions';
 import { whoReacted } from './links';
@@ -25,7 +26,9 @@ function Chip({ m, r, guildId }: { m: DisplayMessage & { id: string }; r: Reacti
   // What was fetched, for which count: a chip whose count changed asks again.
   const cache = useRef<{ count: number; users: User[] } | null>(null);
   const hovering = useRef(false);
-  const label = r.emoji.name ?? '?';
+  // A guild emoji goes by `:name:` (its image is the chip), a Unicode one by its character.
+  const label = r.emoji.id ? `:${r.emoji.name ?? 'emoji'}:` : (r.emoji.name ?? '?');
+  const face = r.emoji.id ? <img src={emojiUrl(r.emoji.id, r.emoji.animated ?? false, 32)} alt={label} draggable={false} /> : label;
   const tipId = `who-${m.id}-${r.emoji.id ?? label}`;
 
   const names = (users: User[]) => {
@@ -71,14 +74,14 @@ function Chip({ m, r, guildId }: { m: DisplayMessage & { id: string }; r: Reacti
         onBlur={hide}
         onClick={() => void (r.me ? removeReaction(m.channelId, m.id, r.emoji) : addReaction(m.channelId, m.id, r.emoji))}
       >
-        <span className="reaction-emoji">{label}</span>
+        <span className="reaction-emoji">{face}</span>
         <span className="reaction-count">{r.count}</span>
       </button>
       {tip &&
         createPortal(
           <span className="reaction-tooltip" role="tooltip" id={tipId} data-testid="reaction-tooltip" style={{ left: at.x, top: at.y, ['--arrow' as string]: `${at.arrow}px` }}>
             <span className="reaction-tooltip-emoji" aria-hidden="true">
-              {label}
+              {face}
             </span>
             {tip}
           </span>,

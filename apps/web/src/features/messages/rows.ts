@@ -36,6 +36,8 @@ export interface DisplayMessage {
   /** The thread started from this message, as the server last described it. */
   thread?: Channel;
   attachments: readonly Attachment[];
+  /** Files of a message still in the outbox (not uploaded, or not sent yet). */
+  pendingFiles?: readonly { name: string; size: number }[];
 }
 
 const NONE: readonly never[] = [];
@@ -93,6 +95,7 @@ function fromOutbox(e: OutboxEntry, me: User): DisplayMessage {
     mentionEveryone: false,
     embeds: NONE,
     attachments: NONE,
+    ...(e.files ? { pendingFiles: e.files.map((f) => ({ name: f.name, size: f.size })) } : {}),
   };
 }
 

@@ -9,6 +9,8 @@ import { MemberActions } from './MemberMenu';
 import { AutoModTab } from './AutoModTab';
 import { AuditLogTab } from './AuditLogTab';
 import { IntegrationsTab } from './IntegrationsTab';
+import { EmojiTab } from './EmojiTab';
+import { OverviewTab } from './OverviewTab';
 import './settings.css';
 
 /** Discord's permission groups, with what each toggle means. */
@@ -47,7 +49,7 @@ const GROUPS: { title: string; items: [PermissionName, string, string][] }[] = [
   { title: 'Advanced', items: [['ADMINISTRATOR', 'Administrator', 'Every permission, and every channel. Give it with care.']] },
 ];
 
-type Tab = 'roles' | 'members' | 'integrations' | 'automod' | 'audit';
+type Tab = 'overview' | 'roles' | 'emoji' | 'members' | 'integrations' | 'automod' | 'audit';
 
 export function ServerSettings({ guildId, onClose }: { guildId: string; onClose: () => void }) {
   const guild = useStore((s) => s.client.guilds[guildId]);
@@ -61,7 +63,10 @@ export function ServerSettings({ guildId, onClose }: { guildId: string; onClose:
   if (!guild) return null;
   const p = powers(guild, me?.id);
   const tabs: [Tab, string][] = [
+    ...(p.has(Permissions.MANAGE_GUILD) ? ([['overview', 'Overview']] as [Tab, string][]) : []),
     ['roles', 'Roles'],
+    // Everyone sees the server's emoji; uploading needs CREATE_GUILD_EXPRESSIONS (the tab says so).
+    ['emoji', 'Emoji'],
     ['members', 'Members'],
     ...(p.has(Permissions.MANAGE_WEBHOOKS) ? ([['integrations', 'Integrations']] as [Tab, string][]) : []),
     ...(p.has(Permissions.MANAGE_GUILD) ? ([['automod', 'AutoMod']] as [Tab, string][]) : []),
@@ -83,6 +88,8 @@ export function ServerSettings({ guildId, onClose }: { guildId: string; onClose:
           ×
         </button>
         {tab === 'roles' && <RolesTab guildId={guildId} userId={me?.id} />}
+        {tab === 'overview' && <OverviewTab guildId={guildId} />}
+        {tab === 'emoji' && <EmojiTab guildId={guildId} userId={me?.id} />}
         {tab === 'members' && <MembersTab guildId={guildId} userId={me?.id} />}
         {tab === 'integrations' && <IntegrationsTab guildId={guildId} userId={me?.id} />}
         {tab === 'automod' && <AutoModTab guildId={guildId} userId={me?.id} />}

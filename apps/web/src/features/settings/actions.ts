@@ -9,6 +9,7 @@ import {
   type AutoModRule,
   type ClientGuild,
   type CreateAutoModRuleBody,
+  type GuildEmoji,
   type Member,
   type Role,
   type User,
@@ -52,6 +53,10 @@ export const createWebhook = (channelId: string, name: string) => attempt(() => 
 export const modifyWebhook = (webhookId: string, body: { name?: string; channel_id?: string; avatar?: string | null }) =>
   attempt(() => rest.request<Webhook>('PATCH', `/webhooks/${webhookId}`, { body }));
 export const deleteWebhook = (webhookId: string) => attempt(() => rest.request<void>('DELETE', `/webhooks/${webhookId}`).then(() => true));
+export const listEmojis = (guildId: string) => attempt(() => rest.request<GuildEmoji[]>('GET', `${g(guildId)}/emojis`));
+export const createEmoji = (guildId: string, body: { name: string; image: string }) => attempt(() => rest.request<GuildEmoji>('POST', `${g(guildId)}/emojis`, { body }));
+export const renameEmoji = (guildId: string, emojiId: string, name: string) => attempt(() => rest.request<GuildEmoji>('PATCH', `${g(guildId)}/emojis/${emojiId}`, { body: { name } }));
+export const deleteEmoji = (guildId: string, emojiId: string) => attempt(() => rest.request<void>('DELETE', `${g(guildId)}/emojis/${emojiId}`).then(() => true));
 
 export interface AuditLog {
   audit_log_entries: AuditLogEntry[];
