@@ -2,8 +2,11 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 /** `npm run test:fast`: protocol, client, web unit tests and the server on SQLite; no PostgreSQL, Redis or browser. */
 const FAST = ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'];
-/** The rest of the full run: PostgreSQL suites (`*.pg.test.ts`), e2e (Chromium, discord.js, PostgreSQL + Redis), the bench. */
-const SERVICES = ['**/*.pg.test.ts', 'e2e/**/*.test.ts', 'bench/test/**/*.test.ts'];
+/**
+ * The rest of the full run: PostgreSQL suites (`*.pg.test.ts`), suites that start the server or the admin CLI as
+ * processes or move a gigabyte (`*.slow.test.ts`), e2e (Chromium, discord.js, PostgreSQL + Redis), the bench.
+ */
+const SERVICES = ['**/*.pg.test.ts', '**/*.slow.test.ts', 'e2e/**/*.test.ts', 'bench/test/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -15,7 +18,11 @@ export default defineConfig({
     reporters: ['default'],
     // `vitest run` runs both projects; `vitest run --project fast` only the first.
     projects: [
-      { extends: true, test: { name: 'fast', include: FAST, exclude: [...configDefaults.exclude, '**/*.pg.test.ts'], isolate: false } },
+      {
+        extends: true,
+        // One module graph per worker: the server's modules load once, not once per file.
+        test: { name: 'fast', include: FAST, exclude: [...configDefaults.exclude, '**/*.pg.test.ts', '**/*.slow.test.ts'], isolate: false },
+      },
       { extends: true, test: { name: 'services', include: SERVICES } },
     ],
   },

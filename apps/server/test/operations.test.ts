@@ -1,18 +1,16 @@
 /**
  * What an operator runs a public instance with: metrics scraped and parsed, readiness that turns false while
- * draining, structured logs at the configured level, one process per SQLite data directory, and one-line
- * startup errors.
+ * draining, structured logs at the configured level, and one process per SQLite data directory (the one-line
+ * startup errors of main.ts are in process.slow.test.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAppFrom } from '../src/app.js';
 import { LockedError } from '../src/lib/lockfile.js';
 import { Logger } from '../src/lib/log.js';
-import { GatewayTester, freePort, newGuild, newUser, startTestServer, type TestServer } from '../src/testing.js';
+import { GatewayTester, newGuild, newUser, startTestServer, type TestServer } from '../src/testing.js';
 
 /** Prometheus text -> sample name with labels -> value. */
 function parseMetrics(text: string): Map<string, number> {
@@ -112,26 +110,7 @@ describe('logging', () => {
   });
 });
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill('SIGKILL');
-});
-
-function run(env: Record<string, string>): { output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  return { output: () => out, exited: new Promise((r) => child.on('exit', (code) => r(code))) };
-}
-
-describe('one process per data directory, and startup errors', () => {
+describe('one process per data directory', () => {
   it('a second app on the same SQLite data directory refuses to start; a stale lock is taken over', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-lock-'));
     try {
@@ -147,25 +126,4 @@ describe('one process per data directory, and startup errors', () => {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
-
-  it('main.ts: a held data directory and a port in use are one-line errors with exit 1', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-lock-'));
-    const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-port-'));
-    const holder = await startTestServer({ dataDir });
-    try {
-      const port = new URL(holder.base).port;
-      // Both at once: each pays the TypeScript loader's start-up.
-      const locked = run({ DATA_DIR: dataDir, PORT: String(await freePort()) });
-      const busy = run({ DATA_DIR: otherDir, PORT: port });
-      expect(await locked.exited).toBe(1);
-      expect(locked.output().trim()).toMatch(/^Another Concord process \(pid \d+\) is using the data directory .+\. Stop it first/);
-      expect(locked.output().trim().split('\n')).toHaveLength(1);
-
-      expect(await busy.exited).toBe(1);
-      expect(busy.output().trim()).toBe(`Port ${port} on 127.0.0.1 is already in use: stop what holds it, or choose another with PORT / --port.`);
-    } finally {
-      await holder.close();
-      fs.rmSync(otherDir, { recursive: true, force: true });
-    }
-  }, 90_000);
 });

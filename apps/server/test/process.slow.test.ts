@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { freePort } from '../src/testing.js';
+import { freePort, startTestServer } from '../src/testing.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const children: ChildProcess[] = [];
@@ -70,4 +70,30 @@ describe('main.ts', () => {
     expect(await p.exited).toBe(0);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
+});
+
+/** What main.ts needs beside a test server: the loopback, few logs, cheap hashing. */
+const QUIET = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1' };
+
+describe('startup errors', () => {
+  it('main.ts: a held data directory and a port in use are one-line errors with exit 1', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-lock-'));
+    const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-port-'));
+    const holder = await startTestServer({ dataDir });
+    try {
+      const port = new URL(holder.base).port;
+      // Both at once: each pays the TypeScript loader's start-up.
+      const locked = run([], { ...QUIET, DATA_DIR: dataDir, PORT: String(await freePort()) });
+      const busy = run([], { ...QUIET, DATA_DIR: otherDir, PORT: port });
+      expect(await locked.exited).toBe(1);
+      expect(locked.output().trim()).toMatch(/^Another Concord process \(pid \d+\) is using the data directory .+\. Stop it first/);
+      expect(locked.output().trim().split('\n')).toHaveLength(1);
+
+      expect(await busy.exited).toBe(1);
+      expect(busy.output().trim()).toBe(`Port ${port} on 127.0.0.1 is already in use: stop what holds it, or choose another with PORT / --port.`);
+    } finally {
+      await holder.close();
+      fs.rmSync(otherDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
