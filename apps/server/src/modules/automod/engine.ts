@@ -285,6 +285,8 @@ function anyOf(patterns: readonly string[]): RE2JS | undefined {
 /** A guild's enabled message rules, compiled. */
 export class CompiledRules {
   private readonly rules: CompiledRule[];
+  /** Member-profile rules: judged on a member's names when they join or change them, not on messages. */
+  private readonly profile: CompiledRule[];
   /** Whether any rule needs the author's recent sends (spam, mention raids). */
   readonly tracksHistory: boolean;
 
@@ -293,7 +295,9 @@ export class CompiledRules {
     rules: Iterable<AutoModRule>,
     readonly history = new History(),
   ) {
-    this.rules = [...rules].filter((r) => r.enabled && r.trigger_type !== AutoModTriggerTypes.MEMBER_PROFILE).map(compileRule);
+    const enabled = [...rules].filter((r) => r.enabled);
+    this.rules = enabled.filter((r) => r.trigger_type !== AutoModTriggerTypes.MEMBER_PROFILE).map(compileRule);
+    this.profile = enabled.filter((r) => r.trigger_type === AutoModTriggerTypes.MEMBER_PROFILE).map(compileRule);
     this.tracksHistory = this.rules.some((r) => r.rule.trigger_type === AutoModTriggerTypes.SPAM || r.rule.trigger_type === AutoModTriggerTypes.MENTION_SPAM);
   }
 
@@ -311,6 +315,31 @@ export class CompiledRules {
       if (s.roleIds.some((id) => c.exemptRoles.has(id))) continue;
       const hit = c.test(s, lower, this.history);
       if (hit) out.push({ rule: c.rule, ...hit });
+    }
+    return out;
+  }
+
+  get profileEmpty(): boolean {
+    return this.profile.length === 0;
+  }
+
+  /**
+   * Every member-profile rule the names trigger (each rule once, on the first name that matches), exempt roles
+   * applied. Each name is matched on its own, so words never run across two names.
+   */
+  evaluateProfile(names: readonly (string | null | undefined)[], roleIds: readonly string[]): (Trigger & { name: string })[] {
+    const out: (Trigger & { name: string })[] = [];
+    const empty = new History();
+    for (const c of this.profile) {
+      if (roleIds.some((id) => c.exemptRoles.has(id))) continue;
+      for (const name of names) {
+        if (!name) continue;
+        const hit = c.test({ content: name, channelId: '', parentIds: [], roleIds: [...roleIds], authorId: '', now: 0 }, name.toLowerCase(), empty);
+        if (hit) {
+          out.push({ rule: c.rule, ...hit, name });
+          break;
+        }
+      }
     }
     return out;
   }
