@@ -119,7 +119,7 @@ describe('member profile rules', () => {
     expect(exec.d).toMatchObject({ action: { type: 2, metadata: { channel_id: logChannel.id } }, matched_content: 'scam', content: 'scam bot' });
     const [alert] = await owner.api.ok.get<Message[]>(`/channels/${logChannel.id}/messages`);
     expect(alert).toMatchObject({ id: exec.d.alert_system_message_id, type: 24, author: { id: member.id }, content: 'scam bot' });
-    expect(alert!.embeds[0]!.fields).toEqual(expect.arrayContaining([{ name: 'rule_name', value: 'Names', inline: false }]));
+    expect((alert!.embeds[0] as { fields: unknown[] }).fields).toEqual(expect.arrayContaining([{ name: 'rule_name', value: 'Names', inline: false }]));
     const log = await owner.api.ok.get<Log>(`/guilds/${guildId}/audit-logs?action_type=${AuditLogEvents.AUTO_MODERATION_FLAG_TO_CHANNEL}`);
     expect(log.audit_log_entries).toHaveLength(1);
 

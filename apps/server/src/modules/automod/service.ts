@@ -35,11 +35,12 @@ import type { MessageRecord } from '../messages/store.js';
 import type { UserRecord } from '../users/store.js';
 import { wireMember, wireMessage } from '../wire.js';
 import { leftGuild } from '../voice/service.js';
-import { AutoModDefaultMentionLimit, CompiledRules, History, compileRegex, type Subject, type Trigger } from './engine.js';
+import { AutoModDefaultMentionLimit, CompiledRules, compileRegex, type Subject, type Trigger } from './engine.js';
 
-type AutoModDeps = Needs<'automod' | 'audit' | 'members' | 'guilds' | 'messages' | 'users', 'access' | 'cache' | 'ids' | 'events'>;
+type AutoModDeps = Needs<'automod' | 'audit' | 'members' | 'guilds' | 'messages' | 'users', 'access' | 'cache' | 'ids' | 'events' | 'recentSends'>;
 /** What the member-profile check needs (it also disconnects a quarantined member from voice). */
 export type ProfileDeps = Needs<'automod' | 'audit' | 'members' | 'guilds' | 'messages' | 'users', 'access' | 'cache' | 'ids' | 'events' | 'voiceStates'>;
+type RulesDeps = Pick<AutoModDeps, 'automod'>;
 
 const MANAGERS = { guild_permission: Permissions.MANAGE_GUILD.toString() };
 
@@ -193,28 +194,21 @@ function normalise(state: GuildState, perms: bigint, rule: AutoModRule): AutoMod
 // ---------- enforcement ----------
 
 const compiled = new WeakMap<GuildState, { version: number; rules: CompiledRules }>();
-const histories = new WeakMap<GuildState, History>();
 
 /** The guild's compiled rules: loaded into the replica on first use, recompiled only after a rule event. */
-async function rulesOf(deps: AutoModDeps, state: GuildState): Promise<CompiledRules> {
+async function rulesOf(deps: RulesDeps, state: GuildState): Promise<CompiledRules> {
   if (!state.automod) {
     const version = state.automodVersion;
     const list = await deps.automod.list(state.guild.id);
     // A rule event that arrived meanwhile may be newer than what was read: keep nothing, use what was read.
     if (state.automodVersion === version && !state.automod) state.automod = new Map(list.map((r) => [r.id, r]));
-    else if (!state.automod) return new CompiledRules(list, historyOf(state));
+    else if (!state.automod) return new CompiledRules(list);
   }
   const hit = compiled.get(state);
   if (hit && hit.version === state.automodVersion) return hit.rules;
-  const rules = new CompiledRules(state.automod!.values(), historyOf(state));
+  const rules = new CompiledRules(state.automod!.values());
   compiled.set(state, { version: state.automodVersion, rules });
   return rules;
-}
-
-function historyOf(state: GuildState): History {
-  let h = histories.get(state);
-  if (!h) histories.set(state, (h = new History()));
-  return h;
 }
 
 /** Once the message is stored: its id for the actions that did not block it. */
@@ -237,7 +231,9 @@ export async function screenMessage(deps: AutoModDeps, scope: GuildScope, user: 
   if (scope.kind === 'thread') parentIds.push(parent.id);
   if (parent.parent_id) parentIds.push(parent.parent_id);
   const subject: Subject = { content, channelId: channel.id, parentIds, roleIds: member.roles, authorId: user.id, now: Date.now() };
-  const triggers = rules.evaluate(subject);
+  // Recent sends come from the shared store (Redis in a cluster), so spam spread over processes is seen whole.
+  const recent = rules.tracksHistory ? await deps.recentSends.recent(state.guild.id, user.id, subject.now) : [];
+  const triggers = rules.evaluate(subject, recent);
   const blocking = triggers.filter((tr) => tr.rule.actions.some((a) => a.type === AutoModActionTypes.BLOCK_MESSAGE));
   if (blocking.length > 0) {
     await execute(deps, scope, user, content, triggers, undefined);
@@ -245,7 +241,8 @@ export async function screenMessage(deps: AutoModDeps, scope: GuildScope, user: 
     throw new AutoModBlocked(custom);
   }
   return async (messageId) => {
-    if (!opts.edit) rules.record(subject);
+    const sent = opts.edit ? undefined : rules.recordOf(subject);
+    if (sent) await deps.recentSends.record(state.guild.id, user.id, sent);
     if (triggers.length > 0) await execute(deps, scope, user, content, triggers, messageId);
   };
 }
