@@ -5,7 +5,8 @@ import { useStore } from '../../state/store';
 import { displayName } from '../../components/util';
 import { Avatar } from '../../components/Avatar';
 import { createRole, deleteRole, hex, modifyRole, powers, rolesByRank, setMemberRole } from './actions';
-import { MemberActions } from './MemberMenu';
+import { MemberRowMenu } from './MemberMenu';
+import { BansTab, InvitesTab } from './BansInvitesTabs';
 import { AutoModTab } from './AutoModTab';
 import { AuditLogTab } from './AuditLogTab';
 import './settings.css';
@@ -46,7 +47,7 @@ const GROUPS: { title: string; items: [PermissionName, string, string][] }[] = [
   { title: 'Advanced', items: [['ADMINISTRATOR', 'Administrator', 'Every permission, and every channel. Give it with care.']] },
 ];
 
-type Tab = 'roles' | 'members' | 'automod' | 'audit';
+type Tab = 'roles' | 'members' | 'invites' | 'bans' | 'automod' | 'audit';
 
 export function ServerSettings({ guildId, onClose }: { guildId: string; onClose: () => void }) {
   const guild = useStore((s) => s.client.guilds[guildId]);
@@ -62,6 +63,8 @@ export function ServerSettings({ guildId, onClose }: { guildId: string; onClose:
   const tabs: [Tab, string][] = [
     ['roles', 'Roles'],
     ['members', 'Members'],
+    ...(p.has(Permissions.MANAGE_GUILD) ? ([['invites', 'Invites']] as [Tab, string][]) : []),
+    ...(p.has(Permissions.BAN_MEMBERS) ? ([['bans', 'Bans']] as [Tab, string][]) : []),
     ...(p.has(Permissions.MANAGE_GUILD) ? ([['automod', 'AutoMod']] as [Tab, string][]) : []),
     ...(p.has(Permissions.VIEW_AUDIT_LOG) ? ([['audit', 'Audit Log']] as [Tab, string][]) : []),
   ];
@@ -82,6 +85,8 @@ export function ServerSettings({ guildId, onClose }: { guildId: string; onClose:
         </button>
         {tab === 'roles' && <RolesTab guildId={guildId} userId={me?.id} />}
         {tab === 'members' && <MembersTab guildId={guildId} userId={me?.id} />}
+        {tab === 'invites' && <InvitesTab guildId={guildId} />}
+        {tab === 'bans' && <BansTab guildId={guildId} />}
         {tab === 'automod' && <AutoModTab guildId={guildId} userId={me?.id} />}
         {tab === 'audit' && <AuditLogTab guildId={guildId} />}
       </main>
@@ -239,7 +244,7 @@ function MembersTab({ guildId, userId }: { guildId: string; userId: string | und
                   )}
                 </div>
               </div>
-              <MemberActions guildId={guildId} userId={id} name={name} />
+              <MemberRowMenu guildId={guildId} userId={id} name={name} />
             </li>
           );
         })}

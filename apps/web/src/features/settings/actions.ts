@@ -9,6 +9,7 @@ import {
   type AutoModRule,
   type ClientGuild,
   type CreateAutoModRuleBody,
+  type Invite,
   type Member,
   type Role,
   type User,
@@ -39,6 +40,25 @@ export const timeout = (guildId: string, userId: string, minutes: number | null,
   attempt(() =>
     rest.request<Member>('PATCH', `${g(guildId)}/members/${userId}`, { body: { communication_disabled_until: minutes ? new Date(Date.now() + minutes * 60_000).toISOString() : null }, reason }),
   );
+
+export interface Ban {
+  user: User;
+  reason: string | null;
+}
+/** Every ban, a page of 1000 at a time (Discord's most per request), oldest first. */
+export const listBans = (guildId: string) =>
+  attempt(async () => {
+    const all: Ban[] = [];
+    for (let after: string | undefined; ; ) {
+      const page = await rest.request<Ban[]>('GET', `${g(guildId)}/bans`, { query: { limit: 1000, ...(after ? { after } : {}) } });
+      all.push(...page);
+      if (page.length < 1000) return all;
+      after = page[page.length - 1]!.user.id;
+    }
+  });
+export const revokeBan = (guildId: string, userId: string) => attempt(() => rest.request<void>('DELETE', `${g(guildId)}/bans/${userId}`).then(() => true));
+export const listInvites = (guildId: string) => attempt(() => rest.request<Invite[]>('GET', `${g(guildId)}/invites`));
+export const revokeInvite = (code: string) => attempt(() => rest.request<Invite>('DELETE', `/invites/${code}`).then(() => true));
 
 export const listAutoModRules = (guildId: string) => attempt(() => rest.request<AutoModRule[]>('GET', `${g(guildId)}/auto-moderation/rules`));
 export const createAutoModRule = (guildId: string, body: CreateAutoModRuleBody) => attempt(() => rest.request<AutoModRule>('POST', `${g(guildId)}/auto-moderation/rules`, { body }));
