@@ -1,7 +1,8 @@
 /**
- * Server settings > Members, Bans and Invites in Chromium: the owner bans Carol from her row's "..." menu, finds
- * the ban by searching, reads its reason and revokes it; the Invites tab lists the links with inviter, uses and
- * expiry, and revoking one makes it unusable. Screenshots (1280 px and 390 px, light and dark) go to e2e/artifacts/.
+ * Server settings > Overview, Members, Bans and Invites in Chromium: the owner bans Carol from her row's "..." menu,
+ * finds the ban by searching, reads its reason and revokes it; the Invites tab lists the links with inviter, uses and
+ * expiry, and revoking one makes it unusable; Overview saves the name and verification level; Bob leaves; the owner
+ * deletes the server after typing its name. Screenshots (1280 px and 390 px, light and dark) go to e2e/artifacts/.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -21,10 +22,17 @@ async function shoot(page: Page, name: string) {
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
+/** Opens Server settings on `tab` (the layer stays open between tests; a test run alone opens it). */
+async function settingsTab(page: Page, tab: string) {
+  if ((await page.getByRole('dialog', { name: 'Server settings' }).count()) === 0) await page.getByRole('button', { name: 'Server settings' }).click();
+  await page.getByRole('button', { name: tab, exact: true }).click();
+}
+
 describe('bans and invites in Chromium', () => {
   let server: ServerProcess;
   let browser: Browser;
   let alice: Person;
+  let bobPerson: Person;
   let a: TestUser;
   let bob: TestUser;
   let carol: TestUser;
@@ -47,11 +55,14 @@ describe('bans and invites in Chromium', () => {
     expect((await dave.api.post(`/invites/${code}`)).status).toBe(200);
     alice = await newPerson(browser, server.url);
     await openAs(alice, a, `/channels/${guild.id}/${guild.generalId}`);
+    bobPerson = await newPerson(browser, server.url);
+    await openAs(bobPerson, bob, `/channels/${guild.id}/${guild.generalId}`);
   }, 240_000);
 
   afterEach(async (ctx) => {
     if (ctx.task.result?.state !== 'fail') return;
     await alice?.page.screenshot({ path: screenshotPath('failed-bans-invites-alice.png') }).catch(() => undefined);
+    await bobPerson?.page.screenshot({ path: screenshotPath('failed-bans-invites-bob.png') }).catch(() => undefined);
   });
 
   afterAll(async () => {
@@ -61,8 +72,7 @@ describe('bans and invites in Chromium', () => {
 
   it("bans from a member row's menu, then finds, reads and revokes the ban", async () => {
     const p = alice.page;
-    await p.getByRole('button', { name: 'Server settings' }).click();
-    await p.getByRole('button', { name: 'Members', exact: true }).click();
+    await settingsTab(p, 'Members');
     // One "..." per row, the same size on every row; the owner's own row has nothing to offer.
     const rows = p.locator('.settings-member');
     await rows.filter({ hasText: carol.username }).waitFor();
@@ -105,7 +115,7 @@ describe('bans and invites in Chromium', () => {
 
   it('lists invites with inviter, uses and expiry, and revokes one', async () => {
     const p = alice.page;
-    await p.getByRole('button', { name: 'Invites', exact: true }).click();
+    await settingsTab(p, 'Invites');
     const table = p.getByRole('table', { name: 'Active invites' });
     const row = table.locator(`tr[data-code="${code}"]`);
     await row.waitFor();
@@ -121,4 +131,39 @@ describe('bans and invites in Chromium', () => {
     expect(await table.locator('tbody tr').count()).toBe(2);
     expect((await bob.api.get(`/invites/${code}`)).status).toBe(404);
   }, 60_000);
+
+  it('overview saves the name and verification level; a member leaves; the owner deletes the server after typing its name', async () => {
+    const p = alice.page;
+    await settingsTab(p, 'Overview');
+    await p.locator('input[name=server-name]').fill('Moderated Club');
+    await p.getByRole('radio', { name: /^Medium/ }).check();
+    await p.getByRole('region', { name: 'Unsaved changes' }).waitFor();
+    await shoot(p, 'settings-overview');
+    await p.getByRole('button', { name: 'Save Changes' }).click();
+    await p.getByRole('region', { name: 'Unsaved changes' }).waitFor({ state: 'detached' });
+    const saved = await a.api.ok.get<{ name: string; verification_level: number }>(`/guilds/${guild.id}`);
+    expect(saved).toMatchObject({ name: 'Moderated Club', verification_level: 2 });
+    // Everyone's client learns the new name live.
+    await bobPerson.page.locator('.sidebar-header h2', { hasText: 'Moderated Club' }).waitFor();
+
+    // Bob leaves, after confirming; his client loses the server, Alice's member list loses him.
+    const b = bobPerson.page;
+    await b.getByRole('button', { name: 'Leave server' }).click();
+    const leave = b.getByRole('dialog', { name: "Leave 'Moderated Club'" });
+    await leave.getByRole('button', { name: 'Leave Server' }).click();
+    await b.locator('.sidebar-header h2', { hasText: 'Moderated Club' }).waitFor({ state: 'detached' });
+    expect((await a.api.get(`/guilds/${guild.id}/members/${bob.id}`)).status).toBe(404);
+
+    // The owner has no "Leave server"; deleting asks for the exact name first.
+    expect(await p.getByRole('button', { name: 'Leave server' }).count()).toBe(0);
+    await p.getByRole('button', { name: 'Delete Server' }).click();
+    const confirm = p.getByRole('dialog', { name: "Delete 'Moderated Club'" });
+    const submit = confirm.getByRole('button', { name: 'Delete Server' });
+    expect(await submit.isDisabled()).toBe(true);
+    await confirm.locator('input[name=confirm-server-name]').fill('Moderated Club');
+    await p.screenshot({ path: screenshotPath('settings-delete-server-1280.png') });
+    await submit.click();
+    await p.getByRole('dialog', { name: 'Server settings' }).waitFor({ state: 'detached' });
+    expect((await a.api.get(`/guilds/${guild.id}`)).status).toBe(404);
+  }, 90_000);
 });

@@ -7,6 +7,7 @@ import { Avatar } from '../../components/Avatar';
 import { createRole, deleteRole, hex, modifyRole, powers, rolesByRank, setMemberRole } from './actions';
 import { MemberRowMenu } from './MemberMenu';
 import { BansTab, InvitesTab } from './BansInvitesTabs';
+import { OverviewTab } from './OverviewTab';
 import { AutoModTab } from './AutoModTab';
 import { AuditLogTab } from './AuditLogTab';
 import './settings.css';
@@ -47,12 +48,12 @@ const GROUPS: { title: string; items: [PermissionName, string, string][] }[] = [
   { title: 'Advanced', items: [['ADMINISTRATOR', 'Administrator', 'Every permission, and every channel. Give it with care.']] },
 ];
 
-type Tab = 'roles' | 'members' | 'invites' | 'bans' | 'automod' | 'audit';
+type Tab = 'overview' | 'roles' | 'members' | 'invites' | 'bans' | 'automod' | 'audit';
 
 export function ServerSettings({ guildId, onClose }: { guildId: string; onClose: () => void }) {
   const guild = useStore((s) => s.client.guilds[guildId]);
   const me = useStore((s) => s.client.user);
-  const [tab, setTab] = useState<Tab>('roles');
+  const [tab, setTab] = useState<Tab | null>(null);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', onKey);
@@ -61,6 +62,7 @@ export function ServerSettings({ guildId, onClose }: { guildId: string; onClose:
   if (!guild) return null;
   const p = powers(guild, me?.id);
   const tabs: [Tab, string][] = [
+    ...(p.has(Permissions.MANAGE_GUILD) ? ([['overview', 'Overview']] as [Tab, string][]) : []),
     ['roles', 'Roles'],
     ['members', 'Members'],
     ...(p.has(Permissions.MANAGE_GUILD) ? ([['invites', 'Invites']] as [Tab, string][]) : []),
@@ -68,13 +70,15 @@ export function ServerSettings({ guildId, onClose }: { guildId: string; onClose:
     ...(p.has(Permissions.MANAGE_GUILD) ? ([['automod', 'AutoMod']] as [Tab, string][]) : []),
     ...(p.has(Permissions.VIEW_AUDIT_LOG) ? ([['audit', 'Audit Log']] as [Tab, string][]) : []),
   ];
+  // Overview first for those who manage the server, as on Discord; Roles for the rest.
+  const current = tab ?? tabs[0]![0];
   // On body: the sidebar that opens it slides with a transform on phones, which would make it the layer's frame.
   return createPortal(
     <div className="settings-layer" role="dialog" aria-modal="true" aria-label="Server settings">
       <nav className="settings-nav" aria-label="Settings sections">
         <h2 title={guild.name}>{guild.name}</h2>
         {tabs.map(([id, label]) => (
-          <button key={id} type="button" className={tab === id ? 'active' : ''} aria-current={tab === id} onClick={() => setTab(id)}>
+          <button key={id} type="button" className={current === id ? 'active' : ''} aria-current={current === id} onClick={() => setTab(id)}>
             {label}
           </button>
         ))}
@@ -83,12 +87,13 @@ export function ServerSettings({ guildId, onClose }: { guildId: string; onClose:
         <button type="button" className="settings-close" aria-label="Close settings" title="Close (Esc)" onClick={onClose}>
           ×
         </button>
-        {tab === 'roles' && <RolesTab guildId={guildId} userId={me?.id} />}
-        {tab === 'members' && <MembersTab guildId={guildId} userId={me?.id} />}
-        {tab === 'invites' && <InvitesTab guildId={guildId} />}
-        {tab === 'bans' && <BansTab guildId={guildId} />}
-        {tab === 'automod' && <AutoModTab guildId={guildId} userId={me?.id} />}
-        {tab === 'audit' && <AuditLogTab guildId={guildId} />}
+        {current === 'overview' && <OverviewTab guildId={guildId} userId={me?.id} />}
+        {current === 'roles' && <RolesTab guildId={guildId} userId={me?.id} />}
+        {current === 'members' && <MembersTab guildId={guildId} userId={me?.id} />}
+        {current === 'invites' && <InvitesTab guildId={guildId} />}
+        {current === 'bans' && <BansTab guildId={guildId} />}
+        {current === 'automod' && <AutoModTab guildId={guildId} userId={me?.id} />}
+        {current === 'audit' && <AuditLogTab guildId={guildId} />}
       </main>
     </div>,
     document.body,

@@ -9,6 +9,7 @@ import {
   type AutoModRule,
   type ClientGuild,
   type CreateAutoModRuleBody,
+  type Guild,
   type Invite,
   type Member,
   type Role,
@@ -40,6 +41,22 @@ export const timeout = (guildId: string, userId: string, minutes: number | null,
   attempt(() =>
     rest.request<Member>('PATCH', `${g(guildId)}/members/${userId}`, { body: { communication_disabled_until: minutes ? new Date(Date.now() + minutes * 60_000).toISOString() : null }, reason }),
   );
+
+/** The settings Overview edits (Discord's guild fields). */
+export interface GuildSettings {
+  name: string;
+  system_channel_id: string | null;
+  afk_channel_id: string | null;
+  afk_timeout: number;
+  verification_level: number;
+  default_message_notifications: number;
+  explicit_content_filter: number;
+}
+export const fetchGuild = (guildId: string) => attempt(() => rest.request<Guild & Partial<GuildSettings>>('GET', g(guildId)));
+export const modifyGuild = (guildId: string, body: Partial<GuildSettings>) => attempt(() => rest.request<Guild & Partial<GuildSettings>>('PATCH', g(guildId), { body }));
+/** The guild goes from every client by GUILD_DELETE. */
+export const deleteGuild = (guildId: string) => attempt(() => rest.request<void>('DELETE', g(guildId)).then(() => true));
+export const leaveGuild = (guildId: string) => attempt(() => rest.request<void>('DELETE', `/users/@me/guilds/${guildId}`).then(() => true));
 
 export interface Ban {
   user: User;
