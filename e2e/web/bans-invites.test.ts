@@ -132,6 +132,22 @@ describe('bans and invites in Chromium', () => {
     expect((await bob.api.get(`/invites/${code}`)).status).toBe(404);
   }, 60_000);
 
+  it('a timed-out or AutoMod-quarantined member sees why they cannot send, and the notice goes when it ends', async () => {
+    const b = bobPerson.page;
+    const notice = b.locator('.restricted-notice');
+    await a.api.ok.patch(`/guilds/${guild.id}/members/${bob.id}`, { communication_disabled_until: new Date(Date.now() + 3_600_000).toISOString() });
+    await notice.getByText(/You are timed out until/).waitFor();
+    await b.screenshot({ path: screenshotPath('timed-out-notice-1280.png') });
+    await a.api.ok.patch(`/guilds/${guild.id}/members/${bob.id}`, { communication_disabled_until: null });
+    await notice.waitFor({ state: 'detached' });
+    const rule = await a.api.ok.post<{ id: string }>(`/guilds/${guild.id}/auto-moderation/rules`, { name: 'Names', event_type: 2, trigger_type: 6, trigger_metadata: { keyword_filter: ['scam*'] }, actions: [{ type: 4 }], enabled: true });
+    await bob.api.ok.patch(`/guilds/${guild.id}/members/@me`, { nick: 'scammer' });
+    await notice.getByText(/blocked in this server by AutoMod/).waitFor();
+    await bob.api.ok.patch(`/guilds/${guild.id}/members/@me`, { nick: 'bob' });
+    await notice.waitFor({ state: 'detached' });
+    await a.api.ok.delete(`/guilds/${guild.id}/auto-moderation/rules/${rule.id}`);
+  }, 60_000);
+
   it('overview saves the name and verification level; a member leaves; the owner deletes the server after typing its name', async () => {
     const p = alice.page;
     await settingsTab(p, 'Overview');
