@@ -148,6 +148,23 @@ describe('bans and invites in Chromium', () => {
     await a.api.ok.delete(`/guilds/${guild.id}/auto-moderation/rules/${rule.id}`);
   }, 60_000);
 
+  it('a hoisted role lists its online members under its name in the member list, live', async () => {
+    const p = alice.page;
+    const role = await a.api.ok.post<{ id: string }>(`/guilds/${guild.id}/roles`, { name: 'Helpers' });
+    await a.api.ok.put(`/guilds/${guild.id}/members/${bob.id}/roles/${role.id}`);
+    await settingsTab(p, 'Roles');
+    await p.getByRole('list', { name: 'Roles' }).getByText('Helpers').click();
+    await p.getByRole('switch', { name: 'Display role members separately' }).click();
+    await p.locator('[role=switch][aria-label="Display role members separately"][aria-checked=true]').waitFor();
+    await p.getByRole('button', { name: 'Close settings' }).click();
+    // Bob goes by the nickname he took in the test before.
+    const group = p.getByTestId(`member-list-role-${role.id}`);
+    await group.getByText('bob', { exact: true }).waitFor();
+    await p.locator('.members h3', { hasText: 'Helpers — 1' }).waitFor();
+    expect(await p.getByTestId('member-list').getByText('bob', { exact: true }).count()).toBe(0);
+    await p.screenshot({ path: screenshotPath('member-list-hoisted-1280.png') });
+  }, 60_000);
+
   it('overview saves the name and verification level; a member leaves; the owner deletes the server after typing its name', async () => {
     const p = alice.page;
     await settingsTab(p, 'Overview');

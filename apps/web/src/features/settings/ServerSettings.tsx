@@ -176,6 +176,25 @@ function RoleEditor({ guildId, role, editable, onDeleted }: { guildId: string; r
         {role.managed && <p className="settings-hint">This role belongs to a bot: it goes when the bot is removed.</p>}
         {!editable && <p className="settings-hint">You can only edit roles below your highest role.</p>}
       </form>
+      {!everyone && (
+        <div className="perm-row role-hoist">
+          <div>
+            <div className="perm-label">Display role members separately from online members</div>
+            <div className="perm-help">Members with this role are listed under its name in the member list.</div>
+          </div>
+          <button
+            type="button"
+            role="switch"
+            aria-checked={role.hoist}
+            aria-label="Display role members separately"
+            className={`switch${role.hoist ? ' on' : ''}`}
+            disabled={!editable}
+            onClick={() => void modifyRole(guildId, role.id, { hoist: !role.hoist })}
+          >
+            <span />
+          </button>
+        </div>
+      )}
       {GROUPS.map((group) => (
         <fieldset key={group.title} className="perm-group">
           <legend>{group.title}</legend>
