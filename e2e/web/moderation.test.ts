@@ -91,6 +91,7 @@ describe('server settings in Chromium', () => {
     await b.keyboard.press('Escape');
 
     await a.getByRole('button', { name: 'Server settings' }).click();
+    await a.getByRole('button', { name: 'Roles', exact: true }).click();
     await a.getByRole('button', { name: 'Create Role' }).click();
     const editor = a.getByLabel('Edit role new role');
     await editor.waitFor();

@@ -22,6 +22,7 @@ import { RedisBus } from './bus/redis.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './lib/ratelimiter.js';
 import { MemoryPresenceStore, RedisPresenceStore, type PresenceStore } from './modules/presence/store.js';
 import { MemoryVoiceStateStore, RedisVoiceStateStore, type VoiceStateStore } from './modules/voice/store.js';
+import { MemoryRecentSends, RedisRecentSends, type RecentSends } from './modules/automod/recent.js';
 import { createIdSource } from './lib/ids.js';
 import { GuildCache } from './modules/guilds/cache.js';
 import { Access } from './modules/access.js';
@@ -117,6 +118,7 @@ export async function buildApp(config: Config): Promise<App> {
   let limiter: RateLimiter;
   let presence: PresenceStore;
   let voiceStates: VoiceStateStore;
+  let recentSends: RecentSends;
   let redis: Redis | undefined;
   let redisBus: RedisBus | undefined;
   if (config.redisUrl) {
@@ -129,11 +131,13 @@ export async function buildApp(config: Config): Promise<App> {
     limiter = new RedisRateLimiter(redis);
     presence = new RedisPresenceStore(redis);
     voiceStates = new RedisVoiceStateStore(redis);
+    recentSends = new RedisRecentSends(redis);
   } else {
     bus = new MemoryBus();
     limiter = new MemoryRateLimiter();
     presence = new MemoryPresenceStore();
     voiceStates = new MemoryVoiceStateStore();
+    recentSends = new MemoryRecentSends();
   }
 
   const stores = createStores(db);
@@ -157,6 +161,7 @@ export async function buildApp(config: Config): Promise<App> {
     limits: new RateLimits(limiter, config.rateLimitScale, collectBuckets(modules)),
     presence,
     voiceStates,
+    recentSends,
     search,
     blobs,
     media,
@@ -251,6 +256,7 @@ export async function buildApp(config: Config): Promise<App> {
       limiter.close();
       presence.close();
       voiceStates.close();
+      recentSends.close();
       redis?.disconnect();
       await blobs.close();
       await db.close();

@@ -34,6 +34,7 @@ export const AuditLogEvents = {
   AUTO_MODERATION_BLOCK_MESSAGE: 143,
   AUTO_MODERATION_FLAG_TO_CHANNEL: 144,
   AUTO_MODERATION_USER_COMMUNICATION_DISABLED: 145,
+  AUTO_MODERATION_QUARANTINE_USER: 146,
 } as const;
 
 export type AuditLogEvent = (typeof AuditLogEvents)[keyof typeof AuditLogEvents];

@@ -5,6 +5,11 @@ import { snowflake } from './schemas.js';
 export const AutoModTriggerTypes = { KEYWORD: 1, SPAM: 3, KEYWORD_PRESET: 4, MENTION_SPAM: 5, MEMBER_PROFILE: 6 } as const;
 export const AutoModEventTypes = { MESSAGE_SEND: 1, MEMBER_UPDATE: 2 } as const;
 export const AutoModActionTypes = { BLOCK_MESSAGE: 1, SEND_ALERT_MESSAGE: 2, TIMEOUT: 3, BLOCK_MEMBER_INTERACTION: 4 } as const;
+/** Guild member flags AutoMod sets (Discord's bits). */
+export const GuildMemberFlags = {
+  /** A member-profile rule blocks the member's username, display name or nickname: they can read but not interact. */
+  AUTOMOD_QUARANTINED_USERNAME: 1 << 7,
+} as const;
 export const AutoModKeywordPresets = { PROFANITY: 1, SEXUAL_CONTENT: 2, SLURS: 3 } as const;
 
 /** Discord's limits per guild and per rule. */

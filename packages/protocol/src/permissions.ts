@@ -105,6 +105,8 @@ export interface GuildPermissionInput {
   roles: ReadonlyMap<string, PermissionRole> | readonly PermissionRole[];
   /** When the member is timed out, only VIEW_CHANNEL and READ_MESSAGE_HISTORY remain. */
   communicationDisabledUntil?: number | null;
+  /** A member AutoMod quarantined for their name: restricted as a timeout is, until the name changes. */
+  quarantined?: boolean;
   now?: number;
 }
 
@@ -150,7 +152,7 @@ export function computeChannelPermissions(
   // Without VIEW_CHANNEL nothing else in the channel applies.
   if (!(perms & Permissions.VIEW_CHANNEL)) return 0n;
   const until = input.communicationDisabledUntil;
-  if (until && until > (input.now ?? Date.now())) perms &= TIMEOUT_ALLOWED;
+  if ((until && until > (input.now ?? Date.now())) || input.quarantined) perms &= TIMEOUT_ALLOWED;
   return perms;
 }
 

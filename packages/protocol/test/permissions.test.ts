@@ -54,6 +54,12 @@ describe('permission math', () => {
     expect(computeChannelPermissions(input, [])).toBe(P.VIEW_CHANNEL | P.READ_MESSAGE_HISTORY);
     expect(computeChannelPermissions({ ...input, now: 3000 }, [])).toBe(P.VIEW_CHANNEL | P.SEND_MESSAGES | P.READ_MESSAGE_HISTORY);
   });
+
+  it('a member quarantined by AutoMod for their name keeps only view and history, with no end', () => {
+    const input = { ...base, userId: 'u', memberRoleIds: [], roles: [{ id: guildId, permissions: P.VIEW_CHANNEL | P.SEND_MESSAGES | P.READ_MESSAGE_HISTORY | P.CONNECT }], quarantined: true, now: 1000 };
+    expect(computeChannelPermissions(input, [])).toBe(P.VIEW_CHANNEL | P.READ_MESSAGE_HISTORY);
+    expect(computeChannelPermissions({ ...input, quarantined: false }, [])).toBe(P.VIEW_CHANNEL | P.SEND_MESSAGES | P.READ_MESSAGE_HISTORY | P.CONNECT);
+  });
 });
 
 describe('permission math of the other scopes', () => {

@@ -15,6 +15,7 @@ import type { Module } from './module.js';
 import type { modules } from './index.js';
 import type { PresenceStore } from './presence/store.js';
 import type { VoiceStateStore } from './voice/store.js';
+import type { RecentSends } from './automod/recent.js';
 import type { SearchStore } from '../search/port.js';
 import type { BlobStore } from '../blobs/port.js';
 import type { MediaUrls } from './attachments/media.js';
@@ -57,6 +58,8 @@ export interface Infra {
   presence: PresenceStore;
   /** Who is in which voice channel (memory or Redis, beside presence). */
   voiceStates: VoiceStateStore;
+  /** AutoMod's record of authors' recent sends, for spam and mention raids (memory or Redis). */
+  recentSends: RecentSends;
   /** Message search (SQLite FTS5 or PostgreSQL trigram, chosen in app.ts). */
   search: SearchStore;
   /** Files (disk or S3, chosen in app.ts). */

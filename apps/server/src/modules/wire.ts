@@ -126,7 +126,7 @@ export function wireMember(m: MemberRecord, user?: UserRecord): Member {
     premium_since: null,
     deaf: m.deaf,
     mute: m.mute,
-    flags: 0,
+    flags: m.flags ?? 0,
     pending: false,
     communication_disabled_until: iso(m.communication_disabled_until),
   };

@@ -12,7 +12,7 @@ import type { ApplicationRecord } from './store.js';
 import { applicationKeys } from '../interactions/keys.js';
 
 /** What this domain's services use. */
-type AppDeps = Needs<'applications' | 'users' | 'guilds' | 'channels' | 'moderation' | 'messages' | 'interactions' | 'audit', 'access' | 'cache' | 'ids' | 'config' | 'presence'>;
+type AppDeps = Needs<'applications' | 'users' | 'guilds' | 'channels' | 'moderation' | 'messages' | 'interactions' | 'audit' | 'automod' | 'members', 'access' | 'cache' | 'ids' | 'config' | 'presence' | 'events' | 'voiceStates'>;
 
 /** Discord's application flags that grant privileged intents (the "limited" and full variants). */
 export const AppFlags = {

@@ -13,6 +13,7 @@
 import { RE2JS } from 're2js';
 import { AutoModTriggerTypes, parseMentionTokens, type AutoModRule } from '@concord/protocol';
 import { PRESET_WORDS } from './presets.js';
+import type { RecentSend } from './recent.js';
 
 /** RE2 instructions one pattern may compile to: bounds memory and the per-character cost of a match. */
 export const MAX_REGEX_PROGRAM = 4000;
@@ -157,34 +158,12 @@ interface CompiledRule {
   rule: AutoModRule;
   exemptRoles: Set<string>;
   exemptChannels: Set<string>;
-  test(subject: Subject, lower: string, history: History): Omit<Trigger, 'rule'> | undefined;
+  /** `recent`: the author's recent sends in the guild, oldest first (empty unless `tracksHistory`). */
+  test(subject: Subject, lower: string, recent: readonly RecentSend[]): Omit<Trigger, 'rule'> | undefined;
 }
 
 const SPAM_WINDOW_MS = 60_000;
 const MENTION_WINDOW_MS = 60_000;
-/** Authors tracked per guild for spam and mention raids; the oldest are forgotten past it. */
-const MAX_TRACKED_AUTHORS = 10_000;
-
-/**
- * What recent sends of a guild's authors looked like (this process's view), for the spam and mention-raid
- * triggers. Only messages that were sent are recorded.
- */
-export class History {
-  private readonly byAuthor = new Map<string, { at: number; content: string; channelId: string; mentions: number }[]>();
-
-  recent(authorId: string, now: number, windowMs: number) {
-    const list = this.byAuthor.get(authorId);
-    return list ? list.filter((e) => now - e.at < windowMs) : [];
-  }
-
-  record(authorId: string, entry: { at: number; content: string; channelId: string; mentions: number }): void {
-    const kept = this.recent(authorId, entry.at, Math.max(SPAM_WINDOW_MS, MENTION_WINDOW_MS)).slice(-20);
-    kept.push(entry);
-    this.byAuthor.delete(authorId);
-    this.byAuthor.set(authorId, kept);
-    if (this.byAuthor.size > MAX_TRACKED_AUTHORS) this.byAuthor.delete(this.byAuthor.keys().next().value!);
-  }
-}
 
 /** Content as spam compares it: case and runs of spaces folded. */
 export const spamKey = (content: string) => content.toLowerCase().replace(/\s+/g, ' ').trim();
@@ -240,12 +219,12 @@ function compileRule(rule: AutoModRule): CompiledRule {
       const raid = md.mention_raid_protection_enabled === true;
       return {
         ...base,
-        test(s, _lower, history) {
+        test(s, _lower, recent) {
           const n = uniqueMentions(s.content);
           if (n > limit) return { matched_keyword: null, matched_content: null };
           // A raid: many mentions spread over several messages of one author within a minute.
           if (raid && n > 0) {
-            const total = history.recent(s.authorId, s.now, MENTION_WINDOW_MS).reduce((a, e) => a + e.mentions, n);
+            const total = recent.filter((e) => s.now - e.at < MENTION_WINDOW_MS).reduce((a, e) => a + e.mentions, n);
             if (total > limit) return { matched_keyword: null, matched_content: null };
           }
           return undefined;
@@ -255,10 +234,10 @@ function compileRule(rule: AutoModRule): CompiledRule {
     case AutoModTriggerTypes.SPAM:
       return {
         ...base,
-        test(s, _lower, history) {
+        test(s, _lower, recent) {
           const key = spamKey(s.content);
           if (!key) return undefined;
-          const same = history.recent(s.authorId, s.now, SPAM_WINDOW_MS).filter((e) => e.content === key);
+          const same = recent.filter((e) => s.now - e.at < SPAM_WINDOW_MS && e.content === key);
           // The third identical message within a minute, or the same text in another channel within ten seconds.
           const repeated = same.length >= 2;
           const crossPosted = same.some((e) => e.channelId !== s.channelId && s.now - e.at < 10_000);
@@ -285,16 +264,18 @@ function anyOf(patterns: readonly string[]): RE2JS | undefined {
 /** A guild's enabled message rules, compiled. */
 export class CompiledRules {
   private readonly rules: CompiledRule[];
+  /** Member-profile rules: judged on a member's names when they join or change them, not on messages. */
+  private readonly profile: CompiledRule[];
   /** Whether any rule needs the author's recent sends (spam, mention raids). */
   readonly tracksHistory: boolean;
 
-  /** `history` outlives a recompile: a rule change does not forget what was sent. */
-  constructor(
-    rules: Iterable<AutoModRule>,
-    readonly history = new History(),
-  ) {
-    this.rules = [...rules].filter((r) => r.enabled && r.trigger_type !== AutoModTriggerTypes.MEMBER_PROFILE).map(compileRule);
-    this.tracksHistory = this.rules.some((r) => r.rule.trigger_type === AutoModTriggerTypes.SPAM || r.rule.trigger_type === AutoModTriggerTypes.MENTION_SPAM);
+  constructor(rules: Iterable<AutoModRule>) {
+    const enabled = [...rules].filter((r) => r.enabled);
+    this.rules = enabled.filter((r) => r.trigger_type !== AutoModTriggerTypes.MEMBER_PROFILE).map(compileRule);
+    this.profile = enabled.filter((r) => r.trigger_type === AutoModTriggerTypes.MEMBER_PROFILE).map(compileRule);
+    this.tracksHistory = this.rules.some(
+      (r) => r.rule.trigger_type === AutoModTriggerTypes.SPAM || (r.rule.trigger_type === AutoModTriggerTypes.MENTION_SPAM && r.rule.trigger_metadata.mention_raid_protection_enabled === true),
+    );
   }
 
   get empty(): boolean {
@@ -302,21 +283,45 @@ export class CompiledRules {
   }
 
   /** Every rule the message triggers (each rule once), exemptions applied. */
-  evaluate(s: Subject): Trigger[] {
+  evaluate(s: Subject, recent: readonly RecentSend[] = []): Trigger[] {
     if (this.rules.length === 0) return [];
     const lower = s.content.toLowerCase();
     const out: Trigger[] = [];
     for (const c of this.rules) {
       if (c.exemptChannels.has(s.channelId) || s.parentIds.some((id) => c.exemptChannels.has(id))) continue;
       if (s.roleIds.some((id) => c.exemptRoles.has(id))) continue;
-      const hit = c.test(s, lower, this.history);
+      const hit = c.test(s, lower, recent);
       if (hit) out.push({ rule: c.rule, ...hit });
     }
     return out;
   }
 
-  /** Notes a message that was sent, for the rules that look at recent sends. */
-  record(s: Subject): void {
-    if (this.tracksHistory) this.history.record(s.authorId, { at: s.now, content: spamKey(s.content), channelId: s.channelId, mentions: uniqueMentions(s.content) });
+  get profileEmpty(): boolean {
+    return this.profile.length === 0;
+  }
+
+  /**
+   * Every member-profile rule the names trigger (each rule once, on the first name that matches), exempt roles
+   * applied. Each name is matched on its own, so words never run across two names.
+   */
+  evaluateProfile(names: readonly (string | null | undefined)[], roleIds: readonly string[]): (Trigger & { name: string })[] {
+    const out: (Trigger & { name: string })[] = [];
+    for (const c of this.profile) {
+      if (roleIds.some((id) => c.exemptRoles.has(id))) continue;
+      for (const name of names) {
+        if (!name) continue;
+        const hit = c.test({ content: name, channelId: '', parentIds: [], roleIds: [...roleIds], authorId: '', now: 0 }, name.toLowerCase(), []);
+        if (hit) {
+          out.push({ rule: c.rule, ...hit, name });
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** What to record of a message that was sent, for the rules that look at recent sends (none when no rule does). */
+  recordOf(s: Subject): RecentSend | undefined {
+    return this.tracksHistory ? { at: s.now, content: spamKey(s.content), channelId: s.channelId, mentions: uniqueMentions(s.content) } : undefined;
   }
 }

@@ -13,6 +13,7 @@ import {
   AutoModLimits,
   AutoModTriggerTypes,
   ErrorCodes,
+  GuildMemberFlags,
   MessageTypes,
   Permissions,
   hasPermission,
@@ -20,21 +21,26 @@ import {
   type AutoModAction,
   type AutoModRule,
   type AutoModTriggerMetadata,
+  type Member,
   type CreateAutoModRuleBody,
   type ModifyAutoModRuleBody,
 } from '@concord/protocol';
 import { ApiError, errors } from '../../lib/errors.js';
 import { log } from '../../lib/log.js';
 import type { Ctx, GuildScope } from '../access.js';
-import type { Needs } from '../deps.js';
+import type { Needs, Tx } from '../deps.js';
 import type { GuildState } from '../guilds/cache.js';
 import { diffChanges, recordAudit } from '../audit/service.js';
 import type { MessageRecord } from '../messages/store.js';
 import type { UserRecord } from '../users/store.js';
 import { wireMember, wireMessage } from '../wire.js';
-import { AutoModDefaultMentionLimit, CompiledRules, History, compileRegex, type Subject, type Trigger } from './engine.js';
+import { leftGuild } from '../voice/service.js';
+import { AutoModDefaultMentionLimit, CompiledRules, compileRegex, type Subject, type Trigger } from './engine.js';
 
-type AutoModDeps = Needs<'automod' | 'audit' | 'members' | 'guilds' | 'messages' | 'users', 'access' | 'cache' | 'ids' | 'events'>;
+type AutoModDeps = Needs<'automod' | 'audit' | 'members' | 'guilds' | 'messages' | 'users', 'access' | 'cache' | 'ids' | 'events' | 'recentSends'>;
+/** What the member-profile check needs (it also disconnects a quarantined member from voice). */
+export type ProfileDeps = Needs<'automod' | 'audit' | 'members' | 'guilds' | 'messages' | 'users', 'access' | 'cache' | 'ids' | 'events' | 'voiceStates'>;
+type RulesDeps = Pick<AutoModDeps, 'automod'>;
 
 const MANAGERS = { guild_permission: Permissions.MANAGE_GUILD.toString() };
 
@@ -188,28 +194,21 @@ function normalise(state: GuildState, perms: bigint, rule: AutoModRule): AutoMod
 // ---------- enforcement ----------
 
 const compiled = new WeakMap<GuildState, { version: number; rules: CompiledRules }>();
-const histories = new WeakMap<GuildState, History>();
 
 /** The guild's compiled rules: loaded into the replica on first use, recompiled only after a rule event. */
-async function rulesOf(deps: AutoModDeps, state: GuildState): Promise<CompiledRules> {
+async function rulesOf(deps: RulesDeps, state: GuildState): Promise<CompiledRules> {
   if (!state.automod) {
     const version = state.automodVersion;
     const list = await deps.automod.list(state.guild.id);
     // A rule event that arrived meanwhile may be newer than what was read: keep nothing, use what was read.
     if (state.automodVersion === version && !state.automod) state.automod = new Map(list.map((r) => [r.id, r]));
-    else if (!state.automod) return new CompiledRules(list, historyOf(state));
+    else if (!state.automod) return new CompiledRules(list);
   }
   const hit = compiled.get(state);
   if (hit && hit.version === state.automodVersion) return hit.rules;
-  const rules = new CompiledRules(state.automod!.values(), historyOf(state));
+  const rules = new CompiledRules(state.automod!.values());
   compiled.set(state, { version: state.automodVersion, rules });
   return rules;
-}
-
-function historyOf(state: GuildState): History {
-  let h = histories.get(state);
-  if (!h) histories.set(state, (h = new History()));
-  return h;
 }
 
 /** Once the message is stored: its id for the actions that did not block it. */
@@ -232,7 +231,9 @@ export async function screenMessage(deps: AutoModDeps, scope: GuildScope, user: 
   if (scope.kind === 'thread') parentIds.push(parent.id);
   if (parent.parent_id) parentIds.push(parent.parent_id);
   const subject: Subject = { content, channelId: channel.id, parentIds, roleIds: member.roles, authorId: user.id, now: Date.now() };
-  const triggers = rules.evaluate(subject);
+  // Recent sends come from the shared store (Redis in a cluster), so spam spread over processes is seen whole.
+  const recent = rules.tracksHistory ? await deps.recentSends.recent(state.guild.id, user.id, subject.now) : [];
+  const triggers = rules.evaluate(subject, recent);
   const blocking = triggers.filter((tr) => tr.rule.actions.some((a) => a.type === AutoModActionTypes.BLOCK_MESSAGE));
   if (blocking.length > 0) {
     await execute(deps, scope, user, content, triggers, undefined);
@@ -240,7 +241,8 @@ export async function screenMessage(deps: AutoModDeps, scope: GuildScope, user: 
     throw new AutoModBlocked(custom);
   }
   return async (messageId) => {
-    if (!opts.edit) rules.record(subject);
+    const sent = opts.edit ? undefined : rules.recordOf(subject);
+    if (sent) await deps.recentSends.record(state.guild.id, user.id, sent);
     if (triggers.length > 0) await execute(deps, scope, user, content, triggers, messageId);
   };
 }
@@ -259,6 +261,7 @@ const AUDIT_OF: Record<number, number> = {
   [AutoModActionTypes.BLOCK_MESSAGE]: AuditLogEvents.AUTO_MODERATION_BLOCK_MESSAGE,
   [AutoModActionTypes.SEND_ALERT_MESSAGE]: AuditLogEvents.AUTO_MODERATION_FLAG_TO_CHANNEL,
   [AutoModActionTypes.TIMEOUT]: AuditLogEvents.AUTO_MODERATION_USER_COMMUNICATION_DISABLED,
+  [AutoModActionTypes.BLOCK_MEMBER_INTERACTION]: AuditLogEvents.AUTO_MODERATION_QUARANTINE_USER,
 };
 
 /** Runs every action of the triggered rules: alert messages first (their ids go into the events), then one transaction. */
@@ -325,11 +328,100 @@ async function execute(deps: AutoModDeps, scope: GuildScope, user: UserRecord, c
 async function postAlert(deps: AutoModDeps, scope: GuildScope, user: UserRecord, content: string, tr: Trigger, channelId: string): Promise<string | undefined> {
   const channel = scope.state.channels.get(channelId);
   if (!channel) return undefined;
-  const field = (name: string, value: string | null) => (value ? [{ name, value, inline: false }] : []);
-  const record: MessageRecord = {
+  const record = alertRecord(deps, scope.state.guild.id, channelId, user, content, tr, scope.channel.id);
+  const { message } = await deps.messages.create(record);
+  const wire = wireMessage(message, { author: user, member: scope.member, channelType: channel.type });
+  await deps.events.dispatch({ guild: scope.state.guild.id }, 'MESSAGE_CREATE', wire, { channel_id: channelId });
+  return message.id;
+}
+
+// ---------- member profiles ----------
+
+const QUARANTINED = GuildMemberFlags.AUTOMOD_QUARANTINED_USERNAME;
+
+/**
+ * Judges a member's names (nickname, display name, username) against the guild's member-profile rules; called
+ * once a join or a name change has committed. A rule with BLOCK_MEMBER_INTERACTION quarantines the member
+ * (member flag AUTOMOD_QUARANTINED_USERNAME: they can read, but not send, react, speak or join voice) until a name
+ * change clears every such rule; alerts go to the rule's channel. The flag, the audit entries, the alert
+ * messages and the events are one transaction. Managers and administrators are exempt, as with messages.
+ */
+export async function screenMember(deps: ProfileDeps, guildId: string, userId: string): Promise<void> {
+  const state = await deps.cache.get(guildId);
+  if (!state) return;
+  // Read from the store, not the replica: right after a join the replica may not have the member yet.
+  const [record, user] = await Promise.all([deps.guilds.getMember(guildId, userId), deps.users.get(userId)]);
+  if (!record || !user) return;
+  const member = wireMember(record, user);
+  const rules = await rulesOf(deps, state);
+  const wasQuarantined = (member.flags & QUARANTINED) !== 0;
+  if (rules.profileEmpty && !wasQuarantined) return;
+  const exempt = hasPermission(deps.cache.basePermissions(state, userId, member), Permissions.MANAGE_GUILD);
+  const triggers = exempt ? [] : rules.evaluateProfile([member.nick, user.global_name, user.username], member.roles);
+  const quarantine = triggers.some((tr) => tr.rule.actions.some((a) => a.type === AutoModActionTypes.BLOCK_MEMBER_INTERACTION));
+  if (triggers.length === 0 && quarantine === wasQuarantined) return;
+  const ctx: Ctx = { user };
+  await deps.tx(async (tx) => {
+    if (quarantine !== wasQuarantined) {
+      const flags = quarantine ? member.flags | QUARANTINED : member.flags & ~QUARANTINED;
+      if (!(await tx.members.update(guildId, userId, { flags }))) return;
+    }
+    for (const tr of triggers) {
+      for (const action of tr.rule.actions) {
+        // An already quarantined member who picks another blocked name is not quarantined (or logged) twice.
+        if (action.type === AutoModActionTypes.BLOCK_MEMBER_INTERACTION && wasQuarantined) continue;
+        const audit = AUDIT_OF[action.type];
+        if (audit === undefined) continue;
+        const alertId = action.type === AutoModActionTypes.SEND_ALERT_MESSAGE && action.metadata?.channel_id ? await postProfileAlert(deps, tx, state, user, member, tr, action.metadata.channel_id) : undefined;
+        await recordAudit(deps, tx, ctx, guildId, {
+          action_type: audit,
+          target_id: userId,
+          options: { auto_moderation_rule_name: tr.rule.name, auto_moderation_rule_trigger_type: String(tr.rule.trigger_type) },
+        });
+        tx.emit(
+          { guild: guildId },
+          'AUTO_MODERATION_ACTION_EXECUTION',
+          {
+            guild_id: guildId,
+            action,
+            rule_id: tr.rule.id,
+            rule_trigger_type: tr.rule.trigger_type,
+            user_id: userId,
+            ...(alertId ? { alert_system_message_id: alertId } : {}),
+            content: tr.name,
+            matched_keyword: tr.matched_keyword,
+            matched_content: tr.matched_content,
+          },
+          MANAGERS,
+        );
+      }
+    }
+    if (quarantine !== wasQuarantined) {
+      const record = await tx.guilds.getMember(guildId, userId);
+      if (record) tx.emit({ guild: guildId }, 'GUILD_MEMBER_UPDATE', { ...wireMember(record, user), guild_id: guildId });
+    }
+  });
+  // Quarantined members cannot speak: out of voice, as a timeout does.
+  if (quarantine && !wasQuarantined) await leftGuild(deps, userId, guildId);
+}
+
+/** The alert for a blocked name: an AUTO_MODERATION_ACTION message in the alert channel, written in `tx`. */
+async function postProfileAlert(deps: Pick<ProfileDeps, 'ids'>, tx: Tx<'messages'>, state: GuildState, user: UserRecord, member: Member, tr: Trigger & { name: string }, channelId: string): Promise<string | undefined> {
+  const channel = state.channels.get(channelId);
+  if (!channel) return undefined;
+  const record = alertRecord(deps, state.guild.id, channelId, user, tr.name, tr, undefined);
+  const { message } = await tx.messages.create(record);
+  tx.emit({ guild: state.guild.id }, 'MESSAGE_CREATE', wireMessage(message, { author: user, member, channelType: channel.type }), { channel_id: channelId });
+  return message.id;
+}
+
+/** An AUTO_MODERATION_ACTION message by the author, with the rule in an embed (Discord's alert). */
+function alertRecord(deps: Pick<AutoModDeps, 'ids'>, guildId: string, channelId: string, user: UserRecord, content: string, tr: Trigger, sourceChannelId: string | undefined): MessageRecord {
+  const field = (name: string, value: string | null | undefined) => (value ? [{ name, value, inline: false }] : []);
+  return {
     id: deps.ids.next(),
     channel_id: channelId,
-    guild_id: scope.state.guild.id,
+    guild_id: guildId,
     author_id: user.id,
     type: MessageTypes.AUTO_MODERATION_ACTION,
     content,
@@ -350,7 +442,7 @@ async function postAlert(deps: AutoModDeps, scope: GuildScope, user: UserRecord,
         description: content,
         fields: [
           ...field('rule_name', tr.rule.name),
-          ...field('channel_id', scope.channel.id),
+          ...field('channel_id', sourceChannelId),
           ...field('decision_id', deps.ids.next()),
           ...field('keyword', tr.matched_keyword),
           ...field('keyword_matched_content', tr.matched_content),
@@ -358,8 +450,4 @@ async function postAlert(deps: AutoModDeps, scope: GuildScope, user: UserRecord,
       },
     ],
   };
-  const { message } = await deps.messages.create(record);
-  const wire = wireMessage(message, { author: user, member: scope.member, channelType: channel.type });
-  await deps.events.dispatch({ guild: scope.state.guild.id }, 'MESSAGE_CREATE', wire, { channel_id: channelId });
-  return message.id;
 }

@@ -5,7 +5,7 @@
  * structural event in that guild. It owns the process's one subscription per guild topic and hands each
  * event on (to the gateway's fan-out) after applying it, so fan-out always reads an up-to-date replica.
  */
-import { computeChannelPermissions, computeBasePermissions, type AutoModRule, type BusEventName, type Channel, type DispatchPayloads, type Member, type Role } from '@concord/protocol';
+import { computeChannelPermissions, computeBasePermissions, GuildMemberFlags, type AutoModRule, type BusEventName, type Channel, type DispatchPayloads, type Member, type Role } from '@concord/protocol';
 import type { Bus, BusMessage } from '../../bus/bus.js';
 import { guildTopic } from '../../bus/topics.js';
 import type { ChannelStore } from '../channels/store.js';
@@ -225,6 +225,7 @@ export class GuildCache {
       memberRoleIds: member.roles,
       roles,
       communicationDisabledUntil: member.communication_disabled_until ? Date.parse(member.communication_disabled_until) : null,
+      quarantined: (member.flags & GuildMemberFlags.AUTOMOD_QUARANTINED_USERNAME) !== 0,
     };
   }
 

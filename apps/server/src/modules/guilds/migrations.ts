@@ -63,4 +63,10 @@ export const guildMigrations: Migration[] = [
     name: 'guild system channel flags',
     shared: `ALTER TABLE guilds ADD COLUMN system_channel_flags INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    id: 1900,
+    name: 'member flags',
+    // AutoMod's quarantine of a member whose name a member-profile rule blocks (Discord's member flags).
+    shared: `ALTER TABLE members ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];

@@ -2,6 +2,7 @@ import { AuditLogEvents, ChannelTypes, DEFAULT_EVERYONE_PERMISSIONS, ErrorCodes,
 import { diffChanges, recordAudit } from '../audit/service.js';
 import { guildEmojiPrefix, guildEmojis } from '../emojis/service.js';
 import { ApiError, errors } from '../../lib/errors.js';
+import { screenMember } from '../automod/service.js';
 import type { Ctx } from '../access.js';
 import type { Deps, Needs, Tx } from '../deps.js';
 import type { ChannelRecord } from '../channels/store.js';
@@ -14,7 +15,7 @@ import { imagePrefix, storeImage } from '../attachments/images.js';
 import type { GuildPatch, GuildRecord, MemberRecord, RoleRecord } from './store.js';
 
 /** What this domain's services use. */
-type MemberDeps = Needs<'guilds' | 'channels' | 'users' | 'moderation' | 'messages' | 'audit', 'access' | 'cache' | 'ids' | 'presence'>;
+type MemberDeps = Needs<'guilds' | 'channels' | 'users' | 'moderation' | 'messages' | 'audit' | 'automod' | 'members', 'access' | 'cache' | 'ids' | 'presence' | 'events' | 'voiceStates'>;
 /** Guild images (icons) are stored as blobs, and their deletion queued with the attachments' own. */
 type GuildDeps = Needs<'guilds' | 'channels' | 'users' | 'moderation' | 'messages' | 'attachments' | 'audit' | 'emojis', 'access' | 'cache' | 'ids' | 'presence' | 'blobs'>;
 
@@ -204,6 +205,10 @@ export async function addMember(
     if (opts.addedBy) await recordAudit(deps, tx, opts.addedBy, guildId, { action_type: AuditLogEvents.BOT_ADD, target_id: user.id });
     await announceMember(deps, tx, user, record, role);
     return { member: wireMember(record, user), added };
+  }).then(async (r) => {
+    // AutoMod's member-profile rules judge the newcomer's names.
+    await screenMember(deps, guildId, user.id);
+    return r;
   }).catch(async (err) => {
     if (!(err instanceof MemberExists)) throw err;
     const now = await deps.guilds.getMember(guildId, user.id);

@@ -42,6 +42,8 @@ export interface MemberRecord {
   deaf: boolean;
   mute: boolean;
   communication_disabled_until: number | null;
+  /** Discord's guild member flags (AutoMod's quarantine); 0 when left out. */
+  flags?: number;
   /** Role ids, not including @everyone. */
   roles: string[];
 }
@@ -112,6 +114,7 @@ const toMember = (r: Row, roles: string[]): MemberRecord => ({
   deaf: Boolean(r.deaf),
   mute: Boolean(r.mute),
   communication_disabled_until: r.communication_disabled_until ?? null,
+  flags: Number(r.flags ?? 0),
   roles,
 });
 

@@ -7,10 +7,11 @@ import type { Ctx } from '../access.js';
 import type { Needs } from '../deps.js';
 import { announceMember, bannedError, newMemberRecord } from '../guilds/service.js';
 import { wireUser } from '../wire.js';
+import { screenMember } from '../automod/service.js';
 import type { InviteRecord } from './store.js';
 
 /** What this domain's services use. */
-type InviteDeps = Needs<'invites' | 'guilds' | 'users' | 'moderation' | 'messages' | 'audit', 'access' | 'cache' | 'presence' | 'ids'>;
+type InviteDeps = Needs<'invites' | 'guilds' | 'users' | 'moderation' | 'messages' | 'audit' | 'automod' | 'members', 'access' | 'cache' | 'presence' | 'ids' | 'events' | 'voiceStates'>;
 
 /** An invite as its audit entries describe it (Discord's keys). */
 function inviteChanges(i: InviteRecord, side: 'new_value' | 'old_value'): AuditLogChange[] {
@@ -96,6 +97,8 @@ export async function acceptInvite(deps: InviteDeps, ctx: Ctx, code: string) {
       await announceMember(deps, tx, ctx.user, record);
       return true;
     });
+    // AutoMod's member-profile rules judge the newcomer's names.
+    if (joined) await screenMember(deps, invite.guild_id, ctx.user.id);
   }
   return { ...(await wireInvite(deps, invite, false)), new_member: joined };
 }

@@ -24,8 +24,9 @@ import { hierarchyOf } from '../roles/service.js';
 import { wireMember, wireUser } from '../wire.js';
 import type { MemberPatch } from './store.js';
 import { leftGuild, prepareMove, serverMuteChanged } from '../voice/service.js';
+import { screenMember } from '../automod/service.js';
 
-type MemberDeps = Needs<'members' | 'guilds' | 'users' | 'audit', 'access' | 'cache' | 'ids' | 'events' | 'voiceStates'>;
+type MemberDeps = Needs<'members' | 'guilds' | 'users' | 'audit' | 'automod' | 'messages', 'access' | 'cache' | 'ids' | 'events' | 'voiceStates'>;
 
 /** Discord lets a client's clock run a little ahead: a timeout may end up to this much past 28 days. */
 const TIMEOUT_SLACK_MS = 60_000;
@@ -134,6 +135,12 @@ export async function modifyMember(deps: MemberDeps, ctx: Ctx, guildId: string, 
   // A timed-out member is disconnected from voice, as on Discord.
   if (patch.communication_disabled_until) await leftGuild(deps, id, guildId);
   else await move?.();
+  // A new nickname is judged by AutoMod's member-profile rules (which may quarantine or release the member).
+  if (patch.nick !== undefined) {
+    await screenMember(deps, guildId, id);
+    const after = await deps.guilds.getMember(guildId, id);
+    if (after) return wireMember(after, user);
+  }
   return wire;
 }
 

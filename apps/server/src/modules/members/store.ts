@@ -2,7 +2,7 @@
 import type { Queryable } from '../../store/db.js';
 import type { MemberRecord } from '../guilds/store.js';
 
-export type MemberPatch = Partial<Pick<MemberRecord, 'nick' | 'communication_disabled_until' | 'mute' | 'deaf'>>;
+export type MemberPatch = Partial<Pick<MemberRecord, 'nick' | 'communication_disabled_until' | 'mute' | 'deaf' | 'flags'>>;
 
 export interface MemberStore {
   /** False when not a member. */

@@ -40,7 +40,7 @@ import { attachmentsOf, discardUploads, linkAttachments, resolveAttachments, wir
 
 /** What this domain's services use. */
 export type MessageStores = 'messages' | 'users' | 'reactions' | 'applications' | 'channels' | 'threads' | 'dms' | 'readStates' | 'receipts' | 'relationships' | 'attachments' | 'automod' | 'audit' | 'members' | 'guilds';
-export type MessageInfra = 'access' | 'events' | 'ids' | 'config' | 'cache' | 'db' | 'limits' | 'blobs' | 'media';
+export type MessageInfra = 'access' | 'events' | 'ids' | 'config' | 'cache' | 'db' | 'limits' | 'blobs' | 'media' | 'recentSends';
 export type MessageDeps = Needs<MessageStores, MessageInfra>;
 
 function requireTextChannel(scope: ChannelScope): void {

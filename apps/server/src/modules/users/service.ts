@@ -5,9 +5,10 @@ import { UniqueViolation } from '../../store/db.js';
 import type { Ctx } from '../access.js';
 import { wireMember, wirePrivateUser, wireUser } from '../wire.js';
 import { imagePrefix, storeImage } from '../attachments/images.js';
+import { screenMember } from '../automod/service.js';
 
 /** What this domain's services use. */
-type UserDeps = Needs<'users' | 'guilds' | 'attachments', 'cache' | 'blobs'>;
+type UserDeps = Needs<'users' | 'guilds' | 'attachments' | 'automod' | 'audit' | 'members' | 'messages', 'cache' | 'blobs' | 'access' | 'ids' | 'events' | 'voiceStates'>;
 
 export function getMe(_deps: UserDeps, ctx: Ctx): User {
   return wirePrivateUser(ctx.user);
@@ -39,6 +40,10 @@ export async function modifyMe(deps: UserDeps, ctx: Ctx, body: ModifyMeBody): Pr
     throw err;
   });
   if (!updated) throw errors.unknown('user');
+  // A new username or display name is judged in every guild by AutoMod's member-profile rules.
+  if (updated.username !== ctx.user.username || updated.global_name !== ctx.user.global_name) {
+    for (const guildId of await deps.guilds.guildIdsForUser(updated.id)) await screenMember(deps, guildId, updated.id);
+  }
   return wirePrivateUser(updated);
 }
 

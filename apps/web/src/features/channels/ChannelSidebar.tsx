@@ -10,12 +10,13 @@ import { Icon } from '../../components/Icon';
 import { ServerSettings } from '../settings/ServerSettings';
 import { UserPanel } from '../presence/UserPanel';
 import { canOpenSettings } from '../settings/actions';
+import { LeaveServerDialog } from '../settings/LeaveServerDialog';
 import { badgeText, channelUnread, followedThreads } from '../unread/unread';
 import { openThread, useSidePanel } from '../threads/ui';
 import { VoiceChannelMembers, VoicePanel } from '../voice/VoiceUi';
 import { joinVoice } from '../voice/voice';
 
-type Dialog = { kind: 'channel'; parentId: string | null } | { kind: 'category' } | { kind: 'invite' } | { kind: 'settings' } | null;
+type Dialog = { kind: 'channel'; parentId: string | null } | { kind: 'category' } | { kind: 'invite' } | { kind: 'settings' } | { kind: 'leave' } | null;
 
 function ChannelLink({ guildId, channelId, name, active, forum = false }: { guildId: string; channelId: string; name: string; active: boolean; forum?: boolean }) {
   const unread = useStore((s) => channelUnread(s.client, channelId).unread);
@@ -120,6 +121,11 @@ export function ChannelSidebar({ guildId, channelId }: { guildId: string; channe
               <Icon name="folder" />
             </button>
           )}
+          {me && me.id !== guild.owner_id && (
+            <button type="button" className="icon-button" title="Leave server" aria-label="Leave server" onClick={() => setDialog({ kind: 'leave' })}>
+              <Icon name="logout" />
+            </button>
+          )}
         </div>
       </header>
       <div className="channel-groups">
@@ -188,6 +194,7 @@ export function ChannelSidebar({ guildId, channelId }: { guildId: string; channe
       {dialog?.kind === 'channel' && <CreateChannelDialog guildId={guildId} parentId={dialog.parentId} categories={groups.flatMap((g) => (g.category ? [g.category] : []))} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'category' && <CreateChannelDialog guildId={guildId} category onClose={() => setDialog(null)} />}
       {dialog?.kind === 'settings' && <ServerSettings guildId={guildId} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'leave' && <LeaveServerDialog guildId={guildId} name={guild.name} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'invite' && inviteChannel && <InviteDialog channelId={inviteChannel} guildName={guild.name} onClose={() => setDialog(null)} />}
     </aside>
   );

@@ -19,6 +19,7 @@ import { NewMessageDialog } from '../home/NewMessageDialog';
 import { GROUP_LIMIT } from '../home/GroupMembers';
 import { VoiceView } from '../voice/VoiceUi';
 import { joinVoice } from '../voice/voice';
+import { RestrictedNotice } from '../settings/RestrictedNotice';
 
 /** A guild text channel, or (without a guild) a DM or group DM. */
 export function ChannelView({ guildId, channelId }: { guildId: string | null; channelId: string }) {
@@ -123,6 +124,7 @@ export function ChannelView({ guildId, channelId }: { guildId: string | null; ch
       <ConnectionBanner />
       {guildId && channel.type === ChannelTypes.GUILD_VOICE && <VoiceView guildId={guildId} channelId={channelId} onJoin={() => void joinVoice(guildId, channelId)} />}
       <MessageList key={channelId} channelId={channelId} channelName={label} me={me} stickSignal={sent} />
+      {guildId && <RestrictedNotice guildId={guildId} />}
       <Composer key={`c${channelId}`} channelId={channelId} channelName={label} onSent={() => setSent((n) => n + 1)} />
       <TypingIndicator channelId={channelId} guildId={guildId} />
       {adding && <NewMessageDialog addTo={{ id: channelId, recipientIds: (channel.recipients ?? []).map((u) => u.id) }} onClose={() => setAdding(false)} />}

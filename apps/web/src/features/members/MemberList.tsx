@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { Activity, Member, PresenceStatus } from '@concord/protocol';
+import type { Activity, ClientGuild, Member, PresenceStatus, Role } from '@concord/protocol';
 import { reportError, rest } from '../../state/api';
 import { setState, useStore } from '../../state/store';
 import { Avatar } from '../../components/Avatar';
@@ -35,15 +35,30 @@ export function MemberList({ guildId }: { guildId: string }) {
     () =>
       Object.values(guild?.members ?? {})
         .filter((m) => m.user)
-        .map((m) => ({ id: m.user!.id, name: displayName(m.user, m), bot: Boolean(m.user!.bot), status: connected ? (presences[m.user!.id] ?? 'offline') : ('offline' as const), activity: connected ? activityLine(activities[m.user!.id]) : undefined, color: guild ? memberColor(guild, m.roles) : undefined }))
+        .map((m) => ({ id: m.user!.id, name: displayName(m.user, m), bot: Boolean(m.user!.bot), status: connected ? (presences[m.user!.id] ?? 'offline') : ('offline' as const), activity: connected ? activityLine(activities[m.user!.id]) : undefined, color: guild ? memberColor(guild, m.roles) : undefined, hoistedRole: guild ? hoistedRole(guild, m.roles) : undefined }))
         .sort((a, b) => a.name.localeCompare(b.name)),
     [guild, presences, activities, connected],
   );
   if (!guild) return null;
-  const online = members.filter((m) => m.status !== 'offline');
+  // As on Discord: online members under their highest hoisted role (highest role first), the rest under Online.
+  const hoisted = [...new Set(members.filter((m) => m.status !== 'offline' && m.hoistedRole).map((m) => m.hoistedRole!))]
+    .map((id) => guild.roles[id]!)
+    .sort((x, y) => y.position - x.position);
+  const online = members.filter((m) => m.status !== 'offline' && !m.hoistedRole);
   const offline = members.filter((m) => m.status === 'offline');
   return (
     <aside className="members" aria-label="Members">
+      {hoisted.map((r) => {
+        const list = members.filter((m) => m.status !== 'offline' && m.hoistedRole === r.id);
+        return (
+          <div key={r.id} className="member-group">
+            <h3>
+              {r.name} — {list.length}
+            </h3>
+            <MemberItems members={list} guildId={guildId} ownerId={guild.owner_id} testId={`member-list-role-${r.id}`} onMenu={setMenu} />
+          </div>
+        );
+      })}
       <h3>Online — {online.length}</h3>
       <MemberItems members={online} guildId={guildId} ownerId={guild.owner_id} testId="member-list" onMenu={setMenu} />
       {offline.length > 0 && <h3>Offline — {offline.length}</h3>}
@@ -61,6 +76,17 @@ export interface Row {
   /** "Playing Chess", or a custom status, under the name as on Discord. */
   activity?: string;
   color?: string;
+  /** The member's highest hoisted role, under whose name they are listed while online. */
+  hoistedRole?: string;
+}
+
+function hoistedRole(guild: ClientGuild, roleIds: readonly string[]): string | undefined {
+  let best: Role | undefined;
+  for (const id of roleIds) {
+    const r = guild.roles[id];
+    if (r?.hoist && (!best || r.position > best.position)) best = r;
+  }
+  return best?.id;
 }
 
 const VERB: Record<number, string> = { 0: 'Playing', 1: 'Streaming', 2: 'Listening to', 3: 'Watching', 5: 'Competing in' };

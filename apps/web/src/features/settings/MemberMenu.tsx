@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { Permissions, isCommunicationDisabled } from '@concord/protocol';
 import { useStore } from '../../state/store';
+import { Icon } from '../../components/Icon';
 import { ban, kick, powers, rolesByRank, setMemberRole, timeout } from './actions';
 import { openPopoutAt } from '../profile/popout';
 import { openConversation } from '../home/actions';
@@ -197,5 +198,62 @@ export function MemberMenu({ guildId, userId, name, x, y, onClose }: { guildId: 
       })}
       <MemberActions guildId={guildId} userId={userId} name={name} onDone={onClose} />
     </div>
+  );
+}
+
+/** Under the button, right-aligned with it, kept on screen. */
+function placeUnder(el: Element): { left: number; top: number } {
+  const r = el.getBoundingClientRect();
+  return { left: Math.max(8, Math.min(r.right - 188, window.innerWidth - 196)), top: Math.min(r.bottom + 4, window.innerHeight - 140) };
+}
+
+/**
+ * The "..." button at the end of a member's row in Server settings > Members, as on Discord: one same-sized button
+ * per row, opening a menu with the moderation actions this user may take on that member (none: no button).
+ */
+export function MemberRowMenu({ guildId, userId, name }: { guildId: string; userId: string; name: string }) {
+  const guild = useStore((s) => s.client.guilds[guildId]);
+  const me = useStore((s) => s.client.user);
+  const button = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+  const [pos, setPos] = useState<{ left: number; top: number } | null>(null);
+  const close = () => setPos(null);
+  useEffect(() => {
+    if (!pos) return;
+    const away = (e: MouseEvent) => {
+      const t = e.target as Element;
+      if (menu.current?.contains(t) || button.current?.contains(t) || t.closest?.('.mod-dialog-backdrop')) return;
+      setPos(null);
+    };
+    const esc = (e: KeyboardEvent) => e.key === 'Escape' && setPos(null);
+    // The menu stays under its button when the window changes size (a phone turned, a window resized).
+    const follow = () => button.current && setPos(placeUnder(button.current));
+    window.addEventListener('mousedown', away);
+    window.addEventListener('keydown', esc);
+    window.addEventListener('resize', follow);
+    return () => {
+      window.removeEventListener('mousedown', away);
+      window.removeEventListener('keydown', esc);
+      window.removeEventListener('resize', follow);
+    };
+  }, [pos]);
+  if (!guild || !me) return null;
+  const p = powers(guild, me.id);
+  const any = p.has(Permissions.MODERATE_MEMBERS) || p.has(Permissions.KICK_MEMBERS) || p.has(Permissions.BAN_MEMBERS);
+  if (!any || !p.canActOn(userId)) return <span className="row-more-spacer" aria-hidden="true" />;
+  const open = () => setPos(placeUnder(button.current!));
+  return (
+    <>
+      <button ref={button} type="button" className="row-more" aria-label={`More actions for ${name}`} aria-haspopup="menu" aria-expanded={pos !== null} title="More" onClick={() => (pos ? close() : open())}>
+        <Icon name="more" size={20} />
+      </button>
+      {pos &&
+        createPortal(
+          <div className="member-menu row-menu" role="menu" aria-label={`Actions for ${name}`} ref={menu} style={pos}>
+            <MemberActions guildId={guildId} userId={userId} name={name} onDone={close} />
+          </div>,
+          document.body,
+        )}
+    </>
   );
 }

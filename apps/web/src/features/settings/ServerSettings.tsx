@@ -5,12 +5,13 @@ import { useStore } from '../../state/store';
 import { displayName } from '../../components/util';
 import { Avatar } from '../../components/Avatar';
 import { createRole, deleteRole, hex, modifyRole, powers, rolesByRank, setMemberRole } from './actions';
-import { MemberActions } from './MemberMenu';
+import { MemberRowMenu } from './MemberMenu';
+import { BansTab, InvitesTab } from './BansInvitesTabs';
+import { OverviewTab } from './OverviewTab';
 import { AutoModTab } from './AutoModTab';
 import { AuditLogTab } from './AuditLogTab';
 import { IntegrationsTab } from './IntegrationsTab';
 import { EmojiTab } from './EmojiTab';
-import { OverviewTab } from './OverviewTab';
 import './settings.css';
 
 /** Discord's permission groups, with what each toggle means. */
@@ -49,12 +50,12 @@ const GROUPS: { title: string; items: [PermissionName, string, string][] }[] = [
   { title: 'Advanced', items: [['ADMINISTRATOR', 'Administrator', 'Every permission, and every channel. Give it with care.']] },
 ];
 
-type Tab = 'overview' | 'roles' | 'emoji' | 'members' | 'integrations' | 'automod' | 'audit';
+type Tab = 'overview' | 'roles' | 'emoji' | 'members' | 'invites' | 'bans' | 'integrations' | 'automod' | 'audit';
 
 export function ServerSettings({ guildId, onClose }: { guildId: string; onClose: () => void }) {
   const guild = useStore((s) => s.client.guilds[guildId]);
   const me = useStore((s) => s.client.user);
-  const [tab, setTab] = useState<Tab>('roles');
+  const [tab, setTab] = useState<Tab | null>(null);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', onKey);
@@ -68,17 +69,21 @@ export function ServerSettings({ guildId, onClose }: { guildId: string; onClose:
     // Everyone sees the server's emoji; uploading needs CREATE_GUILD_EXPRESSIONS (the tab says so).
     ['emoji', 'Emoji'],
     ['members', 'Members'],
+    ...(p.has(Permissions.MANAGE_GUILD) ? ([['invites', 'Invites']] as [Tab, string][]) : []),
+    ...(p.has(Permissions.BAN_MEMBERS) ? ([['bans', 'Bans']] as [Tab, string][]) : []),
     ...(p.has(Permissions.MANAGE_WEBHOOKS) ? ([['integrations', 'Integrations']] as [Tab, string][]) : []),
     ...(p.has(Permissions.MANAGE_GUILD) ? ([['automod', 'AutoMod']] as [Tab, string][]) : []),
     ...(p.has(Permissions.VIEW_AUDIT_LOG) ? ([['audit', 'Audit Log']] as [Tab, string][]) : []),
   ];
+  // Overview first for those who manage the server, as on Discord; Roles for the rest.
+  const current = tab ?? tabs[0]![0];
   // On body: the sidebar that opens it slides with a transform on phones, which would make it the layer's frame.
   return createPortal(
     <div className="settings-layer" role="dialog" aria-modal="true" aria-label="Server settings">
       <nav className="settings-nav" aria-label="Settings sections">
         <h2 title={guild.name}>{guild.name}</h2>
         {tabs.map(([id, label]) => (
-          <button key={id} type="button" className={tab === id ? 'active' : ''} aria-current={tab === id} onClick={() => setTab(id)}>
+          <button key={id} type="button" className={current === id ? 'active' : ''} aria-current={current === id} onClick={() => setTab(id)}>
             {label}
           </button>
         ))}
@@ -87,13 +92,15 @@ export function ServerSettings({ guildId, onClose }: { guildId: string; onClose:
         <button type="button" className="settings-close" aria-label="Close settings" title="Close (Esc)" onClick={onClose}>
           ×
         </button>
-        {tab === 'roles' && <RolesTab guildId={guildId} userId={me?.id} />}
-        {tab === 'overview' && <OverviewTab guildId={guildId} />}
-        {tab === 'emoji' && <EmojiTab guildId={guildId} userId={me?.id} />}
-        {tab === 'members' && <MembersTab guildId={guildId} userId={me?.id} />}
-        {tab === 'integrations' && <IntegrationsTab guildId={guildId} userId={me?.id} />}
-        {tab === 'automod' && <AutoModTab guildId={guildId} userId={me?.id} />}
-        {tab === 'audit' && <AuditLogTab guildId={guildId} />}
+        {current === 'overview' && <OverviewTab guildId={guildId} userId={me?.id} />}
+        {current === 'roles' && <RolesTab guildId={guildId} userId={me?.id} />}
+        {current === 'emoji' && <EmojiTab guildId={guildId} userId={me?.id} />}
+        {current === 'members' && <MembersTab guildId={guildId} userId={me?.id} />}
+        {current === 'invites' && <InvitesTab guildId={guildId} />}
+        {current === 'bans' && <BansTab guildId={guildId} />}
+        {current === 'integrations' && <IntegrationsTab guildId={guildId} userId={me?.id} />}
+        {current === 'automod' && <AutoModTab guildId={guildId} userId={me?.id} />}
+        {current === 'audit' && <AuditLogTab guildId={guildId} />}
       </main>
     </div>,
     document.body,
@@ -176,6 +183,25 @@ function RoleEditor({ guildId, role, editable, onDeleted }: { guildId: string; r
         {role.managed && <p className="settings-hint">This role belongs to a bot: it goes when the bot is removed.</p>}
         {!editable && <p className="settings-hint">You can only edit roles below your highest role.</p>}
       </form>
+      {!everyone && (
+        <div className="perm-row role-hoist">
+          <div>
+            <div className="perm-label">Display role members separately from online members</div>
+            <div className="perm-help">Members with this role are listed under its name in the member list.</div>
+          </div>
+          <button
+            type="button"
+            role="switch"
+            aria-checked={role.hoist}
+            aria-label="Display role members separately"
+            className={`switch${role.hoist ? ' on' : ''}`}
+            disabled={!editable}
+            onClick={() => void modifyRole(guildId, role.id, { hoist: !role.hoist })}
+          >
+            <span />
+          </button>
+        </div>
+      )}
       {GROUPS.map((group) => (
         <fieldset key={group.title} className="perm-group">
           <legend>{group.title}</legend>
@@ -249,7 +275,7 @@ function MembersTab({ guildId, userId }: { guildId: string; userId: string | und
                   )}
                 </div>
               </div>
-              <MemberActions guildId={guildId} userId={id} name={name} />
+              <MemberRowMenu guildId={guildId} userId={id} name={name} />
             </li>
           );
         })}

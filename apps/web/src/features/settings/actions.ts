@@ -9,7 +9,9 @@ import {
   type AutoModRule,
   type ClientGuild,
   type CreateAutoModRuleBody,
+  type Guild,
   type GuildEmoji,
+  type Invite,
   type Member,
   type Role,
   type User,
@@ -41,6 +43,41 @@ export const timeout = (guildId: string, userId: string, minutes: number | null,
   attempt(() =>
     rest.request<Member>('PATCH', `${g(guildId)}/members/${userId}`, { body: { communication_disabled_until: minutes ? new Date(Date.now() + minutes * 60_000).toISOString() : null }, reason }),
   );
+
+/** The settings Overview edits (Discord's guild fields). */
+export interface GuildSettings {
+  name: string;
+  system_channel_id: string | null;
+  afk_channel_id: string | null;
+  afk_timeout: number;
+  verification_level: number;
+  default_message_notifications: number;
+  explicit_content_filter: number;
+}
+export const fetchGuild = (guildId: string) => attempt(() => rest.request<Guild & Partial<GuildSettings>>('GET', g(guildId)));
+export const modifyGuild = (guildId: string, body: Partial<GuildSettings>) => attempt(() => rest.request<Guild & Partial<GuildSettings>>('PATCH', g(guildId), { body }));
+/** The guild goes from every client by GUILD_DELETE. */
+export const deleteGuild = (guildId: string) => attempt(() => rest.request<void>('DELETE', g(guildId)).then(() => true));
+export const leaveGuild = (guildId: string) => attempt(() => rest.request<void>('DELETE', `/users/@me/guilds/${guildId}`).then(() => true));
+
+export interface Ban {
+  user: User;
+  reason: string | null;
+}
+/** Every ban, a page of 1000 at a time (Discord's most per request), oldest first. */
+export const listBans = (guildId: string) =>
+  attempt(async () => {
+    const all: Ban[] = [];
+    for (let after: string | undefined; ; ) {
+      const page = await rest.request<Ban[]>('GET', `${g(guildId)}/bans`, { query: { limit: 1000, ...(after ? { after } : {}) } });
+      all.push(...page);
+      if (page.length < 1000) return all;
+      after = page[page.length - 1]!.user.id;
+    }
+  });
+export const revokeBan = (guildId: string, userId: string) => attempt(() => rest.request<void>('DELETE', `${g(guildId)}/bans/${userId}`).then(() => true));
+export const listInvites = (guildId: string) => attempt(() => rest.request<Invite[]>('GET', `${g(guildId)}/invites`));
+export const revokeInvite = (code: string) => attempt(() => rest.request<Invite>('DELETE', `/invites/${code}`).then(() => true));
 
 export const listAutoModRules = (guildId: string) => attempt(() => rest.request<AutoModRule[]>('GET', `${g(guildId)}/auto-moderation/rules`));
 export const createAutoModRule = (guildId: string, body: CreateAutoModRuleBody) => attempt(() => rest.request<AutoModRule>('POST', `${g(guildId)}/auto-moderation/rules`, { body }));
