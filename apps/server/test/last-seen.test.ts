@@ -60,6 +60,13 @@ describe('last seen', () => {
     // The online update carries none; nor does anyone's own profile.
     expect(eye.dispatches('PRESENCE_UPDATE').find((f) => f.d.status === 'online')!.d).not.toHaveProperty('last_seen');
     expect(await lastSeenOf(subject, subject)).toBeNull();
+    // While they show as online there is no "last seen" (it describes an absence).
+    const from = eye.frames.length;
+    const s = await GatewayTester.identify(srv.gatewayUrl, subject.token);
+    await eye.next(isOnline(subject.id), { from });
+    expect(await lastSeenOf(watcher, subject)).toBeNull();
+    s.close(1000);
+    await eye.next(isOffline(subject.id), { from });
     eye.close();
   });
 

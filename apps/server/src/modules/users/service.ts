@@ -8,7 +8,7 @@ import { wireMember, wirePrivateUser, wireUser } from '../wire.js';
 import { imagePrefix, storeImage } from '../attachments/images.js';
 
 /** What this domain's services use. */
-type UserDeps = Needs<'users' | 'guilds' | 'attachments' | 'dms', 'cache' | 'blobs'>;
+type UserDeps = Needs<'users' | 'guilds' | 'attachments' | 'dms', 'cache' | 'blobs' | 'presence'>;
 
 export function getMe(_deps: UserDeps, ctx: Ctx): User {
   return wirePrivateUser(ctx.user);
@@ -54,7 +54,8 @@ export async function getUser(deps: UserDeps, ctx: Ctx, id: string): Promise<Use
 
 /**
  * Someone's last seen as `viewer` may see it: they share a DM or a guild and neither hides theirs (as in WhatsApp,
- * who hides their own sees no one's). Bots have none.
+ * who hides their own sees no one's). Bots have none. Null while they show as online: last seen describes an
+ * absence, and a null that means "online or hidden" tells no one more than presence does.
  */
 async function lastSeenFor(deps: UserDeps, viewer: UserRecord, user: UserRecord): Promise<string | null> {
   if (user.bot || user.last_seen_at == null || viewer.id === user.id) return null;
@@ -63,6 +64,7 @@ async function lastSeenFor(deps: UserDeps, viewer: UserRecord, user: UserRecord)
     const theirs = new Set(await deps.guilds.guildIdsForUser(user.id));
     if (!(await deps.guilds.guildIdsForUser(viewer.id)).some((id) => theirs.has(id))) return null;
   }
+  if (((await deps.presence.shown([user.id])).get(user.id)?.status ?? 'offline') !== 'offline') return null;
   return new Date(user.last_seen_at).toISOString();
 }
 

@@ -19,6 +19,7 @@ import { NewMessageDialog } from '../home/NewMessageDialog';
 import { GROUP_LIMIT } from '../home/GroupMembers';
 import { VoiceView } from '../voice/VoiceUi';
 import { joinVoice } from '../voice/voice';
+import { usePresenceLine } from '../presence/lastSeen';
 
 /** A guild text channel, or (without a guild) a DM or group DM. */
 export function ChannelView({ guildId, channelId }: { guildId: string | null; channelId: string }) {
@@ -33,6 +34,8 @@ export function ChannelView({ guildId, channelId }: { guildId: string | null; ch
   const isPrivate = !guildId;
   const group = channel?.type === ChannelTypes.GROUP_DM;
   const membersHidden = useLayout((s) => s.groupMembersHidden);
+  // A 1:1 DM's header says whether the other person is online, or when they were last seen.
+  const peerLine = usePresenceLine(isPrivate && !group ? channel?.recipients?.[0]?.id : undefined);
   useEffect(() => {
     document.title = isPrivate ? `${group ? '' : '@'}${privateName ?? ''} — Concord` : channel?.name ? `#${channel.name} · ${guildName ?? ''} — Concord` : 'Concord';
   }, [channel?.name, guildName, privateName, isPrivate, group]);
@@ -79,6 +82,11 @@ export function ChannelView({ guildId, channelId }: { guildId: string | null; ch
           {name}
         </h1>
         {channel.topic && <p className="topic">{channel.topic}</p>}
+        {peerLine && (
+          <p className="topic" data-testid="dm-presence">
+            {peerLine}
+          </p>
+        )}
         <span className="header-tools">
           {!isPrivate && <ThreadsButton channelId={channelId} />}
           <PinsButton channelId={channelId} guildId={guildId} />
