@@ -44,6 +44,20 @@ export function ChannelView({ guildId, channelId }: { guildId: string | null; ch
   if (guildId && (channel.type === 15 || channel.type === 16)) return <ForumView guildId={guildId} channelId={channelId} />;
   const name = (isPrivate ? privateName : channel.name) ?? 'channel';
   const label = isPrivate ? (group ? name : `@${name}`) : `#${name}`;
+  const title = (
+    <h1>
+      {isPrivate ? (
+        <span aria-hidden="true" className="muted">
+          {group ? <Icon name="members" size={20} /> : <Icon name="at" size={20} />}
+        </span>
+      ) : channel.type === ChannelTypes.GUILD_VOICE ? (
+        <Icon name="speaker" size={18} />
+      ) : (
+        <span aria-hidden="true">#</span>
+      )}{' '}
+      {name}
+    </h1>
+  );
   const hasFiles = (e: DragEvent) => [...(e.dataTransfer?.types ?? [])].includes('Files');
   return (
     <main
@@ -69,24 +83,20 @@ export function ChannelView({ guildId, channelId }: { guildId: string | null; ch
         <button type="button" className="icon-button drawer-toggle" aria-label={isPrivate ? 'Open conversations' : 'Open channels'} onClick={() => openDrawer('left')}>
           <Icon name="menu" size={22} />
         </button>
-        <h1>
-          {isPrivate ? (
-            <span aria-hidden="true" className="muted">
-              {group ? <Icon name="members" size={20} /> : <Icon name="at" size={20} />}
-            </span>
-          ) : channel.type === ChannelTypes.GUILD_VOICE ? (
-            <Icon name="speaker" size={18} />
-          ) : (
-            <span aria-hidden="true">#</span>
-          )}{' '}
-          {name}
-        </h1>
-        {channel.topic && <p className="topic">{channel.topic}</p>}
-        {peerLine && (
-          <p className="topic" data-testid="dm-presence">
-            {peerLine}
-          </p>
+        {isPrivate && !group ? (
+          // Name and presence line stack on a phone, as in WhatsApp's chat header.
+          <div className="dm-title">
+            {title}
+            {peerLine && (
+              <p className="dm-presence" data-testid="dm-presence">
+                {peerLine}
+              </p>
+            )}
+          </div>
+        ) : (
+          title
         )}
+        {channel.topic && <p className="topic">{channel.topic}</p>}
         <span className="header-tools">
           {!isPrivate && <ThreadsButton channelId={channelId} />}
           <PinsButton channelId={channelId} guildId={guildId} />
