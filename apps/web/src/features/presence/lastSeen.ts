@@ -8,6 +8,7 @@ import { create } from 'zustand';
 import type { PresenceStatus, PresenceUpdateData } from '@concord/protocol';
 import { rest } from '../../state/api';
 import { useStore } from '../../state/store';
+import { lastSeenText } from './lastSeenText';
 
 /** userId -> ISO time, or null when hidden or unknown. A user missing from the map is not fetched yet. */
 export const useLastSeen = create<Record<string, string | null>>(() => ({}));
@@ -32,19 +33,6 @@ export function onPresenceLastSeen(d: PresenceUpdateData): void {
 /** Everyone's last seen is fetched again (this person's own setting changed what they may see). */
 export function forgetLastSeen(): void {
   useLastSeen.setState({}, true);
-}
-
-const hhmm = (d: Date) => `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-const dayStart = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
-
-/** "Last seen today at 14:05", "... yesterday at 09:30", or a date (with the year when it is not this one). */
-export function lastSeenText(iso: string, now = new Date()): string {
-  const at = new Date(iso);
-  const days = Math.round((dayStart(now) - dayStart(at)) / 86_400_000);
-  if (days <= 0) return `Last seen today at ${hhmm(at)}`;
-  if (days === 1) return `Last seen yesterday at ${hhmm(at)}`;
-  const date = at.toLocaleDateString(undefined, { day: 'numeric', month: 'short', ...(at.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }) });
-  return `Last seen ${date}`;
 }
 
 /**
