@@ -1,12 +1,13 @@
 /**
  * Last seen in Chromium: a DM header says "Online" while the other person is, "Last seen today at HH:MM" once they
- * leave (live, and again after a reload, from the user fetch), and nothing once this person turns "Show my last
- * seen" off in Privacy & Safety (who hides theirs sees no one's). Screenshots at 1280 and 390 px, light and dark.
+ * leave (live, and again after a reload, from the user fetch), the user popout says it too, and the header says
+ * nothing once this person turns "Show my last seen" off in Privacy & Safety (who hides theirs sees no one's).
+ * Screenshots at 1280 and 390 px, light and dark.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { GatewayTester, join, newGuild, newUser, type TestUser } from '@concord/server/testing';
-import { ensureWebBuild, launchBrowser, newPerson, openAs, screenshotPath, startServer, type Person, type ServerProcess } from './harness.js';
+import { ensureWebBuild, launchBrowser, messageRow, newPerson, openAs, screenshotPath, startServer, type Person, type ServerProcess } from './harness.js';
 
 describe('last seen in a DM', () => {
   let server: ServerProcess;
@@ -15,6 +16,7 @@ describe('last seen in a DM', () => {
   let a: TestUser;
   let b: TestUser;
   let dmPath: string;
+  let dmId: string;
   let gateway: string;
 
   beforeAll(async () => {
@@ -26,6 +28,7 @@ describe('last seen in a DM', () => {
     const guild = await newGuild(a.api, 'Book Club');
     await join(a.api, b.api, guild.generalId);
     const dm = await a.api.ok.post<{ id: string }>('/users/@me/channels', { recipient_id: b.id });
+    dmId = dm.id;
     dmPath = `/channels/@me/${dm.id}`;
     gateway = `${server.url.replace(/^http/, 'ws')}/gateway`;
     alice = await newPerson(browser, server.url);
@@ -57,6 +60,19 @@ describe('last seen in a DM', () => {
       }
     }
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('the user popout shows it under the offline status', async () => {
+    const page = alice.page;
+    // Sent over REST: bob stays offline.
+    await b.api.ok.post(`/channels/${dmId}/messages`, { content: 'see you tomorrow' });
+    await page.goto(dmPath);
+    await messageRow(page, 'see you tomorrow').getByTestId('author').click();
+    const popout = page.getByTestId('user-popout');
+    await popout.getByTestId('popout-status').filter({ hasText: 'Offline' }).waitFor();
+    await popout.getByTestId('popout-last-seen').filter({ hasText: /^Last seen today at \d\d:\d\d$/ }).waitFor();
+    await page.screenshot({ path: screenshotPath('last-seen-popout-1280.png') });
+    await page.keyboard.press('Escape');
   });
 
   it('"Show my last seen" off hides everyone\'s from alice; on again shows it', async () => {
