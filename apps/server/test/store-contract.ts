@@ -70,7 +70,8 @@ export function storeContract(adapter: Adapter): void {
     it('users: create, look up, unique username and email, update', async () => {
       const u = user('alice');
       await s.users.create(u);
-      expect(await s.users.get(u.id)).toEqual(u);
+      // A new user was never seen and shows their last seen (the defaults).
+      expect(await s.users.get(u.id)).toEqual({ ...u, last_seen_at: null, show_last_seen: true });
       expect((await s.users.getByEmail('alice@example.com'))?.id).toBe(u.id);
       expect((await s.users.getByUsername('alice'))?.id).toBe(u.id);
       // A unique key is a typed error of the Db surface, naming what was taken.
@@ -83,6 +84,12 @@ export function storeContract(adapter: Adapter): void {
       const updated = await s.users.update(u.id, { global_name: 'Alice A.' });
       expect(updated?.global_name).toBe('Alice A.');
       expect(await s.users.getMany([u.id, '1'])).toHaveLength(1);
+      // Last seen and its setting: a millisecond time past 32 bits, and a flag that reads back as a boolean.
+      await s.users.setLastSeen(u.id, 1_764_000_000_123);
+      await s.users.setShowLastSeen(u.id, false);
+      expect(await s.users.get(u.id)).toMatchObject({ last_seen_at: 1_764_000_000_123, show_last_seen: false });
+      await s.users.setShowLastSeen(u.id, true);
+      expect((await s.users.get(u.id))?.show_last_seen).toBe(true);
     });
 
     it('tokens: stored by hash, revocable', async () => {

@@ -187,6 +187,11 @@ export interface PresenceUpdateData {
   status: VisibleStatus;
   activities: Activity[];
   client_status: Record<string, string>;
+  /**
+   * Extension: when the user went offline (ISO 8601), on the update that shows them offline. Only to people who may
+   * see it (they share the guild, neither hides their last seen); Discord libraries ignore it.
+   */
+  last_seen?: string;
 }
 
 export interface ThreadDeleteData {

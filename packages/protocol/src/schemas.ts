@@ -989,3 +989,7 @@ export type DmSettingsBody = z.infer<typeof DmSettingsBody>;
 /** Extension: `PATCH /users/@me/x-receipt-settings`. */
 export const ReceiptSettingsBody = z.object({ read_receipts: z.boolean() });
 export type ReceiptSettingsBody = z.infer<typeof ReceiptSettingsBody>;
+
+/** Extension: `PATCH /users/@me/x-last-seen-settings`. */
+export const LastSeenSettingsBody = z.object({ show_last_seen: z.boolean() });
+export type LastSeenSettingsBody = z.infer<typeof LastSeenSettingsBody>;

@@ -37,7 +37,9 @@ export type Control =
   /** The user joined a guild: their sessions add it and get GUILD_CREATE. */
   | { type: 'GUILD_JOIN'; guild_id: string }
   /** A token was revoked: sessions identified with it close 4004. */
-  | { type: 'TOKEN_REVOKED'; token_hash: string };
+  | { type: 'TOKEN_REVOKED'; token_hash: string }
+  /** The user showed or hid their last seen: their sessions see others' last seen or not (symmetric). */
+  | { type: 'LAST_SEEN_SETTING'; show_last_seen: boolean };
 
 export interface ControlMessage {
   kind: 'control';

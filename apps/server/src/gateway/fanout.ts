@@ -100,6 +100,8 @@ export class Fanout {
         for (const s of group.sessions) {
           if (!s.guilds.has(c.guild_id)) this.hooks.onGuildJoin(s, c.guild_id).catch((err) => log.error('guild join dispatch failed', { err }));
         }
+      } else if (c.type === 'LAST_SEEN_SETTING') {
+        for (const s of group.sessions) s.user.show_last_seen = c.show_last_seen;
       } else {
         for (const s of [...group.sessions]) if (s.tokenHash === c.token_hash) this.hooks.onTokenRevoked(s);
       }
@@ -143,6 +145,8 @@ export class Fanout {
     let hidden: Buffer | undefined;
     let appeared: Buffer | undefined;
     let vanished: Buffer | undefined;
+    // Last seen (an extension) reaches people who show their own; bots and those who hide it get the update without it.
+    const lastSeen = t === 'PRESENCE_UPDATE' && (d as DispatchPayloads['PRESENCE_UPDATE']).last_seen !== undefined;
 
     for (const s of group) {
       if (s.shard[1] > 1 && shardKey % s.shard[1] !== s.shard[0]) continue;
@@ -163,6 +167,12 @@ export class Fanout {
           if (sees !== saw) continue;
         }
         if (!sees) continue;
+      }
+      if (lastSeen && (s.user.bot || s.user.show_last_seen === false)) {
+        const { last_seen: _, ...rest } = d as DispatchPayloads['PRESENCE_UPDATE'];
+        s.dispatch((hidden ??= framePrefix(t, rest)));
+        delivered++;
+        continue;
       }
       const view = contentScoped && !s.seesContent ? contentView(d as ContentPayload, s.user.id) : 'full';
       if (view === 'none') s.dispatch((hidden ??= framePrefix(t, redacted(d as ContentPayload))));

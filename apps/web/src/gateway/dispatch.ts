@@ -12,6 +12,7 @@ import { getState, navigate, notify, saveToken, setState } from '../state/store'
 import { onAutocomplete, onInteractionCreate, onInteractionFailure, onInteractionSuccess, onModal } from '../features/commands/state';
 import { onVoiceDispatch, rejoinVoice, setVoiceTransport } from '../features/voice/voice';
 import { onThreadMembersUpdate } from '../features/threads/members';
+import { onPresenceLastSeen } from '../features/presence/lastSeen';
 
 export const TYPING_SHOWN_MS = 10_000;
 
@@ -138,6 +139,9 @@ function onDispatch(ev: GatewayDispatch): void {
       return;
     case 'THREAD_MEMBERS_UPDATE':
       onThreadMembersUpdate(ev.d);
+      return;
+    case 'PRESENCE_UPDATE':
+      onPresenceLastSeen(ev.d);
       return;
     case 'INTERACTION_CREATE':
       onInteractionCreate(ev.d as Parameters<typeof onInteractionCreate>[0]);

@@ -2,24 +2,43 @@ import type { PresenceUpdateData, PresenceUpdateInput } from '@concord/protocol'
 import type { Deps } from '../deps.js';
 import { sameShown, type SessionPresence, type Shown, type Status } from './store.js';
 
-type PresenceDeps = Pick<Deps, 'events' | 'guilds' | 'presence'>;
+type PresenceDeps = Pick<Deps, 'events' | 'guilds' | 'presence' | 'users' | 'tx'>;
 
-export function presenceData(userId: string, shown: Shown, guildId?: string): PresenceUpdateData {
+export function presenceData(userId: string, shown: Shown, guildId?: string, lastSeen?: number): PresenceUpdateData {
   return {
     user: { id: userId },
     ...(guildId ? { guild_id: guildId } : {}),
     status: shown.status,
     activities: shown.activities,
     client_status: shown.status === 'offline' ? {} : { web: shown.status },
+    ...(lastSeen !== undefined ? { last_seen: new Date(lastSeen).toISOString() } : {}),
   };
 }
 
 /** Tells the user's guilds, once, when what they show changed (first session, last session, a new status or activity). */
 async function announce(deps: PresenceDeps, userId: string, change: { before: Shown; after: Shown }): Promise<void> {
   if (sameShown(change.before, change.after)) return;
+  if (change.before.status !== 'offline' && change.after.status === 'offline') return wentOffline(deps, userId, change.after);
   for (const guildId of await deps.guilds.guildIdsForUser(userId)) {
     await deps.events.dispatch({ guild: guildId }, 'PRESENCE_UPDATE', presenceData(userId, change.after, guildId));
   }
+}
+
+/**
+ * The user stopped being visibly online (last session gone, or invisible, which looks the same to others): that
+ * moment is their last seen, recorded and carried on the offline update unless they hide it. An invisible user's
+ * later comings and goings change nothing others see, so they record nothing either.
+ */
+async function wentOffline(deps: PresenceDeps, userId: string, after: Shown): Promise<void> {
+  const now = Date.now();
+  await deps.tx(async (tx) => {
+    const user = await tx.users.get(userId);
+    if (user && !user.bot) await tx.users.setLastSeen(userId, now);
+    const shows = user !== undefined && !user.bot && user.show_last_seen !== false;
+    for (const guildId of await tx.guilds.guildIdsForUser(userId)) {
+      tx.emit({ guild: guildId }, 'PRESENCE_UPDATE', presenceData(userId, after, guildId, shows ? now : undefined));
+    }
+  });
 }
 
 /** A session is live (READY, a resume, op 3) with what it set. */

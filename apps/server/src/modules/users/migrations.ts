@@ -24,4 +24,14 @@ export const userMigrations: Migration[] = [
       CREATE INDEX tokens_user ON tokens(user_id);
     `,
   },
+  {
+    id: 2100,
+    name: 'last seen and its privacy setting',
+    // `last_seen_at` (ms) is when the user last stopped being visibly online (going invisible counts);
+    // `show_last_seen` 0 hides it, and who hides theirs sees no one's.
+    shared: `
+      ALTER TABLE users ADD COLUMN last_seen_at BIGINT;
+      ALTER TABLE users ADD COLUMN show_last_seen SMALLINT NOT NULL DEFAULT 1;
+    `,
+  },
 ];

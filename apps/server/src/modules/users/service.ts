@@ -1,4 +1,5 @@
-import { isSnowflake, type ModifyMeBody, type User } from '@concord/protocol';
+import { isSnowflake, type LastSeenSettingsBody, type ModifyMeBody, type User } from '@concord/protocol';
+import type { UserRecord } from './store.js';
 import { errors } from '../../lib/errors.js';
 import type { Needs } from '../deps.js';
 import { UniqueViolation } from '../../store/db.js';
@@ -8,7 +9,7 @@ import { imagePrefix, storeImage } from '../attachments/images.js';
 import { screenMember } from '../automod/service.js';
 
 /** What this domain's services use. */
-type UserDeps = Needs<'users' | 'guilds' | 'attachments' | 'automod' | 'audit' | 'members' | 'messages', 'cache' | 'blobs' | 'access' | 'ids' | 'events' | 'voiceStates'>;
+type UserDeps = Needs<'users' | 'guilds' | 'attachments' | 'automod' | 'audit' | 'members' | 'messages' | 'dms', 'cache' | 'blobs' | 'access' | 'ids' | 'events' | 'voiceStates' | 'presence'>;
 
 export function getMe(_deps: UserDeps, ctx: Ctx): User {
   return wirePrivateUser(ctx.user);
@@ -47,11 +48,43 @@ export async function modifyMe(deps: UserDeps, ctx: Ctx, body: ModifyMeBody): Pr
   return wirePrivateUser(updated);
 }
 
-export async function getUser(deps: UserDeps, ctx: Ctx, id: string): Promise<User> {
+export async function getUser(deps: UserDeps, ctx: Ctx, id: string): Promise<User & { last_seen?: string | null }> {
   if (id === '@me') return wirePrivateUser(ctx.user);
   const user = isSnowflake(id) ? await deps.users.get(id) : undefined;
   if (!user) throw errors.unknown('user');
-  return wireUser(user);
+  // Bots get Discord's shape alone; people get the last-seen extension (null when they may not see it).
+  if (ctx.user.bot) return wireUser(user);
+  return { ...wireUser(user), last_seen: await lastSeenFor(deps, ctx.user, user) };
+}
+
+/**
+ * Someone's last seen as `viewer` may see it: they share a DM or a guild and neither hides theirs (as in WhatsApp,
+ * who hides their own sees no one's). Bots have none. Null while they show as online: last seen describes an
+ * absence, and a null that means "online or hidden" tells no one more than presence does.
+ */
+async function lastSeenFor(deps: UserDeps, viewer: UserRecord, user: UserRecord): Promise<string | null> {
+  if (user.bot || user.last_seen_at == null || viewer.id === user.id) return null;
+  if (viewer.show_last_seen === false || user.show_last_seen === false) return null;
+  if (!(await deps.dms.find(viewer.id, user.id))) {
+    const theirs = new Set(await deps.guilds.guildIdsForUser(user.id));
+    if (!(await deps.guilds.guildIdsForUser(viewer.id)).some((id) => theirs.has(id))) return null;
+  }
+  if (((await deps.presence.shown([user.id])).get(user.id)?.status ?? 'offline') !== 'offline') return null;
+  return new Date(user.last_seen_at).toISOString();
+}
+
+/** Extension: `GET /users/@me/x-last-seen-settings`. */
+export function getLastSeenSettings(ctx: Ctx): { show_last_seen: boolean } {
+  return { show_last_seen: ctx.user.show_last_seen !== false };
+}
+
+/** Extension: `PATCH /users/@me/x-last-seen-settings`; the user's sessions learn it at once (it filters what they get). */
+export async function setLastSeenSettings(deps: UserDeps, ctx: Ctx, body: LastSeenSettingsBody): Promise<{ show_last_seen: boolean }> {
+  await deps.tx(async (tx) => {
+    await tx.users.setShowLastSeen(ctx.user.id, body.show_last_seen);
+    tx.control(ctx.user.id, { type: 'LAST_SEEN_SETTING', show_last_seen: body.show_last_seen });
+  });
+  return { show_last_seen: body.show_last_seen };
 }
 
 /** `GET /users/@me/guilds`: partial guilds with the caller's permissions. */

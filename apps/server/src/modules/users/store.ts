@@ -10,6 +10,10 @@ export interface UserRecord {
   bot: boolean;
   flags: number;
   created_at: number;
+  /** When the user last stopped being visibly online (ms); null when never seen. */
+  last_seen_at?: number | null;
+  /** False when the user hides their last seen (and so sees no one's). */
+  show_last_seen?: boolean;
 }
 
 export interface UserStore {
@@ -22,6 +26,8 @@ export interface UserStore {
   addToken(tokenHash: string, userId: string, now: number): Promise<void>;
   userIdForToken(tokenHash: string): Promise<string | undefined>;
   revokeToken(tokenHash: string): Promise<boolean>;
+  setLastSeen(id: string, at: number): Promise<void>;
+  setShowLastSeen(id: string, show: boolean): Promise<void>;
 }
 
 export const toUser = (r: Row): UserRecord => ({
@@ -34,6 +40,8 @@ export const toUser = (r: Row): UserRecord => ({
   bot: Boolean(r.bot),
   flags: r.flags,
   created_at: r.created_at,
+  last_seen_at: r.last_seen_at == null ? null : Number(r.last_seen_at),
+  show_last_seen: r.show_last_seen === undefined ? true : Boolean(Number(r.show_last_seen)),
 });
 
 export class SqlUserStore implements UserStore {
@@ -81,5 +89,11 @@ export class SqlUserStore implements UserStore {
   }
   async revokeToken(tokenHash: string) {
     return (await this.db.run('DELETE FROM tokens WHERE token_hash = ?', [tokenHash])).changes > 0;
+  }
+  async setLastSeen(id: string, at: number) {
+    await this.db.run('UPDATE users SET last_seen_at = ? WHERE id = ?', [at, id]);
+  }
+  async setShowLastSeen(id: string, show: boolean) {
+    await this.db.run('UPDATE users SET show_last_seen = ? WHERE id = ?', [show ? 1 : 0, id]);
   }
 }

@@ -20,6 +20,7 @@ import { GROUP_LIMIT } from '../home/GroupMembers';
 import { VoiceView } from '../voice/VoiceUi';
 import { joinVoice } from '../voice/voice';
 import { RestrictedNotice } from '../settings/RestrictedNotice';
+import { usePresenceLine } from '../presence/lastSeen';
 
 /** A guild text channel, or (without a guild) a DM or group DM. */
 export function ChannelView({ guildId, channelId }: { guildId: string | null; channelId: string }) {
@@ -34,6 +35,8 @@ export function ChannelView({ guildId, channelId }: { guildId: string | null; ch
   const isPrivate = !guildId;
   const group = channel?.type === ChannelTypes.GROUP_DM;
   const membersHidden = useLayout((s) => s.groupMembersHidden);
+  // A 1:1 DM's header says whether the other person is online, or when they were last seen.
+  const peerLine = usePresenceLine(isPrivate && !group ? channel?.recipients?.[0]?.id : undefined);
   useEffect(() => {
     document.title = isPrivate ? `${group ? '' : '@'}${privateName ?? ''} — Concord` : channel?.name ? `#${channel.name} · ${guildName ?? ''} — Concord` : 'Concord';
   }, [channel?.name, guildName, privateName, isPrivate, group]);
@@ -42,6 +45,20 @@ export function ChannelView({ guildId, channelId }: { guildId: string | null; ch
   if (guildId && (channel.type === 15 || channel.type === 16)) return <ForumView guildId={guildId} channelId={channelId} />;
   const name = (isPrivate ? privateName : channel.name) ?? 'channel';
   const label = isPrivate ? (group ? name : `@${name}`) : `#${name}`;
+  const title = (
+    <h1>
+      {isPrivate ? (
+        <span aria-hidden="true" className="muted">
+          {group ? <Icon name="members" size={20} /> : <Icon name="at" size={20} />}
+        </span>
+      ) : channel.type === ChannelTypes.GUILD_VOICE ? (
+        <Icon name="speaker" size={18} />
+      ) : (
+        <span aria-hidden="true">#</span>
+      )}{' '}
+      {name}
+    </h1>
+  );
   const hasFiles = (e: DragEvent) => [...(e.dataTransfer?.types ?? [])].includes('Files');
   return (
     <main
@@ -67,18 +84,19 @@ export function ChannelView({ guildId, channelId }: { guildId: string | null; ch
         <button type="button" className="icon-button drawer-toggle" aria-label={isPrivate ? 'Open conversations' : 'Open channels'} onClick={() => openDrawer('left')}>
           <Icon name="menu" size={22} />
         </button>
-        <h1>
-          {isPrivate ? (
-            <span aria-hidden="true" className="muted">
-              {group ? <Icon name="members" size={20} /> : <Icon name="at" size={20} />}
-            </span>
-          ) : channel.type === ChannelTypes.GUILD_VOICE ? (
-            <Icon name="speaker" size={18} />
-          ) : (
-            <span aria-hidden="true">#</span>
-          )}{' '}
-          {name}
-        </h1>
+        {isPrivate && !group ? (
+          // Name and presence line stack on a phone, as in WhatsApp's chat header.
+          <div className="dm-title">
+            {title}
+            {peerLine && (
+              <p className="dm-presence" data-testid="dm-presence">
+                {peerLine}
+              </p>
+            )}
+          </div>
+        ) : (
+          title
+        )}
         {channel.topic && <p className="topic">{channel.topic}</p>}
         <span className="header-tools">
           {!isPrivate && <ThreadsButton channelId={channelId} />}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { DmPolicy } from '@concord/protocol';
 import { reportError, rest } from '../../state/api';
 import { Modal } from '../../components/Modal';
+import { forgetLastSeen } from '../presence/lastSeen';
 
 const CHOICES: [DmPolicy, string, string][] = [
   ['everyone', 'Everyone', 'Anyone may start a conversation with you.'],
@@ -9,13 +10,18 @@ const CHOICES: [DmPolicy, string, string][] = [
   ['friends', 'Friends only', 'Only your friends may start a conversation with you.'],
 ];
 
-/** Privacy: who may DM the user (`x-dm-settings`) and whether they send and see read receipts (`x-receipt-settings`). */
+/**
+ * Privacy: who may DM the user (`x-dm-settings`), whether they send and see read receipts (`x-receipt-settings`) and
+ * whether they show their last seen (`x-last-seen-settings`; who hides theirs sees no one's).
+ */
 export function PrivacySettings({ onClose }: { onClose: () => void }) {
   const [policy, setPolicy] = useState<DmPolicy | null>(null);
   const [receipts, setReceipts] = useState<boolean | null>(null);
+  const [lastSeen, setLastSeen] = useState<boolean | null>(null);
   useEffect(() => {
     rest.request<{ allow_dms_from: DmPolicy }>('GET', '/users/@me/x-dm-settings').then((r) => setPolicy(r.allow_dms_from), reportError);
     rest.request<{ read_receipts: boolean }>('GET', '/users/@me/x-receipt-settings').then((r) => setReceipts(r.read_receipts), reportError);
+    rest.request<{ show_last_seen: boolean }>('GET', '/users/@me/x-last-seen-settings').then((r) => setLastSeen(r.show_last_seen), reportError);
   }, []);
   const savePolicy = (p: DmPolicy) => {
     setPolicy(p);
@@ -24,6 +30,13 @@ export function PrivacySettings({ onClose }: { onClose: () => void }) {
   const saveReceipts = (on: boolean) => {
     setReceipts(on);
     rest.request('PATCH', '/users/@me/x-receipt-settings', { body: { read_receipts: on } }).catch(reportError);
+  };
+  const saveLastSeen = (on: boolean) => {
+    setLastSeen(on);
+    rest
+      .request('PATCH', '/users/@me/x-last-seen-settings', { body: { show_last_seen: on } })
+      // What this person may see of others changed with it.
+      .then(forgetLastSeen, reportError);
   };
   return (
     <Modal title="Privacy & Safety" onClose={onClose}>
@@ -44,6 +57,13 @@ export function PrivacySettings({ onClose }: { onClose: () => void }) {
         <span>
           Read receipts
           <span className="muted small">If turned off, you won&apos;t send or receive read receipts. Delivery ticks always show.</span>
+        </span>
+      </label>
+      <label className="privacy-choice">
+        <input type="checkbox" checked={lastSeen ?? true} disabled={lastSeen === null} onChange={(e) => saveLastSeen(e.target.checked)} />
+        <span>
+          Show my last seen
+          <span className="muted small">People you share a server or a conversation with see when you were last online. If turned off, you won&apos;t see theirs either.</span>
         </span>
       </label>
       <div className="modal-actions">

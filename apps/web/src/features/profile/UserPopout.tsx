@@ -12,6 +12,7 @@ import { openConversation } from '../home/actions';
 import { activityLine } from '../members/MemberList';
 import { rolesByRank } from '../settings/actions';
 import { closePopout, usePopout } from './popout';
+import { usePresenceLine } from '../presence/lastSeen';
 import './profile.css';
 
 const STATUS_LABEL: Record<PresenceStatus, string> = { online: 'Online', idle: 'Idle', dnd: 'Do Not Disturb', offline: 'Offline' };
@@ -33,6 +34,8 @@ function Popout({ userId, guildId, rect }: NonNullable<ReturnType<typeof usePopo
   const connected = useStore((s) => s.connection.state === 'ready');
   const status: PresenceStatus = useStore((s) => (connected ? (s.client.presences[userId] ?? 'offline') : 'offline'));
   const activity = useStore((s) => (connected ? activityLine(s.client.activities[userId]) : undefined));
+  const line = usePresenceLine(userId === me ? undefined : userId);
+  const lastSeen = status === 'offline' && line?.startsWith('Last seen') ? line : undefined;
   const ref = useRef<HTMLDivElement>(null);
   const [pos, setPos] = useState<{ left: number; top: number }>({ left: -9999, top: 0 });
 
@@ -88,6 +91,11 @@ function Popout({ userId, guildId, rect }: NonNullable<ReturnType<typeof usePopo
           {STATUS_LABEL[status]}
           {activity ? ` · ${activity}` : ''}
         </p>
+        {lastSeen && (
+          <p className="user-popout-last-seen" data-testid="popout-last-seen">
+            {lastSeen}
+          </p>
+        )}
         {guild && (
           <section className="user-popout-section">
             <h3>{roles.length ? 'Roles' : 'No roles'}</h3>

@@ -1,0 +1,4 @@
+/** Last seen on SQLite. */
+import { lastSeenSuite } from './last-seen.js';
+
+lastSeenSuite('sqlite', async () => ({ config: {}, cleanup: async () => undefined }));
