@@ -122,7 +122,7 @@ export class Fanout {
     }
     // A private channel's message reached a connected session of this recipient: a delivery receipt.
     if (connected && message.t === 'MESSAGE_CREATE' && !message.d.guild_id && message.d.author.id !== userId && !(message.d.flags & MessageFlags.EPHEMERAL)) {
-      deliveryBuffer(this.deps).note(userId, message.d.channel_id, message.d.id);
+      deliveryBuffer(this.deps).note({ userId, channelId: message.d.channel_id, messageId: message.d.id });
     }
     this.observe?.(message.t, delivered, (performance.now() - started) / 1000);
   }

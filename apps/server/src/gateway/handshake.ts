@@ -127,7 +127,7 @@ function noteReplayedDeliveries(deps: Deps, userId: string, frames: Buffer[]): v
     if (!f.includes(CREATE)) continue;
     const { d } = JSON.parse(f.toString('utf8')) as { d: { id: string; channel_id: string; guild_id?: string; author: { id: string }; flags?: number } };
     if (d.guild_id || d.author.id === userId || (d.flags ?? 0) & MessageFlags.EPHEMERAL) continue;
-    deliveryBuffer(deps).note(userId, d.channel_id, d.id);
+    deliveryBuffer(deps).note({ userId, channelId: d.channel_id, messageId: d.id });
   }
 }
 

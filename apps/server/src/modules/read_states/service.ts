@@ -98,7 +98,7 @@ export async function ack(deps: ReadStateDeps, ctx: Ctx, channelId: string, mess
   const mention_count = await countMentions(deps, scope, ctx.user.id, messageId);
   await deps.events.dispatch({ user: ctx.user.id }, 'MESSAGE_ACK', { channel_id: channelId, message_id: messageId, mention_count, version: 1 });
   // A read receipt; marking as unread takes none back.
-  if (scope.kind === 'private' && !body.manual) readReceiptBuffer(deps).note(ctx, scope, messageId);
+  if (scope.kind === 'private' && !body.manual) readReceiptBuffer(deps).note({ ctx, scope, userId: ctx.user.id, channelId: scope.channel.id, messageId });
   return { token: null };
 }
 

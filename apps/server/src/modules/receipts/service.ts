@@ -31,23 +31,27 @@ export async function noteDelivered(deps: ReceiptDeps, userId: string, channelId
 export const DELIVERY_FLUSH_MS = 200;
 
 /**
- * Deliveries noted by the fan-out, per (channel, recipient): a burst of messages reaching a connected device is
- * one cursor write and one X_MESSAGE_RECEIPT for the newest, not one per message. A crash loses at most a window
- * of delivery cursors, which the recipient's next history fetch or ack moves again.
+ * Receipt cursors gathered per (channel, user) over DELIVERY_FLUSH_MS, the newest message winning, then written in
+ * one transaction: a burst is one cursor write and one X_MESSAGE_RECEIPT per window, not one per message. A crash
+ * loses at most a window of cursors, which the user's next history fetch or ack moves again.
  */
-export class DeliveryBuffer {
-  private pending = new Map<string, { userId: string; channelId: string; messageId: string }>();
+export class CursorBuffer<T extends { channelId: string; userId: string; messageId: string }> {
+  private pending = new Map<string, T>();
   private timer: NodeJS.Timeout | undefined;
   /** Cursor writes made, for tests and metrics. */
   writes = 0;
 
-  constructor(private readonly deps: ReceiptDeps) {}
+  constructor(
+    private readonly deps: ReceiptDeps,
+    private readonly what: string,
+    private readonly write: (tx: ReceiptTx, item: T) => Promise<void>,
+  ) {}
 
-  note(userId: string, channelId: string, messageId: string): void {
-    const key = `${channelId}:${userId}`;
+  note(item: T): void {
+    const key = `${item.channelId}:${item.userId}`;
     const was = this.pending.get(key);
-    if (!was || compareSnowflakes(was.messageId, messageId) < 0) this.pending.set(key, { userId, channelId, messageId });
-    this.timer ??= setTimeout(() => void this.flush().catch((err: unknown) => log.error('delivery receipts flush failed', { err })), DELIVERY_FLUSH_MS);
+    if (!was || compareSnowflakes(was.messageId, item.messageId) < 0) this.pending.set(key, item);
+    this.timer ??= setTimeout(() => void this.flush().catch((err: unknown) => log.error(`${this.what} flush failed`, { err })), DELIVERY_FLUSH_MS);
   }
 
   async flush(): Promise<void> {
@@ -56,70 +60,44 @@ export class DeliveryBuffer {
     const batch = [...this.pending.values()];
     this.pending = new Map();
     if (batch.length === 0) return;
-    // One transaction per window, whatever the number of cursors.
     await this.deps.tx(async (tx) => {
-      for (const d of batch) await deliveredIn(tx, d.userId, d.channelId, d.messageId);
+      for (const item of batch) await this.write(tx, item);
     });
     this.writes += batch.length;
   }
 }
 
-const buffers = new WeakMap<object, DeliveryBuffer>();
+type Delivery = { userId: string; channelId: string; messageId: string };
+type ReadReceipt = Delivery & { ctx: Ctx; scope: PrivateChannelScope };
 
-/** The process's delivery buffer (one per event publisher, so one per app). */
-export function deliveryBuffer(deps: ReceiptDeps): DeliveryBuffer {
+const buffers = new WeakMap<object, { deliveries: CursorBuffer<Delivery>; reads: CursorBuffer<ReadReceipt> }>();
+
+/** The process's buffers (one pair per event publisher, so one per app). */
+function buffersOf(deps: ReceiptDeps) {
   let b = buffers.get(deps.events);
-  if (!b) buffers.set(deps.events, (b = new DeliveryBuffer(deps)));
+  if (!b) {
+    b = {
+      // Deliveries noted by the fan-out and by resumes.
+      deliveries: new CursorBuffer<Delivery>(deps, 'delivery receipts', (tx, d) => deliveredIn(tx, d.userId, d.channelId, d.messageId)),
+      // Read receipts from acks: an ack storm on a busy DM is one cursor write per window, as the read position is
+      // one write per ACK_FLUSH_MS.
+      reads: new CursorBuffer<ReadReceipt>(deps, 'read receipts', (tx, r) => readIn(tx, r.ctx, r.scope, r.messageId)),
+    };
+    buffers.set(deps.events, b);
+  }
   return b;
 }
 
-/**
- * Read receipts from acks, per (channel, reader), on the same window as deliveries: an ack storm (a client acking
- * every message of a busy DM) is one cursor write and one X_MESSAGE_RECEIPT per window, for the newest message,
- * as the read position itself is one write per ACK_FLUSH_MS. A crash loses at most a window of read cursors; the
- * reader's next ack moves them again.
- */
-export class ReadReceiptBuffer {
-  private pending = new Map<string, { ctx: Ctx; scope: PrivateChannelScope; messageId: string }>();
-  private timer: NodeJS.Timeout | undefined;
-  /** Cursor writes made, for tests and metrics. */
-  writes = 0;
-
-  constructor(private readonly deps: ReceiptDeps) {}
-
-  note(ctx: Ctx, scope: PrivateChannelScope, messageId: string): void {
-    const key = `${scope.channel.id}:${ctx.user.id}`;
-    const was = this.pending.get(key);
-    if (!was || compareSnowflakes(was.messageId, messageId) < 0) this.pending.set(key, { ctx, scope, messageId });
-    this.timer ??= setTimeout(() => void this.flush().catch((err: unknown) => log.error('read receipts flush failed', { err })), DELIVERY_FLUSH_MS);
-  }
-
-  async flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = [...this.pending.values()];
-    this.pending = new Map();
-    if (batch.length === 0) return;
-    await this.deps.tx(async (tx) => {
-      for (const r of batch) await readIn(tx, r.ctx, r.scope, r.messageId);
-    });
-    this.writes += batch.length;
-  }
-}
-
-const readBuffers = new WeakMap<object, ReadReceiptBuffer>();
-
-/** The process's read receipt buffer (one per event publisher, so one per app). */
-export function readReceiptBuffer(deps: ReceiptDeps): ReadReceiptBuffer {
-  let b = readBuffers.get(deps.events);
-  if (!b) readBuffers.set(deps.events, (b = new ReadReceiptBuffer(deps)));
-  return b;
-}
+/** A delivery to a connected session, written with the others of its window. */
+export const deliveryBuffer = (deps: ReceiptDeps) => buffersOf(deps).deliveries;
+/** An ack's read receipt, written with the others of its window. */
+export const readReceiptBuffer = (deps: ReceiptDeps) => buffersOf(deps).reads;
 
 /** Writes what is pending, deliveries and reads (graceful shutdown, tests). */
 export async function flushDeliveries(deps: Pick<Deps, 'events'>): Promise<void> {
-  await buffers.get(deps.events)?.flush();
-  await readBuffers.get(deps.events)?.flush();
+  const b = buffers.get(deps.events);
+  await b?.deliveries.flush();
+  await b?.reads.flush();
 }
 
 /** In `tx`: the reader acked past `messageId`: read (if they send read receipts), and delivered in any case. */
