@@ -1,5 +1,5 @@
 /** Reaction chips: click toggles one's own; hovering (or focusing) one says who reacted, as on Discord. */
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { Reaction, User } from '@concord/protocol';
 import { displayName } from '../../components/util';
@@ -58,6 +58,10 @@ function Chip({ m, r, guildId }: { m: DisplayMessage & { id: string }; r: Reacti
     hovering.current = false;
     setTip(null);
   };
+  // A click while hovering (one's own reaction, or someone else's arriving) changes the count: the open tooltip follows.
+  useEffect(() => {
+    if (hovering.current) void show();
+  }, [r.count]);
 
   return (
     <span className="reaction-wrap" onMouseEnter={() => void show()} onMouseLeave={hide}>
